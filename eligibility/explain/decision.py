@@ -1,0 +1,134 @@
+"""Decisions and findings: what the engine concluded, criterion by criterion, and why.
+
+The JSON form of these models (``Decision.to_json()``) is the stable, documented output: keys
+``verdict``, ``findings`` (each with ``criterion``, ``topic``, ``outcome``, ``message`` as
+``{vi, en}``, ``facts``, ``parameters``, ``source``, ``confidence``, ``holds_from``,
+``holds_until``), ``missing_inputs``, ``regime``, ``rulepack``, ``request``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["pass", "fail", "waivable", "unknown", "not_applicable"]
+Verdict = Literal["eligible", "needs_authority", "incomplete", "not_eligible"]
+
+VERDICT_LABELS = {
+    "eligible": ("Đủ điều kiện", "Eligible"),
+    "needs_authority": ("Cần cấp có thẩm quyền xem xét, quyết định (trường hợp đặc biệt)",
+                        "Needs the competent authority's decision (special case)"),
+    "incomplete": ("Chưa đủ dữ liệu để kết luận", "Incomplete: data missing"),
+    "not_eligible": ("Không đủ điều kiện", "Not eligible"),
+}
+OUTCOME_LABELS = {
+    "pass": ("Đạt", "Pass"),
+    "fail": ("Không đạt", "Fail"),
+    "waivable": ("Không đạt — cấp có thẩm quyền có thể xem xét", "Fail — the competent authority may decide"),
+    "unknown": ("Chưa rõ (thiếu dữ liệu)", "Unknown (data missing)"),
+    "not_applicable": ("Không áp dụng", "Not applicable"),
+}
+TAG_LABELS = {
+    "P": ("đã đối chiếu văn bản gốc", "primary text read"),
+    "S": ("theo nguồn thứ cấp", "secondary source"),
+    "D": ("suy ra từ nguồn", "derived"),
+    "M": ("chưa xác minh", "unverified"),
+}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Text(Model):
+    vi: str
+    en: str
+
+
+class SourceRef(Model):
+    id: str
+    number: str
+    title_vi: str
+    article: str
+    url: str | None = None
+
+
+class ParameterUse(Model):
+    name: str
+    value: int | bool | str
+    read_on: dt.date  # the date the parameter was read at
+    step_from: dt.date  # the date this value came into force
+    source: SourceRef
+    confidence: str
+
+
+class Finding(Model):
+    criterion: str
+    title: Text
+    topic: str
+    outcome: Outcome
+    message: Text
+    facts: dict[str, int | bool | str | None] = Field(default_factory=dict)
+    parameters: list[ParameterUse] = Field(default_factory=list)
+    source: SourceRef
+    confidence: str
+    unverified: bool = False
+    waivable: bool = False
+    missing: list[str] = Field(default_factory=list)
+    holds_from: dt.date | None = None
+    holds_until: dt.date | None = None
+    overlay: str | None = None
+
+
+class MissingInput(Model):
+    input: str
+    criteria: list[str]
+
+
+class RegimeRef(Model):
+    id: str
+    vi: str
+    en: str
+
+
+class Decision(Model):
+    profile_id: str
+    request: dict[str, Any]
+    verdict: Verdict
+    findings: list[Finding]
+    missing_inputs: list[MissingInput]
+    regime: list[RegimeRef]
+    rulepack: str
+    convention: str
+    reference_month: str
+    retirement: dict[str, Any] | None = None
+
+    def findings_with(self, outcome: str) -> list[Finding]:
+        return [f for f in self.findings if f.outcome == outcome]
+
+    def finding(self, criterion: str) -> Finding:
+        for f in self.findings:
+            if f.criterion == criterion:
+                return f
+        raise KeyError(criterion)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def combine(outcomes: list[str]) -> Verdict:
+    """DESIGN §3: any fail → not_eligible; else any unknown → incomplete; else any waivable →
+    needs_authority; else eligible."""
+    if "fail" in outcomes:
+        return "not_eligible"
+    if "unknown" in outcomes:
+        return "incomplete"
+    if "waivable" in outcomes:
+        return "needs_authority"
+    return "eligible"

@@ -1,0 +1,352 @@
+"""Evaluate one request: profile → facts → engine → Decision.
+
+This module prepares the facts and the rule version, asks the engine for every outcome, and
+turns the outcomes into findings with messages, parameters and sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from eligibility.errors import InputError, Problem, RulePackError
+from eligibility.facts.catalog import FACTS
+from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts
+from eligibility.facts.months import format_month, index_of, month_index
+from eligibility.model import levels as lv
+from eligibility.model.profile import Profile
+from eligibility.model.request import Request
+from eligibility.rulepack import conditions as cd
+from eligibility.rulepack.loader import LoadedCriterion, RulePack
+from eligibility.rulepack.schema import Citation, weakest
+from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
+from eligibility.engine.reference import evaluate as kleene
+from eligibility.explain.decision import (
+    Decision,
+    Finding,
+    MissingInput,
+    ParameterUse,
+    RegimeRef,
+    SourceRef,
+    Text,
+    combine,
+)
+from eligibility.explain.messages import render
+
+DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
+
+
+@dataclass
+class Prepared:
+    """Everything decided before the engine runs (shared by evaluate, timelines and benchmarks)."""
+
+    request: Request
+    level: str | None
+    target: TitleInfo | None
+    context: FactContext
+    version: RuleVersion
+    applicable: list[LoadedCriterion]
+    not_applicable: list[LoadedCriterion]
+    params: dict[str, list[ParameterUse]]  # criterion id → parameters read
+
+
+class Evaluator:
+    """Holds a rule pack and an engine; evaluates requests."""
+
+    def __init__(self, rules: RulePack, engine: Any = None) -> None:
+        self.rules = rules
+        if engine is None:
+            from eligibility.engine.durable_adapter import shared_engine
+
+            engine = shared_engine()
+        self.engine = engine
+        self._titles = {code: self._title_info(code) for code in rules.titles}
+
+    # ----- the target post and the context -------------------------------------------------
+    def _title_info(self, code: str, on: dt.date | None = None) -> TitleInfo:
+        t = self.rules.titles[code]
+        standards: dict[str, int] = {}
+        minority = False
+        for st in t.standards:
+            if on is not None and not (st.from_ <= on and (st.until is None or on <= st.until)):
+                continue
+            if st.degree:
+                standards["degree"] = max(standards.get("degree", 0), lv.DEGREE.rank(st.degree))
+            if st.political_theory:
+                standards["political_theory"] = max(standards.get("political_theory", 0),
+                                                    lv.POLITICAL_THEORY.rank(st.political_theory))
+            if st.state_management:
+                standards["state_management"] = max(standards.get("state_management", 0),
+                                                     lv.STATE_MANAGEMENT.rank(st.state_management))
+            if st.prior_grade:
+                standards["prior_grade"] = max(standards.get("prior_grade", 0), st.prior_grade)
+            minority = minority or bool(st.minority_language)
+        listed = any(g.startswith("nonlocal_") for g in t.groups)
+        return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed)
+
+    def _lookup(self, code: str) -> TitleInfo | None:
+        return self._titles.get(code)
+
+    def prepare(self, request: Request) -> Prepared:
+        rules = self.rules
+        on = request.date
+        problems: list[Problem] = []
+        target: TitleInfo | None = None
+        level = request.level
+        if request.post is not None:
+            if request.post not in rules.titles:
+                known = ", ".join(sorted(rules.titles)[:12])
+                raise InputError(Problem("post", f"mã chức danh không có trong danh mục (ví dụ: {known}, …)",
+                                         f"title code not in the catalogue (e.g. {known}, …)", request.post))
+            target = self._title_info(request.post, on)
+            level = rules.titles[request.post].level
+        if level == "district" and on > DISTRICT_LEVEL_ENDS:
+            raise InputError(Problem("post" if request.post else "level",
+                                     "cấp huyện không còn tồn tại từ ngày 01/7/2025 (chính quyền địa phương hai cấp)",
+                                     "the district level no longer exists from 1 July 2025 (two-level local government)",
+                                     request.post or level))
+        if request.action in ("appointment", "reappointment", "rotation", "nonlocal_placement", "planning") \
+                and target is None:
+            problems.append(Problem("post", f"việc '{lv.ACTION.labels_vi[request.action]}' cần mã chức danh",
+                                    f"action '{request.action}' needs a post (title code)"))
+        convention = request.convention
+        ref_month = index_of(on)
+        event = None
+        if request.action == "nomination":
+            if request.event is None or request.event not in rules.events:
+                problems.append(Problem("event", f"cần sự kiện: {', '.join(sorted(rules.events))}",
+                                        f"an event is needed: {', '.join(sorted(rules.events))}", request.event))
+            elif level is None:
+                problems.append(Problem("level", "cần cấp (tỉnh, huyện, xã, trung ương)",
+                                        "a level is needed (province, district, commune, central)"))
+            else:
+                event = rules.events[request.event]
+                if level not in event.reference_months:
+                    problems.append(Problem("level", f"sự kiện {request.event} không có tháng tính tuổi cho cấp này",
+                                            f"event {request.event} has no reference month for this level", level))
+                else:
+                    y, m = map(int, event.reference_months[level].split("-"))
+                    ref_month = month_index(y, m)
+                    convention = convention or event.convention
+        if request.action == "planning" and request.term:
+            start = self._term_start(request.term)
+            if start is None:
+                problems.append(Problem("term", "nhiệm kỳ phải có dạng YYYY-YYYY", "term must look like YYYY-YYYY",
+                                        request.term))
+            else:
+                ref_month = max(start, index_of(on))
+        if problems:
+            raise InputError(problems)
+        if convention is None:
+            convention = str(self._param("age.retirement_convention", on)[0])
+        ctx = FactContext(on, ref_month, convention, target, request.locality, self._lookup)
+
+        in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
+        applicable: list[LoadedCriterion] = []
+        not_applicable: list[LoadedCriterion] = []
+        resolved: list[ResolvedCriterion] = []
+        params: dict[str, list[ParameterUse]] = {}
+        probe = self._request_facts(request, ctx)
+        for c in in_force:
+            spec = c.spec
+            if spec.events is not None and (request.event not in spec.events):
+                continue  # belongs to another event's rule version
+            ok = True
+            if spec.province is not None and spec.province != request.locality:
+                ok = False
+            if ok and spec.levels is not None and level not in spec.levels:
+                ok = False
+            groups = set(rules.titles[request.post].groups) if request.post else set()
+            if ok and "any" not in spec.groups:
+                ok = bool(groups & set(spec.groups))
+            if ok and groups & set(spec.exclude_groups):
+                ok = False
+            if ok and c.applies_when is not None:
+                ok = kleene(c.applies_when, probe) == "pass"
+            uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
+
+            def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
+                if isinstance(operand, cd.Rank):
+                    vocab = {"degree": lv.DEGREE, "political_theory": lv.POLITICAL_THEORY,
+                             "state_management": lv.STATE_MANAGEMENT, "level": lv.LEVEL}[FACTS[node.fact].rank_of or ""]
+                    return cd.Const(vocab.rank(operand.code))
+                assert isinstance(operand, cd.Param)
+                value, cite, step = self._param(operand.name, on, request.event)
+                uses.append(ParameterUse(name=operand.name, value=value, read_on=on, step_from=step,
+                                         source=self._source_ref(cite), confidence=cite.tag))
+                return cd.Const(value)
+
+            cond = cd.substitute(c.condition, resolve)
+            resolved.append(ResolvedCriterion(c.id, cond))
+            params[c.id] = uses
+            (applicable if ok else not_applicable).append(c)
+        version = RuleVersion.build(request.action, resolved)
+        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params)
+
+    def _standard_uses(self, c: LoadedCriterion, request: Request, on: dt.date) -> list[ParameterUse]:
+        """The title standards a criterion reads (target_required_*), cited like parameters."""
+        if request.post is None:
+            return []
+        uses: list[ParameterUse] = []
+        facts = set(cd.facts_of(c.condition))
+        title = self.rules.titles[request.post]
+        for key, fact in (("degree", "target_required_degree_rank"),
+                          ("political_theory", "target_required_political_theory_rank"),
+                          ("state_management", "target_required_state_management_rank"),
+                          ("prior_grade", "target_required_prior_grade")):
+            if fact not in facts:
+                continue
+            for st in title.standards:
+                value = getattr(st, key)
+                if value is None or not (st.from_ <= on and (st.until is None or on <= st.until)):
+                    continue
+                uses.append(ParameterUse(name=f"{request.post}.{key}", value=value, read_on=on, step_from=st.from_,
+                                         source=self._source_ref(st.source), confidence=st.source.tag))
+        return uses
+
+    def _term_start(self, term: str) -> int | None:
+        for ev in self.rules.events.values():
+            if ev.term_start and term.startswith(ev.term_start[:4]):
+                y, m = map(int, ev.term_start.split("-"))
+                return month_index(y, m)
+        parts = term.split("-")
+        if len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts):
+            return month_index(int(parts[0]), 1)
+        return None
+
+    def _request_facts(self, request: Request, ctx: FactContext) -> dict[str, object]:
+        probe: dict[str, object] = {"minority_area": request.minority_area,
+                                    "relation": request.relation, "reelection": request.reelection,
+                                    "full_time": request.full_time, "rotation_purpose": request.rotation_purpose,
+                                    "reference_month": ctx.age_reference_month}
+        if request.pool_size_for_title is not None:
+            probe["pool_size_for_title"] = request.pool_size_for_title
+        if ctx.target is not None:
+            probe["target_level_rank"] = lv.LEVEL.rank(ctx.target.level)
+            for k, v in ctx.target.standards.items():
+                probe[f"target_required_{k}_rank" if k != "prior_grade" else "target_required_prior_grade"] = v
+            probe["target_requires_minority_language"] = ctx.target.requires_minority_language
+            probe["target_nonlocal_listed"] = ctx.target.nonlocal_listed
+        return probe
+
+    def _param(self, name: str, on: dt.date, event: str | None = None) -> tuple[Any, Citation, dt.date]:
+        if name.startswith("event."):
+            if event is None:
+                raise RulePackError(Problem(name, "tham số sự kiện cần sự kiện", "event parameter needs an event"))
+            ev = self.rules.events[event]
+            p = ev.parameters[name.removeprefix("event.")]
+            y, m = map(int, ev.reference_months[min(ev.reference_months)].split("-"))
+            return p.value, p.source, dt.date(y, m, 1)
+        return self.rules.parameter_value(name, on)
+
+    def _source_ref(self, cite: Citation) -> SourceRef:
+        s = self.rules.sources[cite.id]
+        return SourceRef(id=s.id, number=s.number, title_vi=s.title_vi, article=cite.article,
+                         url=s.urls[0] if s.urls else None)
+
+    # ----- evaluation ---------------------------------------------------------------------
+    def facts(self, profile: Profile, prepared: Prepared) -> FactSet:
+        return derive_facts(profile, prepared.request, prepared.context)
+
+    def evaluate(self, profile: Profile, request: Request) -> Decision:
+        prepared = self.prepare(request)
+        factset = self.facts(profile, prepared)
+        outcomes = self.engine.outcomes(prepared.version, factset.values)
+        return self.decide(profile, prepared, factset, outcomes)
+
+    def decide(self, profile: Profile, prepared: Prepared, factset: FactSet, outcomes: dict[str, str]) -> Decision:
+        rules = self.rules
+        on = prepared.request.date
+        findings: list[Finding] = []
+        missing_map: dict[str, list[str]] = defaultdict(list)
+        for c in prepared.applicable:
+            outcome = outcomes[c.id]
+            findings.append(self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on))
+        for c in prepared.not_applicable:
+            findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
+        verdict = combine([f.outcome for f in findings])
+        missing = sorted(missing_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        regimes = [RegimeRef(id=r.id, vi=r.vi, en=r.en) for r in rules.regimes_at(prepared.request.date)]
+        req = prepared.request.model_dump(mode="json", exclude_none=True)
+        return Decision(
+            profile_id=profile.id,
+            request=req,
+            verdict=verdict,
+            findings=findings,
+            missing_inputs=[MissingInput(input=k, criteria=sorted(set(v))) for k, v in missing],
+            regime=regimes,
+            rulepack=rules.hash,
+            convention=prepared.context.convention,
+            reference_month=format_month(prepared.context.age_reference_month),
+            retirement=factset.retirement.as_dict() if factset.retirement else None,
+        )
+
+    def _finding(self, c: LoadedCriterion, outcome: str, factset: FactSet, uses: list[ParameterUse],
+                 missing_map: dict[str, list[str]] | None, on: dt.date) -> Finding:
+        spec = c.spec
+        names = cd.facts_of(c.condition)
+        facts = {n: factset.values.get(n) for n in names}
+        missing: list[str] = []
+        if outcome == "unknown":
+            for n in names:
+                if n not in factset.values:
+                    for inp in FACTS[n].inputs:
+                        if inp not in missing:
+                            missing.append(inp)
+            if missing_map is not None:
+                for inp in missing:
+                    missing_map[inp].append(c.id)
+        note_text = spec.note and outcome == "fail"
+        if outcome == "fail" and spec.note:
+            outcome = "pass"  # a note never blocks; its fail message says which rule applies
+        if outcome == "fail" and spec.waivable:
+            outcome = "waivable"
+        cite = spec.citation_on(on)
+        tag = weakest([cite.tag] + [u.confidence for u in uses])
+        values: dict[str, object] = dict(factset.values)
+        rank_of: dict[str, str] = {}
+        for u in uses:
+            values[u.name] = u.value
+        for node in cd.walk(c.condition):
+            if isinstance(node, cd.Compare) and isinstance(node.right, cd.Param) and FACTS[node.fact].rank_of:
+                rank_of[node.right.name] = FACTS[node.fact].rank_of or ""
+        msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing)
+        if tag == "M":
+            msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
+        return Finding(
+            criterion=c.id,
+            title=Text(vi=spec.title.vi, en=spec.title.en),
+            topic=spec.topic,
+            outcome=outcome,  # type: ignore[arg-type]
+            message=msg,
+            facts=facts,  # type: ignore[arg-type]
+            parameters=uses,
+            source=self._source_ref(cite),
+            confidence=tag,
+            unverified=tag == "M",
+            waivable=spec.waivable,
+            missing=missing,
+            overlay=c.overlay,
+        )
+
+    def _message(self, spec: Any, outcome: str, values: dict[str, object], rank_of: dict[str, str],
+                 missing: list[str]) -> Text:
+        m = spec.message
+        if outcome == "not_applicable":
+            return Text(vi="Không áp dụng cho yêu cầu này.", en="Does not apply to this request.")
+        if outcome == "unknown":
+            if m.unknown is not None:
+                tpl = m.unknown
+                return Text(vi=render(tpl.vi, values, "vi", rank_of), en=render(tpl.en, values, "en", rank_of))
+            need = ", ".join(missing) or "?"
+            return Text(vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.",
+                        en=f"Cannot be decided; missing: {need}.")
+        tpl = m.pass_ if outcome == "pass" else m.fail
+        vi = render(tpl.vi, values, "vi", rank_of)
+        en = render(tpl.en, values, "en", rank_of)
+        if outcome == "waivable":
+            vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
+            en += " Special cases are decided by the competent authority."
+        return Text(vi=vi, en=en)

@@ -1,0 +1,248 @@
+"""Derive the engine's facts from a profile and a request, as of a reference date.
+
+Pure functions, no I/O. The result holds only integers, booleans and code strings; a fact
+whose inputs are missing is absent (``None`` never reaches the engine) and is reported with
+the profile fields that would decide it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from eligibility.facts.catalog import DISCIPLINE_FORMS, FACTS
+from eligibility.facts.months import index_of, whole_months_between
+from eligibility.facts.retirement import Retirement, months_to_retirement, retirement
+from eligibility.model import levels as lv
+from eligibility.model.profile import Post, Profile
+from eligibility.model.request import Request
+
+FactValue = int | bool | str
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    """What the facts need to know of a post in the title catalogue."""
+
+    code: str
+    level: str
+    grade: int
+    standards: Mapping[str, int] = field(default_factory=dict)  # ranks: degree, political_theory, ...
+    requires_minority_language: bool = False
+    nonlocal_listed: bool = False
+
+
+@dataclass(frozen=True)
+class FactContext:
+    """Everything besides the profile that the facts depend on."""
+
+    reference_date: dt.date
+    age_reference_month: int  # month index at which months_to_retirement is counted
+    convention: str  # retirement-age convention: actual / fixed_60_55 / fixed_2021
+    target: TitleInfo | None = None
+    locality: str | None = None
+    title_lookup: Callable[[str], TitleInfo | None] = lambda code: None
+
+
+@dataclass
+class FactSet:
+    values: dict[str, FactValue]
+    missing: dict[str, tuple[str, ...]]  # unknown fact → the inputs that would decide it
+    retirement: Retirement | None = None
+
+
+def retirement_of(profile: Profile, convention: str) -> Retirement:
+    override = None
+    if profile.retirement_override is not None:
+        override = profile.retirement_override.years * 12 + profile.retirement_override.months
+    return retirement(profile.sex, profile.birth_date.year, profile.birth_date.month, convention, override)
+
+
+def _current_post(profile: Profile, on: dt.date) -> Post | None:
+    current = profile.current_posts(on)
+    if not current:
+        return None
+    return max(current, key=lambda p: p.from_)
+
+
+def _months_held(post: Post, on: dt.date) -> int:
+    end = min(post.to or on, on)
+    return max(0, whole_months_between(post.from_, end))
+
+
+def _grade(post: Post, lookup: Callable[[str], TitleInfo | None]) -> int | None:
+    info = lookup(post.title)
+    return info.grade if info else None
+
+
+def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSet:
+    on = ctx.reference_date
+    v: dict[str, FactValue] = {}
+
+    # request and target post (always known)
+    v["relation"] = request.relation
+    v["reelection"] = request.reelection
+    v["full_time"] = request.full_time
+    v["rotation_purpose"] = request.rotation_purpose
+    v["reference_month"] = ctx.age_reference_month
+    v["minority_area"] = request.minority_area
+    if ctx.target is not None:
+        t = ctx.target
+        v["target_level_rank"] = lv.LEVEL.rank(t.level)
+        for key in ("degree", "political_theory", "state_management"):
+            if key in t.standards:
+                v[f"target_required_{key}_rank"] = t.standards[key]
+        if "prior_grade" in t.standards:
+            v["target_required_prior_grade"] = t.standards["prior_grade"]
+        v["target_requires_minority_language"] = t.requires_minority_language
+        v["target_nonlocal_listed"] = t.nonlocal_listed
+    if request.rotation_months is not None:
+        v["planned_rotation_months"] = request.rotation_months
+    if request.pool_size_for_title is not None:
+        v["pool_size_for_title"] = request.pool_size_for_title
+
+    # identity and age
+    v["sex"] = profile.sex
+    if profile.party is not None:
+        v["party_member"] = profile.party.member
+    born = profile.birth_date
+    v["age_months"] = whole_months_between(born.first_day(), on)
+    ret = retirement_of(profile, ctx.convention)
+    v["retirement_month"] = ret.reached
+    v["months_to_retirement"] = months_to_retirement(ret, ctx.age_reference_month)
+
+    # education
+    edu = profile.education
+    if edu.degree is not None:
+        v["degree_rank"] = lv.DEGREE.rank(edu.degree)
+    if edu.political_theory is not None:
+        v["political_theory_rank"] = lv.POLITICAL_THEORY.rank(edu.political_theory)
+    if edu.state_management is not None:
+        v["state_management_rank"] = lv.STATE_MANAGEMENT.rank(edu.state_management)
+    if edu.minority_languages is not None:
+        v["minority_language_count"] = len(edu.minority_languages)
+
+    # career
+    if profile.posts is not None:
+        _career_facts(profile, ctx, v)
+    if profile.planning is not None:
+        _planning_facts(profile, ctx, v)
+
+    # record
+    if profile.discipline is not None:
+        _discipline_facts(profile, on, v)
+    if profile.investigation is not None:
+        v["under_investigation"] = profile.investigation != "none"
+    if profile.political_standard is not None:
+        v["political_standard"] = profile.political_standard.result
+    if profile.health is not None:
+        v["health_fit"] = profile.health.fit
+    if profile.asset_declaration is not None:
+        v["asset_declaration_verified"] = profile.asset_declaration.verified
+    if profile.file_verified is not None:
+        v["file_verified"] = profile.file_verified
+    if profile.abroad_or_inpatient_months is not None:
+        v["abroad_or_inpatient_months"] = profile.abroad_or_inpatient_months
+    if profile.assessments is not None:
+        _assessment_facts(profile, on, v)
+
+    # locality
+    if ctx.locality is not None:
+        here = ctx.locality
+        for key, place in (("hometown_here", profile.hometown), ("birthplace_here", profile.birthplace),
+                           ("grew_up_here", profile.grew_up_in)):
+            if place is not None:
+                v[key] = place.province == here
+        if profile.localities_worked is not None:
+            v["years_worked_here"] = sum(w.years for w in profile.localities_worked if w.province == here)
+
+    missing = {name: FACTS[name].inputs for name in FACTS if name not in v and not FACTS[name].request}
+    return FactSet(values=v, missing=missing, retirement=ret)
+
+
+def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
+    on = ctx.reference_date
+    posts = [p for p in profile.posts or [] if p.from_ <= on]
+    current = _current_post(profile, on)
+    v["has_current_post"] = current is not None
+    grades = [g for g in (_grade(p, ctx.title_lookup) for p in posts) if g is not None]
+    if grades:
+        v["max_grade_held"] = max(grades)
+    elif not posts:
+        v["max_grade_held"] = 0
+    if current is None:
+        if ctx.target is not None:
+            v["target_is_higher"] = True
+        return
+    v["months_in_current_post"] = _months_held(current, on)
+    cur_grade = _grade(current, ctx.title_lookup)
+    if cur_grade is not None:
+        equivalent = [p for p in posts if (g := _grade(p, ctx.title_lookup)) is not None and g >= cur_grade]
+        v["months_in_equivalent_posts"] = sum(_months_held(p, on) for p in equivalent)
+        if ctx.target is not None:
+            v["target_is_higher"] = ctx.target.grade > cur_grade
+    elif current.relation is not None or len(posts) == 1:
+        # title outside the catalogue: only the current post can be counted with certainty
+        v["months_in_equivalent_posts"] = _months_held(current, on)
+    if ctx.target is not None and ctx.locality is not None:
+        same = sorted((p for p in posts if p.title == ctx.target.code and p.locality == ctx.locality),
+                      key=lambda p: p.from_)
+        v["months_in_target_post_here"] = sum(_months_held(p, on) for p in same)
+
+
+def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
+    on = ctx.reference_date
+    active = [e for e in profile.planning or []
+              if (e.approved is None or e.approved <= on) and (e.removed is None or e.removed > on)]
+    v["planned_any"] = bool(active)
+    if ctx.target is not None:
+        ok = False
+        for e in active:
+            info = ctx.title_lookup(e.title)
+            if e.title == ctx.target.code or (info is not None and info.grade >= ctx.target.grade):
+                ok = True
+        v["planned_for_target_or_higher"] = ok
+        same_level = {e.title for e in active if (i := ctx.title_lookup(e.title)) is not None
+                      and i.level == ctx.target.level and e.title != ctx.target.code}
+        v["planned_titles_same_level"] = len(same_level)
+    else:
+        v["planned_titles_same_level"] = len({e.title for e in active})
+
+
+def _discipline_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
+    records = profile.discipline or []
+    decided = [r for r in records if r.status != "pending" and r.decided is not None and r.decided <= on]
+    v["under_discipline_consideration"] = any(r.status == "pending" for r in records)
+    v["has_any_discipline"] = bool(decided)
+    if decided:
+        v["months_since_latest_discipline"] = whole_months_between(max(r.decided for r in decided if r.decided), on)
+    for form in DISCIPLINE_FORMS:
+        for prefix, recs in (("", decided), ("state_", [r for r in decided if r.kind == "state"]),
+                             ("party_", [r for r in decided if r.kind == "party"])):
+            dates = [r.decided for r in recs if r.form == form and r.decided is not None]
+            v[f"has_{prefix}{form}"] = bool(dates)
+            if dates:
+                v[f"months_since_{prefix}{form}"] = whole_months_between(max(dates), on)
+
+
+def _assessment_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
+    ratings = profile.assessments or {}
+    start = on.year - 5
+    current = _current_post(profile, on)
+    if current is not None:
+        start = max(start, current.from_.year)
+    years = [y for y in range(start, on.year) if y in ratings]
+    v["term_years_completed"] = sum(1 for y in years if ratings[y] != "KHTNV")
+    v["term_years_failed"] = sum(1 for y in years if ratings[y] == "KHTNV")
+    streak = 0
+    for y in range(on.year - 1, on.year - 30, -1):
+        if ratings.get(y) == "KHTNV":
+            streak += 1
+        else:
+            break
+    v["consecutive_failed_years"] = streak
+
+
+def reference_month_of(d: dt.date) -> int:
+    return index_of(d)

@@ -1,0 +1,66 @@
+"""Whole-month arithmetic (HD 06-HD/BTCTW counts remaining working time in whole months).
+
+A *month index* is ``year * 12 + (month - 1)``: an integer the engine can compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+
+def month_index(year: int, month: int) -> int:
+    return year * 12 + (month - 1)
+
+
+def index_of(d: dt.date) -> int:
+    return month_index(d.year, d.month)
+
+
+def from_index(idx: int) -> tuple[int, int]:
+    return divmod(idx, 12)[0], divmod(idx, 12)[1] + 1
+
+
+def format_month(idx: int) -> str:
+    """``YYYY-MM`` for a month index."""
+    y, m = from_index(idx)
+    return f"{y:04d}-{m:02d}"
+
+
+def format_month_vi(idx: int) -> str:
+    """``MM/YYYY`` as Vietnamese documents write it."""
+    y, m = from_index(idx)
+    return f"{m:02d}/{y:04d}"
+
+
+def first_day(idx: int) -> dt.date:
+    y, m = from_index(idx)
+    return dt.date(y, m, 1)
+
+
+def last_day(idx: int) -> dt.date:
+    return first_day(idx + 1) - dt.timedelta(days=1)
+
+
+def whole_months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months elapsed from ``start`` to ``end`` (negative if end is earlier).
+
+    12 months after 2024-03-15 is reached on 2025-03-15 (dateutil's month arithmetic: a start
+    on the 31st reaches its anniversary month on the last day of that month).
+    """
+    if end >= start:
+        rd = relativedelta(end, start)
+        return rd.years * 12 + rd.months
+    rd = relativedelta(start, end)
+    return -(rd.years * 12 + rd.months)
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    result: dt.date = d + relativedelta(months=months)
+    return result
+
+
+def date_ordinal(d: dt.date) -> int:
+    """Dates reach the engine as integers (durable_rules cannot compare dates or strings)."""
+    return d.toordinal()

@@ -1,0 +1,200 @@
+"""The cadre profile (hồ sơ cán bộ): what the personnel file says about one person.
+
+Keys are English; values may be Vietnamese as officers write them ("nữ", "Đại học",
+"cao cấp", "khiển trách"). Every field that the file may not record is optional and stays
+``None`` when absent: the engine then reports the criteria that need it as ``unknown``,
+never as a pass or a fail. An empty list means "recorded: none" (e.g. ``discipline: []`` — no
+discipline on file), which is different from a missing list (not recorded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from eligibility.model import levels as lv
+from eligibility.model.dates import BirthDate, FullDate
+
+
+def _code(vocab: lv.Vocabulary) -> Any:
+    return BeforeValidator(vocab.parse)
+
+
+def _text(raw: object) -> object:
+    return lv.nfc(raw).strip() if isinstance(raw, str) else raw
+
+
+def _locality_code(raw: object) -> object:
+    """Locality codes are folded ("Lào Cai", "lao-cai" and "LAO CAI" are the same province)."""
+    if isinstance(raw, str):
+        return lv.fold(raw).replace(" ", "-")
+    return raw
+
+
+Text = Annotated[str, AfterValidator(lv.nfc)]
+LocalityCode = Annotated[str, BeforeValidator(_locality_code)]
+Sex = Annotated[str, _code(lv.SEX)]
+Degree = Annotated[str, _code(lv.DEGREE)]
+PoliticalTheory = Annotated[str, _code(lv.POLITICAL_THEORY)]
+StateManagement = Annotated[str, _code(lv.STATE_MANAGEMENT)]
+CivilServiceGrade = Annotated[str, _code(lv.CIVIL_SERVICE_GRADE)]
+Assessment = Annotated[str, _code(lv.ASSESSMENT)]
+DisciplineForm = Annotated[str, _code(lv.DISCIPLINE_FORM)]
+DisciplineKind = Annotated[str, _code(lv.DISCIPLINE_KIND)]
+DisciplineStatus = Annotated[str, _code(lv.DISCIPLINE_STATUS)]
+Investigation = Annotated[str, _code(lv.INVESTIGATION)]
+PoliticalStandard = Annotated[str, _code(lv.POLITICAL_STANDARD)]
+Level = Annotated[str, _code(lv.LEVEL)]
+Relation = Annotated[str, _code(lv.RELATION)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Place(Strict):
+    """A place: province (tỉnh, thành phố) and optionally the unit below it (xã, phường)."""
+
+    province: LocalityCode
+    commune: LocalityCode | None = None
+
+
+class PartyMembership(Strict):
+    """Party membership (đảng viên): ``member: false`` for a non-member."""
+
+    member: bool
+    joined: FullDate | None = None  # ngày vào Đảng
+    official: FullDate | None = None  # ngày chính thức
+
+
+class Language(Strict):
+    language: Text
+    level: Text | None = None
+
+
+class Education(Strict):
+    degree: Degree | None = None  # trình độ chuyên môn cao nhất
+    field: Text | None = None  # chuyên ngành
+    political_theory: PoliticalTheory | None = None  # lý luận chính trị
+    state_management: StateManagement | None = None  # quản lý nhà nước
+    civil_service_grade: CivilServiceGrade | None = None  # ngạch
+    foreign_languages: list[Language] | None = None
+    minority_languages: list[Text] | None = None  # tiếng dân tộc thiểu số
+
+
+class Post(Strict):
+    """A post held (chức vụ): the current one has no ``to`` date."""
+
+    title: Text  # title code from rules/titles.yaml, or free text for posts outside the catalogue
+    name: Text | None = None
+    level: Level | None = None
+    locality: LocalityCode | None = None
+    body: Text | None = None  # cơ quan, đơn vị
+    from_: FullDate = Field(alias="from")
+    to: FullDate | None = None
+    relation: Relation | None = None  # compared with the previous post: higher / equivalent / lower
+    head: bool | None = None  # người đứng đầu
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("to")
+    @classmethod
+    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("from_")
+        if v is not None and start is not None and v < start:
+            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
+        return v
+
+
+class PlanningEntry(Strict):
+    """An approved planning entry (quy hoạch): title, term and approval date."""
+
+    title: Text
+    term: Text | None = None  # e.g. "2025-2030"
+    approved: FullDate | None = None
+    removed: FullDate | None = None  # đưa ra khỏi quy hoạch
+
+
+class LocalityWorked(Strict):
+    province: LocalityCode
+    years: int = Field(ge=0, le=60)
+
+
+class DisciplineRecord(Strict):
+    """A discipline record (kỷ luật): Party or State, the form, the decision date and status."""
+
+    kind: DisciplineKind
+    form: DisciplineForm
+    decided: FullDate | None = None  # ngày quyết định (required unless pending)
+    status: DisciplineStatus = "decided"
+    note: Text | None = None
+
+
+class PoliticalConclusion(Strict):
+    """Kết luận tiêu chuẩn chính trị (QĐ 58-QĐ/TW): result đạt / không đạt / chưa có."""
+
+    result: PoliticalStandard
+    date: FullDate | None = None
+    authority: Text | None = None
+
+
+class Health(Strict):
+    fit: bool  # đủ sức khỏe để hoàn thành nhiệm vụ
+    date: FullDate | None = None
+
+
+class AssetDeclaration(Strict):
+    """Kê khai tài sản, thu nhập."""
+
+    date: FullDate | None = None
+    verified: bool
+
+
+class RetirementOverride(Strict):
+    """A retirement age set by law for this person (later or earlier than ND 135, armed forces)."""
+
+    years: int = Field(ge=40, le=75)
+    months: int = Field(default=0, ge=0, le=11)
+    reason: Text
+
+
+class Profile(Strict):
+    """One cadre's file. Only ``id``, ``sex`` and ``birth_date`` are required."""
+
+    id: Text
+    full_name: Text | None = None
+    sex: Sex
+    birth_date: BirthDate
+    ethnicity: Text | None = None
+    hometown: Place | None = None  # quê quán
+    birthplace: Place | None = None  # nơi sinh
+    grew_up_in: Place | None = None  # nơi lớn lên, trưởng thành
+    party: PartyMembership | None = None
+    education: Education = Field(default_factory=Education)
+    posts: list[Post] | None = None  # quá trình công tác (chức vụ); [] = never held a post
+    planning: list[PlanningEntry] | None = None  # [] = in no plan
+    localities_worked: list[LocalityWorked] | None = None
+    assessments: dict[int, Assessment] | None = None  # year → rating
+    discipline: list[DisciplineRecord] | None = None  # [] = no discipline on file
+    investigation: Investigation | None = None  # điều tra, truy tố, xét xử
+    political_standard: PoliticalConclusion | None = None
+    health: Health | None = None
+    asset_declaration: AssetDeclaration | None = None
+    file_verified: bool | None = None  # hồ sơ, lý lịch được thẩm định, xác minh rõ ràng
+    abroad_or_inpatient_months: int | None = Field(default=None, ge=0)  # đi nước ngoài / điều trị nội trú
+    retirement_override: RetirementOverride | None = None
+
+    @field_validator("discipline")
+    @classmethod
+    def _decided_dates(cls, v: list[DisciplineRecord] | None) -> list[DisciplineRecord] | None:
+        for i, rec in enumerate(v or []):
+            if rec.status != "pending" and rec.decided is None:
+                raise ValueError(
+                    f"bản ghi kỷ luật {i}: thiếu ngày quyết định / discipline record {i}: 'decided' date missing"
+                )
+        return v
+
+    def current_posts(self, on: dt.date) -> list[Post]:
+        return [p for p in self.posts or [] if p.from_ <= on and (p.to is None or p.to >= on)]

@@ -1,0 +1,48 @@
+"""A request: which action, for which post or event, as of which date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from eligibility.model import levels as lv
+from eligibility.model.dates import FullDate
+from eligibility.model.profile import LocalityCode
+
+Action = Annotated[str, BeforeValidator(lv.ACTION.parse)]
+Level = Annotated[str, BeforeValidator(lv.LEVEL.parse)]
+Relation = Annotated[str, BeforeValidator(lv.RELATION.parse)]
+CandidateSource = Annotated[str, BeforeValidator(lv.CANDIDATE_SOURCE.parse)]
+RotationPurpose = Annotated[str, BeforeValidator(lv.ROTATION_PURPOSE.parse)]
+
+
+class Request(BaseModel):
+    """What is asked of one profile.
+
+    ``date`` is the reference date: the day the personnel body receives the file (HD 06); for a
+    nomination, the event fixes the reference month and the age convention instead.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Action
+    date: FullDate
+    post: str | None = None  # title code from rules/titles.yaml
+    level: Level | None = None  # taken from the post when a post is given
+    locality: LocalityCode | None = None  # province of the post (for overlays and locality tests)
+    event: str | None = None  # nomination: congress-2020, elections-2021, congress-2025
+    reelection: bool = False  # nomination: tái cử
+    full_time: bool = False  # nomination: đại biểu chuyên trách
+    relation: Relation = "higher"  # appointment: first / higher (default) / equivalent / lower
+    candidate_source: CandidateSource | None = None  # appointment: local / outside
+    rotation_purpose: RotationPurpose = "training"
+    rotation_months: int | None = Field(default=None, ge=1, le=240)  # planned length of the rotation
+    minority_area: bool = False  # the post is in an ethnic-minority area (vùng đồng bào dân tộc thiểu số)
+    term: str | None = None  # planning: the planned term, e.g. "2026-2031"
+    pool_size_for_title: int | None = Field(default=None, ge=0)  # planning: others already planned for the title
+    convention: str | None = None  # force a retirement-age convention (fixed_60_55, fixed_2021, actual)
+
+    def reference_date(self) -> dt.date:
+        return self.date

@@ -1,0 +1,466 @@
+"""Load and cross-check a rule pack directory (``rules/``).
+
+Every problem is reported with its file and line: unknown keys, misplaced blocks, a criterion
+naming an undefined fact or parameter, a parameter read outside its dated window, a source id
+that does not exist. Nothing is silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from eligibility.errors import Problem, RulePackError
+from eligibility.facts.catalog import FACTS
+from eligibility.model import levels as lv
+from eligibility.rulepack import conditions as cd
+from eligibility.rulepack.schema import (
+    CentralTargetsFile,
+    Citation,
+    Criterion,
+    CriteriaFile,
+    Event,
+    EventsFile,
+    Overlay,
+    Parameter,
+    ParametersFile,
+    PoolTarget,
+    Regime,
+    RegimesFile,
+    Source,
+    SourcesFile,
+    Title,
+    TitlesFile,
+)
+
+RANK_VOCAB = {"degree": lv.DEGREE, "political_theory": lv.POLITICAL_THEORY, "state_management": lv.STATE_MANAGEMENT,
+              "level": lv.LEVEL}
+FAR_FUTURE = dt.date(2100, 1, 1)
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip(obj: Any, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
+    if isinstance(obj, dict):
+        if "__line__" in obj:
+            lines[path] = obj["__line__"]
+        return {k: _strip(v, path + (k,), lines) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip(v, path + (i,), lines) for i, v in enumerate(obj)]
+    return obj
+
+
+@dataclass
+class YamlDoc:
+    path: Path
+    data: Any
+    lines: dict[tuple[Any, ...], int]
+
+    def line(self, loc: tuple[Any, ...]) -> int | None:
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get(())
+
+    def where(self, loc: tuple[Any, ...]) -> str:
+        line = self.line(loc)
+        return f"{self.path}:{line}" if line else str(self.path)
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise RulePackError(Problem(where, f"lỗi cú pháp YAML: {exc}", f"YAML syntax error: {exc}")) from None
+    lines: dict[tuple[Any, ...], int] = {}
+    return YamlDoc(path, _strip(raw, (), lines), lines)
+
+
+@dataclass
+class LoadedCriterion:
+    spec: Criterion
+    condition: cd.Condition
+    applies_when: cd.Condition | None
+    origin: str  # file:line
+    overlay: str | None = None  # province code for overlay criteria
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(eq=False)
+class RulePack:
+    root: Path
+    sources: dict[str, Source]
+    regimes: list[Regime]
+    parameters: dict[str, Parameter]
+    criteria: list[LoadedCriterion]
+    titles: dict[str, Title]
+    events: dict[str, Event]
+    overlays: dict[str, Overlay]
+    targets: list[PoolTarget]
+    hash: str
+    origins: dict[str, str] = field(default_factory=dict)  # parameter name / title code → file:line
+
+    def criterion(self, cid: str) -> LoadedCriterion:
+        for c in self.criteria:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+    def regimes_at(self, d: dt.date) -> list[Regime]:
+        return [r for r in self.regimes if r.in_force(d)]
+
+    def parameter_value(self, name: str, on: dt.date) -> tuple[Any, Citation, dt.date]:
+        """The value in force on ``on``, its citation and the date its step began; error outside the window."""
+        p = self.parameters.get(name)
+        if p is None:
+            raise KeyError(name)
+        for v in p.values:
+            if v.from_ <= on and (v.until is None or on <= v.until):
+                return v.value, v.source, v.from_
+        raise RulePackError(Problem(self.origins.get(name, name),
+                                    f"tham số {name} không có giá trị vào ngày {on.isoformat()}",
+                                    f"parameter {name} has no value on {on.isoformat()} (outside its dated window)"))
+
+
+def default_rules_dir() -> Path:
+    env = os.environ.get("ELIGIBILITY_RULES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def _validate(model: type[BaseModel], doc: YamlDoc, problems: list[Problem]) -> Any:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            dotted = ".".join(str(p) for p in loc)
+            problems.append(Problem(doc.where(loc), f"{dotted}: {err['msg']}", f"{dotted}: {err['msg']}"))
+        return None
+
+
+def load_rules(root: str | Path | None = None) -> RulePack:
+    """Load ``rules/`` (or another rule-pack directory); raise :class:`RulePackError` on any problem."""
+    base = Path(root) if root is not None else default_rules_dir()
+    if not base.is_dir():
+        raise RulePackError(Problem(str(base), "không tìm thấy thư mục quy tắc", "rule-pack directory not found"))
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    files = sorted(p for p in base.rglob("*.yaml") if p.is_file())
+    for p in files:
+        digest.update(str(p.relative_to(base)).encode())
+        digest.update(p.read_bytes())
+
+    def one(name: str, model: type[BaseModel]) -> tuple[Any, YamlDoc | None]:
+        path = base / name
+        if not path.exists():
+            problems.append(Problem(str(path), "thiếu tệp", "file missing"))
+            return None, None
+        doc = read_yaml(path)
+        return _validate(model, doc, problems), doc
+
+    known = {"sources.yaml", "regimes.yaml", "titles.yaml", "events.yaml", "targets.yaml"}
+    for p in files:
+        rel = p.relative_to(base)
+        if len(rel.parts) == 1 and rel.name not in known:
+            problems.append(Problem(str(p), "tệp không thuộc cấu trúc bộ quy tắc", "file is not part of the rule-pack layout"))
+        if len(rel.parts) > 1 and rel.parts[0] not in ("parameters", "criteria", "overlays"):
+            problems.append(Problem(str(p), "thư mục không thuộc cấu trúc bộ quy tắc", "folder is not part of the rule-pack layout"))
+
+    sources_f, _ = one("sources.yaml", SourcesFile)
+    regimes_f, regimes_doc = one("regimes.yaml", RegimesFile)
+    titles_f, titles_doc = one("titles.yaml", TitlesFile)
+    events_f, events_doc = one("events.yaml", EventsFile)
+    targets_f, targets_doc = one("targets.yaml", CentralTargetsFile)
+
+    sources: dict[str, Source] = {}
+    for s in sources_f.sources if sources_f else []:
+        if s.id in sources:
+            problems.append(Problem(f"{base / 'sources.yaml'}", f"trùng mã văn bản {s.id}", f"duplicate source id {s.id}"))
+        sources[s.id] = s
+
+    def check_source(cid: str, where: str) -> None:
+        if cid not in sources:
+            problems.append(Problem(where, f"văn bản {cid!r} không có trong sources.yaml",
+                                    f"source {cid!r} is not in sources.yaml"))
+
+    for s in sources.values():
+        for r in s.replaced_by:
+            check_source(r, f"{base / 'sources.yaml'} ({s.id}.replaced_by)")
+
+    regimes: list[Regime] = regimes_f.regimes if regimes_f else []
+    if regimes_doc:
+        for i, r in enumerate(regimes):
+            for d in r.documents:
+                check_source(d, regimes_doc.where(("regimes", i)))
+
+    origins: dict[str, str] = {}
+    parameters: dict[str, Parameter] = {}
+    for p in sorted((base / "parameters").glob("*.yaml")):
+        doc = read_yaml(p)
+        pf = _validate(ParametersFile, doc, problems)
+        if pf is None:
+            continue
+        for name, param in pf.parameters.items():
+            where = doc.where(("parameters", name))
+            if name in parameters:
+                problems.append(Problem(where, f"trùng tham số {name}", f"duplicate parameter {name}"))
+            parameters[name] = param
+            origins[name] = where
+            for v in param.values:
+                check_source(v.source.id, where)
+
+    titles: dict[str, Title] = {}
+    all_groups: set[str] = {"any"}
+    if titles_f and titles_doc:
+        for i, t in enumerate(titles_f.titles):
+            where = titles_doc.where(("titles", i))
+            origins[f"title:{t.code}"] = where
+            if t.code in titles:
+                problems.append(Problem(where, f"trùng mã chức danh {t.code}", f"duplicate title code {t.code}"))
+            titles[t.code] = t
+            all_groups.update(t.groups)
+            for st in t.standards:
+                check_source(st.source.id, where)
+                for key, vocab in (("degree", lv.DEGREE), ("political_theory", lv.POLITICAL_THEORY),
+                                   ("state_management", lv.STATE_MANAGEMENT)):
+                    code = getattr(st, key)
+                    if code is not None and code not in vocab.codes:
+                        problems.append(Problem(where, f"{key}: mã {code!r} không hợp lệ",
+                                                f"{key}: invalid code {code!r}; known {', '.join(vocab.codes)}"))
+
+    events: dict[str, Event] = events_f.events if events_f else {}
+    if events_doc:
+        for eid, ev in events.items():
+            where = events_doc.where(("events", eid))
+            check_source(ev.convention_source.id, where)
+            check_source(ev.reference_source.id, where)
+            for pv in ev.parameters.values():
+                check_source(pv.source.id, where)
+            for level, month in ev.reference_months.items():
+                if level not in lv.LEVEL.codes:
+                    problems.append(Problem(where, f"cấp {level!r} không hợp lệ", f"invalid level {level!r}"))
+                try:
+                    dt.date.fromisoformat(month + "-01")
+                except ValueError:
+                    problems.append(Problem(where, f"tháng {month!r} không hợp lệ (YYYY-MM)", f"invalid month {month!r}"))
+
+    criteria: list[LoadedCriterion] = []
+    for p in sorted((base / "criteria").glob("*.yaml")):
+        doc = read_yaml(p)
+        cf = _validate(CriteriaFile, doc, problems)
+        if cf is None:
+            continue
+        for i, c in enumerate(cf.criteria):
+            lc = _check_criterion(c, doc, ("criteria", i), None, parameters, events, sources, all_groups, problems)
+            if lc:
+                criteria.append(lc)
+
+    overlays: dict[str, Overlay] = {}
+    targets: list[PoolTarget] = list(targets_f.pool_targets) if targets_f else []
+    if targets_doc:
+        for i, t in enumerate(targets):
+            check_source(t.source.id, targets_doc.where(("pool_targets", i)))
+    for p in sorted((base / "overlays").glob("*.yaml")):
+        doc = read_yaml(p)
+        ov = _validate(Overlay, doc, problems)
+        if ov is None:
+            continue
+        overlays[ov.province] = ov
+        for d in ov.documents:
+            check_source(d, doc.where(("documents",)))
+        for i, t in enumerate(ov.pool_targets):
+            check_source(t.source.id, doc.where(("pool_targets", i)))
+        targets.extend(ov.pool_targets)
+        for i, c in enumerate(ov.criteria):
+            if c.province != ov.province:
+                problems.append(Problem(doc.where(("criteria", i)),
+                                        f"tiêu chí lớp phủ phải ghi province: {ov.province}",
+                                        f"overlay criteria must say province: {ov.province}"))
+            lc = _check_criterion(c, doc, ("criteria", i), ov.province, parameters, events, sources, all_groups,
+                                  problems)
+            if lc:
+                criteria.append(lc)
+
+    seen: dict[str, str] = {}
+    for c in criteria:
+        if c.id in seen:
+            problems.append(Problem(c.origin, f"trùng mã tiêu chí {c.id} (đã có ở {seen[c.id]})",
+                                    f"duplicate criterion id {c.id} (also at {seen[c.id]})"))
+        seen[c.id] = c.origin
+
+    if problems:
+        raise RulePackError(problems)
+    return RulePack(base, sources, regimes, parameters, criteria, titles, events, overlays, targets,
+                    digest.hexdigest()[:16], origins)
+
+
+def _check_criterion(
+    c: Criterion,
+    doc: YamlDoc,
+    loc: tuple[Any, ...],
+    overlay: str | None,
+    parameters: dict[str, Parameter],
+    events: dict[str, Event],
+    sources: dict[str, Source],
+    groups: set[str],
+    problems: list[Problem],
+) -> LoadedCriterion | None:
+    where = doc.where(loc)
+    before = len(problems)
+
+    def bad(vi: str, en: str, sub: tuple[Any, ...] = ()) -> None:
+        problems.append(Problem(doc.where(loc + sub) if sub else where, f"{c.id}: {vi}", f"{c.id}: {en}"))
+
+    if c.source.id not in sources:
+        bad(f"văn bản {c.source.id!r} không có trong sources.yaml", f"source {c.source.id!r} is not in sources.yaml",
+            ("source",))
+    for later in c.later_sources:
+        if later.id not in sources:
+            bad(f"văn bản {later.id!r} không có trong sources.yaml", f"source {later.id!r} is not in sources.yaml",
+                ("later_sources",))
+        if not c.in_force.contains(later.from_):
+            bad("later_sources phải nằm trong thời gian hiệu lực", "later_sources must start inside in_force",
+                ("later_sources",))
+    for g in c.groups + c.exclude_groups:
+        if g not in groups:
+            bad(f"nhóm chức danh {g!r} không có trong titles.yaml", f"title group {g!r} is not in titles.yaml")
+    for lvl in c.levels or []:
+        if lvl not in lv.LEVEL.codes:
+            bad(f"cấp {lvl!r} không hợp lệ", f"invalid level {lvl!r}")
+    for e in c.events or []:
+        if e not in events:
+            bad(f"sự kiện {e!r} không có trong events.yaml", f"event {e!r} is not in events.yaml")
+    if overlay is None and c.province is not None:
+        bad("chỉ tiêu chí trong overlays/ được ghi province", "only overlay criteria may name a province")
+    try:
+        cond = cd.parse_condition(c.condition, "condition")
+    except cd.ConditionError as exc:
+        bad(str(exc), str(exc), ("condition",))
+        return None
+    applies = None
+    if c.applies_when is not None:
+        try:
+            applies = cd.parse_condition(c.applies_when, "applies_when")
+        except cd.ConditionError as exc:
+            bad(str(exc), str(exc), ("applies_when",))
+            return None
+        for f in cd.facts_of(applies):
+            if f not in FACTS:
+                bad(f"dữ kiện {f!r} không tồn tại", f"undefined fact {f!r}", ("applies_when",))
+            elif not FACTS[f].request:
+                bad(f"applies_when chỉ được dùng dữ kiện của yêu cầu; {f!r} thuộc hồ sơ",
+                    f"applies_when may only read request facts; {f!r} comes from the profile", ("applies_when",))
+    for node in cd.walk(cond):
+        if isinstance(node, cd.Exists):
+            bad("'exists' chỉ dùng trong applies_when", "'exists' is only for applies_when", ("condition",))
+        if not isinstance(node, cd.Compare):
+            continue
+        spec = FACTS.get(node.fact)
+        if spec is None:
+            bad(f"dữ kiện {node.fact!r} không tồn tại", f"undefined fact {node.fact!r}", ("condition",))
+            continue
+        if node.op in cd.ORDERED and spec.type not in ("int", "month"):
+            bad(f"so sánh thứ tự trên dữ kiện không phải số {node.fact}",
+                f"ordered comparison on non-integer fact {node.fact}", ("condition",))
+        r = node.right
+        if isinstance(r, cd.FactRef) and r.name not in FACTS:
+            bad(f"dữ kiện {r.name!r} không tồn tại", f"undefined fact {r.name!r}", ("condition",))
+        if isinstance(r, cd.Rank):
+            vocab = RANK_VOCAB.get(spec.rank_of or "")
+            if vocab is None or r.code not in vocab.codes:
+                bad(f"bậc {r.code!r} không hợp lệ cho {node.fact}", f"rank {r.code!r} is not valid for {node.fact}",
+                    ("condition",))
+        if isinstance(r, cd.Const):
+            _check_const(spec.type, spec.codes, r.value, node, bad)
+        if isinstance(r, cd.Param):
+            _check_param(c, r.name, spec.type, spec.codes, parameters, events, bad)
+    names = set(FACTS) | set(cd.params_of(cond))
+    for key in ("pass_", "fail", "unknown"):
+        msg = getattr(c.message, key)
+        if msg is None:
+            continue
+        for text in (msg.vi, msg.en):
+            for fname in PLACEHOLDER.findall(text):
+                if fname not in names:
+                    bad(f"mẫu thông điệp dùng {{{fname}}}: không phải dữ kiện hay tham số của tiêu chí",
+                        f"message template uses {{{fname}}}: not a fact nor a parameter of the criterion", ("message",))
+    if len(problems) > before:
+        return None
+    return LoadedCriterion(c, cond, applies, where, overlay)
+
+
+def _check_const(ftype: str, codes: tuple[str, ...], value: object, node: cd.Compare, bad: Any) -> None:
+    if ftype == "bool" and not isinstance(value, bool):
+        bad(f"{node.fact} là đúng/sai, không so với {value!r}", f"{node.fact} is boolean, not comparable with {value!r}",
+            ("condition",))
+    elif ftype in ("int", "month") and (isinstance(value, bool) or not isinstance(value, int)):
+        bad(f"{node.fact} là số nguyên, không so với {value!r}", f"{node.fact} is an integer, not comparable with {value!r}",
+            ("condition",))
+    elif ftype == "code" and value not in codes:
+        bad(f"mã {value!r} không hợp lệ cho {node.fact}", f"code {value!r} is not valid for {node.fact}",
+            ("condition",))
+
+
+def _check_param(c: Criterion, name: str, ftype: str, codes: tuple[str, ...], parameters: dict[str, Parameter],
+                 events: dict[str, Event], bad: Any) -> None:
+    if name.startswith("event."):
+        key = name.removeprefix("event.")
+        if not c.events:
+            bad(f"tham số sự kiện {name} cần danh sách events", f"event parameter {name} needs an events list")
+        for e in c.events or []:
+            if e in events and key not in events[e].parameters:
+                bad(f"sự kiện {e} không có tham số {key}", f"event {e} does not define {key}")
+        return
+    p = parameters.get(name)
+    if p is None:
+        bad(f"tham số {name!r} không tồn tại", f"undefined parameter {name!r}", ("condition",))
+        return
+    # the parameter must cover the criterion's whole window
+    start, end = c.in_force.from_, c.in_force.until or FAR_FUTURE
+    cursor: dt.date | None = start
+    for v in p.values:
+        assert cursor is not None
+        if v.from_ > cursor:
+            break  # a gap before this value
+        if v.until is None:
+            cursor = None  # covered for good
+            break
+        if v.until >= cursor:
+            cursor = v.until + dt.timedelta(days=1)
+        if cursor > end:
+            break
+    if cursor is not None and cursor <= end:
+        bad(f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
+            f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
+            f"({start.isoformat()} – {c.in_force.until or 'open'})", ("condition",))
+    for v in p.values:
+        _check_const(ftype, codes, v.value, cd.Compare(name, "eq", cd.Const(v.value)), bad)
