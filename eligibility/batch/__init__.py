@@ -1,0 +1,1 @@
+"""Batch screening of planning pools."""

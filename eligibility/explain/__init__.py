@@ -1,0 +1,1 @@
+"""Decisions, findings, messages and renderers (layer 4)."""
