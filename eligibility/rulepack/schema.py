@@ -236,7 +236,8 @@ class PoolTarget(Strict):
     levels: list[str] | None = None
     age_under: int | None = None
     rank_at_least: str | None = None
-    op: Literal["ge", "le"] = "ge"
+    op: Literal["ge", "gt", "le"] = "ge"
+    percent_max: int | None = Field(default=None, ge=0, le=100)  # upper end of a range target ("15–20%")
     percent: int = Field(ge=0, le=100)
     year: int
     binding: bool = True
