@@ -119,4 +119,12 @@ def render_criterion(c: LoadedCriterion, rules: RulePack, lang: str = "vi") -> s
                          f"{v.source.article} [{v.source.tag}])")
     if s.legal_text:
         lines.append("  legal text (paraphrase): " + " ".join(s.legal_text.split()))
+    cited = [s.source.id] + [later.id for later in s.later_sources]
+    checked = [(sid, cl) for sid in dict.fromkeys(cited) for cl in rules.claims.get(sid, [])]
+    if checked:
+        lines.append("  source check (rules/verification.yaml):")
+        for sid, cl in checked:
+            lines.append(f"    {rules.sources[sid].number} {cl.article}: {cl.claim} [{cl.tag}; agrees: {cl.agrees_with_rulebook}]")
+            if cl.quote_vi:
+                lines.append(f"      « {cl.quote_vi} » {cl.url or ''}")
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.schema import (
     CentralTargetsFile,
     Citation,
+    Claim,
     Criterion,
     CriteriaFile,
     Event,
@@ -39,6 +40,7 @@ from eligibility.rulepack.schema import (
     SourcesFile,
     Title,
     TitlesFile,
+    VerificationFile,
 )
 
 RANK_VOCAB = {"degree": lv.DEGREE, "political_theory": lv.POLITICAL_THEORY, "state_management": lv.STATE_MANAGEMENT,
@@ -126,6 +128,7 @@ class RulePack:
     targets: list[PoolTarget]
     hash: str
     origins: dict[str, str] = field(default_factory=dict)  # parameter name / title code → file:line
+    claims: dict[str, list[Claim]] = field(default_factory=dict)  # source id → what was checked of it
 
     def criterion(self, cid: str) -> LoadedCriterion:
         for c in self.criteria:
@@ -187,7 +190,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         doc = read_yaml(path)
         return _validate(model, doc, problems), doc
 
-    known = {"sources.yaml", "regimes.yaml", "titles.yaml", "events.yaml", "targets.yaml"}
+    known = {"sources.yaml", "regimes.yaml", "titles.yaml", "events.yaml", "targets.yaml", "verification.yaml"}
     for p in files:
         rel = p.relative_to(base)
         if len(rel.parts) == 1 and rel.name not in known:
@@ -200,6 +203,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     titles_f, titles_doc = one("titles.yaml", TitlesFile)
     events_f, events_doc = one("events.yaml", EventsFile)
     targets_f, targets_doc = one("targets.yaml", CentralTargetsFile)
+    verification_f, verification_doc = one("verification.yaml", VerificationFile)
 
     sources: dict[str, Source] = {}
     for s in sources_f.sources if sources_f else []:
@@ -215,6 +219,11 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     for s in sources.values():
         for r in s.replaced_by:
             check_source(r, f"{base / 'sources.yaml'} ({s.id}.replaced_by)")
+
+    claims: dict[str, list[Claim]] = verification_f.claims if verification_f else {}
+    if verification_doc:
+        for sid in claims:
+            check_source(sid, verification_doc.where(("claims", sid)))
 
     regimes: list[Regime] = regimes_f.regimes if regimes_f else []
     if regimes_doc:
@@ -320,7 +329,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     if problems:
         raise RulePackError(problems)
     return RulePack(base, sources, regimes, parameters, criteria, titles, events, overlays, targets,
-                    digest.hexdigest()[:16], origins)
+                    digest.hexdigest()[:16], origins, claims)
 
 
 def _check_criterion(

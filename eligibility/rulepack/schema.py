@@ -255,3 +255,20 @@ class Overlay(Strict):
 
 class CentralTargetsFile(Strict):
     pool_targets: list[PoolTarget]
+
+
+class Claim(Strict):
+    """One checked statement of a source, with where it was read (rules/verification.yaml)."""
+
+    article: str
+    claim: str
+    tag: Tag
+    agrees_with_rulebook: Literal["true", "false", "partly", "none"]
+    value: str | None = None
+    url: str | None = None
+    quote_vi: str | None = None
+    note: str | None = None
+
+
+class VerificationFile(Strict):
+    claims: dict[str, list[Claim]]
