@@ -106,7 +106,8 @@ def cmd_retirement(args: argparse.Namespace) -> int:
     try:
         sex = lv.SEX.parse(args.sex)
     except ValueError as exc:
-        raise InputError(Problem("--sex", *str(exc).split(" / ", 1), args.sex)) from None
+        vi, _, en = str(exc).partition(" / ")
+        raise InputError(Problem("--sex", vi, en or vi, args.sex)) from None
     try:
         born = parse_partial_date(args.born)
     except ValueError as exc:
@@ -131,8 +132,8 @@ def cmd_retirement(args: argparse.Namespace) -> int:
 
 def cmd_facts(args: argparse.Namespace) -> int:
     from eligibility.explain.evaluate import Evaluator
-    from eligibility.facts.catalog import FACTS
     from eligibility.explain.messages import display
+    from eligibility.facts.catalog import FACTS
     from eligibility.model import load_profile
 
     rules = _rules(args)

@@ -110,8 +110,8 @@ def three(c: cd.Condition) -> tuple[DNF, DNF, DNF]:
                 [frozenset({("cmp", c.fact, _INV[c.op], value)})],
                 [frozenset({("nex", c.fact)})])
     if isinstance(c, cd.Not):
-        p, f, u = three(c.part)
-        return f, p, u
+        passes, fails, unknowns = three(c.part)
+        return fails, passes, unknowns
     if isinstance(c, cd.All | cd.AnyOf):
         parts = [three(p) for p in c.parts]
         neutral, dominant = (0, 1) if isinstance(c, cd.All) else (1, 0)

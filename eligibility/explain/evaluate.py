@@ -11,18 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from eligibility.errors import InputError, Problem, RulePackError
-from eligibility.facts.catalog import FACTS
-from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts
-from eligibility.facts.months import format_month, index_of, month_index
-from eligibility.model import levels as lv
-from eligibility.model.profile import Profile
-from eligibility.model.request import Request
-from eligibility.rulepack import conditions as cd
-from eligibility.rulepack.loader import LoadedCriterion, RulePack
-from eligibility.rulepack.schema import Citation, weakest
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.engine.reference import evaluate as kleene
+from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import (
     Decision,
     Finding,
@@ -34,6 +25,15 @@ from eligibility.explain.decision import (
     combine,
 )
 from eligibility.explain.messages import render
+from eligibility.facts.catalog import FACTS
+from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts
+from eligibility.facts.months import format_month, index_of, month_index
+from eligibility.model import levels as lv
+from eligibility.model.profile import Profile
+from eligibility.model.request import Request
+from eligibility.rulepack import conditions as cd
+from eligibility.rulepack.loader import LoadedCriterion, RulePack
+from eligibility.rulepack.schema import Citation, weakest
 
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
 
@@ -319,9 +319,9 @@ class Evaluator:
             criterion=c.id,
             title=Text(vi=spec.title.vi, en=spec.title.en),
             topic=spec.topic,
-            outcome=outcome,  # type: ignore[arg-type]
+            outcome=outcome,
             message=msg,
-            facts=facts,  # type: ignore[arg-type]
+            facts=facts,
             parameters=uses,
             source=self._source_ref(cite),
             confidence=tag,

@@ -39,7 +39,7 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
 
     # every criterion compiles to three explicit outcomes within durable's capacity, at every step
     for c in rules.criteria:
-        events = c.spec.events or [None]
+        events: list[str | None] = list(c.spec.events or [None])
         for on in _step_dates(c, rules):
             for event in events:
                 def resolve(node: cd.Compare, op: cd.Operand, on: dt.date = on, event: str | None = event) -> cd.Const:

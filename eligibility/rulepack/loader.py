@@ -26,8 +26,8 @@ from eligibility.rulepack.schema import (
     CentralTargetsFile,
     Citation,
     Claim,
-    Criterion,
     CriteriaFile,
+    Criterion,
     Event,
     EventsFile,
     Overlay,
@@ -227,8 +227,8 @@ def load_rules(root: str | Path | None = None) -> RulePack:
 
     regimes: list[Regime] = regimes_f.regimes if regimes_f else []
     if regimes_doc:
-        for i, r in enumerate(regimes):
-            for d in r.documents:
+        for i, regime in enumerate(regimes):
+            for d in regime.documents:
                 check_source(d, regimes_doc.where(("regimes", i)))
 
     origins: dict[str, str] = {}
