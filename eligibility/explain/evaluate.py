@@ -63,6 +63,7 @@ class Evaluator:
             engine = shared_engine()
         self.engine = engine
         self._titles = {code: self._title_info(code) for code in rules.titles}
+        self._prepared: dict[Request, Prepared] = {}  # requests repeat (a pool shares one request)
 
     # ----- the target post and the context -------------------------------------------------
     def _title_info(self, code: str, on: dt.date | None = None) -> TitleInfo:
@@ -90,6 +91,16 @@ class Evaluator:
         return self._titles.get(code)
 
     def prepare(self, request: Request) -> Prepared:
+        """Resolve the target post, reference month, convention and rule version of a request (cached)."""
+        cached = self._prepared.get(request)
+        if cached is None:
+            cached = self._prepare(request)
+            if len(self._prepared) > 4096:
+                self._prepared.clear()
+            self._prepared[request] = cached
+        return cached
+
+    def _prepare(self, request: Request) -> Prepared:
         rules = self.rules
         on = request.date
         problems: list[Problem] = []
