@@ -71,6 +71,24 @@ def _months_held(post: Post, on: dt.date) -> int:
     return max(0, whole_months_between(post.from_, end))
 
 
+def _months_covered(posts: list[Post], on: dt.date) -> int:
+    """Whole months covered by the union of the posts' periods (concurrent posts count once)."""
+    spans = sorted((p.from_, min(p.to or on, on)) for p in posts if p.from_ <= on)
+    total = 0
+    start: dt.date | None = None
+    end: dt.date | None = None
+    for a, b in spans:
+        if start is None or end is None or a > end:
+            if start is not None and end is not None:
+                total += max(0, whole_months_between(start, end))
+            start, end = a, b
+        else:
+            end = max(end, b)
+    if start is not None and end is not None:
+        total += max(0, whole_months_between(start, end))
+    return total
+
+
 def _grade(post: Post, lookup: Callable[[str], TitleInfo | None]) -> int | None:
     info = lookup(post.title)
     return info.grade if info else None
@@ -179,7 +197,7 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
     cur_grade = _grade(current, ctx.title_lookup)
     if cur_grade is not None:
         equivalent = [p for p in posts if (g := _grade(p, ctx.title_lookup)) is not None and g >= cur_grade]
-        v["months_in_equivalent_posts"] = sum(_months_held(p, on) for p in equivalent)
+        v["months_in_equivalent_posts"] = _months_covered(equivalent, on)
         if ctx.target is not None:
             v["target_is_higher"] = ctx.target.grade > cur_grade
     elif current.relation is not None or len(posts) == 1:
@@ -188,13 +206,14 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
     if ctx.target is not None and ctx.locality is not None:
         same = sorted((p for p in posts if p.title == ctx.target.code and p.locality == ctx.locality),
                       key=lambda p: p.from_)
-        v["months_in_target_post_here"] = sum(_months_held(p, on) for p in same)
+        v["months_in_target_post_here"] = _months_covered(same, on)
 
 
 def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
     on = ctx.reference_date
     active = [e for e in profile.planning or []
-              if (e.approved is None or e.approved <= on) and (e.removed is None or e.removed > on)]
+              if (e.approved is None or e.approved <= on) and (e.removed is None or e.removed > on)
+              and not _term_over(e.term, on)]
     v["planned_any"] = bool(active)
     if ctx.target is not None:
         ok = False
@@ -208,6 +227,16 @@ def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue])
         v["planned_titles_same_level"] = len(same_level)
     else:
         v["planned_titles_same_level"] = len({e.title for e in active})
+
+
+def _term_over(term: str | None, on: dt.date) -> bool:
+    """A plan for a term "2015-2020" lapses after the end year of that term."""
+    if not term:
+        return False
+    parts = term.replace("–", "-").split("-")
+    if len(parts) == 2 and parts[1].strip().isdigit():
+        return int(parts[1]) < on.year
+    return False
 
 
 def _discipline_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
