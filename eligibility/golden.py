@@ -67,7 +67,10 @@ def load_cases(root: str | Path) -> list[Case]:
     cases: list[Case] = []
     seen: dict[str, Path] = {}
     for f in files:
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(Problem(str(f), f"lỗi cú pháp YAML: {exc}", f"YAML syntax error: {exc}")) from None
         if not isinstance(data, dict) or set(data) - {"profiles", "cases"}:
             raise InputError(Problem(str(f), "tệp ca kiểm thử chỉ có 'profiles' và 'cases'",
                                      "a case file has only 'profiles' and 'cases'"))

@@ -84,7 +84,8 @@ class Evaluator:
             if st.prior_grade:
                 standards["prior_grade"] = max(standards.get("prior_grade", 0), st.prior_grade)
             minority = minority or bool(st.minority_language)
-        listed = any(g.startswith("nonlocal_") for g in t.groups)
+        lists = self.rules.nonlocal_lists
+        listed = on is not None and any(g in lists and lists[g].from_ <= on for g in t.groups)
         return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed)
 
     def _lookup(self, code: str) -> TitleInfo | None:
@@ -134,7 +135,12 @@ class Evaluator:
                                         "a level is needed (province, district, commune, central)"))
             else:
                 event = rules.events[request.event]
-                if level not in event.reference_months:
+                if on < event.from_:
+                    problems.append(Problem(
+                        "date", f"sự kiện {request.event} áp dụng từ {event.from_:%d/%m/%Y}; văn bản trước đó chưa được mã hóa",
+                        f"event {request.event} applies from {event.from_.isoformat()}; the earlier guidance is not encoded",
+                        on.isoformat()))
+                elif level not in event.reference_months:
                     problems.append(Problem("level", f"sự kiện {request.event} không có tháng tính tuổi cho cấp này",
                                             f"event {request.event} has no reference month for this level", level))
                 else:

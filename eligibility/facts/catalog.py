@@ -136,6 +136,12 @@ def _specs() -> list[FactSpec]:
                           inputs=("discipline",)))
         s.append(FactSpec(f"months_since_{form}", "int", f"số tháng kể từ quyết định {label} gần nhất",
                           f"months since the latest {label_en}", inputs=("discipline",)))
+        s.append(FactSpec(f"has_{form}_for_higher", "bool",
+                          f"có kỷ luật {label} khi giữ chức vụ thấp hơn chức danh xem xét",
+                          f"has a {label_en} received in a post lower than the target", inputs=("discipline", "posts")))
+        s.append(FactSpec(f"months_since_{form}_for_higher", "int",
+                          f"số tháng kể từ quyết định {label} (khi giữ chức vụ thấp hơn chức danh xem xét)",
+                          f"months since that {label_en}", inputs=("discipline", "posts")))
         s.append(FactSpec(f"has_party_{form}", "bool", f"có kỷ luật đảng {label}", f"has a Party {label_en}",
                           inputs=("discipline",)))
         s.append(FactSpec(f"months_since_party_{form}", "int",

@@ -66,27 +66,38 @@ def _current_post(profile: Profile, on: dt.date) -> Post | None:
     return max(current, key=lambda p: p.from_)
 
 
+def _post_end(post: Post, on: dt.date) -> dt.date:
+    """The day after the last day in post (``to`` is the last day held, inclusive), capped at ``on``."""
+    if post.to is None:
+        return on
+    return min(post.to + dt.timedelta(days=1), on)
+
+
 def _months_held(post: Post, on: dt.date) -> int:
-    end = min(post.to or on, on)
-    return max(0, whole_months_between(post.from_, end))
+    return max(0, whole_months_between(post.from_, _post_end(post, on)))
+
+
+def _merged_spans(posts: list[Post], on: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The posts' periods as disjoint [start, end) spans; back-to-back posts join into one."""
+    spans = sorted((p.from_, _post_end(p, on)) for p in posts if p.from_ <= on)
+    merged: list[tuple[dt.date, dt.date]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _months_covered(posts: list[Post], on: dt.date) -> int:
     """Whole months covered by the union of the posts' periods (concurrent posts count once)."""
-    spans = sorted((p.from_, min(p.to or on, on)) for p in posts if p.from_ <= on)
-    total = 0
-    start: dt.date | None = None
-    end: dt.date | None = None
-    for a, b in spans:
-        if start is None or end is None or a > end:
-            if start is not None and end is not None:
-                total += max(0, whole_months_between(start, end))
-            start, end = a, b
-        else:
-            end = max(end, b)
-    if start is not None and end is not None:
-        total += max(0, whole_months_between(start, end))
-    return total
+    return sum(max(0, whole_months_between(a, b)) for a, b in _merged_spans(posts, on))
+
+
+def _months_latest_stretch(posts: list[Post], on: dt.date) -> int:
+    """Whole months of the latest continuous stretch (liên tục) in the posts."""
+    spans = _merged_spans(posts, on)
+    return max(0, whole_months_between(*spans[-1])) if spans else 0
 
 
 def _grade(post: Post, lookup: Callable[[str], TitleInfo | None]) -> int | None:
@@ -150,6 +161,7 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     # record
     if profile.discipline is not None:
         _discipline_facts(profile, on, v)
+        _discipline_for_higher(profile, ctx, v)
     if profile.investigation is not None:
         v["under_investigation"] = profile.investigation != "none"
     if profile.political_standard is not None:
@@ -206,7 +218,7 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
     if ctx.target is not None and ctx.locality is not None:
         same = sorted((p for p in posts if p.title == ctx.target.code and p.locality == ctx.locality),
                       key=lambda p: p.from_)
-        v["months_in_target_post_here"] = _months_covered(same, on)
+        v["months_in_target_post_here"] = _months_latest_stretch(same, on)
 
 
 def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
@@ -253,6 +265,49 @@ def _discipline_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) ->
             v[f"has_{prefix}{form}"] = bool(dates)
             if dates:
                 v[f"months_since_{prefix}{form}"] = whole_months_between(max(dates), on)
+
+
+def _discipline_for_higher(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
+    """Discipline that blocks the target post because it is higher than the post held when disciplined.
+
+    QĐ 80 Điều 18 khoản 7: no appointment "vào chức vụ cao hơn chức vụ khi bị kỷ luật". A record counts when
+    the target is higher than the post held on the decision date, or when no post was held then; when
+    that post is outside the title catalogue (grade unknown) the facts for its form stay unknown.
+    """
+    on = ctx.reference_date
+    decided = [r for r in profile.discipline or [] if r.status != "pending" and r.decided is not None
+               and r.decided <= on]
+    for form in DISCIPLINE_FORMS:
+        relevant: list[dt.date] = []
+        unknown = False
+        for r in decided:
+            if r.form != form or r.decided is None:
+                continue
+            if ctx.target is None:
+                relevant.append(r.decided)
+                continue
+            if profile.posts is None:
+                unknown = True
+                continue
+            # the post held when disciplined: held on the decision day or the day before (a dismissal
+            # usually moves the person to another post from the decision day)
+            eve = r.decided - dt.timedelta(days=1)
+            held = [p for p in profile.posts
+                    if any(p.from_ <= d and (p.to is None or d <= p.to) for d in (eve, r.decided))]
+            if not held:
+                relevant.append(r.decided)  # no post then: any post is higher
+                continue
+            grades = [_grade(p, ctx.title_lookup) for p in held]
+            if any(g is None for g in grades):
+                unknown = True
+                continue
+            if ctx.target.grade > max(g for g in grades if g is not None):
+                relevant.append(r.decided)
+        if relevant:
+            v[f"has_{form}_for_higher"] = True
+            v[f"months_since_{form}_for_higher"] = whole_months_between(max(relevant), on)
+        elif not unknown:
+            v[f"has_{form}_for_higher"] = False
 
 
 def _assessment_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:

@@ -123,6 +123,7 @@ class RulePack:
     parameters: dict[str, Parameter]
     criteria: list[LoadedCriterion]
     titles: dict[str, Title]
+    nonlocal_lists: dict[str, Any]
     events: dict[str, Event]
     overlays: dict[str, Overlay]
     targets: list[PoolTarget]
@@ -328,7 +329,16 @@ def load_rules(root: str | Path | None = None) -> RulePack:
 
     if problems:
         raise RulePackError(problems)
-    return RulePack(base, sources, regimes, parameters, criteria, titles, events, overlays, targets,
+    nonlocal_lists = dict(titles_f.nonlocal_lists) if titles_f else {}
+    if titles_doc:
+        for group, nl in nonlocal_lists.items():
+            check_source(nl.source.id, titles_doc.where(("nonlocal_lists", group)))
+            if group not in all_groups:
+                problems.append(Problem(titles_doc.where(("nonlocal_lists", group)),
+                                        f"nhóm {group} không có chức danh nào", f"group {group} has no title"))
+    if problems:
+        raise RulePackError(problems)
+    return RulePack(base, sources, regimes, parameters, criteria, titles, nonlocal_lists, events, overlays, targets,
                     digest.hexdigest()[:16], origins, claims)
 
 

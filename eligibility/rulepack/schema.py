@@ -195,8 +195,14 @@ class Title(Strict):
     standards: list[TitleStandard] = Field(default_factory=list)
 
 
+class NonlocalList(Strict):
+    from_: dt.date = Field(alias="from")
+    source: Citation
+
+
 class TitlesFile(Strict):
     grade_note: str
+    nonlocal_lists: dict[str, NonlocalList] = Field(default_factory=dict)
     titles: list[Title]
 
 
@@ -210,6 +216,7 @@ class Event(Strict):
 
     vi: str
     en: str
+    from_: dt.date = Field(alias="from")  # the directive or guidance that governs it applies from this date
     convention: Literal["actual", "fixed_60_55", "fixed_2021"]
     convention_source: Citation
     reference_months: dict[str, str]  # level → YYYY-MM
