@@ -71,6 +71,8 @@ def load_cases(root: str | Path) -> list[Case]:
             data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise InputError(Problem(str(f), f"lỗi cú pháp YAML: {exc}", f"YAML syntax error: {exc}")) from None
+        except ValueError as exc:  # e.g. an impossible date such as 2022-02-30
+            raise InputError(Problem(str(f), f"giá trị không hợp lệ: {exc}", f"invalid value: {exc}")) from None
         if not isinstance(data, dict) or set(data) - {"profiles", "cases"}:
             raise InputError(Problem(str(f), "tệp ca kiểm thử chỉ có 'profiles' và 'cases'",
                                      "a case file has only 'profiles' and 'cases'"))

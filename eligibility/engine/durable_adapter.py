@@ -13,14 +13,18 @@ retract it. See ``DESIGN.md`` §5 and ``durable_rules.md`` for the traps this cl
 * only integers, booleans and code strings reach the engine; one serialiser with
   ``ensure_ascii=False`` for rulesets and facts; NFC text;
 * rulesets are named by the content hash of what they were compiled from and compiled once per
-  process; they are split into chunks that stay under durable's capacity (64 distinct
-  conditions that can match one fact, 512 per ruleset, 252 properties per fact);
+  process; they are split into chunks that stay under durable's capacity (512 branches per
+  ruleset, 252 properties per fact, and its 64-entry alpha stack: error 303 counts every node
+  matching one fact, also those of rules that do not fire: a chunk holds criteria whose bounds
+  on matching nodes sum to at most 60);
+* a durable error (e.g. 303) is an :class:`EngineError`, after the fact is retracted;
 * no ``Host``, no timer threads; one engine per process behind a lock (the C extension is not
   safe to share between threads); parallel batches use processes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -38,7 +42,10 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan
 dumps = _ENCODER.encode  # the one serialiser, for rulesets and facts alike
 
 ANCHOR = "_anchor"  # always present in every asserted fact (never "id" or "sid": durable's identity keys)
-MAX_TRUE_BRANCHES = 60  # durable: more than 64 distinct branches true for one fact → error 303
+# durable walks the alpha network depth-first, pushing every matching child of a node on a
+# 64-entry stack (error 303 when full): bound on the nodes matching one fact that wait at once
+MAX_TRUE_BRANCHES = 60
+DURABLE_STACK = 64
 MAX_BRANCHES_PER_RULESET = 500  # durable: 512 branches make the first assert_fact hang
 MAX_PROPERTIES = 250  # durable: at most 252 properties per fact
 OUTCOMES = ("pass", "fail", "unknown")
@@ -92,6 +99,28 @@ def _dnf_or(dnfs: list[DNF]) -> DNF:
     return _norm([conj for d in dnfs for conj in d])
 
 
+_MAX_PARTIAL = 20_000  # partial conjunctions while building one unknown DNF
+
+
+def _unknown_of(parts: list[tuple[DNF, DNF, DNF]], neutral: int) -> DNF:
+    """Σ over non-empty S: ∧_{i∈S} unknown_i ∧ ∧_{i∉S} neutral_i, built part by part and dropping
+    contradictory conjunctions early (enumerating the 2^k subsets took minutes for k ≈ 24 parts)."""
+    acc: dict[tuple[Conj, bool], None] = {(frozenset(), False): None}
+    for part in parts:
+        nxt: dict[tuple[Conj, bool], None] = {}
+        for conj, some_unknown in acc:
+            for dnf, is_unknown in ((part[neutral], some_unknown), (part[2], True)):
+                for extra in dnf:
+                    new = conj | extra
+                    if not _contradictory(new):
+                        nxt[(new, is_unknown)] = None
+        if len(nxt) > _MAX_PARTIAL:
+            raise EngineError("criterion too complex for three explicit outcomes: split it",
+                              {"partial_unknown_branches": len(nxt)})
+        acc = nxt
+    return _norm([conj for conj, some_unknown in acc if some_unknown])
+
+
 def three(c: cd.Condition) -> tuple[DNF, DNF, DNF]:
     """(pass, fail, unknown) DNFs of ``c`` under Kleene logic; exclusive and exhaustive."""
     if isinstance(c, cd.Compare):
@@ -117,11 +146,7 @@ def three(c: cd.Condition) -> tuple[DNF, DNF, DNF]:
         neutral, dominant = (0, 1) if isinstance(c, cd.All) else (1, 0)
         every_neutral = _dnf_and([p[neutral] for p in parts])
         some_dominant = _dnf_or([p[dominant] for p in parts])
-        unknown: DNF = []
-        for choice in product((0, 1), repeat=len(parts)):
-            if any(choice):  # these parts unknown, the others neutral
-                unknown.extend(_dnf_and([p[2] if ch else p[neutral] for p, ch in zip(parts, choice, strict=True)]))
-        unknown = _norm(unknown)
+        unknown = _unknown_of(parts, neutral)
         if isinstance(c, cd.All):
             return every_neutral, some_dominant, unknown
         return some_dominant, every_neutral, unknown
@@ -140,14 +165,72 @@ def _literal_json(lit: Literal) -> dict[str, Any]:
     return {f: {"$m": g}} if op == "eq" else {_DURABLE_OP[op]: {f: {"$m": g}}}
 
 
-_ORDER = {"ex": 0, "cmp": 1, "cmpf": 2, "nex": 3}
+# negations first (after the anchor): a rule for "unknown" then matches no node of a fact that
+# has the field, which keeps the nodes matching one fact (and durable's stack) small
+_ORDER = {"nex": 0, "ex": 1, "cmp": 2, "cmpf": 3}
+
+
+def _ordered(conj: Conj) -> list[Literal]:
+    return sorted(conj, key=lambda lit: (_ORDER[lit[0]], repr(lit)))
 
 
 def _conj_json(conj: Conj) -> dict[str, Any]:
-    lits = sorted(conj, key=lambda lit: (_ORDER[lit[0]], repr(lit)))
-    lits = [("ex", ANCHOR)] + lits  # never a bare negation; every rule needs the anchor
-    parts = [_literal_json(lit) for lit in lits]
+    # never a bare negation: every rule starts with the anchor
+    parts = [_literal_json(("ex", ANCHOR))] + [_literal_json(lit) for lit in _ordered(conj)]
     return {"$and": parts}
+
+
+def _fields(lit: Literal) -> tuple[str, ...]:
+    return (lit[1], lit[3]) if lit[0] == "cmpf" else (lit[1],)
+
+
+_CANON = {"lt": ("lt", True), "ge": ("lt", False), "le": ("le", True), "gt": ("le", False),
+          "eq": ("eq", True), "ne": ("eq", False)}
+
+
+def _nodes(dnfs: tuple[DNF, ...]) -> int:
+    """A bound on the alpha nodes of a criterion (below the anchor) that match one fact at once.
+
+    The nodes are the distinct literal prefixes of its rules; a node matches only if every literal
+    of its prefix holds. Maximise, over which fields are present and which comparisons hold (a
+    comparison and its inverse never both), the number of prefixes whose literals all hold."""
+    prefixes = {tuple(lits[:i]) for dnf in dnfs for conj in dnf for lits in [_ordered(conj)]
+                for i in range(1, len(lits) + 1)}
+    fields = sorted({f for prefix in prefixes for lit in prefix for f in _fields(lit)})
+    atoms = sorted({(lit[0], lit[1], _CANON[lit[2]][0], lit[3]) for prefix in prefixes for lit in prefix
+                    if lit[0] in ("cmp", "cmpf")}, key=repr)
+    if len(fields) > 12:
+        return len(prefixes)
+    exact = len(fields) + len(atoms) <= 12  # else: any comparison may hold (cheaper, still a bound)
+    bit = {a: 1 << i for i, a in enumerate(atoms)}
+    needs = []  # (fields absent, fields present, atom mask, atom values) per prefix that can hold
+    for prefix in prefixes:
+        absent = {lit[1] for lit in prefix if lit[0] == "nex"}
+        present = {f for lit in prefix if lit[0] != "nex" for f in _fields(lit)}
+        mask = value = 0
+        for lit in prefix:
+            if lit[0] in ("cmp", "cmpf"):
+                op, positive = _CANON[lit[2]]
+                b = bit[(lit[0], lit[1], op, lit[3])]
+                if mask & b and bool(value & b) != positive:
+                    mask = -1  # a comparison and its inverse: never holds
+                    break
+                mask |= b
+                value |= b if positive else 0
+        if mask != -1 and not absent & present:
+            needs.append((absent, present, mask, value))
+    best = 0
+    for flags in product((False, True), repeat=len(fields)):
+        have = {f for f, p in zip(fields, flags, strict=True) if p}
+        viable = [(mask, value) for absent, present, mask, value in needs if not absent & have and present <= have]
+        free = [bit[a] for a in atoms if set(_fields(a)) <= have]
+        if not exact:
+            best = max(best, len(viable))
+            continue
+        for truth in product((0, 1), repeat=len(free)):
+            assign = sum(b for b, t in zip(free, truth, strict=True) if t)
+            best = max(best, sum(1 for mask, value in viable if assign & mask == value))
+    return best
 
 
 @dataclass(frozen=True)
@@ -156,7 +239,7 @@ class CompiledChunk:
     definition: dict[str, Any]
     criteria: tuple[str, ...]
     branches: int  # durable rules (DNF branches) in the ruleset
-    worst_true: int  # bound on branches true at once for one fact
+    worst_true: int  # bound on durable's alpha stack for one fact: the criteria's matching nodes, summed
 
 
 @dataclass(frozen=True)
@@ -164,11 +247,11 @@ class CompiledCriterion:
     id: str
     rules: dict[str, Any]
     branches: tuple[int, int, int]
+    nodes: int = 1  # bound on the criterion's alpha nodes matching one fact at once
 
     @property
     def worst_true(self) -> int:
-        # unknown branches are mutually exclusive by construction; pass/fail branches may overlap
-        return max(self.branches[0], self.branches[1], 1)
+        return self.nodes
 
 
 def compile_criterion(cid: str, condition: cd.Condition) -> CompiledCriterion:
@@ -178,41 +261,47 @@ def compile_criterion(cid: str, condition: cd.Condition) -> CompiledCriterion:
     if len(u) > UNKNOWN_BUDGET:
         raise EngineError("criterion too complex for three explicit outcomes: split it",
                           {"criterion": cid, "unknown_branches": len(u), "budget": UNKNOWN_BUDGET})
+    nodes = _nodes((p, f, u))
+    if len(p) + len(f) + len(u) > MAX_BRANCHES_PER_RULESET or nodes >= DURABLE_STACK:
+        # alone in a chunk it could still hang durable (512 branches) or fail with error 303
+        raise EngineError("criterion too large for one durable ruleset: split it",
+                          {"criterion": cid, "branches": [len(p), len(f), len(u)], "nodes": nodes})
     rules: dict[str, Any] = {}
     for outcome, dnf in zip(OUTCOMES, (p, f, u), strict=True):
         for i, conj in enumerate(dnf):
             rules[f"{cid}|{outcome}#{i}"] = {"all": [{"m": _conj_json(conj)}]}
-    return CompiledCriterion(cid, rules, (len(p), len(f), len(u)))
+    return CompiledCriterion(cid, rules, (len(p), len(f), len(u)), nodes)
 
 
 def compile_rules(version: RuleVersion) -> list[CompiledChunk]:
     """JSON ruleset definitions for a rule version, split into chunks within durable's capacity:
-    fewer than 512 branches per ruleset (512 hangs the first assert) and at most 64 branches
-    true at once for one fact (error 303)."""
+    fewer than 512 branches per ruleset (512 hangs the first assert) and durable's 64-entry alpha
+    stack never full (error 303). Every node on the stack matches the fact and is pushed once, so
+    the criteria's bounds on matching nodes, summed, bound the stack."""
     chunks: list[CompiledChunk] = []
     rules: dict[str, Any] = {}
     ids: list[str] = []
-    branches = worst = 0
+    branches = nodes = 0
 
     def flush() -> None:
-        nonlocal branches, worst
+        nonlocal branches, nodes
         if not rules:
             return
         digest = hashlib.sha256(dumps(rules).encode("utf-8")).hexdigest()[:16]
-        chunks.append(CompiledChunk(f"elig-{digest}", dict(rules), tuple(ids), branches, worst))
+        chunks.append(CompiledChunk(f"elig-{digest}", dict(rules), tuple(ids), branches, nodes))
         rules.clear()
         ids.clear()
-        branches = worst = 0
+        branches = nodes = 0
 
     for crit in version.criteria:
         cc = compile_criterion(crit.id, crit.condition)
         n = sum(cc.branches)
-        if branches + n > MAX_BRANCHES_PER_RULESET or worst + cc.worst_true > MAX_TRUE_BRANCHES:
+        if branches + n > MAX_BRANCHES_PER_RULESET or nodes + cc.nodes > MAX_TRUE_BRANCHES:
             flush()
         rules.update(cc.rules)
         ids.append(crit.id)
         branches += n
-        worst += cc.worst_true
+        nodes += cc.nodes
     flush()
     return chunks
 
@@ -226,8 +315,23 @@ class _Ruleset:
         self._dre = dre
         self.chunk = chunk
         self.handle = dre.create_ruleset(chunk.name, dumps(chunk.definition))
+        self._state: int | None = None  # the session's state offset, known after the first assert
 
     def fired(self, payload: str) -> list[str]:
+        try:
+            return self._fired(payload)
+        except self._dre.error as exc:  # e.g. error 303: too many branches true for one fact
+            self._recover(payload)
+            raise EngineError("durable_rules failed", {"error": str(exc), "ruleset": self.chunk.name}) from None
+
+    def _recover(self, payload: str) -> None:
+        with contextlib.suppress(self._dre.error):
+            self._dre.retract_fact(self.handle, payload)
+        if self._state is not None:  # discard anything the failed call queued
+            with contextlib.suppress(self._dre.error, EngineError):
+                self._drain(self._state)
+
+    def _fired(self, payload: str) -> list[str]:
         dre = self._dre
         h = self.handle
         rc, state = dre.assert_fact(h, payload)
@@ -235,6 +339,7 @@ class _Ruleset:
             dre.retract_fact(h, payload)
             self._drain(state)
             rc, state = dre.assert_fact(h, payload)
+        self._state = state
         if rc == RC_NOT_HANDLED:
             return []
         if rc != RC_STORED:

@@ -92,6 +92,8 @@ def parse_partial_date(raw: object) -> PartialDate:
                 d, mo, y = m.groups()
                 return PartialDate(int(y), int(mo), int(d) if d else None)
         except ValueError as exc:
+            if " / " in str(exc):  # already bilingual (a year outside 1900–2100)
+                raise ValueError(str(exc)) from None
             raise ValueError(f"ngày không tồn tại / no such date: {exc}") from None
     raise ValueError(f"ngày không hợp lệ; định dạng: {_FORMATS} / invalid date; formats: {_FORMATS}")
 

@@ -69,6 +69,17 @@ def validate(model: type[M], data: Any, *, what: str, row: int | None = None) ->
         raise InputError(problems_from_validation(exc, row=row)) from None
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: an impossible date (``1972-02-30``) then reaches the
+    profile validators, which name the field, instead of failing inside the YAML parser."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_data(path: str | Path) -> Any:
     p = Path(path)
     try:
@@ -80,8 +91,8 @@ def read_data(path: str | Path) -> Any:
     try:
         if p.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
         raise InputError(Problem(str(p), f"lỗi cú pháp: {exc}", f"syntax error: {exc}")) from None
 
 

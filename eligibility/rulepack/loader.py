@@ -98,6 +98,8 @@ def read_yaml(path: Path) -> YamlDoc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise RulePackError(Problem(where, f"lỗi cú pháp YAML: {exc}", f"YAML syntax error: {exc}")) from None
+    except ValueError as exc:  # e.g. an impossible date such as 2022-02-30
+        raise RulePackError(Problem(str(path), f"giá trị không hợp lệ: {exc}", f"invalid value: {exc}")) from None
     lines: dict[tuple[Any, ...], int] = {}
     return YamlDoc(path, _strip(raw, (), lines), lines)
 
