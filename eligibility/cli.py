@@ -192,6 +192,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from eligibility.explain import timeline
 
         tl = timeline.build(Evaluator(rules), profile, request)
+        decision = tl.decision  # the same decision, with holds_from / holds_until filled
         if args.format == "json":
             data = decision.to_dict()
             data["timeline"] = tl.to_dict()
@@ -311,12 +312,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_test)
 
-    try:
-        from eligibility.batch.commands import add_commands
-    except ImportError:  # pragma: no cover - batch is part of the package
-        add_commands = None
-    if add_commands is not None:
-        add_commands(sub)
+    from eligibility.explain.compare import add_command as add_compare  # issue 6: who flips between A and B
+
+    add_compare(sub)
+
+    from eligibility.batch.commands import add_commands
+
+    add_commands(sub)
     return parser
 
 

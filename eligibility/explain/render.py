@@ -86,7 +86,8 @@ table.f{border-collapse:collapse;width:100%;font-size:.92em} table.f td,table.f 
 """
 
 
-def render_html(d: Decision, lang: str = "vi") -> str:
+def render_html(d: Decision, lang: str = "vi", timeline: str | None = None) -> str:
+    """A printable page; ``timeline`` is an HTML fragment (``Timeline.render_html``) placed after the findings."""
     e = html.escape
     rows: list[str] = []
     for f in _sorted(d.findings):
@@ -107,12 +108,13 @@ def render_html(d: Decision, lang: str = "vi") -> str:
     meta: list[tuple[str, Any]] = [("Hồ sơ / Profile", d.profile_id), ("Yêu cầu / Request", _request_line(d, lang)),
                                    ("Bộ quy tắc / Rule pack", d.rulepack),
                                    ("Chế độ / Regimes", "; ".join(r.vi for r in d.regime))]
+    tl_html = "\n" + timeline if timeline else ""
     meta_rows = "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(str(v))}</td></tr>" for k, v in meta)
     return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(head)} — {e(d.profile_id)}</title>
 <style>{_CSS}</style></head><body><h1>{e(head)}</h1><table class="meta">{meta_rows}</table>
 <p class="verdict">{e(_t(VERDICT_LABELS[d.verdict], lang))} ({e(d.verdict)})</p>
 <table class="f"><tr>{''.join(f'<th>{c}</th>' for c in cols)}</tr>{''.join(rows)}</table>
-{f'<h2>Dữ liệu còn thiếu / Missing inputs</h2><ul>{missing}</ul>' if missing else ''}
+{f'<h2>Dữ liệu còn thiếu / Missing inputs</h2><ul>{missing}</ul>' if missing else ''}{tl_html}
 <p><small>Kết quả do công cụ eligibility tính theo quy định đang áp dụng vào ngày xét; cấp có thẩm quyền quyết định.
 [P] văn bản gốc, [S] nguồn thứ cấp, [D] suy ra, [M] chưa xác minh.</small></p></body></html>
 """

@@ -1,0 +1,560 @@
+"""Compare a pool under two dates or two rule-pack versions: who flips, and which change caused it.
+
+``compare_pool`` evaluates every profile of a pool twice — side A and side B, each a rule pack
+(an :class:`Evaluator`) and a reference date — and reports the profiles whose verdict differs.
+For each flip it names the criteria whose outcome differs and why: a parameter read with another
+value (QĐ 80 → QĐ 377: 12 → 24 months), a criterion in force on one side only, a condition
+rewritten between two rule packs, or a fact that moved with the date (months to retirement,
+months since a discipline decision). With ``when=True`` (same rule pack, two dates) the exact
+days of the flip between A and B are found with :mod:`eligibility.explain.timeline`.
+
+Pools are read with :func:`eligibility.batch.reader.read_pool` (.xlsx, .csv, .jsonl) when that
+module is present, else as JSONL (one profile object per line). A row that cannot be read is
+reported as an input error with its row number, never dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eligibility.errors import InputError, Problem, RulePackError
+from eligibility.explain.decision import VERDICT_LABELS, Decision, Finding, Text
+from eligibility.explain.evaluate import Evaluator, Prepared
+from eligibility.explain.messages import display
+from eligibility.facts.catalog import FACTS
+from eligibility.model.load import parse_profile, parse_request
+from eligibility.model.profile import Profile
+from eligibility.rulepack import conditions as cd
+
+ABSENT = "absent"
+BLOCKING = {"fail", "waivable", "unknown"}  # the outcomes that make a verdict other than eligible
+
+
+@dataclass
+class Side:
+    """One side of a comparison: a rule pack (through its evaluator), a date and the request fields."""
+
+    evaluator: Evaluator
+    date: dt.date
+    request: dict[str, Any]  # request fields without the date (row overrides are merged in)
+    label: str
+
+    def request_for(self, overrides: dict[str, Any] | None = None) -> Any:
+        return parse_request({**self.request, **(overrides or {}), "date": self.date.isoformat()})
+
+
+@dataclass(frozen=True)
+class FlipCause:
+    criterion: str
+    title: Text
+    topic: str
+    outcome_a: str  # outcome, "absent" (not in force on that side) or "not_applicable"
+    outcome_b: str
+    reasons: tuple[Text, ...]
+    kinds: tuple[str, ...]  # parameter | in_force | condition | applicability | fact | waiver
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"criterion": self.criterion, "title": {"vi": self.title.vi, "en": self.title.en},
+                "topic": self.topic, "outcome_a": self.outcome_a, "outcome_b": self.outcome_b,
+                "kinds": list(self.kinds), "reasons": [{"vi": r.vi, "en": r.en} for r in self.reasons]}
+
+
+@dataclass(frozen=True)
+class RowComparison:
+    row: int
+    profile_id: str | None
+    name: str | None
+    verdict_a: str | None  # None: the row could not be evaluated on that side
+    verdict_b: str | None
+    causes: tuple[FlipCause, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    flip_dates: tuple[dt.date, ...] = ()
+
+    @property
+    def flipped(self) -> bool:
+        return not self.problems and self.verdict_a != self.verdict_b
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"row": self.row, "profile_id": self.profile_id, "verdict_a": self.verdict_a,
+                               "verdict_b": self.verdict_b, "causes": [c.to_dict() for c in self.causes]}
+        if self.flip_dates:
+            out["flip_dates"] = [d.isoformat() for d in self.flip_dates]
+        if self.problems:
+            out["problems"] = [{"location": p.location, "row": p.row, "vi": p.vi, "en": p.en,
+                                "value": None if p.value is None else str(p.value)} for p in self.problems]
+        return out
+
+
+@dataclass
+class Comparison:
+    a: Side
+    b: Side
+    rows: list[RowComparison] = field(default_factory=list)
+    rule_changes: list[FlipCause] = field(default_factory=list)  # what differs for the base request itself
+
+    @property
+    def flips(self) -> list[RowComparison]:
+        return [r for r in self.rows if r.flipped]
+
+    @property
+    def errors(self) -> list[RowComparison]:
+        return [r for r in self.rows if r.problems]
+
+    def transitions(self) -> Counter[tuple[str | None, str | None]]:
+        return Counter((r.verdict_a, r.verdict_b) for r in self.flips)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": {"label": self.a.label, "date": self.a.date.isoformat(), "rulepack": self.a.evaluator.rules.hash,
+                  "rules": str(self.a.evaluator.rules.root)},
+            "b": {"label": self.b.label, "date": self.b.date.isoformat(), "rulepack": self.b.evaluator.rules.hash,
+                  "rules": str(self.b.evaluator.rules.root)},
+            "total": len(self.rows),
+            "flipped": len(self.flips),
+            "input_errors": len(self.errors),
+            "transitions": {f"{a}→{b}": n for (a, b), n in sorted(self.transitions().items(), key=str)},
+            "rule_changes": [c.to_dict() for c in self.rule_changes],
+            "flips": [r.to_dict() for r in self.flips],
+            "errors": [r.to_dict() for r in self.errors],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def table_rows(self, lang: str = "vi") -> list[dict[str, str]]:
+        """One row per (flipped profile, criterion) and per unreadable input row."""
+        out: list[dict[str, str]] = []
+        vi = lang != "en"
+        for r in self.flips:
+            when = ", ".join(d.isoformat() for d in r.flip_dates)
+            causes: tuple[FlipCause | None, ...] = r.causes or (None,)
+            for c in causes:
+                out.append({
+                    "row": str(r.row), "profile_id": r.profile_id or "",
+                    "verdict_a": r.verdict_a or "", "verdict_b": r.verdict_b or "",
+                    "criterion": c.criterion if c else "",
+                    "outcome_a": c.outcome_a if c else "", "outcome_b": c.outcome_b if c else "",
+                    "cause": "; ".join(x.vi if vi else x.en for x in c.reasons) if c else "",
+                    "flip_dates": when,
+                })
+        for r in self.errors:
+            out.append({"row": str(r.row), "profile_id": r.profile_id or "", "verdict_a": "input_error",
+                        "verdict_b": "input_error", "criterion": "", "outcome_a": "", "outcome_b": "",
+                        "cause": "; ".join(p.render(lang) for p in r.problems), "flip_dates": ""})
+        return out
+
+    def to_csv(self, lang: str = "vi") -> str:
+        buf = io.StringIO()
+        cols = ["row", "profile_id", "verdict_a", "verdict_b", "criterion", "outcome_a", "outcome_b", "cause",
+                "flip_dates"]
+        w = csv.DictWriter(buf, fieldnames=cols)
+        w.writeheader()
+        for row in self.table_rows(lang):
+            w.writerow(row)
+        return buf.getvalue()
+
+    def render_text(self, lang: str = "vi") -> str:
+        vi = lang != "en"
+        out: list[str] = []
+        out.append(f"A: {self.a.label}")
+        out.append(f"B: {self.b.label}")
+        flips = self.flips
+        out.append(f"{len(self.rows)} hồ sơ; {len(flips)} thay đổi kết luận; {len(self.errors)} dòng lỗi dữ liệu"
+                    if vi else f"{len(self.rows)} profiles; {len(flips)} change verdict; {len(self.errors)} "
+                               f"unreadable rows")
+        for (va, vb), n in sorted(self.transitions().items(), key=str):
+            out.append(f"  {_verdict(va, lang)} → {_verdict(vb, lang)}: {n}")
+        if self.rule_changes:
+            out.append("")
+            out.append("Quy định khác nhau giữa A và B (cho yêu cầu này):" if vi
+                       else "Rules that differ between A and B (for this request):")
+            for c in self.rule_changes:
+                out.append(f"  - {c.title.vi if vi else c.title.en} ({c.criterion}): "
+                           + "; ".join(x.vi if vi else x.en for x in c.reasons))
+        if flips:
+            out.append("")
+            head = (["Hồ sơ", "A", "B", "Tiêu chí", "A→B", "Nguyên nhân"] if vi
+                    else ["Profile", "A", "B", "Criterion", "A→B", "Cause"])
+            if any(r.flip_dates for r in flips):
+                head.append("Ngày đổi" if vi else "Flip date")
+            table: list[list[str]] = []
+            for r in flips:
+                first = True
+                row_causes: tuple[FlipCause | None, ...] = r.causes or (None,)
+                for fc in row_causes:
+                    line = [r.profile_id or f"#{r.row}" if first else "",
+                            r.verdict_a or "" if first else "", r.verdict_b or "" if first else "",
+                            fc.criterion if fc else "", f"{fc.outcome_a}→{fc.outcome_b}" if fc else "",
+                            "; ".join(x.vi if vi else x.en for x in fc.reasons) if fc else ""]
+                    if len(head) == 7:
+                        line.append(", ".join(d.isoformat() for d in r.flip_dates) if first else "")
+                    table.append(line)
+                    first = False
+            out.extend(_table(head, table))
+        if self.errors:
+            out.append("")
+            out.append("Dòng không đọc được:" if vi else "Rows that could not be read:")
+            for r in self.errors:
+                for p in r.problems:
+                    out.append(f"  - {p.render(lang)}")
+        return "\n".join(out)
+
+    def write(self, path: str | Path, lang: str = "vi") -> None:
+        p = Path(path)
+        suffix = p.suffix.lower()
+        if suffix == ".json":
+            text = self.to_json()
+        elif suffix == ".csv":
+            text = self.to_csv(lang)
+        else:
+            text = self.render_text(lang)
+        encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"  # a BOM so that Excel reads UTF-8
+        p.write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    widths[-1] = len(head[-1])  # the last column is free text
+    if len(head) == 7:
+        widths[5] = min(widths[5], 90)
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    return lines
+
+
+def _verdict(v: str | None, lang: str) -> str:
+    if v is None:
+        return "không xét được" if lang != "en" else "cannot be evaluated"
+    return VERDICT_LABELS[v][1 if lang == "en" else 0]
+
+
+# ----- why a criterion differs ---------------------------------------------------------------------
+def _outcomes(decision: Decision) -> dict[str, Finding]:
+    return {f.criterion: f for f in decision.findings}
+
+
+def explain_difference(a: Side, b: Side, cid: str, fa: Finding | None, fb: Finding | None) -> FlipCause:
+    """Why criterion ``cid`` has another outcome under B than under A."""
+    reasons: list[Text] = []
+    kinds: list[str] = []
+    oa = fa.outcome if fa else ABSENT
+    ob = fb.outcome if fb else ABSENT
+    rules_a, rules_b = a.evaluator.rules, b.evaluator.rules
+    spec = None
+    for rules in (rules_b, rules_a):
+        try:
+            spec = rules.criterion(cid).spec
+            break
+        except KeyError:
+            continue
+    assert spec is not None
+    same_pack = rules_a.hash == rules_b.hash
+    if fa is None or fb is None:
+        kinds.append("in_force")
+        side, rules = ("B", rules_b) if fa is None else ("A", rules_a)
+        try:
+            window = rules.criterion(cid).spec.in_force
+            span = f"{window.from_.isoformat()}…{window.until.isoformat() if window.until else ''}"
+        except KeyError:
+            span = "?"
+        if same_pack or cid in {c.id for c in rules_a.criteria} & {c.id for c in rules_b.criteria}:
+            reasons.append(Text(vi=f"tiêu chí chỉ có hiệu lực ở {side} (hiệu lực {span})",
+                                en=f"criterion in force on side {side} only (in force {span})"))
+        else:
+            reasons.append(Text(vi=f"tiêu chí chỉ có trong bộ quy tắc {side}",
+                                en=f"criterion exists in rule pack {side} only"))
+    else:
+        if (oa == "not_applicable") != (ob == "not_applicable"):
+            kinds.append("applicability")
+            reasons.append(Text(vi=f"áp dụng ở {'B' if oa == 'not_applicable' else 'A'}, không áp dụng ở "
+                                   f"{'A' if oa == 'not_applicable' else 'B'}",
+                                en=f"applies on side {'B' if oa == 'not_applicable' else 'A'} only"))
+        pa = {u.name: u for u in fa.parameters}
+        pb = {u.name: u for u in fb.parameters}
+        for name in dict.fromkeys(list(pa) + list(pb)):
+            ua, ub = pa.get(name), pb.get(name)
+            va = ua.value if ua else None
+            vb = ub.value if ub else None
+            if va != vb:
+                kinds.append("parameter")
+                src = f" ({ub.source.number}, {ub.source.article})" if ub else ""
+                reasons.append(Text(vi=f"tham số {name}: {va} → {vb}{src}", en=f"parameter {name}: {va} → {vb}{src}"))
+        if not same_pack:
+            try:
+                ca = cd.to_data(rules_a.criterion(cid).condition)
+                cb = cd.to_data(rules_b.criterion(cid).condition)
+                if ca != cb:
+                    kinds.append("condition")
+                    reasons.append(Text(vi=f"điều kiện của tiêu chí khác nhau: {json.dumps(ca, ensure_ascii=False)} → "
+                                           f"{json.dumps(cb, ensure_ascii=False)}",
+                                        en=f"the criterion's condition differs: {json.dumps(ca, ensure_ascii=False)} → "
+                                           f"{json.dumps(cb, ensure_ascii=False)}"))
+                sa, sb = rules_a.criterion(cid).spec, rules_b.criterion(cid).spec
+                if (sa.waivable, sa.note) != (sb.waivable, sb.note):
+                    kinds.append("waiver")
+                    reasons.append(Text(vi=f"khả năng cấp có thẩm quyền xem xét: {sa.waivable} → {sb.waivable}",
+                                        en=f"waivable by the competent authority: {sa.waivable} → {sb.waivable}"))
+            except KeyError:
+                pass
+        for name in dict.fromkeys(list(fa.facts) + list(fb.facts)):
+            xa, xb = fa.facts.get(name), fb.facts.get(name)
+            if xa != xb:
+                kinds.append("fact")
+                label = FACTS[name].vi if name in FACTS else name
+                label_en = FACTS[name].en if name in FACTS else name
+                reasons.append(Text(vi=f"{label}: {_show(name, xa, 'vi')} → {_show(name, xb, 'vi')}",
+                                    en=f"{label_en}: {_show(name, xa, 'en')} → {_show(name, xb, 'en')}"))
+    if not reasons:
+        reasons.append(Text(vi="kết quả khác nhau (không tìm thấy khác biệt về tham số, dữ kiện)",
+                            en="the outcome differs (no parameter or fact difference found)"))
+    return FlipCause(cid, Text(vi=spec.title.vi, en=spec.title.en), spec.topic, oa, ob, tuple(reasons),
+                     tuple(dict.fromkeys(kinds)))
+
+
+def _show(name: str, value: object, lang: str) -> str:
+    return "?" if value is None else display(name, value, lang)
+
+
+def rule_changes(a: Side, b: Side) -> list[FlipCause]:
+    """Criteria whose rules differ between A and B for the base request (no profile needed)."""
+    try:
+        pa = a.evaluator.prepare(a.request_for())
+        pb = b.evaluator.prepare(b.request_for())
+    except (InputError, RulePackError):
+        return []  # e.g. the post comes from each row
+    return _prepared_changes(a, b, pa, pb)
+
+
+def _prepared_changes(a: Side, b: Side, pa: Prepared, pb: Prepared) -> list[FlipCause]:
+    out: list[FlipCause] = []
+    ids_a = {c.id: c for c in pa.applicable}
+    ids_b = {c.id: c for c in pb.applicable}
+    conds_a = {rc.id: cd.to_data(rc.condition) for rc in pa.version.criteria}
+    conds_b = {rc.id: cd.to_data(rc.condition) for rc in pb.version.criteria}
+    for cid in sorted(set(ids_a) | set(ids_b)):
+        c = ids_b.get(cid) or ids_a[cid]
+        reasons: list[Text] = []
+        kinds: list[str] = []
+        if cid not in ids_a or cid not in ids_b:
+            side = "B" if cid not in ids_a else "A"
+            kinds.append("in_force")
+            reasons.append(Text(vi=f"chỉ áp dụng ở {side}", en=f"applies on side {side} only"))
+        else:
+            ua = {u.name: u.value for u in pa.params.get(cid, [])}
+            ub = {u.name: u for u in pb.params.get(cid, [])}
+            for name in dict.fromkeys(list(ua) + list(ub)):
+                va = ua.get(name)
+                vb = ub[name].value if name in ub else None
+                if va != vb:
+                    kinds.append("parameter")
+                    src = f" ({ub[name].source.number}, {ub[name].source.article})" if name in ub else ""
+                    reasons.append(Text(vi=f"tham số {name}: {va} → {vb}{src}",
+                                        en=f"parameter {name}: {va} → {vb}{src}"))
+            if not kinds and conds_a.get(cid) != conds_b.get(cid):
+                kinds.append("condition")
+                reasons.append(Text(vi="điều kiện (sau khi thay tham số) khác nhau",
+                                    en="the resolved condition differs"))
+        if reasons:
+            out.append(FlipCause(cid, Text(vi=c.spec.title.vi, en=c.spec.title.en), c.spec.topic,
+                                 "applies" if cid in ids_a else ABSENT, "applies" if cid in ids_b else ABSENT,
+                                 tuple(reasons), tuple(dict.fromkeys(kinds))))
+    return out
+
+
+# ----- the pool --------------------------------------------------------------------------------------
+@dataclass
+class PoolItem:
+    row: int
+    profile: Profile | None = None
+    data: dict[str, Any] | None = None
+    request: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    id: str | None = None
+    name: str | None = None
+
+
+def read_items(path: str | Path, titles: Any = None) -> Iterator[PoolItem]:
+    """Rows of a pool file: through ``eligibility.batch.reader.read_pool`` when present, else JSONL."""
+    try:
+        from eligibility.batch import reader
+    except ImportError:  # pragma: no cover - the batch reader is part of the package
+        yield from _read_jsonl(Path(path))
+        return
+    for row in reader.read_pool(path, titles=titles):
+        yield PoolItem(row.row, row.profile, row.data, dict(row.request), list(row.problems), row.id, row.name)
+
+
+def _read_jsonl(p: Path) -> Iterator[PoolItem]:
+    if not p.is_file():
+        raise InputError(Problem(str(p), "không tìm thấy tệp", "file not found"))
+    with p.open(encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, start=1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield PoolItem(n, problems=[Problem("(JSON)", f"lỗi cú pháp JSON: {exc.msg}", f"JSON syntax error: "
+                                                    f"{exc.msg}", None, n)])
+                continue
+            request: dict[str, Any] = {}
+            if isinstance(obj, dict) and "profile" in obj and "id" not in obj:
+                request = dict(obj.get("request") or {})
+                obj = obj["profile"]
+            if not isinstance(obj, dict):
+                yield PoolItem(n, problems=[Problem("(JSON)", "phải là một đối tượng JSON (hồ sơ)",
+                                                    "must be a JSON object (a profile)", None, n)])
+                continue
+            yield PoolItem(n, data=obj, request=request, id=str(obj.get("id")) if obj.get("id") else None)
+
+
+def compare_pool(items: Iterable[PoolItem | Profile], a: Side, b: Side, *, when: bool = False) -> Comparison:
+    """Evaluate every item under A and under B; record the flips and their causes."""
+    result = Comparison(a, b, rule_changes=rule_changes(a, b))
+    same_pack = a.evaluator.rules.hash == b.evaluator.rules.hash
+    for i, item in enumerate(items, start=1):
+        if isinstance(item, Profile):
+            item = PoolItem(i, profile=item, id=item.id)
+        result.rows.append(_compare_one(item, a, b, when=when and same_pack and a.date != b.date))
+    return result
+
+
+def _compare_one(item: PoolItem, a: Side, b: Side, *, when: bool) -> RowComparison:
+    if item.problems:
+        return RowComparison(item.row, item.id, item.name, None, None, problems=tuple(item.problems))
+    try:
+        profile = item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
+    except InputError as exc:
+        return RowComparison(item.row, item.id, item.name, None, None, problems=tuple(exc.problems))
+    decisions: list[Decision | None] = []
+    problems: list[Problem] = []
+    for side in (a, b):
+        try:
+            decisions.append(side.evaluator.evaluate(profile, side.request_for(item.request)))
+        except (InputError, RulePackError) as exc:
+            decisions.append(None)
+            problems.extend(Problem(p.location, f"{side.label}: {p.vi}", f"{side.label}: {p.en}", p.value, item.row)
+                            for p in exc.problems)
+    da, db = decisions
+    va = da.verdict if da else None
+    vb = db.verdict if db else None
+    if da is None and db is None:
+        return RowComparison(item.row, profile.id, profile.full_name, None, None, problems=tuple(problems))
+    causes: list[FlipCause] = []
+    flip_dates: tuple[dt.date, ...] = ()
+    if va != vb and da is not None and db is not None:
+        fa, fb = _outcomes(da), _outcomes(db)
+        for cid in dict.fromkeys(list(fa) + list(fb)):
+            oa = fa[cid].outcome if cid in fa else ABSENT
+            ob = fb[cid].outcome if cid in fb else ABSENT
+            if oa != ob and {oa, ob} & BLOCKING:  # pass ↔ absent cannot move a verdict
+                causes.append(explain_difference(a, b, cid, fa.get(cid), fb.get(cid)))
+        if when:
+            flip_dates = _flip_dates(a, b, profile, item.request)
+    elif va != vb:
+        missing = "B" if db is None else "A"
+        causes.append(FlipCause("(request)", Text(vi="Yêu cầu", en="Request"), "request",
+                                va or "unavailable", vb or "unavailable",
+                                tuple(Text(vi=p.vi, en=p.en) for p in problems) or
+                                (Text(vi=f"không xét được ở {missing}", en=f"cannot be evaluated on side {missing}"),),
+                                ("unavailable",)))
+    return RowComparison(item.row, profile.id, profile.full_name, va, vb, tuple(causes), flip_dates=flip_dates)
+
+
+def _flip_dates(a: Side, b: Side, profile: Profile, overrides: dict[str, Any]) -> tuple[dt.date, ...]:
+    from eligibility.explain import timeline
+
+    first, second = (a, b) if a.date <= b.date else (b, a)
+    try:
+        tl = timeline.build(first.evaluator, profile, first.request_for(overrides), lookback_years=0,
+                            until=second.date, verify=False)
+    except (InputError, RulePackError):
+        return ()
+    return tuple(c.date for c in tl.changes)
+
+
+# ----- command line ----------------------------------------------------------------------------------
+def add_command(sub: Any) -> None:
+    """Register ``eligibility compare`` (called from :func:`eligibility.cli.build_parser`)."""
+    p = sub.add_parser("compare", help="so sánh một danh sách ở hai ngày hoặc hai bộ quy tắc / compare a pool "
+                                       "at two dates or under two rule packs")
+    p.add_argument("pool", help="danh sách hồ sơ / pool: .jsonl (one profile per line), .csv or .xlsx")
+    p.add_argument("--action", required=True,
+                   help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement")
+    p.add_argument("--date", action="append", default=[], help="ngày xét A (and B): give it once or twice")
+    p.add_argument("--rules-a", dest="rules_a", help="rule-pack directory for side A (default: bundled)")
+    p.add_argument("--rules-b", dest="rules_b", help="rule-pack directory for side B (default: bundled)")
+    p.add_argument("--rules", help="rule-pack directory for both sides")
+    p.add_argument("--post", help="mã chức danh / title code (or a post column in the pool)")
+    p.add_argument("--level")
+    p.add_argument("--locality")
+    p.add_argument("--event")
+    p.add_argument("--reelection", action="store_true")
+    p.add_argument("--full-time", dest="full_time", action="store_true")
+    p.add_argument("--relation")
+    p.add_argument("--source")
+    p.add_argument("--rotation-purpose", dest="rotation_purpose")
+    p.add_argument("--rotation-months", dest="rotation_months", type=int)
+    p.add_argument("--term")
+    p.add_argument("--pool-size", dest="pool_size", type=int)
+    p.add_argument("--minority-area", dest="minority_area", action="store_true")
+    p.add_argument("--convention")
+    p.add_argument("--when", action="store_true",
+                   help="find the day of each flip between the two dates (same rule pack; slower)")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.add_argument("--out", help="write the table to x.csv, x.json or a text file")
+    p.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from eligibility.cli import request_from_args
+    from eligibility.rulepack import load_rules
+
+    dates = list(args.date or [])
+    if len(dates) > 2:
+        raise InputError(Problem("--date", "tối đa hai ngày", "at most two dates", ", ".join(dates)))
+    two_packs = bool(args.rules_a or args.rules_b)
+    if not dates:
+        raise InputError(Problem("--date", "cần ngày xét (một hoặc hai)", "a date is needed (one or two)"))
+    if len(dates) == 1 and not two_packs:
+        raise InputError(Problem("--date",
+                                 "cần hai ngày (--date A --date B) hoặc hai bộ quy tắc (--rules-a, --rules-b)",
+                                 "give two dates (--date A --date B) or two rule packs (--rules-a, --rules-b)"))
+    if len(dates) == 1:
+        dates.append(dates[0])
+    base = args.rules
+    rules_a = load_rules(args.rules_a or base)
+    rules_b = load_rules(args.rules_b or base) if (args.rules_b or base) != (args.rules_a or base) else rules_a
+    evaluator_a = Evaluator(rules_a)
+    evaluator_b = evaluator_a if rules_b is rules_a else Evaluator(rules_b)
+    sides: list[Side] = []
+    for evaluator, rules, date in ((evaluator_a, rules_a, dates[0]), (evaluator_b, rules_b, dates[1])):
+        args.date = date
+        request = request_from_args(args, rules)
+        data = request.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        data["action"] = request.action
+        data.pop("date", None)
+        label = f"{request.date.isoformat()}" + (f", {'quy tắc' if args.lang != 'en' else 'rules'} {rules.root} "
+                                                 f"({rules.hash})" if two_packs else "")
+        sides.append(Side(evaluator, request.date, data, label))
+    a, b = sides
+    result = compare_pool(read_items(args.pool, rules_a.titles), a, b, when=args.when)
+    if args.out:
+        result.write(args.out, args.lang)
+        summary = result.render_text(args.lang).split("\n")
+        print("\n".join(summary[:3 + len(result.transitions())]))
+    else:
+        print(result.render_text(args.lang))
+    return 0
