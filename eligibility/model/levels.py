@@ -38,13 +38,23 @@ class Vocabulary:
     def parse(self, raw: object) -> str:
         if not isinstance(raw, str):
             raise ValueError(self._error(raw))
-        key = fold(raw)
-        for code in self.codes:
-            if key == fold(code) or key == fold(self.labels_vi[code]) or key == fold(self.labels_en[code]):
-                return code
-        if key in self.aliases:
-            return self.aliases[key]
-        raise ValueError(self._error(raw))
+        code = self._lookup().get(fold(raw))
+        if code is None:
+            raise ValueError(self._error(raw))
+        return code
+
+    def _lookup(self) -> dict[str, str]:
+        """Folded spelling → code: codes and labels first, then aliases (built once)."""
+        table: dict[str, str] | None = self.__dict__.get("_table")
+        if table is None:
+            table = {}
+            for code in reversed(self.codes):
+                for name in (self.labels_en[code], self.labels_vi[code], code):
+                    table[fold(name)] = code
+            for alias, code in self.aliases.items():
+                table.setdefault(alias, code)
+            object.__setattr__(self, "_table", table)
+        return table
 
     def rank(self, code: str) -> int:
         if not self.ordered:
