@@ -28,8 +28,9 @@ def _evaluator(rules: RulePack) -> Evaluator:
     return Evaluator(rules)
 
 
-def evaluate(profile: Profile | dict[str, Any], request: Request | dict[str, Any],
-             rules: RulePack | None = None) -> Decision:
+def evaluate(
+    profile: Profile | dict[str, Any], request: Request | dict[str, Any], rules: RulePack | None = None
+) -> Decision:
     """Evaluate one request for one profile; returns a :class:`Decision`.
 
     ``profile`` and ``request`` may be models or plain dicts (validated, with bilingual errors).

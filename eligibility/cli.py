@@ -41,8 +41,13 @@ def request_from_args(args: argparse.Namespace, rules: Any) -> Any:
         value = getattr(args, key, None)
         if value is not None:
             data[key] = value
-    for key, attr in (("relation", "relation"), ("candidate_source", "source"), ("rotation_purpose", "rotation_purpose"),
-                      ("rotation_months", "rotation_months"), ("pool_size_for_title", "pool_size")):
+    for key, attr in (
+        ("relation", "relation"),
+        ("candidate_source", "source"),
+        ("rotation_purpose", "rotation_purpose"),
+        ("rotation_months", "rotation_months"),
+        ("pool_size_for_title", "pool_size"),
+    ):
         value = getattr(args, attr, None)
         if value is not None:
             data[key] = value
@@ -74,24 +79,36 @@ def _default_date(data: dict[str, Any], rules: Any) -> str:
 
 
 def _add_request_options(p: argparse.ArgumentParser, action_required: bool = True) -> None:
-    p.add_argument("--action", required=action_required,
-                   help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement")
+    p.add_argument(
+        "--action",
+        required=action_required,
+        help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement",
+    )
     p.add_argument("--post", help="mã chức danh / title code (eligibility rules titles)")
-    p.add_argument("--date", help="ngày xét (YYYY-MM-DD) — the date the file is received; default: today, "
-                                  "or the event's reference month for a nomination")
+    p.add_argument(
+        "--date",
+        help="ngày xét (YYYY-MM-DD) — the date the file is received; default: today, "
+        "or the event's reference month for a nomination",
+    )
     p.add_argument("--level", help="cấp: province | district | commune | central (for a nomination without --post)")
     p.add_argument("--locality", help="tỉnh nơi bố trí / province of the post, e.g. lao-cai")
     p.add_argument("--event", help="nomination event: congress-2020 | elections-2021 | congress-2025")
     p.add_argument("--reelection", action="store_true", help="tái cử / re-election")
-    p.add_argument("--full-time", dest="full_time", action="store_true", help="đại biểu chuyên trách / full-time deputy")
+    p.add_argument(
+        "--full-time", dest="full_time", action="store_true", help="đại biểu chuyên trách / full-time deputy"
+    )
     p.add_argument("--relation", help="first | higher (default) | equivalent | lower")
     p.add_argument("--source", help="nguồn nhân sự: local | outside")
     p.add_argument("--rotation-purpose", dest="rotation_purpose", help="training (default) | nonlocal | two_term")
     p.add_argument("--rotation-months", dest="rotation_months", type=int, help="planned length of the rotation")
     p.add_argument("--term", help="planning: the planned term, e.g. 2026-2031")
     p.add_argument("--pool-size", dest="pool_size", type=int, help="planning: people already planned for the title")
-    p.add_argument("--minority-area", dest="minority_area", action="store_true",
-                   help="the post is in an ethnic-minority area (vùng đồng bào dân tộc thiểu số)")
+    p.add_argument(
+        "--minority-area",
+        dest="minority_area",
+        action="store_true",
+        help="the post is in an ethnic-minority area (vùng đồng bào dân tộc thiểu số)",
+    )
     p.add_argument("--convention", help="force a retirement-age convention: actual | fixed_60_55 | fixed_2021")
     p.add_argument("--rules", help="rule-pack directory (default: the bundled rules/)")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -114,19 +131,36 @@ def cmd_retirement(args: argparse.Namespace) -> int:
         vi, _, en = str(exc).partition(" / ")
         raise InputError(Problem("--born", vi, en or vi, args.born)) from None
     if args.convention not in CONVENTIONS:
-        raise InputError(Problem("--convention", f"chọn một trong {', '.join(CONVENTIONS)}",
-                                 f"choose one of {', '.join(CONVENTIONS)}", args.convention))
+        raise InputError(
+            Problem(
+                "--convention",
+                f"chọn một trong {', '.join(CONVENTIONS)}",
+                f"choose one of {', '.join(CONVENTIONS)}",
+                args.convention,
+            )
+        )
     r = retirement(sex, born.year, born.month, args.convention)
     data = r.as_dict()
     if args.format == "json":
-        _out(args, json.dumps({k: data[k] for k in ("age_years", "age_months", "reached", "pension_from", "convention")},
-                              ensure_ascii=False))
+        _out(
+            args,
+            json.dumps(
+                {k: data[k] for k in ("age_years", "age_months", "reached", "pension_from", "convention")},
+                ensure_ascii=False,
+            ),
+        )
     elif args.lang == "en":
-        _out(args, f"Retirement age: {data['age_years']} years {data['age_months']} months; reached in {data['reached']}; "
-                   f"pension from {data['pension_from']} (convention {args.convention}).")
+        _out(
+            args,
+            f"Retirement age: {data['age_years']} years {data['age_months']} months; reached in {data['reached']}; "
+            f"pension from {data['pension_from']} (convention {args.convention}).",
+        )
     else:
-        _out(args, f"Tuổi nghỉ hưu: {data['age_years']} tuổi {data['age_months']} tháng; đủ tuổi vào tháng {data['reached']}; "
-                   f"hưởng lương hưu từ tháng {data['pension_from']} (cách tính {args.convention}).")
+        _out(
+            args,
+            f"Tuổi nghỉ hưu: {data['age_years']} tuổi {data['age_months']} tháng; đủ tuổi vào tháng {data['reached']}; "
+            f"hưởng lương hưu từ tháng {data['pension_from']} (cách tính {args.convention}).",
+        )
     return 0
 
 
@@ -154,13 +188,20 @@ def cmd_facts(args: argparse.Namespace) -> int:
     factset = evaluator.facts(profile, prepared)
     values = factset.values
     if args.format == "json":
-        payload = {"profile": profile.id, "date": request.date.isoformat(), "convention": prepared.context.convention,
-                   "facts": values, "unknown": {k: list(v) for k, v in sorted(factset.missing.items())},
-                   "retirement": factset.retirement.as_dict() if factset.retirement else None}
+        payload = {
+            "profile": profile.id,
+            "date": request.date.isoformat(),
+            "convention": prepared.context.convention,
+            "facts": values,
+            "unknown": {k: list(v) for k, v in sorted(factset.missing.items())},
+            "retirement": factset.retirement.as_dict() if factset.retirement else None,
+        }
         _out(args, json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
-    lines = [f"{'Profile' if args.lang == 'en' else 'Hồ sơ'} {profile.id} — "
-             f"{'as of' if args.lang == 'en' else 'tại ngày'} {request.date.isoformat()} ({prepared.context.convention})"]
+    lines = [
+        f"{'Profile' if args.lang == 'en' else 'Hồ sơ'} {profile.id} — "
+        f"{'as of' if args.lang == 'en' else 'tại ngày'} {request.date.isoformat()} ({prepared.context.convention})"
+    ]
     for name in sorted(values):
         spec = FACTS[name]
         label = spec.en if args.lang == "en" else spec.vi
@@ -264,9 +305,13 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="eligibility", description=(
-        "Kiểm tra điều kiện, tiêu chuẩn cán bộ (quy hoạch, bổ nhiệm, bổ nhiệm lại, giới thiệu ứng cử, luân chuyển, "
-        "bố trí không là người địa phương) — personnel eligibility checks with legal sources."))
+    parser = argparse.ArgumentParser(
+        prog="eligibility",
+        description=(
+            "Kiểm tra điều kiện, tiêu chuẩn cán bộ (quy hoạch, bổ nhiệm, bổ nhiệm lại, giới thiệu ứng cử, luân chuyển, "
+            "bố trí không là người địa phương) — personnel eligibility checks with legal sources."
+        ),
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("retirement", help="tuổi nghỉ hưu / retirement age and month")
@@ -283,8 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_facts)
 
-    for name, helptext, timeline in (("check", "kiểm tra một hồ sơ / check one profile", False),
-                                     ("explain", "kiểm tra kèm mốc thời gian / check with the timeline", True)):
+    for name, helptext, timeline in (
+        ("check", "kiểm tra một hồ sơ / check one profile", False),
+        ("explain", "kiểm tra kèm mốc thời gian / check with the timeline", True),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("profile")
         _add_request_options(p)

@@ -74,15 +74,25 @@ def load_cases(root: str | Path) -> list[Case]:
         except ValueError as exc:  # e.g. an impossible date such as 2022-02-30
             raise InputError(Problem(str(f), f"giá trị không hợp lệ: {exc}", f"invalid value: {exc}")) from None
         if not isinstance(data, dict) or set(data) - {"profiles", "cases"}:
-            raise InputError(Problem(str(f), "tệp ca kiểm thử chỉ có 'profiles' và 'cases'",
-                                     "a case file has only 'profiles' and 'cases'"))
+            raise InputError(
+                Problem(
+                    str(f),
+                    "tệp ca kiểm thử chỉ có 'profiles' và 'cases'",
+                    "a case file has only 'profiles' and 'cases'",
+                )
+            )
         profiles = data.get("profiles") or {}
         for i, raw in enumerate(data.get("cases") or []):
             where = f"{f}:cases[{i}]"
             unknown = set(raw) - {"id", "description", "profile", "patch", "request", "expect"}
             if unknown or "id" not in raw or "request" not in raw or "expect" not in raw:
-                raise InputError(Problem(where, f"ca kiểm thử sai cấu trúc {sorted(unknown)}",
-                                         f"malformed case {sorted(unknown)}; needs id, profile, request, expect"))
+                raise InputError(
+                    Problem(
+                        where,
+                        f"ca kiểm thử sai cấu trúc {sorted(unknown)}",
+                        f"malformed case {sorted(unknown)}; needs id, profile, request, expect",
+                    )
+                )
             prof = raw.get("profile")
             if isinstance(prof, str):
                 if prof not in profiles:
@@ -94,8 +104,18 @@ def load_cases(root: str | Path) -> list[Case]:
             if cid in seen:
                 raise InputError(Problem(where, f"trùng mã ca {cid} (đã có ở {seen[cid]})", f"duplicate case id {cid}"))
             seen[cid] = f
-            cases.append(Case(cid, f, raw.get("description", ""), prof, raw["request"], expect.get("verdict"),
-                              dict(expect.get("outcomes") or {}), expect.get("error")))
+            cases.append(
+                Case(
+                    cid,
+                    f,
+                    raw.get("description", ""),
+                    prof,
+                    raw["request"],
+                    expect.get("verdict"),
+                    dict(expect.get("outcomes") or {}),
+                    expect.get("error"),
+                )
+            )
     return cases
 
 

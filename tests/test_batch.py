@@ -49,9 +49,21 @@ def _write_rows(path: Path, headers: list[str], rows: list[list[Any]]) -> Path:
     return path
 
 
-BASE_HEADERS = ["Mã hồ sơ", "Họ và tên", "Giới tính", "Ngày sinh", "Trình độ chuyên môn", "Kỷ luật (hình thức)",
-                "Loại kỷ luật", "Ngày quyết định kỷ luật", "Quy hoạch (mã chức danh)", "Chức vụ hiện tại (mã)",
-                "Ngày giữ chức vụ", "Kết luận tiêu chuẩn chính trị", "Sức khỏe"]
+BASE_HEADERS = [
+    "Mã hồ sơ",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Trình độ chuyên môn",
+    "Kỷ luật (hình thức)",
+    "Loại kỷ luật",
+    "Ngày quyết định kỷ luật",
+    "Quy hoạch (mã chức danh)",
+    "Chức vụ hiện tại (mã)",
+    "Ngày giữ chức vụ",
+    "Kết luận tiêu chuẩn chính trị",
+    "Sức khỏe",
+]
 
 
 # ----- columns and rows --------------------------------------------------------------------------
@@ -66,8 +78,9 @@ def test_headers_match_without_accents_and_by_english_key() -> None:
 def test_empty_cell_is_not_recorded_and_khong_is_recorded_none() -> None:
     lay, errors = layout(BASE_HEADERS)
     assert not errors
-    data, post, problems = row_to_profile(["A1", None, "nữ", "1980-02-03", None, "không", None, None, "không",
-                                           "không", None, None, None], lay, 2)
+    data, post, problems = row_to_profile(
+        ["A1", None, "nữ", "1980-02-03", None, "không", None, None, "không", "không", None, None, None], lay, 2
+    )
     assert not problems and post is None
     assert data["discipline"] == [] and data["planning"] == [] and data["posts"] == []
     assert "degree" not in data["education"]  # empty: not recorded, never a default
@@ -77,14 +90,34 @@ def test_empty_cell_is_not_recorded_and_khong_is_recorded_none() -> None:
 def test_row_values_officers_write() -> None:
     lay, _ = layout([*BASE_HEADERS, "Xếp loại đánh giá", "Số năm công tác theo tỉnh", "Tiếng dân tộc thiểu số"])
     data, _, problems = row_to_profile(
-        ["A2", "Lò Thị Mai", "nữ", dt.datetime(1985, 4, 5), "ThS", "khiển trách; cảnh cáo", "đảng",
-         "15/03/2021; 02/02/2024", "Giám đốc Sở (và tương đương)", "pho-giam-doc-so", dt.date(2020, 1, 1), "đạt",
-         "có", "2023: HTTNV; 2024: HTXSNV", "Lào Cai: 20; Yên Bái: 3", "Tày; H'Mông"], lay, 3,
-        {"giam doc so (va tuong duong)": "giam-doc-so"})
+        [
+            "A2",
+            "Lò Thị Mai",
+            "nữ",
+            dt.datetime(1985, 4, 5),
+            "ThS",
+            "khiển trách; cảnh cáo",
+            "đảng",
+            "15/03/2021; 02/02/2024",
+            "Giám đốc Sở (và tương đương)",
+            "pho-giam-doc-so",
+            dt.date(2020, 1, 1),
+            "đạt",
+            "có",
+            "2023: HTTNV; 2024: HTXSNV",
+            "Lào Cai: 20; Yên Bái: 3",
+            "Tày; H'Mông",
+        ],
+        lay,
+        3,
+        {"giam doc so (va tuong duong)": "giam-doc-so"},
+    )
     assert not problems
     assert data["birth_date"] == dt.date(1985, 4, 5)
-    assert data["discipline"] == [{"form": "khiển trách", "kind": "đảng", "decided": "15/03/2021"},
-                                  {"form": "cảnh cáo", "kind": "đảng", "decided": "02/02/2024"}]
+    assert data["discipline"] == [
+        {"form": "khiển trách", "kind": "đảng", "decided": "15/03/2021"},
+        {"form": "cảnh cáo", "kind": "đảng", "decided": "02/02/2024"},
+    ]
     assert data["planning"] == [{"title": "giam-doc-so"}]  # a title name becomes its code
     assert data["health"] == {"fit": True}
     assert data["assessments"] == {2023: "HTTNV", 2024: "HTXSNV"}
@@ -105,8 +138,9 @@ def test_profile_to_row_round_trips_synthetic_profiles() -> None:
 
 
 def test_duplicate_header_stops_with_a_clear_error(tmp_path: Path) -> None:
-    p = _write_rows(tmp_path / "dup.csv", ["Mã hồ sơ", "Giới tính", "Ngày sinh", "Ngay sinh"],
-                    [["A", "nam", "1980", "1981"]])
+    p = _write_rows(
+        tmp_path / "dup.csv", ["Mã hồ sơ", "Giới tính", "Ngày sinh", "Ngay sinh"], [["A", "nam", "1980", "1981"]]
+    )
     with pytest.raises(InputError) as e:
         read_pool(p)
     assert "trùng" in e.value.render() and "duplicates" in e.value.render()
@@ -115,27 +149,58 @@ def test_duplicate_header_stops_with_a_clear_error(tmp_path: Path) -> None:
 # ----- bad rows ----------------------------------------------------------------------------------
 BAD_ROWS = [
     # (cells, expected column, words in the Vietnamese reason)
-    (["B1", None, "nam", "31/02/1980", None, None, None, None, None, None, None, None, None],
-     "Ngày sinh", "không tồn tại"),
-    (["B2", None, "nam", "1980", "đại học xuất sắc", None, None, None, None, None, None, None, None],
-     "Trình độ chuyên môn", "không hợp lệ"),
+    (
+        ["B1", None, "nam", "31/02/1980", None, None, None, None, None, None, None, None, None],
+        "Ngày sinh",
+        "không tồn tại",
+    ),
+    (
+        ["B2", None, "nam", "1980", "đại học xuất sắc", None, None, None, None, None, None, None, None],
+        "Trình độ chuyên môn",
+        "không hợp lệ",
+    ),
     (["B3", None, None, "1980", None, None, None, None, None, None, None, None, None], "Giới tính", "thiếu"),
-    (["B4", None, "nam", "1980", None, "khiển trách", None, None, None, None, None, None, None],
-     "Loại kỷ luật", "loại"),
-    (["B5", None, "nam", "1980", None, "khiển trách", "đảng", None, None, None, None, None, None],
-     "Ngày quyết định kỷ luật", "ngày quyết định"),
-    (["B6", None, "nam", "1980", None, None, None, None, None, "pho-giam-doc-so", None, None, None],
-     "Ngày giữ chức vụ", "thiếu"),
+    (
+        ["B4", None, "nam", "1980", None, "khiển trách", None, None, None, None, None, None, None],
+        "Loại kỷ luật",
+        "loại",
+    ),
+    (
+        ["B5", None, "nam", "1980", None, "khiển trách", "đảng", None, None, None, None, None, None],
+        "Ngày quyết định kỷ luật",
+        "ngày quyết định",
+    ),
+    (
+        ["B6", None, "nam", "1980", None, None, None, None, None, "pho-giam-doc-so", None, None, None],
+        "Ngày giữ chức vụ",
+        "thiếu",
+    ),
     (["B7", None, "nam", "1980", None, None, None, None, None, None, None, None, "bình thường"], "Sức khỏe", "có"),
-    (["B8", None, "nam", "1980", None, None, None, None, None, None, None, "hơi đạt", None],
-     "Kết luận tiêu chuẩn chính trị", "không hợp lệ"),
+    (
+        ["B8", None, "nam", "1980", None, None, None, None, None, None, None, "hơi đạt", None],
+        "Kết luận tiêu chuẩn chính trị",
+        "không hợp lệ",
+    ),
 ]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_bad_rows_are_reported_never_dropped(tmp_path: Path, pack: Any, suffix: str) -> None:
-    good = ["G1", "Nguyễn Văn A", "nam", "1980-05-05", "đại học", "không", None, None, "không", "truong-phong-so",
-            "2020-01-01", "đạt", "có"]
+    good = [
+        "G1",
+        "Nguyễn Văn A",
+        "nam",
+        "1980-05-05",
+        "đại học",
+        "không",
+        None,
+        None,
+        "không",
+        "truong-phong-so",
+        "2020-01-01",
+        "đạt",
+        "có",
+    ]
     rows = [good, *(r for r, _, _ in BAD_ROWS), [None] * len(BASE_HEADERS), good]
     p = _write_rows(tmp_path / f"bad{suffix}", BASE_HEADERS, rows)
     source = read_pool(p, titles=pack.titles)
@@ -153,8 +218,11 @@ def test_bad_rows_are_reported_never_dropped(tmp_path: Path, pack: Any, suffix: 
 
 
 def test_missing_required_column_makes_every_row_an_error(tmp_path: Path, pack: Any) -> None:
-    p = _write_rows(tmp_path / "nosex.csv", ["Mã hồ sơ", "Ngày sinh", "Trình độ chuyên môn"],
-                    [["X1", "1980", "đại học"], ["X2", "1981", "thạc sĩ"]])
+    p = _write_rows(
+        tmp_path / "nosex.csv",
+        ["Mã hồ sơ", "Ngày sinh", "Trình độ chuyên môn"],
+        [["X1", "1980", "đại học"], ["X2", "1981", "thạc sĩ"]],
+    )
     source = read_pool(p)
     assert any(w.location == "Giới tính" for w in source.warnings)
     results = list(screen(source, {**REQUEST, "post": "giam-doc-so"}, pack, workers=1))
@@ -163,24 +231,39 @@ def test_missing_required_column_makes_every_row_an_error(tmp_path: Path, pack: 
 
 
 def test_unknown_columns_are_warned_about_and_header_may_sit_below_a_title(tmp_path: Path) -> None:
-    p = _write_rows(tmp_path / "title.xlsx", ["DANH SÁCH NGUỒN QUY HOẠCH 2025–2030"],
-                    [["STT", "Mã hồ sơ", "Giới tính", "Ngày sinh", "Ghi chú"], [1, "T1", "nữ", 1990, "x"]])
+    p = _write_rows(
+        tmp_path / "title.xlsx",
+        ["DANH SÁCH NGUỒN QUY HOẠCH 2025–2030"],
+        [["STT", "Mã hồ sơ", "Giới tính", "Ngày sinh", "Ghi chú"], [1, "T1", "nữ", 1990, "x"]],
+    )
     source = read_pool(p)
     assert {w.location for w in source.warnings} == {"STT", "Ghi chú"}
     rows = list(source)
-    assert len(rows) == 1 and rows[0].row == 3 and rows[0].data == {"id": "T1", "sex": "nữ", "birth_date": 1990,
-                                                                     "education": {}}
+    assert (
+        len(rows) == 1
+        and rows[0].row == 3
+        and rows[0].data == {"id": "T1", "sex": "nữ", "birth_date": 1990, "education": {}}
+    )
 
 
 def test_fast_xlsx_reader_equals_openpyxl(tmp_path: Path, pack: Any) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Mã hồ sơ", "Giới tính", "Ngày sinh", "Ngày giữ chức vụ", "Chức vụ hiện tại (mã)", "Đảng viên",
-               "Số tháng đi nước ngoài, điều trị nội trú"])
+    ws.append(
+        [
+            "Mã hồ sơ",
+            "Giới tính",
+            "Ngày sinh",
+            "Ngày giữ chức vụ",
+            "Chức vụ hiện tại (mã)",
+            "Đảng viên",
+            "Số tháng đi nước ngoài, điều trị nội trú",
+        ]
+    )
     ws.append(["F1", "nam", dt.date(1975, 3, 2), dt.datetime(2019, 3, 1, 0, 0), "pho-giam-doc-so", True, 3.0])
     ws.append([123, "nữ", "02/1980", "01/03/2019", "truong-phong-so", "không", 0])
     ws["D3"].number_format = "dd/mm/yyyy"
-    ws.cell(row=4, column=1, value="=\"F\"&\"3\"")  # a formula without a cached value: empty
+    ws.cell(row=4, column=1, value='="F"&"3"')  # a formula without a cached value: empty
     p = tmp_path / "shared.xlsx"
     wb.save(p)
     fast = [(r.row, r.data, [vars(x) for x in r.problems]) for r in read_pool(p)]
@@ -192,9 +275,19 @@ def test_fast_xlsx_reader_equals_openpyxl(tmp_path: Path, pack: Any) -> None:
 def test_jsonl_rows_with_request_overrides_and_broken_lines(tmp_path: Path, pack: Any) -> None:
     prof = synthetic.generate(1, seed=3)[0]
     p = tmp_path / "pool.jsonl"
-    p.write_text("\n".join([json.dumps({"profile": prof, "request": {"post": "Giám đốc Sở (và tương đương)"}},
-                                       ensure_ascii=False),
-                            "{not json", "", "[1, 2]", json.dumps(prof, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    p.write_text(
+        "\n".join(
+            [
+                json.dumps({"profile": prof, "request": {"post": "Giám đốc Sở (và tương đương)"}}, ensure_ascii=False),
+                "{not json",
+                "",
+                "[1, 2]",
+                json.dumps(prof, ensure_ascii=False),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     source = read_pool(p, titles=pack.titles)
     results = list(screen(source, {**REQUEST, "post": "pho-giam-doc-so"}, pack, workers=1))
     assert [r.row for r in results] == [1, 2, 4, 5] and source.blank_rows == 1
@@ -238,8 +331,21 @@ def test_cli_errors_are_bilingual_without_traceback(tmp_path: Path, capsys: pyte
     assert "không có trong danh mục" in err and "not in the catalogue" in err and "Traceback" not in err
     assert main([*base, "--out", str(tmp_path / "x.pdf")]) == 2
     assert ".xlsx" in capsys.readouterr().err
-    assert main(["screen", str(tmp_path / "missing.xlsx"), "--action", "planning", "--post", "giam-doc-so",
-                 "--out", str(tmp_path / "y.xlsx")]) == 2
+    assert (
+        main(
+            [
+                "screen",
+                str(tmp_path / "missing.xlsx"),
+                "--action",
+                "planning",
+                "--post",
+                "giam-doc-so",
+                "--out",
+                str(tmp_path / "y.xlsx"),
+            ]
+        )
+        == 2
+    )
     assert "không tìm thấy tệp" in capsys.readouterr().err
     assert main([*base, "--post-column", "Cột không có", "--out", str(tmp_path / "z.xlsx")]) == 2
     assert "Cột không có" in capsys.readouterr().err
@@ -252,10 +358,26 @@ def test_template_has_headers_and_a_guide(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:2] == ["Danh sách", "Hướng dẫn"]
     headers = [c.value for c in wb["Danh sách"][1]]
-    for h in ("Mã hồ sơ", "Họ và tên", "Giới tính", "Ngày sinh", "Dân tộc", "Quê quán (tỉnh)", "Nơi sinh (tỉnh)",
-              "Trình độ chuyên môn", "Trình độ LLCT", "Trình độ QLNN", "Chức vụ hiện tại (mã)", "Ngày giữ chức vụ",
-              "Quy hoạch (mã chức danh)", "Kết luận tiêu chuẩn chính trị", "Kỷ luật (hình thức)",
-              "Ngày quyết định kỷ luật", "Sức khỏe", "Kê khai tài sản đã xác minh"):
+    for h in (
+        "Mã hồ sơ",
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Dân tộc",
+        "Quê quán (tỉnh)",
+        "Nơi sinh (tỉnh)",
+        "Trình độ chuyên môn",
+        "Trình độ LLCT",
+        "Trình độ QLNN",
+        "Chức vụ hiện tại (mã)",
+        "Ngày giữ chức vụ",
+        "Quy hoạch (mã chức danh)",
+        "Kết luận tiêu chuẩn chính trị",
+        "Kỷ luật (hình thức)",
+        "Ngày quyết định kỷ luật",
+        "Sức khỏe",
+        "Kê khai tài sản đã xác minh",
+    ):
         assert h in headers
     guide = "\n".join(str(c) for row in wb["Hướng dẫn"].iter_rows(values_only=True) for c in row if c)
     assert "thạc sĩ" in guide and "cao cấp" in guide and "chuyên viên chính" in guide and "khiển trách" in guide
@@ -264,13 +386,31 @@ def test_template_has_headers_and_a_guide(tmp_path: Path) -> None:
 
 
 # ----- the pool report -----------------------------------------------------------------------------
-def _result(row: int, verdict: str, outcomes: dict[str, str], *, sex: str = "male", age: int = 45,
-            level: str = "province", groups: tuple[str, ...] = ("department_head",), local: bool | None = True,
-            missing: list[tuple[str, tuple[str, ...]]] | None = None) -> RowResult:
+def _result(
+    row: int,
+    verdict: str,
+    outcomes: dict[str, str],
+    *,
+    sex: str = "male",
+    age: int = 45,
+    level: str = "province",
+    groups: tuple[str, ...] = ("department_head",),
+    local: bool | None = True,
+    missing: list[tuple[str, tuple[str, ...]]] | None = None,
+) -> RowResult:
     briefs = [Brief(c, c, c, o, "", "", "", "S") for c, o in outcomes.items() if o not in ("pass", "not_applicable")]
     traits = Traits(sex, age, sex == "female", 3, 3, 0, local, level, groups)
-    return RowResult(row, "ok", id=f"P{row}", post="giam-doc-so", verdict=verdict, outcomes=outcomes,
-                     findings=briefs, missing_inputs=missing or [], traits=traits)
+    return RowResult(
+        row,
+        "ok",
+        id=f"P{row}",
+        post="giam-doc-so",
+        verdict=verdict,
+        outcomes=outcomes,
+        findings=briefs,
+        missing_inputs=missing or [],
+        traits=traits,
+    )
 
 
 def test_funnel_binding_criterion_and_missing_inputs(pack: Any) -> None:
@@ -305,10 +445,12 @@ def test_targets_overlay_only_for_its_province_and_measured_on_known_data(pack: 
     overlay_ids = {t.id for t in pack.overlays["lao-cai"].pool_targets} if "lao-cai" in pack.overlays else set()
     assert overlay_ids <= {t.id for t, _ in here}
     acc = PoolAccumulator(pack, parse_request(REQUEST))
-    people = [_result(2, "eligible", {"a": "pass"}, sex="female", age=35),
-              _result(3, "eligible", {"a": "pass"}, sex="male", age=50),
-              _result(4, "not_eligible", {"a": "fail"}, sex="male", age=39),
-              _result(5, "eligible", {"a": "pass"}, sex="male", age=60)]
+    people = [
+        _result(2, "eligible", {"a": "pass"}, sex="female", age=35),
+        _result(3, "eligible", {"a": "pass"}, sex="male", age=50),
+        _result(4, "not_eligible", {"a": "fail"}, sex="male", age=39),
+        _result(5, "eligible", {"a": "pass"}, sex="male", age=60),
+    ]
     for r in people:
         acc.add(r)
     rep = acc.report()
@@ -316,8 +458,15 @@ def test_targets_overlay_only_for_its_province_and_measured_on_known_data(pack: 
     assert (women.yes, women.known, women.actual) == (1, 4, 25.0)
     assert women.status()[1] == "met" and women.gap == 0.0
     assert women.eligible_actual == pytest.approx(100 / 3)
-    young = next(t for t in rep.targets if t.target.measure == "young" and t.target.age_under == 40
-                 and t.province is None and t.target.levels and "province" in t.target.levels)
+    young = next(
+        t
+        for t in rep.targets
+        if t.target.measure == "young"
+        and t.target.age_under == 40
+        and t.province is None
+        and t.target.levels
+        and "province" in t.target.levels
+    )
     assert (young.yes, young.known) == (2, 4)
     central_young = next(t for t in rep.targets if t.target.levels == ["central"])
     assert central_young.scope == 0 and central_young.status()[1] == "nobody in scope"
@@ -342,7 +491,7 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
         decision = evaluate(rows[results.index(r)].data, {**REQUEST, **rows[results.index(r)].request}, pack)
         assert json.loads(line) == decision.to_dict()
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
-    assert page.count("<tr><td class=\"n\">") == 13
+    assert page.count('<tr><td class="n">') == 13
     assert "addEventListener('click'" in page and "<svg" in page and "https://" not in page
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
     assert len(list(wb["Kết quả"].iter_rows())) == 14

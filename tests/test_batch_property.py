@@ -35,7 +35,8 @@ def pool_screener(pack: Any) -> Iterator[dict[str, Screener]]:
 
 
 pools = st.tuples(st.integers(0, 10_000), st.integers(1, 9)).flatmap(
-    lambda seed_n: st.permutations(synthetic.generate(seed_n[1], seed=seed_n[0], with_request=True)))
+    lambda seed_n: st.permutations(synthetic.generate(seed_n[1], seed=seed_n[0], with_request=True))
+)
 
 
 def _expected(items: list[dict[str, Any]], request: dict[str, Any], pack: Any) -> list[dict[str, Any]]:
@@ -44,8 +45,9 @@ def _expected(items: list[dict[str, Any]], request: dict[str, Any], pack: Any) -
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(items=pools, fmt=st.sampled_from([".jsonl", ".csv", ".xlsx"]), date=st.sampled_from(DATES))
-def test_screen_equals_evaluate_in_process(items: list[dict[str, Any]], fmt: str, date: str, pack: Any,
-                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_screen_equals_evaluate_in_process(
+    items: list[dict[str, Any]], fmt: str, date: str, pack: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     request = {**REQUEST, "date": date}
     path = synthetic.write_pool(items, tmp_path_factory.mktemp("pool") / f"pool{fmt}")
     with Screener(request, pack, workers=1, chunk_size=4) as s:
@@ -56,9 +58,13 @@ def test_screen_equals_evaluate_in_process(items: list[dict[str, Any]], fmt: str
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(items=pools, date=st.sampled_from(DATES))
-def test_screen_equals_evaluate_in_worker_processes(items: list[dict[str, Any]], date: str, pack: Any,
-                                                    pool_screener: dict[str, Screener],
-                                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_screen_equals_evaluate_in_worker_processes(
+    items: list[dict[str, Any]],
+    date: str,
+    pack: Any,
+    pool_screener: dict[str, Screener],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     request = {**REQUEST, "date": date}
     if date not in pool_screener:
         pool_screener[date] = Screener(request, pack, workers=2, chunk_size=2)

@@ -13,8 +13,18 @@ from conftest import EXAMPLE
 
 from eligibility.cli import main
 
-CHECK = ["check", str(EXAMPLE), "--action", "appointment", "--post", "giam-doc-so", "--locality", "lao-cai",
-         "--date", "2025-11-03"]
+CHECK = [
+    "check",
+    str(EXAMPLE),
+    "--action",
+    "appointment",
+    "--post",
+    "giam-doc-so",
+    "--locality",
+    "lao-cai",
+    "--date",
+    "2025-11-03",
+]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -31,17 +41,27 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 # ----- retirement -----------------------------------------------------------------------------
 
+
 def test_retirement_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "retirement", "--sex", "male", "--born", "1965-02")
-    assert data == {"age_years": 61, "age_months": 6, "reached": "2026-08", "pension_from": "2026-09",
-                    "convention": "actual"}
+    assert data == {
+        "age_years": 61,
+        "age_months": 6,
+        "reached": "2026-08",
+        "pension_from": "2026-09",
+        "convention": "actual",
+    }
 
 
 @pytest.mark.parametrize("sex,born", [("nam", "02/1965"), ("Nam", "1965-02-20"), ("m", "20/02/1965")])
 def test_retirement_accepts_vietnamese_and_other_forms(capsys: pytest.CaptureFixture[str], sex: str, born: str) -> None:
     data = run_json(capsys, "retirement", "--sex", sex, "--born", born)
-    assert (data["age_years"], data["age_months"], data["reached"], data["pension_from"]) == (61, 6, "2026-08",
-                                                                                               "2026-09")
+    assert (data["age_years"], data["age_months"], data["reached"], data["pension_from"]) == (
+        61,
+        6,
+        "2026-08",
+        "2026-09",
+    )
 
 
 def test_retirement_conventions_and_women(capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,11 +79,14 @@ def test_retirement_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "61 years 6 months" in out and "pension from 2026-09" in out
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--sex", "x", "--born", "1965-02"], "--sex ('x')"),
-    (["--sex", "male", "--born", "1965-13"], "--born ('1965-13')"),
-    (["--sex", "male", "--born", "1965-02", "--convention", "fixed_70"], "--convention ('fixed_70')"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--sex", "x", "--born", "1965-02"], "--sex ('x')"),
+        (["--sex", "male", "--born", "1965-13"], "--born ('1965-13')"),
+        (["--sex", "male", "--born", "1965-02", "--convention", "fixed_70"], "--convention ('fixed_70')"),
+    ],
+)
 def test_retirement_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], needle: str) -> None:
     code, out, err = run(capsys, "retirement", *args)
     assert code == 2 and out == ""
@@ -72,8 +95,18 @@ def test_retirement_bad_input(capsys: pytest.CaptureFixture[str], args: list[str
 
 # ----- check: JSON --------------------------------------------------------------------------------
 
-FINDING_KEYS = {"criterion", "topic", "outcome", "message", "facts", "parameters", "source", "confidence",
-                "holds_from", "holds_until"}
+FINDING_KEYS = {
+    "criterion",
+    "topic",
+    "outcome",
+    "message",
+    "facts",
+    "parameters",
+    "source",
+    "confidence",
+    "holds_from",
+    "holds_until",
+}
 
 
 def test_check_json_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,13 +149,23 @@ def test_check_out_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 # ----- check: HTML and English --------------------------------------------------------------------
 
+
 def test_check_html_is_a_full_page(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *CHECK, "--format", "html")
     assert code == 0
     page = out.strip()
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>")
-    for tag in ('<html lang="vi">', '<meta charset="utf-8">', "<title>", "</head>", "<body>", "</body>", "<style>",
-                "<table", "</table>"):
+    for tag in (
+        '<html lang="vi">',
+        '<meta charset="utf-8">',
+        "<title>",
+        "</head>",
+        "<body>",
+        "</body>",
+        "<style>",
+        "<table",
+        "</table>",
+    ):
         assert tag in page, tag
     assert "LC-0001" in page and "Đủ điều kiện" in page and "(eligible)" in page
     assert page.count("<tr class=") >= 10
@@ -154,6 +197,7 @@ def test_check_text_vi(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # ----- incomplete profiles ------------------------------------------------------------------------
+
 
 def test_incomplete_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
@@ -187,6 +231,7 @@ def test_minimal_profile_is_incomplete_not_failed(tmp_path: Path, capsys: pytest
 
 # ----- requests that must be refused --------------------------------------------------------------
 
+
 def test_district_post_after_the_two_level_reform(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["check", str(EXAMPLE), "--action", "appointment", "--post", "chu-tich-ubnd-huyen"]
     code, out, err = run(capsys, *args, "--date", "2025-07-01")
@@ -200,16 +245,30 @@ def test_district_post_after_the_two_level_reform(capsys: pytest.CaptureFixture[
 
 
 def test_district_level_nomination_after_the_reform(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", str(EXAMPLE), "--action", "nomination", "--event", "congress-2025",
-                         "--level", "huyện", "--date", "2025-11-03")
+    code, out, err = run(
+        capsys,
+        "check",
+        str(EXAMPLE),
+        "--action",
+        "nomination",
+        "--event",
+        "congress-2025",
+        "--level",
+        "huyện",
+        "--date",
+        "2025-11-03",
+    )
     assert code == 2 and "district level no longer exists" in err
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--post", "giam-doc-so-xyz"], "title code not in the catalogue"),
-    (["--post", "giam-doc-so", "--relation", "sideways"], "relation"),
-    (["--post", "giam-doc-so", "--date", "2025-13-01"], "date"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--post", "giam-doc-so-xyz"], "title code not in the catalogue"),
+        (["--post", "giam-doc-so", "--relation", "sideways"], "relation"),
+        (["--post", "giam-doc-so", "--date", "2025-13-01"], "date"),
+    ],
+)
 def test_bad_requests_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], needle: str) -> None:
     argv = ["check", str(EXAMPLE), "--action", "appointment", *args]
     if "--date" not in args:
@@ -225,6 +284,5 @@ def test_appointment_needs_a_post(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_missing_profile_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, "check", str(tmp_path / "none.yaml"), "--action", "appointment", "--post",
-                       "giam-doc-so")
+    code, _, err = run(capsys, "check", str(tmp_path / "none.yaml"), "--action", "appointment", "--post", "giam-doc-so")
     assert code == 2 and "không tìm thấy tệp / file not found" in err

@@ -18,12 +18,19 @@ from eligibility.rulepack import load_rules
 
 KT = "appointment.discipline.party_higher.khien_trach"
 BASE: dict[str, Any] = dict(
-    sex="nam", birth_date="1975-05-10", party={"member": True},
+    sex="nam",
+    birth_date="1975-05-10",
+    party={"member": True},
     education={"degree": "đại học", "political_theory": "cao cấp", "state_management": "chuyên viên chính"},
     posts=[{"title": "pho-truong-phong-so", "from": "2019-01-01"}],
     planning=[{"title": "truong-phong-so", "term": "2025-2030", "approved": "2024-10-01"}],
-    discipline=[], investigation="không", political_standard={"result": "đạt"}, health={"fit": True},
-    asset_declaration={"verified": True}, file_verified=True)
+    discipline=[],
+    investigation="không",
+    political_standard={"result": "đạt"},
+    health={"fit": True},
+    asset_declaration={"verified": True},
+    file_verified=True,
+)
 
 
 @pytest.fixture()
@@ -44,8 +51,10 @@ def sides(rules_a: Any, rules_b: Any, date_a: str, date_b: str) -> tuple[Side, S
     ev_a = Evaluator(rules_a)
     ev_b = ev_a if rules_b is rules_a else Evaluator(rules_b)
     req = {"action": "appointment", "post": "truong-phong-so"}
-    return (Side(ev_a, dt.date.fromisoformat(date_a), req, date_a),
-            Side(ev_b, dt.date.fromisoformat(date_b), req, date_b))
+    return (
+        Side(ev_a, dt.date.fromisoformat(date_a), req, date_a),
+        Side(ev_b, dt.date.fromisoformat(date_b), req, date_b),
+    )
 
 
 def test_two_dates_name_the_parameter_and_the_day(rules: Any, pool: Path) -> None:
@@ -70,8 +79,10 @@ def test_two_rule_packs(rules: Any, pool: Path, tmp_path: Path) -> None:
     shutil.copytree(rules.root, other)
     path = other / "parameters" / "discipline.yaml"
     text = path.read_text(encoding="utf-8")
-    old = ("        value: 24\n"
-           "        source: {id: qd-377-2025, article: \"trường hợp bị kỷ luật khiển trách: sau 24 tháng\"")
+    old = (
+        "        value: 24\n"
+        '        source: {id: qd-377-2025, article: "trường hợp bị kỷ luật khiển trách: sau 24 tháng"'
+    )
     assert old in text
     path.write_text(text.replace(old, old.replace("value: 24", "value: 18")), encoding="utf-8")
     rules_b = load_rules(other)
@@ -85,8 +96,18 @@ def test_two_rule_packs(rules: Any, pool: Path, tmp_path: Path) -> None:
 
 
 def test_cli_compare_csv_json_and_errors(pool: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["compare", str(pool), "--action", "appointment", "--post", "truong-phong-so",
-            "--date", "2025-06-01", "--date", "2025-11-03"]
+    args = [
+        "compare",
+        str(pool),
+        "--action",
+        "appointment",
+        "--post",
+        "truong-phong-so",
+        "--date",
+        "2025-06-01",
+        "--date",
+        "2025-11-03",
+    ]
     assert main(args + ["--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "5 profiles; 1 change verdict; 1 unreadable rows" in out and KT in out
@@ -102,6 +123,8 @@ def test_cli_compare_csv_json_and_errors(pool: Path, tmp_path: Path, capsys: pyt
     assert data["transitions"] == {"eligible→not_eligible": 1}
     capsys.readouterr()
     # one date and one rule pack: nothing to compare
-    assert main(["compare", str(pool), "--action", "appointment", "--post", "truong-phong-so",
-                 "--date", "2025-06-01"]) == 2
+    assert (
+        main(["compare", str(pool), "--action", "appointment", "--post", "truong-phong-so", "--date", "2025-06-01"])
+        == 2
+    )
     assert "--date" in capsys.readouterr().err

@@ -75,6 +75,7 @@ def _version(criteria: list[tuple[str, cd.Condition]], action: str = "canary") -
 
 # ----- the C extension call sequence ------------------------------------------------------------
 
+
 def test_assert_fact_return_codes() -> None:
     h = _create({"gt5": _anchored({"$gt": {"x": 5}})})
     stored = da.dumps({da.ANCHOR: 1, "x": 7})
@@ -145,15 +146,20 @@ def test_bare_negation_fires_on_the_session_fact_the_anchor_prevents_it() -> Non
 
 
 def test_field_vs_field_without_ex_guards_depends_on_history() -> None:
-    unguarded = _create({"ge": _anchored({"$gte": {"a": {"$m": "b"}}}), "lt": _anchored({"$lt": {"a": {"$m": "b"}}}),
-                         "k": _anchored()})
+    unguarded = _create(
+        {"ge": _anchored({"$gte": {"a": {"$m": "b"}}}), "lt": _anchored({"$lt": {"a": {"$m": "b"}}}), "k": _anchored()}
+    )
     assert _fire(unguarded, {da.ANCHOR: 1, "a": 1})[1] == ["k"]
     assert sorted(_fire(unguarded, {da.ANCHOR: 1, "a": 1, "b": 5})[1]) == ["k", "lt"]
     # once a fact with b has been seen, a fact without b fires every operator at once
     assert sorted(_fire(unguarded, {da.ANCHOR: 1, "a": 1})[1]) == ["ge", "k", "lt"]
-    guarded = _create({"ge": _anchored({"$ex": {"a": 1}}, {"$ex": {"b": 1}}, {"$gte": {"a": {"$m": "b"}}}),
-                       "lt": _anchored({"$ex": {"a": 1}}, {"$ex": {"b": 1}}, {"$lt": {"a": {"$m": "b"}}}),
-                       "k": _anchored()})
+    guarded = _create(
+        {
+            "ge": _anchored({"$ex": {"a": 1}}, {"$ex": {"b": 1}}, {"$gte": {"a": {"$m": "b"}}}),
+            "lt": _anchored({"$ex": {"a": 1}}, {"$ex": {"b": 1}}, {"$lt": {"a": {"$m": "b"}}}),
+            "k": _anchored(),
+        }
+    )
     assert sorted(_fire(guarded, {da.ANCHOR: 1, "a": 1, "b": 5})[1]) == ["k", "lt"]
     assert _fire(guarded, {da.ANCHOR: 1, "a": 1})[1] == ["k"]
     # the adapter guards both fields of every fact-vs-fact literal
@@ -215,6 +221,7 @@ def test_a_wide_or_of_ands_is_error_113_so_the_adapter_emits_one_rule_per_branch
         _create(wide(15))
     # no compiled rule of the bundled rule pack holds an $or
     for c in rules.criteria:
+
         def resolve(node: cd.Compare, op: cd.Operand) -> cd.Const:
             return cd.Const(0 if isinstance(op, cd.Rank) else 1)
 
@@ -223,6 +230,7 @@ def test_a_wide_or_of_ands_is_error_113_so_the_adapter_emits_one_rule_per_branch
 
 
 # ----- capacity: 512 branches hang, 65 true branches are error 303 --------------------------------
+
 
 def _first_assert(n: int) -> int:
     """Create n one-test rules and assert one fact (runs in a child: 512 hangs)."""
@@ -295,11 +303,14 @@ def test_many_criteria_true_at_once_are_split_before_error_303() -> None:
 def _nested_version(n: int) -> tuple[RuleVersion, list[dict[str, int]]]:
     """n criteria all(a, any(b, c, d)) over distinct fields: their unknown rules begin with b, c or d,
     so a fact with every field set matches 4 nodes per criterion although one rule fires."""
+
     def ge(f: str) -> cd.Compare:
         return _cmp(f, "ge", 1)
 
-    version = _version([(f"n{j:02d}", cd.All((ge(f"a{j}"), cd.AnyOf((ge(f"b{j}"), ge(f"c{j}"), ge(f"d{j}"))))))
-                        for j in range(n)], "nested")
+    version = _version(
+        [(f"n{j:02d}", cd.All((ge(f"a{j}"), cd.AnyOf((ge(f"b{j}"), ge(f"c{j}"), ge(f"d{j}")))))) for j in range(n)],
+        "nested",
+    )
     facts = [{f"{p}{j}": v for j in range(n) for p in "abcd"} for v in (5, 0)]
     rnd = random.Random(3)
     facts += [{f"{p}{j}": rnd.randint(0, 2) for j in range(n) for p in "abcd" if rnd.random() < 0.8} for _ in range(20)]
@@ -329,7 +340,8 @@ def test_chunk_bound_sums_the_criteria_node_bounds() -> None:
     assert da.compile_criterion("s", _cmp("x", "ge", 3)).nodes == 1
     assert da.compile_criterion("s", cd.AnyOf((_cmp("x", "ge", 3), _cmp("x", "ge", 5)))).nodes == 2
     assert engine_outcomes(version, {f"{p}{j}": 1 for j in range(20) for p in "abcd"}) == {
-        c.id: "pass" for c in version.criteria}
+        c.id: "pass" for c in version.criteria
+    }
 
 
 def engine_outcomes(version: RuleVersion, fact: dict[str, Any]) -> dict[str, str]:
@@ -355,6 +367,7 @@ def test_a_criterion_beyond_one_rulesets_capacity_is_refused_at_compile_time() -
 
 
 # ----- engine faults are EngineError, never a verdict --------------------------------------------
+
 
 def test_a_criterion_whose_rules_are_missing_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
     version = _version([("a", _cmp("x", "gt", 1)), ("b", _cmp("y", "eq", True))])
@@ -417,16 +430,29 @@ def test_a_leftover_identical_fact_is_recovered() -> None:
     assert _live(rs.handle) == []
 
 
-def test_cli_reports_an_engine_fault_with_exit_3_and_no_verdict(monkeypatch: pytest.MonkeyPatch,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_an_engine_fault_with_exit_3_and_no_verdict(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from eligibility import cli
 
     def broken(self: Any, version: Any, facts: Any) -> dict[str, str]:
         raise EngineError("durable did not decide every criterion", {"missing": ["x"]})
 
     monkeypatch.setattr(da.DurableEngine, "outcomes", broken)
-    code = cli.main(["check", str(EXAMPLE), "--action", "appointment", "--post", "giam-doc-so",
-                     "--date", "2025-11-03", "--format", "json"])
+    code = cli.main(
+        [
+            "check",
+            str(EXAMPLE),
+            "--action",
+            "appointment",
+            "--post",
+            "giam-doc-so",
+            "--date",
+            "2025-11-03",
+            "--format",
+            "json",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 3
     assert out == ""

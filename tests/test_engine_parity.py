@@ -50,16 +50,21 @@ int_values = st.one_of(st.integers(-3, 3), st.sampled_from(BIG))
 
 def _leaf() -> st.SearchStrategy[cd.Condition]:
     int_const = st.builds(cd.Compare, st.sampled_from(INTS), st.sampled_from(OPS), st.builds(cd.Const, int_values))
-    code_const = st.builds(cd.Compare, st.sampled_from(CODES), st.sampled_from(("eq", "ne")),
-                           st.builds(cd.Const, st.sampled_from(TEXTS)))
-    bool_const = st.builds(cd.Compare, st.sampled_from(BOOLS), st.sampled_from(("eq", "ne")),
-                           st.builds(cd.Const, st.booleans()))
-    int_fact = st.builds(cd.Compare, st.sampled_from(INTS), st.sampled_from(OPS),
-                         st.builds(cd.FactRef, st.sampled_from(INTS)))
-    code_fact = st.builds(cd.Compare, st.sampled_from(CODES), st.sampled_from(("eq", "ne")),
-                          st.builds(cd.FactRef, st.sampled_from(CODES)))
-    bool_fact = st.builds(cd.Compare, st.sampled_from(BOOLS), st.sampled_from(("eq", "ne")),
-                          st.builds(cd.FactRef, st.sampled_from(BOOLS)))
+    code_const = st.builds(
+        cd.Compare, st.sampled_from(CODES), st.sampled_from(("eq", "ne")), st.builds(cd.Const, st.sampled_from(TEXTS))
+    )
+    bool_const = st.builds(
+        cd.Compare, st.sampled_from(BOOLS), st.sampled_from(("eq", "ne")), st.builds(cd.Const, st.booleans())
+    )
+    int_fact = st.builds(
+        cd.Compare, st.sampled_from(INTS), st.sampled_from(OPS), st.builds(cd.FactRef, st.sampled_from(INTS))
+    )
+    code_fact = st.builds(
+        cd.Compare, st.sampled_from(CODES), st.sampled_from(("eq", "ne")), st.builds(cd.FactRef, st.sampled_from(CODES))
+    )
+    bool_fact = st.builds(
+        cd.Compare, st.sampled_from(BOOLS), st.sampled_from(("eq", "ne")), st.builds(cd.FactRef, st.sampled_from(BOOLS))
+    )
     return st.one_of(int_const, int_const, code_const, bool_const, int_fact, code_fact, bool_fact)
 
 
@@ -122,6 +127,7 @@ def _compiles(c: cd.Condition) -> bool:
 
 # ----- the durable side, in a forked worker ----------------------------------------------------
 
+
 def _worker_loop(conn: Any) -> None:
     import durable_rules_engine as dre
 
@@ -173,8 +179,9 @@ class Worker:
         self.conn.send((version, facts))
         if not self.conn.poll(timeout):
             self.stop(kill=True)
-            raise AssertionError(f"durable hung for {timeout} s on {version.name}: "
-                                 f"{[cd.to_data(c.condition) for c in version.criteria]}")
+            raise AssertionError(
+                f"durable hung for {timeout} s on {version.name}: {[cd.to_data(c.condition) for c in version.criteria]}"
+            )
         kind, value = self.conn.recv()
         if kind == "err":
             raise AssertionError(f"durable worker failed: {value}")
@@ -233,11 +240,14 @@ def _check(criteria: list[cd.Condition], facts: list[dict[str, Any]], worker: Wo
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(criteria=st.lists(conditions.filter(_compiles), min_size=1, max_size=6),
-       facts=st.lists(fact_dicts(), min_size=10, max_size=40),
-       nfd=st.booleans())
-def test_durable_matches_reference(worker: Worker, criteria: list[cd.Condition], facts: list[dict[str, Any]],
-                                   nfd: bool) -> None:
+@given(
+    criteria=st.lists(conditions.filter(_compiles), min_size=1, max_size=6),
+    facts=st.lists(fact_dicts(), min_size=10, max_size=40),
+    nfd=st.booleans(),
+)
+def test_durable_matches_reference(
+    worker: Worker, criteria: list[cd.Condition], facts: list[dict[str, Any]], nfd: bool
+) -> None:
     # a fact with every field present first, then the rest: durable's field-vs-field matching
     # is history-dependent (a field once seen and then missing fired every operator)
     full = {"i0": 1, "i1": 2, "i2": 2, "i3": -1, "c0": "cao cấp", "c1": "Nguyễn", "b0": True, "b1": False}
@@ -261,14 +271,30 @@ def test_parity_fixed_examples(worker: Worker) -> None:
         cd.Compare("i2", "ge", cd.Const(1_000_000)),
     ]
     facts = [
-        {}, {"i0": 1}, {"i0": 1, "i1": 1}, {"i0": 1}, {"i1": 1}, {"i0": 0, "i1": 1},
-        {"c0": "cao cấp"}, {"c0": unicodedata.normalize("NFD", "cao cấp")}, {"c0": "cao", "c1": "cao"},
-        {"b0": True, "b1": True}, {"b0": False}, {"b0": True, "b1": None},
-        {"i1": 7, "i2": 0}, {"i1": 2, "i2": -1}, {"i1": 9}, {"i1": 10}, {"i3": 0, "c1": ""},
-        {"i2": 999_999}, {"i2": 1_000_000}, {"i3": None, "c1": None},
+        {},
+        {"i0": 1},
+        {"i0": 1, "i1": 1},
+        {"i0": 1},
+        {"i1": 1},
+        {"i0": 0, "i1": 1},
+        {"c0": "cao cấp"},
+        {"c0": unicodedata.normalize("NFD", "cao cấp")},
+        {"c0": "cao", "c1": "cao"},
+        {"b0": True, "b1": True},
+        {"b0": False},
+        {"b0": True, "b1": None},
+        {"i1": 7, "i2": 0},
+        {"i1": 2, "i2": -1},
+        {"i1": 9},
+        {"i1": 10},
+        {"i3": 0, "c1": ""},
+        {"i2": 999_999},
+        {"i2": 1_000_000},
+        {"i3": None, "c1": None},
     ]
-    reference_facts = [{k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in f.items()}
-                       for f in facts]
+    reference_facts = [
+        {k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in f.items()} for f in facts
+    ]
     resolved = [ResolvedCriterion(f"c{i:02d}", c) for i, c in enumerate(criteria)]
     version = RuleVersion.build("parity", resolved)
     results = worker.run(version, facts)
@@ -280,6 +306,7 @@ def test_parity_fixed_examples(worker: Worker) -> None:
 
 
 # ----- the compiled DNFs themselves, in pure Python ----------------------------------------------
+
 
 def _lit_true(lit: tuple[Any, ...], facts: dict[str, Any]) -> bool:
     kind = lit[0]
@@ -294,13 +321,19 @@ def _lit_true(lit: tuple[Any, ...], facts: dict[str, Any]) -> bool:
 
 @settings(max_examples=400, deadline=None)
 @given(cond=conditions, facts=st.lists(fact_dicts(), min_size=5, max_size=20))
-def test_three_dnfs_are_exclusive_exhaustive_and_the_node_bound_holds(cond: cd.Condition,
-                                                                      facts: list[dict[str, Any]]) -> None:
+def test_three_dnfs_are_exclusive_exhaustive_and_the_node_bound_holds(
+    cond: cd.Condition, facts: list[dict[str, Any]]
+) -> None:
     """Exactly one of the pass / fail / unknown DNFs holds, the reference's; and no fact matches more
     alpha nodes (literal prefixes of the rules, in durable's order) than compile_rules assumed."""
     p, f, u = three(cond)
-    prefixes = {tuple(lits[:i]) for dnf in (p, f, u) for conj in dnf for lits in [_ordered(conj)]
-                for i in range(1, len(lits) + 1)}
+    prefixes = {
+        tuple(lits[:i])
+        for dnf in (p, f, u)
+        for conj in dnf
+        for lits in [_ordered(conj)]
+        for i in range(1, len(lits) + 1)
+    }
     bound = _nodes((p, f, u))
     for fact in facts:
         known = {k: v for k, v in fact.items() if v is not None}

@@ -19,12 +19,31 @@ from eligibility.explain.evaluate import Evaluator
 TOTAL = 20_000
 WARM = 2_000
 
-ACTIONS_POSTS = [("appointment", "giam-doc-so"), ("appointment", "pho-chu-tich-ubnd-tinh"),
-                 ("appointment", "chu-tich-ubnd-xa"), ("planning", "giam-doc-so"), ("reappointment", "pho-giam-doc-so"),
-                 ("rotation", "bi-thu-dang-uy-xa"), ("nonlocal_placement", "chu-tich-ubnd-tinh"),
-                 ("appointment", "pho-chu-tich-ubnd-huyen")]
-DATES = ["2017-06-01", "2019-03-15", "2020-12-01", "2021-07-31", "2021-08-01", "2022-08-18", "2023-05-10",
-         "2024-09-14", "2025-06-30", "2025-07-01", "2025-10-08", "2025-11-03", "2026-03-01"]
+ACTIONS_POSTS = [
+    ("appointment", "giam-doc-so"),
+    ("appointment", "pho-chu-tich-ubnd-tinh"),
+    ("appointment", "chu-tich-ubnd-xa"),
+    ("planning", "giam-doc-so"),
+    ("reappointment", "pho-giam-doc-so"),
+    ("rotation", "bi-thu-dang-uy-xa"),
+    ("nonlocal_placement", "chu-tich-ubnd-tinh"),
+    ("appointment", "pho-chu-tich-ubnd-huyen"),
+]
+DATES = [
+    "2017-06-01",
+    "2019-03-15",
+    "2020-12-01",
+    "2021-07-31",
+    "2021-08-01",
+    "2022-08-18",
+    "2023-05-10",
+    "2024-09-14",
+    "2025-06-30",
+    "2025-07-01",
+    "2025-10-08",
+    "2025-11-03",
+    "2026-03-01",
+]
 
 
 class ReferenceEngine:
@@ -52,24 +71,40 @@ def _profiles(base: dict[str, Any], rnd: random.Random, n: int) -> list[Profile]
         d["id"] = f"S-{i}"
         d["sex"] = rnd.choice(["nam", "nữ"])
         y = rnd.randint(1962, 1990)
-        d["birth_date"] = rnd.choice([f"{y}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
-                                      f"{rnd.randint(1, 12):02d}/{y}", str(y)])
+        d["birth_date"] = rnd.choice(
+            [f"{y}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}", f"{rnd.randint(1, 12):02d}/{y}", str(y)]
+        )
         edu = dict(base["education"])
         edu["degree"], edu["political_theory"] = rnd.choice(degrees), rnd.choice(theories)
         d["education"] = {k: v for k, v in edu.items() if v is not None}
         if rnd.random() < 0.4:
             decided = f"{rnd.randint(2016, 2025)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
-            d["discipline"] = [{"kind": rnd.choice(["đảng", "chính quyền"]), "form": rnd.choice(forms),
-                                "decided": decided}]
+            d["discipline"] = [
+                {"kind": rnd.choice(["đảng", "chính quyền"]), "form": rnd.choice(forms), "decided": decided}
+            ]
         if rnd.random() < 0.2:
             d["discipline"] = [{"kind": "đảng", "form": "cảnh cáo", "status": "đang xem xét"}]
-        for key in ("health", "political_standard", "planning", "posts", "discipline", "hometown", "party",
-                    "assessments", "asset_declaration", "file_verified"):
+        for key in (
+            "health",
+            "political_standard",
+            "planning",
+            "posts",
+            "discipline",
+            "hometown",
+            "party",
+            "assessments",
+            "asset_declaration",
+            "file_verified",
+        ):
             if rnd.random() < 0.12:
                 d.pop(key, None)
         if rnd.random() < 0.3:
-            d["posts"] = [{"title": rnd.choice(["pho-giam-doc-so", "truong-phong-so", "pho-chu-tich-ubnd-huyen"]),
-                           "from": f"{rnd.randint(2010, 2024)}-0{rnd.randint(1, 9)}-01"}]
+            d["posts"] = [
+                {
+                    "title": rnd.choice(["pho-giam-doc-so", "truong-phong-so", "pho-chu-tich-ubnd-huyen"]),
+                    "from": f"{rnd.randint(2010, 2024)}-0{rnd.randint(1, 9)}-01",
+                }
+            ]
         out.append(parse_profile(d))
     return out
 
@@ -78,8 +113,12 @@ def _requests(rnd: random.Random) -> list[Request]:
     out = []
     for action, post in ACTIONS_POSTS:
         for date in DATES:
-            data: dict[str, Any] = {"action": action, "post": post, "date": date,
-                                    "locality": rnd.choice(["lao-cai", "hai-duong", "long-an", "ha-noi"])}
+            data: dict[str, Any] = {
+                "action": action,
+                "post": post,
+                "date": date,
+                "locality": rnd.choice(["lao-cai", "hai-duong", "long-an", "ha-noi"]),
+            }
             if action == "rotation":
                 data["rotation_months"] = 36
             try:
@@ -121,10 +160,12 @@ def test_soak_20000_requests_flat_memory(example_data: dict[str, Any], rules: An
     gc.collect()
     rss_end = rss_kb()
     elapsed = time.monotonic() - started
-    print(f"\nsoak: {TOTAL} evaluations in {elapsed:.1f} s ({TOTAL / elapsed:.0f}/s, "
-          f"incl. {checked} reference checks); "
-          f"{len(versions)} rule versions; verdicts {dict(verdicts)}; RSS {rss_warm} kB after {WARM}, "
-          f"{rss_end} kB after {TOTAL} (+{rss_end - rss_warm} kB)")
+    print(
+        f"\nsoak: {TOTAL} evaluations in {elapsed:.1f} s ({TOTAL / elapsed:.0f}/s, "
+        f"incl. {checked} reference checks); "
+        f"{len(versions)} rule versions; verdicts {dict(verdicts)}; RSS {rss_warm} kB after {WARM}, "
+        f"{rss_end} kB after {TOTAL} (+{rss_end - rss_warm} kB)"
+    )
     assert len(versions) >= 20
     assert len(verdicts) >= 3  # the profiles reach several verdicts
     assert rss_end - rss_warm < 4 * 1024, f"RSS grew {rss_end - rss_warm} kB between {WARM} and {TOTAL} requests"

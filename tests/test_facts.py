@@ -27,8 +27,9 @@ BASE: dict[str, Any] = {"id": "F-1", "sex": "nam", "birth_date": "1972-05-14"}
 def facts_of(rules: Any) -> Any:
     ev = Evaluator(rules, engine=object())  # facts only: the engine is never asked
 
-    def facts(profile: dict[str, Any], date: str, action: str = "appointment", post: str = "giam-doc-so",
-              **request: Any) -> dict[str, Any]:
+    def facts(
+        profile: dict[str, Any], date: str, action: str = "appointment", post: str = "giam-doc-so", **request: Any
+    ) -> dict[str, Any]:
         prepared = ev.prepare(Request(action=action, post=post, date=date, **request))
         return ev.facts(parse_profile({**BASE, **profile}), prepared).values
 
@@ -37,16 +38,26 @@ def facts_of(rules: Any) -> Any:
 
 # ----- whole months ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("start,end,months", [
-    ("2023-05-10", "2024-05-09", 11), ("2023-05-10", "2024-05-10", 12), ("2023-05-10", "2023-05-10", 0),
-    ("2023-01-31", "2023-02-27", 0), ("2023-01-31", "2023-02-28", 1),  # the 31st reaches its month-end
-    ("2024-02-29", "2025-02-28", 12), ("2019-03-01", "2021-08-01", 29), ("2024-05-10", "2023-05-10", -12),
-])
+
+@pytest.mark.parametrize(
+    "start,end,months",
+    [
+        ("2023-05-10", "2024-05-09", 11),
+        ("2023-05-10", "2024-05-10", 12),
+        ("2023-05-10", "2023-05-10", 0),
+        ("2023-01-31", "2023-02-27", 0),
+        ("2023-01-31", "2023-02-28", 1),  # the 31st reaches its month-end
+        ("2024-02-29", "2025-02-28", 12),
+        ("2019-03-01", "2021-08-01", 29),
+        ("2024-05-10", "2023-05-10", -12),
+    ],
+)
 def test_whole_months_between(start: str, end: str, months: int) -> None:
     assert whole_months_between(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == months
 
 
 # ----- months in post --------------------------------------------------------------------------
+
 
 def test_months_in_current_post(facts_of: Any) -> None:
     posts = [{"title": "pho-giam-doc-so", "from": "2019-03-01"}]
@@ -81,8 +92,10 @@ def test_concurrent_equivalent_posts_count_once(facts_of: Any) -> None:
 
 def test_back_to_back_posts_join(facts_of: Any) -> None:
     """'to' is the last day held: 2020-12-31 then 2021-01-01 is one continuous stretch."""
-    posts = [{"title": "pho-giam-doc-so", "from": "2019-01-15", "to": "2020-12-31"},
-             {"title": "pho-giam-doc-so", "from": "2021-01-01"}]
+    posts = [
+        {"title": "pho-giam-doc-so", "from": "2019-01-15", "to": "2020-12-31"},
+        {"title": "pho-giam-doc-so", "from": "2021-01-01"},
+    ]
     v = facts_of({"posts": posts}, "2021-01-15")
     assert v["months_in_current_post"] == 0
     assert v["months_in_equivalent_posts"] == 24
@@ -97,13 +110,17 @@ def test_no_posts_recorded_vs_none_held(facts_of: Any) -> None:
 
 # ----- discipline at day precision ---------------------------------------------------------------
 
+
 def _reprimand(decided: str, kind: str = "đảng") -> dict[str, Any]:
-    return {"discipline": [{"kind": kind, "form": "khiển trách", "decided": decided}],
-            "posts": [{"title": "pho-giam-doc-so", "from": "2019-03-01"}]}
+    return {
+        "discipline": [{"kind": kind, "form": "khiển trách", "decided": decided}],
+        "posts": [{"title": "pho-giam-doc-so", "from": "2019-03-01"}],
+    }
 
 
-@pytest.mark.parametrize("date,months", [("2024-05-09", 11), ("2024-05-10", 12), ("2024-06-09", 12),
-                                         ("2024-06-10", 13)])
+@pytest.mark.parametrize(
+    "date,months", [("2024-05-09", 11), ("2024-05-10", 12), ("2024-06-09", 12), ("2024-06-10", 13)]
+)
 def test_months_since_reprimand(facts_of: Any, date: str, months: int) -> None:
     v = facts_of(_reprimand("2023-05-10"), date)
     assert v["has_khien_trach"] is True and v["has_party_khien_trach"] is True and v["has_state_khien_trach"] is False
@@ -140,6 +157,7 @@ def test_pending_and_future_discipline(facts_of: Any) -> None:
 
 
 # ----- HD 06 worked example through the CLI ------------------------------------------------------
+
 
 def _facts_json(capsys: pytest.CaptureFixture[str], path: Path, *args: str) -> dict[str, Any]:
     assert main(["facts", str(path), *args, "--format", "json"]) == 0
@@ -181,10 +199,18 @@ def _as_written(d: dt.date, precision: int) -> str:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sex=st.sampled_from(["nam", "nữ"]), a=birth, b=birth, pa=st.integers(0, 2), pb=st.integers(0, 2),
-       date=st.sampled_from(DATES), action=st.sampled_from(["appointment", "planning", "reappointment"]))
-def test_a_later_birth_date_never_gives_fewer_months_to_retirement(facts_of: Any, sex: str, a: dt.date, b: dt.date,
-                                                                  pa: int, pb: int, date: str, action: str) -> None:
+@given(
+    sex=st.sampled_from(["nam", "nữ"]),
+    a=birth,
+    b=birth,
+    pa=st.integers(0, 2),
+    pb=st.integers(0, 2),
+    date=st.sampled_from(DATES),
+    action=st.sampled_from(["appointment", "planning", "reappointment"]),
+)
+def test_a_later_birth_date_never_gives_fewer_months_to_retirement(
+    facts_of: Any, sex: str, a: dt.date, b: dt.date, pa: int, pb: int, date: str, action: str
+) -> None:
     """Born later (younger) never leaves less working time, whatever the date, action and convention."""
     if a > b:
         a, b, pa, pb = b, a, pb, pa
@@ -200,18 +226,27 @@ DEGREES = list(lv.DEGREE.codes)
 THEORIES = list(lv.POLITICAL_THEORY.codes)
 WORSE = {"pass": 0, "not_applicable": 0, "waivable": 1, "unknown": 2, "fail": 3}
 VERDICT = {"eligible": 0, "needs_authority": 1, "incomplete": 2, "not_eligible": 3}
-POSTS = ["giam-doc-so", "pho-giam-doc-so", "pho-chu-tich-ubnd-tinh", "truong-phong-so", "bi-thu-dang-uy-xa",
-         "chu-tich-ubnd-xa"]
+POSTS = [
+    "giam-doc-so",
+    "pho-giam-doc-so",
+    "pho-chu-tich-ubnd-tinh",
+    "truong-phong-so",
+    "bi-thu-dang-uy-xa",
+    "chu-tich-ubnd-xa",
+]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(deg=st.tuples(st.integers(0, len(DEGREES) - 1), st.integers(0, len(DEGREES) - 1)),
-       theory=st.tuples(st.integers(0, len(THEORIES) - 1), st.integers(0, len(THEORIES) - 1)),
-       post=st.sampled_from(POSTS), date=st.sampled_from(["2019-06-03", "2023-02-01", "2025-11-03"]),
-       action=st.sampled_from(["appointment", "reappointment", "rotation"]))
-def test_more_education_never_turns_a_pass_into_a_fail(example_data: dict[str, Any], deg: tuple[int, int],
-                                                       theory: tuple[int, int], post: str, date: str,
-                                                       action: str) -> None:
+@given(
+    deg=st.tuples(st.integers(0, len(DEGREES) - 1), st.integers(0, len(DEGREES) - 1)),
+    theory=st.tuples(st.integers(0, len(THEORIES) - 1), st.integers(0, len(THEORIES) - 1)),
+    post=st.sampled_from(POSTS),
+    date=st.sampled_from(["2019-06-03", "2023-02-01", "2025-11-03"]),
+    action=st.sampled_from(["appointment", "reappointment", "rotation"]),
+)
+def test_more_education_never_turns_a_pass_into_a_fail(
+    example_data: dict[str, Any], deg: tuple[int, int], theory: tuple[int, int], post: str, date: str, action: str
+) -> None:
     lo, hi = (dict(example_data, education=dict(example_data["education"])) for _ in range(2))
     lo["education"].update(degree=DEGREES[min(deg)], political_theory=THEORIES[min(theory)])
     hi["education"].update(degree=DEGREES[max(deg)], political_theory=THEORIES[max(theory)])

@@ -33,49 +33,87 @@ def _problems(data: dict[str, Any]) -> list[Any]:
 
 # ----- Vietnamese values -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,code", [
-    ("nam", "male"), ("Nam", "male"), ("NAM", "male"), ("male", "male"),
-    ("nữ", "female"), ("Nữ", "female"), (unicodedata.normalize("NFD", "nữ"), "female"), ("nu", "female"),
-    ("female", "female"),
-])
+
+@pytest.mark.parametrize(
+    "raw,code",
+    [
+        ("nam", "male"),
+        ("Nam", "male"),
+        ("NAM", "male"),
+        ("male", "male"),
+        ("nữ", "female"),
+        ("Nữ", "female"),
+        (unicodedata.normalize("NFD", "nữ"), "female"),
+        ("nu", "female"),
+        ("female", "female"),
+    ],
+)
 def test_sex(raw: str, code: str) -> None:
     assert _profile(sex=raw).sex == code
 
 
-@pytest.mark.parametrize("raw,code", [
-    ("Đại học", "dai_hoc"), ("đại học", "dai_hoc"), ("dai hoc", "dai_hoc"), ("cử nhân", "dai_hoc"),
-    ("Thạc sĩ", "thac_si"), ("thạc sỹ", "thac_si"), ("tiến sĩ", "tien_si"), ("trung cấp", "trung_cap"),
-    ("cao đẳng", "cao_dang"), ("dai_hoc", "dai_hoc"),
-])
+@pytest.mark.parametrize(
+    "raw,code",
+    [
+        ("Đại học", "dai_hoc"),
+        ("đại học", "dai_hoc"),
+        ("dai hoc", "dai_hoc"),
+        ("cử nhân", "dai_hoc"),
+        ("Thạc sĩ", "thac_si"),
+        ("thạc sỹ", "thac_si"),
+        ("tiến sĩ", "tien_si"),
+        ("trung cấp", "trung_cap"),
+        ("cao đẳng", "cao_dang"),
+        ("dai_hoc", "dai_hoc"),
+    ],
+)
 def test_degree(raw: str, code: str) -> None:
     assert _profile(education={"degree": raw}).education.degree == code
 
 
-@pytest.mark.parametrize("raw,code", [
-    ("cao cấp", "cao_cap"), ("Cao cấp", "cao_cap"), ("cử nhân chính trị", "cao_cap"),
-    ("Cử nhân chính trị", "cao_cap"), ("cao cấp lý luận chính trị", "cao_cap"), ("trung cấp", "trung_cap"),
-    ("sơ cấp", "so_cap"), ("chưa qua đào tạo", "none"),
-])
+@pytest.mark.parametrize(
+    "raw,code",
+    [
+        ("cao cấp", "cao_cap"),
+        ("Cao cấp", "cao_cap"),
+        ("cử nhân chính trị", "cao_cap"),
+        ("Cử nhân chính trị", "cao_cap"),
+        ("cao cấp lý luận chính trị", "cao_cap"),
+        ("trung cấp", "trung_cap"),
+        ("sơ cấp", "so_cap"),
+        ("chưa qua đào tạo", "none"),
+    ],
+)
 def test_political_theory(raw: str, code: str) -> None:
     assert _profile(education={"political_theory": raw}).education.political_theory == code
 
 
 def test_discipline_and_other_vietnamese_values() -> None:
-    p = _profile(discipline=[{"kind": "đảng", "form": "khiển trách", "decided": "15/03/2024"},
-                             {"kind": "chính quyền", "form": "Cảnh cáo", "decided": "2023-01-02",
-                              "status": "hết hiệu lực"},
-                             {"kind": "đảng", "form": "cách chức", "status": "đang xem xét"}],
-                 investigation="không", political_standard={"result": "đạt"},
-                 hometown={"province": "Lào Cai"}, posts=[{"title": "pho-giam-doc-so", "level": "cấp tỉnh",
-                                                         "from": "01/03/2019", "relation": "cao hơn"}])
+    p = _profile(
+        discipline=[
+            {"kind": "đảng", "form": "khiển trách", "decided": "15/03/2024"},
+            {"kind": "chính quyền", "form": "Cảnh cáo", "decided": "2023-01-02", "status": "hết hiệu lực"},
+            {"kind": "đảng", "form": "cách chức", "status": "đang xem xét"},
+        ],
+        investigation="không",
+        political_standard={"result": "đạt"},
+        hometown={"province": "Lào Cai"},
+        posts=[{"title": "pho-giam-doc-so", "level": "cấp tỉnh", "from": "01/03/2019", "relation": "cao hơn"}],
+    )
     assert [(r.kind, r.form, r.status) for r in p.discipline or []] == [
-        ("party", "khien_trach", "decided"), ("state", "canh_cao", "expired"), ("party", "cach_chuc", "pending")]
+        ("party", "khien_trach", "decided"),
+        ("state", "canh_cao", "expired"),
+        ("party", "cach_chuc", "pending"),
+    ]
     assert p.discipline and p.discipline[0].decided == dt.date(2024, 3, 15)
     assert p.investigation == "none"
     assert p.political_standard and p.political_standard.result == "dat"
     assert p.hometown and p.hometown.province == "lao-cai"
-    assert p.posts and (p.posts[0].level, p.posts[0].relation, p.posts[0].from_) == ("province", "higher",
-                                                                                      dt.date(2019, 3, 1))
+    assert p.posts and (p.posts[0].level, p.posts[0].relation, p.posts[0].from_) == (
+        "province",
+        "higher",
+        dt.date(2019, 3, 1),
+    )
 
 
 def test_text_is_nfc() -> None:
@@ -87,24 +125,31 @@ def test_the_example_profile() -> None:
     p = load_profile(EXAMPLE)
     assert (p.id, p.sex, p.birth_date.isoformat()) == ("LC-0001", "male", "1972-05-14")
     assert (p.education.degree, p.education.political_theory, p.education.state_management) == (
-        "thac_si", "cao_cap", "chuyen_vien_chinh")
+        "thac_si",
+        "cao_cap",
+        "chuyen_vien_chinh",
+    )
     assert p.discipline == [] and p.assessments and p.assessments[2022] == "HTXSNV"
 
 
 # ----- birth dates -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,iso,precision,month", [
-    ("1965-02-14", "1965-02-14", "day", 2),
-    (dt.date(1965, 2, 14), "1965-02-14", "day", 2),  # what YAML gives for an unquoted date
-    ("14/02/1965", "1965-02-14", "day", 2),
-    ("14.02.1965", "1965-02-14", "day", 2),
-    ("4/2/1965", "1965-02-04", "day", 2),
-    ("1965-02", "1965-02", "month", 2),
-    ("02/1965", "1965-02", "month", 2),
-    ("1965", "1965", "year", 1),  # ND 135 Điều 3: year only → January
-    (1965, "1965", "year", 1),
-    (" 1965-2 ", "1965-02", "month", 2),
-])
+
+@pytest.mark.parametrize(
+    "raw,iso,precision,month",
+    [
+        ("1965-02-14", "1965-02-14", "day", 2),
+        (dt.date(1965, 2, 14), "1965-02-14", "day", 2),  # what YAML gives for an unquoted date
+        ("14/02/1965", "1965-02-14", "day", 2),
+        ("14.02.1965", "1965-02-14", "day", 2),
+        ("4/2/1965", "1965-02-04", "day", 2),
+        ("1965-02", "1965-02", "month", 2),
+        ("02/1965", "1965-02", "month", 2),
+        ("1965", "1965", "year", 1),  # ND 135 Điều 3: year only → January
+        (1965, "1965", "year", 1),
+        (" 1965-2 ", "1965-02", "month", 2),
+    ],
+)
 def test_birth_date_forms(raw: object, iso: str, precision: str, month: int) -> None:
     p = _profile(birth_date=raw)
     assert p.birth_date.isoformat() == iso
@@ -113,8 +158,12 @@ def test_birth_date_forms(raw: object, iso: str, precision: str, month: int) -> 
 
 
 def test_birth_date_from_yaml_file(tmp_path: Path) -> None:
-    for text, iso in (("1965-02-14", "1965-02-14"), ("'1965-02'", "1965-02"), ("1965", "1965"),
-                      ("14/02/1965", "1965-02-14")):
+    for text, iso in (
+        ("1965-02-14", "1965-02-14"),
+        ("'1965-02'", "1965-02"),
+        ("1965", "1965"),
+        ("14/02/1965", "1965-02-14"),
+    ):
         path = tmp_path / "p.yaml"
         path.write_text(f"id: Y\nsex: nữ\nbirth_date: {text}\n", encoding="utf-8")
         assert load_profile(path).birth_date.isoformat() == iso
@@ -138,11 +187,23 @@ def test_partial_date_equality_and_validation() -> None:
 
 # ----- missing optional data -------------------------------------------------------------------
 
+
 def test_missing_optional_data_stays_none() -> None:
     p = parse_profile(BASE)
     assert p.education.degree is None and p.education.political_theory is None
-    for name in ("posts", "planning", "discipline", "health", "party", "hometown", "assessments",
-                 "investigation", "political_standard", "asset_declaration", "file_verified"):
+    for name in (
+        "posts",
+        "planning",
+        "discipline",
+        "health",
+        "party",
+        "hometown",
+        "assessments",
+        "investigation",
+        "political_standard",
+        "asset_declaration",
+        "file_verified",
+    ):
         assert getattr(p, name) is None, name
     assert parse_profile({**BASE, "discipline": []}).discipline == []  # recorded: none
 
@@ -151,9 +212,14 @@ def test_missing_inputs_make_facts_absent_and_reported(rules: Any) -> None:
     ev = Evaluator(rules, engine=object())
     prepared = ev.prepare(Request(action="appointment", post="giam-doc-so", date="2025-11-03"))
     facts = ev.facts(parse_profile(BASE), prepared)
-    for fact, needs in (("degree_rank", "education.degree"), ("political_theory_rank", "education.political_theory"),
-                        ("health_fit", "health"), ("has_any_discipline", "discipline"),
-                        ("months_in_current_post", "posts"), ("party_member", "party")):
+    for fact, needs in (
+        ("degree_rank", "education.degree"),
+        ("political_theory_rank", "education.political_theory"),
+        ("health_fit", "health"),
+        ("has_any_discipline", "discipline"),
+        ("months_in_current_post", "posts"),
+        ("party_member", "party"),
+    ):
         assert fact not in facts.values, fact
         assert needs in facts.missing[fact], fact
     assert None not in facts.values.values()
@@ -177,23 +243,47 @@ def test_missing_input_is_reported_by_the_decision() -> None:
 
 # ----- malformed profiles: bilingual errors naming the field and the value -----------------------
 
-@pytest.mark.parametrize("patch,location,value,vi,en", [
-    ({"birth_date": "1965-13-01"}, "birth_date", "1965-13-01", "ngày không tồn tại", "no such date"),
-    ({"birth_date": "30/02/1965"}, "birth_date", "30/02/1965", "ngày không tồn tại", "no such date"),
-    ({"birth_date": "sinh năm 65"}, "birth_date", "sinh năm 65", "ngày không hợp lệ", "invalid date"),
-    ({"birth_date": "1865-01-01"}, "birth_date", "1865-01-01", "năm ngoài khoảng", "year outside"),
-    ({"education": {"degree": "siêu cấp"}}, "education.degree", "siêu cấp", "trình độ chuyên môn", "degree"),
-    ({"education": {"political_theory": "cao cấp nhất"}}, "education.political_theory", "cao cấp nhất",
-     "lý luận chính trị", "political_theory"),
-    ({"sex": "khác"}, "sex", "khác", "giới tính", "sex"),
-    ({"hometwon": {"province": "Nam Định"}}, "hometwon", None, "trường không được biết đến", "unknown field"),
-    ({"posts": [{"title": "pho-giam-doc-so", "from": "2019-03"}]}, "posts.0.from", "2019-03", "ngày đầy đủ",
-     "full date"),
-    ({"discipline": [{"kind": "đảng", "form": "khiển trách mạnh", "decided": "2024-01-01"}]}, "discipline.0.form",
-     "khiển trách mạnh", "hình thức kỷ luật", "discipline_form"),
-    ({"discipline": [{"kind": "đảng", "form": "khiển trách"}]}, "discipline", None, "thiếu ngày quyết định",
-     "'decided' date missing"),
-])
+
+@pytest.mark.parametrize(
+    "patch,location,value,vi,en",
+    [
+        ({"birth_date": "1965-13-01"}, "birth_date", "1965-13-01", "ngày không tồn tại", "no such date"),
+        ({"birth_date": "30/02/1965"}, "birth_date", "30/02/1965", "ngày không tồn tại", "no such date"),
+        ({"birth_date": "sinh năm 65"}, "birth_date", "sinh năm 65", "ngày không hợp lệ", "invalid date"),
+        ({"birth_date": "1865-01-01"}, "birth_date", "1865-01-01", "năm ngoài khoảng", "year outside"),
+        ({"education": {"degree": "siêu cấp"}}, "education.degree", "siêu cấp", "trình độ chuyên môn", "degree"),
+        (
+            {"education": {"political_theory": "cao cấp nhất"}},
+            "education.political_theory",
+            "cao cấp nhất",
+            "lý luận chính trị",
+            "political_theory",
+        ),
+        ({"sex": "khác"}, "sex", "khác", "giới tính", "sex"),
+        ({"hometwon": {"province": "Nam Định"}}, "hometwon", None, "trường không được biết đến", "unknown field"),
+        (
+            {"posts": [{"title": "pho-giam-doc-so", "from": "2019-03"}]},
+            "posts.0.from",
+            "2019-03",
+            "ngày đầy đủ",
+            "full date",
+        ),
+        (
+            {"discipline": [{"kind": "đảng", "form": "khiển trách mạnh", "decided": "2024-01-01"}]},
+            "discipline.0.form",
+            "khiển trách mạnh",
+            "hình thức kỷ luật",
+            "discipline_form",
+        ),
+        (
+            {"discipline": [{"kind": "đảng", "form": "khiển trách"}]},
+            "discipline",
+            None,
+            "thiếu ngày quyết định",
+            "'decided' date missing",
+        ),
+    ],
+)
 def test_malformed_profile(patch: dict[str, Any], location: str, value: object, vi: str, en: str) -> None:
     problems = _problems({**BASE, **patch})
     assert len(problems) == 1
@@ -238,14 +328,18 @@ def test_profile_file_errors(tmp_path: Path) -> None:
 CHECK = ["--action", "appointment", "--post", "giam-doc-so", "--date", "2025-11-03"]
 
 
-@pytest.mark.parametrize("patch,needle", [
-    ({"birth_date": "31/02/1972"}, "birth_date ('31/02/1972')"),
-    ({"sex": "không rõ"}, "sex ('không rõ')"),
-    ({"education": {"degree": "giỏi"}}, "education.degree ('giỏi')"),
-    ({"hometwon": {"province": "X"}}, "hometwon"),
-])
-def test_cli_check_malformed_profile_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                            patch: dict[str, Any], needle: str) -> None:
+@pytest.mark.parametrize(
+    "patch,needle",
+    [
+        ({"birth_date": "31/02/1972"}, "birth_date ('31/02/1972')"),
+        ({"sex": "không rõ"}, "sex ('không rõ')"),
+        ({"education": {"degree": "giỏi"}}, "education.degree ('giỏi')"),
+        ({"hometwon": {"province": "X"}}, "hometwon"),
+    ],
+)
+def test_cli_check_malformed_profile_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], patch: dict[str, Any], needle: str
+) -> None:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data.update(patch)
     path = tmp_path / "bad.yaml"
@@ -265,8 +359,7 @@ def test_cli_process_exit_code_and_no_traceback(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("id: X\nsex: nam\nbirth_date: 1972-02-30\n", encoding="utf-8")
     exe = Path(sys.executable).with_name("eligibility")
-    proc = subprocess.run([str(exe), "check", str(path), *CHECK], capture_output=True, text=True, timeout=120,
-                          cwd=ROOT)
+    proc = subprocess.run([str(exe), "check", str(path), *CHECK], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 2
     assert "birth_date" in proc.stderr and "ngày không tồn tại / no such date" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""

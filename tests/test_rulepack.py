@@ -29,8 +29,14 @@ def _block(path: Path, cid: str) -> tuple[list[str], int, int]:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, ln in enumerate(lines) if re.fullmatch(rf"\s*- id: {re.escape(cid)}\s*", ln))
     indent = len(lines[start]) - len(lines[start].lstrip())
-    end = next((i for i in range(start + 1, len(lines))
-                if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent), len(lines))
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent
+        ),
+        len(lines),
+    )
     return lines, start, end
 
 
@@ -98,9 +104,11 @@ def test_misplaced_block(pack: Path, capsys: pytest.CaptureFixture[str]) -> None
     path = pack / "criteria" / "common.yaml"
     before = path.read_text(encoding="utf-8")
     block_line = before.count("\n") + 1
-    path.write_text(before + "parameters:\n  common.extra_months:\n    vi: x\n    en: x\n    unit: months\n"
-                    "    values: [{from: 2020-01-01, value: 12, source: {id: nd-138-2020, article: x, tag: P}}]\n",
-                    encoding="utf-8")
+    path.write_text(
+        before + "parameters:\n  common.extra_months:\n    vi: x\n    en: x\n    unit: months\n"
+        "    values: [{from: 2020-01-01, value: 12, source: {id: nd-138-2020, article: x, tag: P}}]\n",
+        encoding="utf-8",
+    )
     p, line = at(load_problems(pack), path, "parameters")
     assert "Extra inputs are not permitted" in p.en
     assert line in (block_line, block_line + 1)
@@ -109,8 +117,12 @@ def test_misplaced_block(pack: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_message_block_misplaced_inside_the_condition(pack: Path) -> None:
     path = pack / "criteria" / "appointment.yaml"
-    _, line_no = edit_criterion(path, "appointment.health", "condition: {fact: health_fit, eq: true}",
-                                "condition: {fact: health_fit, eq: true, message: {pass: x}}")
+    _, line_no = edit_criterion(
+        path,
+        "appointment.health",
+        "condition: {fact: health_fit, eq: true}",
+        "condition: {fact: health_fit, eq: true, message: {pass: x}}",
+    )
     p, line = at(load_problems(pack), path, "comparison needs 'fact' and exactly one of")
     assert line == line_no
 
@@ -127,9 +139,12 @@ def test_undefined_fact(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_undefined_parameter(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = pack / "criteria" / "appointment.yaml"
-    _, line_no = edit_criterion(path, "appointment.age.months_to_retirement",
-                                "{param: appointment.min_months_to_retirement}",
-                                "{param: appointment.min_months_to_retirment}")
+    _, line_no = edit_criterion(
+        path,
+        "appointment.age.months_to_retirement",
+        "{param: appointment.min_months_to_retirement}",
+        "{param: appointment.min_months_to_retirment}",
+    )
     p, line = at(load_problems(pack), path, "undefined parameter 'appointment.min_months_to_retirment'")
     assert line == line_no
     assert lint_exit(pack, capsys)[0] == 1
@@ -151,8 +166,14 @@ def test_parameter_window_with_a_gap(pack: Path) -> None:
     path = pack / "parameters" / "age.yaml"
     text = path.read_text(encoding="utf-8")
     assert "      - from: 2021-08-01\n        until: 2022-08-17\n" in text
-    path.write_text(text.replace("      - from: 2021-08-01\n        until: 2022-08-17\n",
-                                 "      - from: 2021-09-01\n        until: 2022-08-17\n", 1), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "      - from: 2021-08-01\n        until: 2022-08-17\n",
+            "      - from: 2021-09-01\n        until: 2022-08-17\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     p, _ = at(load_problems(pack), pack / "criteria" / "appointment.yaml", "has no value from 2021-08-01")
     assert "appointment.min_months_to_retirement" in p.en
 
@@ -178,8 +199,9 @@ def test_unknown_source_id_in_a_parameter(pack: Path) -> None:
 
 def test_message_template_with_an_unknown_placeholder(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = pack / "criteria" / "appointment.yaml"
-    _, line_no = edit_criterion(path, "appointment.health", 'pass: {vi: "Đủ sức khỏe."',
-                                'pass: {vi: "Đủ sức khỏe ({health_fitness})."')
+    _, line_no = edit_criterion(
+        path, "appointment.health", 'pass: {vi: "Đủ sức khỏe."', 'pass: {vi: "Đủ sức khỏe ({health_fitness})."'
+    )
     p, line = at(load_problems(pack), path, "message template uses {health_fitness}")
     assert line_no - 2 <= line <= line_no
     code, out = lint_exit(pack, capsys)
@@ -189,8 +211,9 @@ def test_message_template_with_an_unknown_placeholder(pack: Path, capsys: pytest
 def test_every_problem_is_reported_at_once(pack: Path) -> None:
     path = pack / "criteria" / "appointment.yaml"
     edit_criterion(path, "appointment.health", "fact: health_fit", "fact: health_fitt")
-    edit_criterion(path, "appointment.age.months_to_retirement", "{param: appointment.min_months_to_retirement}",
-                   "{param: nope}")
+    edit_criterion(
+        path, "appointment.age.months_to_retirement", "{param: appointment.min_months_to_retirement}", "{param: nope}"
+    )
     problems = load_problems(pack)
     assert any("health_fitt" in p.en for p in problems) and any("'nope'" in p.en for p in problems)
 
@@ -208,8 +231,20 @@ def test_yaml_syntax_error_has_file_and_line(pack: Path) -> None:
 def test_cli_reports_a_broken_pack_as_bad_input(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = pack / "criteria" / "appointment.yaml"
     edit_criterion(path, "appointment.health", "fact: health_fit", "fact: health_fitt")
-    code = main(["check", str(ROOT / "examples" / "profile.yaml"), "--action", "appointment", "--post",
-                 "giam-doc-so", "--date", "2025-11-03", "--rules", str(pack)])
+    code = main(
+        [
+            "check",
+            str(ROOT / "examples" / "profile.yaml"),
+            "--action",
+            "appointment",
+            "--post",
+            "giam-doc-so",
+            "--date",
+            "2025-11-03",
+            "--rules",
+            str(pack),
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert "Bộ quy tắc không hợp lệ / Invalid rule pack" in err and "health_fitt" in err and "Traceback" not in err

@@ -23,8 +23,12 @@ from eligibility.explain.evaluate import Evaluator
 
 def _key(decision: Any) -> tuple[Any, ...]:
     findings = tuple((f.criterion, f.outcome, f.message.vi) for f in decision.findings)
-    return (decision.profile_id, decision.verdict, findings,
-            tuple((m.input, tuple(m.criteria)) for m in decision.missing_inputs))
+    return (
+        decision.profile_id,
+        decision.verdict,
+        findings,
+        tuple((m.input, tuple(m.criteria)) for m in decision.missing_inputs),
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -74,8 +78,9 @@ def test_threads_compiling_new_rule_versions_at_once(rules: Any, jobs: list[tupl
         evaluator = Evaluator(rules, engine=DurableEngine())
         start = threading.Barrier(6)
 
-        def work(k: int, evaluator: Evaluator = evaluator,
-                 start: threading.Barrier = start) -> list[tuple[int, tuple[Any, ...]]]:
+        def work(
+            k: int, evaluator: Evaluator = evaluator, start: threading.Barrier = start
+        ) -> list[tuple[int, tuple[Any, ...]]]:
             start.wait()
             return [(i, _key(evaluator.evaluate(*jobs[i]))) for i in range(k, 400, 6)]
 

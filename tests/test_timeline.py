@@ -37,13 +37,23 @@ def ev(rules: Any) -> Evaluator:
 def clean_profile(**over: Any) -> Profile:
     """A profile that passes everything an appointment asks, apart from what ``over`` changes."""
     data: dict[str, Any] = dict(
-        id="T", sex="nam", birth_date="1975-05-10", party={"member": True},
+        id="T",
+        sex="nam",
+        birth_date="1975-05-10",
+        party={"member": True},
         education={"degree": "đại học", "political_theory": "cao cấp", "state_management": "chuyên viên chính"},
         posts=[{"title": "pho-truong-phong-so", "from": "2019-01-01"}],
-        planning=[{"title": "truong-phong-so", "term": "2020-2025", "approved": "2020-10-01"},
-                  {"title": "truong-phong-so", "term": "2025-2030", "approved": "2024-10-01"}],
-        discipline=[], investigation="không", political_standard={"result": "đạt"}, health={"fit": True},
-        asset_declaration={"verified": True}, file_verified=True)
+        planning=[
+            {"title": "truong-phong-so", "term": "2020-2025", "approved": "2020-10-01"},
+            {"title": "truong-phong-so", "term": "2025-2030", "approved": "2024-10-01"},
+        ],
+        discipline=[],
+        investigation="không",
+        political_standard={"result": "đạt"},
+        health={"fit": True},
+        asset_declaration={"verified": True},
+        file_verified=True,
+    )
     data.update(over)
     return parse_profile(data)
 
@@ -162,9 +172,12 @@ def test_annotate_returns_a_copy_and_default_path_is_unchanged(ev: Evaluator) ->
 
 
 def test_needed_changes_name_the_profile_change(ev: Evaluator) -> None:
-    p = clean_profile(education={"degree": "cao đẳng", "political_theory": "trung cấp"},
-                      political_standard={"result": "chưa có"}, health=None,
-                      asset_declaration={"verified": False})
+    p = clean_profile(
+        education={"degree": "cao đẳng", "political_theory": "trung cấp"},
+        political_standard={"result": "chưa có"},
+        health=None,
+        asset_declaration={"verified": False},
+    )
     tl = timeline.build(ev, p, request(post="giam-doc-so", date="2025-11-03"), horizon_years=5)
     needed = {n.criterion: n for n in tl.needed}
     assert needed["standard.political_theory"].text.vi.startswith("cần có trình độ cao cấp lý luận chính trị")
@@ -179,8 +192,14 @@ def test_needed_changes_name_the_profile_change(ev: Evaluator) -> None:
 
 def test_immutable_facts_are_never_suggested(ev: Evaluator) -> None:
     p = clean_profile(hometown={"province": "Nam Định"}, birthplace={"province": "Nam Định"})
-    tl = timeline.build(ev, p, parse_request({"action": "nonlocal_placement", "post": "bi-thu-tinh-uy",
-                                              "locality": "nam-dinh", "date": "2025-11-03"}), horizon_years=3)
+    tl = timeline.build(
+        ev,
+        p,
+        parse_request(
+            {"action": "nonlocal_placement", "post": "bi-thu-tinh-uy", "locality": "nam-dinh", "date": "2025-11-03"}
+        ),
+        horizon_years=3,
+    )
     local = [n for n in tl.needed if n.topic == "locality"]
     assert local and all(not n.fixable and not n.requirements for n in local)
     assert all("hometown" in n.blocked_by for n in local)
@@ -203,8 +222,10 @@ def test_nomination_says_the_event_fixes_the_age(ev: Evaluator) -> None:
 
 
 def test_district_posts_become_unavailable(ev: Evaluator) -> None:
-    p = clean_profile(posts=[{"title": "truong-phong-huyen", "from": "2018-01-01"}],
-                      planning=[{"title": "pho-chu-tich-ubnd-huyen", "term": "2020-2025", "approved": "2020-10-01"}])
+    p = clean_profile(
+        posts=[{"title": "truong-phong-huyen", "from": "2018-01-01"}],
+        planning=[{"title": "pho-chu-tich-ubnd-huyen", "term": "2020-2025", "approved": "2020-10-01"}],
+    )
     req = parse_request({"action": "appointment", "post": "pho-chu-tich-ubnd-huyen", "date": "2025-03-01"})
     tl = timeline.build(ev, p, req, horizon_years=2, lookback_years=1)
     last = tl.changes[-1]
@@ -217,8 +238,18 @@ def test_cli_explain_text_json_html(capsys: pytest.CaptureFixture[str], tmp_path
     from pathlib import Path
 
     example = str(Path(__file__).resolve().parents[1] / "examples" / "profile.yaml")
-    args = ["explain", example, "--action", "appointment", "--post", "giam-doc-so", "--locality", "lao-cai",
-            "--date", "2025-11-03"]
+    args = [
+        "explain",
+        example,
+        "--action",
+        "appointment",
+        "--post",
+        "giam-doc-so",
+        "--locality",
+        "lao-cai",
+        "--date",
+        "2025-11-03",
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert out.index("Kết luận:") < out.index("Mốc thời gian")
@@ -233,8 +264,14 @@ def test_cli_explain_text_json_html(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 # ----- properties ----------------------------------------------------------------------------------
-TITLES = ["pho-truong-phong-so", "truong-phong-so", "pho-giam-doc-so", "giam-doc-so", "pho-chu-tich-ubnd-xa",
-          "chu-tich-ubnd-xa"]
+TITLES = [
+    "pho-truong-phong-so",
+    "truong-phong-so",
+    "pho-giam-doc-so",
+    "giam-doc-so",
+    "pho-chu-tich-ubnd-xa",
+    "chu-tich-ubnd-xa",
+]
 dates = st.dates(dt.date(2012, 1, 1), dt.date(2028, 12, 31))
 
 
@@ -246,20 +283,47 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
     for _ in range(draw(st.integers(0, 2))):
         start = draw(dates)
         end = draw(st.one_of(st.none(), st.dates(start, dt.date(2029, 12, 31))))
-        posts.append({"title": draw(st.sampled_from(TITLES)), "from": start.isoformat(),
-                      **({"to": end.isoformat()} if end else {})})
-    planning = [{"title": draw(st.sampled_from(TITLES)), "term": draw(st.sampled_from(["2020-2025", "2025-2030"])),
-                 "approved": draw(dates).isoformat()} for _ in range(draw(st.integers(0, 2)))]
-    discipline = [{"kind": draw(st.sampled_from(["đảng", "chính quyền"])),
-                   "form": draw(st.sampled_from(["khiển trách", "cảnh cáo", "cách chức", "giáng chức"])),
-                   "decided": draw(dates).isoformat()} for _ in range(draw(st.integers(0, 2)))]
+        posts.append(
+            {
+                "title": draw(st.sampled_from(TITLES)),
+                "from": start.isoformat(),
+                **({"to": end.isoformat()} if end else {}),
+            }
+        )
+    planning = [
+        {
+            "title": draw(st.sampled_from(TITLES)),
+            "term": draw(st.sampled_from(["2020-2025", "2025-2030"])),
+            "approved": draw(dates).isoformat(),
+        }
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    discipline = [
+        {
+            "kind": draw(st.sampled_from(["đảng", "chính quyền"])),
+            "form": draw(st.sampled_from(["khiển trách", "cảnh cáo", "cách chức", "giáng chức"])),
+            "decided": draw(dates).isoformat(),
+        }
+        for _ in range(draw(st.integers(0, 2)))
+    ]
     return dict(
-        id="H", sex=draw(st.sampled_from(["nam", "nữ"])), birth_date=birth, party={"member": True},
-        education={"degree": draw(st.sampled_from(["cao đẳng", "đại học", "thạc sĩ"])),
-                   "political_theory": draw(st.sampled_from(["trung cấp", "cao cấp"]))},
-        posts=posts, planning=planning, discipline=discipline, investigation="không",
+        id="H",
+        sex=draw(st.sampled_from(["nam", "nữ"])),
+        birth_date=birth,
+        party={"member": True},
+        education={
+            "degree": draw(st.sampled_from(["cao đẳng", "đại học", "thạc sĩ"])),
+            "political_theory": draw(st.sampled_from(["trung cấp", "cao cấp"])),
+        },
+        posts=posts,
+        planning=planning,
+        discipline=discipline,
+        investigation="không",
         political_standard={"result": draw(st.sampled_from(["đạt", "đạt", "chưa có"]))},
-        health={"fit": True}, asset_declaration={"verified": True}, file_verified=draw(st.booleans()))
+        health={"fit": True},
+        asset_declaration={"verified": True},
+        file_verified=draw(st.booleans()),
+    )
 
 
 @st.composite
@@ -267,8 +331,13 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
     action = draw(st.sampled_from(["appointment", "appointment", "planning", "nomination", "rotation"]))
     d = draw(st.dates(dt.date(2019, 1, 1), dt.date(2027, 12, 31))).isoformat()
     if action == "nomination":
-        return {"action": action, "event": "congress-2025", "level": "province", "date": d,
-                "reelection": draw(st.booleans())}
+        return {
+            "action": action,
+            "event": "congress-2025",
+            "level": "province",
+            "date": d,
+            "reelection": draw(st.booleans()),
+        }
     req = {"action": action, "post": draw(st.sampled_from(TITLES)), "date": d}
     if action == "appointment":
         req["relation"] = draw(st.sampled_from(["first", "higher", "equivalent"]))
@@ -281,8 +350,9 @@ def _inside(p: timeline.Period, tl: timeline.Timeline) -> tuple[dt.date, dt.date
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(profiles(), requests(), st.data())
-def test_timeline_agrees_with_the_engine(ev: Evaluator, pdata: dict[str, Any], rdata: dict[str, Any],
-                                          data: st.DataObject) -> None:
+def test_timeline_agrees_with_the_engine(
+    ev: Evaluator, pdata: dict[str, Any], rdata: dict[str, Any], data: st.DataObject
+) -> None:
     profile = parse_profile(pdata)
     req = parse_request(rdata)
     try:

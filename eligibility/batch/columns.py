@@ -73,124 +73,422 @@ def _c(key: str, vi: str, path: str, kind: str, help_vi: str, help_en: str, exam
 
 
 COLUMNS: tuple[Column, ...] = (
-    _c("id", "Mã hồ sơ", "id", "text", "Mã hồ sơ cán bộ (duy nhất trong danh sách).", "File id (unique in the pool).",
-       "LC-0001", required=True, aliases=("ma ho so", "profile_id")),
+    _c(
+        "id",
+        "Mã hồ sơ",
+        "id",
+        "text",
+        "Mã hồ sơ cán bộ (duy nhất trong danh sách).",
+        "File id (unique in the pool).",
+        "LC-0001",
+        required=True,
+        aliases=("ma ho so", "profile_id"),
+    ),
     _c("full_name", "Họ và tên", "full_name", "text", "Họ và tên.", "Full name.", "Nguyễn Văn An"),
     _c("sex", "Giới tính", "sex", "vocab", "Giới tính.", "Sex.", "nữ", vocab=lv.SEX, required=True),
-    _c("birth_date", "Ngày sinh", "birth_date", "birth_date",
-       "Ngày sinh; nếu chỉ biết năm thì dùng ngày 1/1 (NĐ 135/2020 Điều 3).",
-       "Birth date; a year alone counts from 1 January (ND 135/2020 art. 3).", "14/05/1972", required=True),
-    _c("ethnicity", "Dân tộc", "ethnicity", "text", "Dân tộc (Kinh, Tày, Thái, H'Mông, …).",
-       "Ethnicity (Kinh, Tày, Thái, H'Mông, …); anything but Kinh counts as an ethnic minority.", "Tày"),
-    _c("hometown", "Quê quán (tỉnh)", "hometown.province", "text", "Tỉnh, thành phố của quê quán.",
-       "Province of the hometown (quê quán).", "Lào Cai"),
-    _c("birthplace", "Nơi sinh (tỉnh)", "birthplace.province", "text", "Tỉnh, thành phố nơi sinh.",
-       "Province of birth.", "Lào Cai"),
-    _c("grew_up_in", "Nơi lớn lên (tỉnh)", "grew_up_in.province", "text", "Tỉnh, thành phố nơi lớn lên, trưởng thành.",
-       "Province where the person grew up.", "Lào Cai"),
-    _c("localities_worked", "Số năm công tác theo tỉnh", "localities_worked", "localities",
-       "Số năm đã công tác tại từng tỉnh; \"không\" nếu chưa công tác ở tỉnh nào.",
-       "Years worked in each province; \"không\" (none) if none.", "Lào Cai: 20; Yên Bái: 3", none_word=True),
+    _c(
+        "birth_date",
+        "Ngày sinh",
+        "birth_date",
+        "birth_date",
+        "Ngày sinh; nếu chỉ biết năm thì dùng ngày 1/1 (NĐ 135/2020 Điều 3).",
+        "Birth date; a year alone counts from 1 January (ND 135/2020 art. 3).",
+        "14/05/1972",
+        required=True,
+    ),
+    _c(
+        "ethnicity",
+        "Dân tộc",
+        "ethnicity",
+        "text",
+        "Dân tộc (Kinh, Tày, Thái, H'Mông, …).",
+        "Ethnicity (Kinh, Tày, Thái, H'Mông, …); anything but Kinh counts as an ethnic minority.",
+        "Tày",
+    ),
+    _c(
+        "hometown",
+        "Quê quán (tỉnh)",
+        "hometown.province",
+        "text",
+        "Tỉnh, thành phố của quê quán.",
+        "Province of the hometown (quê quán).",
+        "Lào Cai",
+    ),
+    _c(
+        "birthplace",
+        "Nơi sinh (tỉnh)",
+        "birthplace.province",
+        "text",
+        "Tỉnh, thành phố nơi sinh.",
+        "Province of birth.",
+        "Lào Cai",
+    ),
+    _c(
+        "grew_up_in",
+        "Nơi lớn lên (tỉnh)",
+        "grew_up_in.province",
+        "text",
+        "Tỉnh, thành phố nơi lớn lên, trưởng thành.",
+        "Province where the person grew up.",
+        "Lào Cai",
+    ),
+    _c(
+        "localities_worked",
+        "Số năm công tác theo tỉnh",
+        "localities_worked",
+        "localities",
+        'Số năm đã công tác tại từng tỉnh; "không" nếu chưa công tác ở tỉnh nào.',
+        'Years worked in each province; "không" (none) if none.',
+        "Lào Cai: 20; Yên Bái: 3",
+        none_word=True,
+    ),
     _c("party_member", "Đảng viên", "party.member", "bool", "Là đảng viên hay không.", "Party member or not.", "có"),
-    _c("party_joined", "Ngày vào Đảng", "party.joined", "date", "Ngày vào Đảng (cần cột Đảng viên).",
-       "Date of joining the Party (needs the Party member column).", "12/03/1998"),
-    _c("party_official", "Ngày chính thức", "party.official", "date", "Ngày trở thành đảng viên chính thức.",
-       "Date of full Party membership.", "12/03/1999"),
-    _c("degree", "Trình độ chuyên môn", "education.degree", "vocab", "Trình độ chuyên môn cao nhất.",
-       "Highest degree.", "thạc sĩ", vocab=lv.DEGREE),
+    _c(
+        "party_joined",
+        "Ngày vào Đảng",
+        "party.joined",
+        "date",
+        "Ngày vào Đảng (cần cột Đảng viên).",
+        "Date of joining the Party (needs the Party member column).",
+        "12/03/1998",
+    ),
+    _c(
+        "party_official",
+        "Ngày chính thức",
+        "party.official",
+        "date",
+        "Ngày trở thành đảng viên chính thức.",
+        "Date of full Party membership.",
+        "12/03/1999",
+    ),
+    _c(
+        "degree",
+        "Trình độ chuyên môn",
+        "education.degree",
+        "vocab",
+        "Trình độ chuyên môn cao nhất.",
+        "Highest degree.",
+        "thạc sĩ",
+        vocab=lv.DEGREE,
+    ),
     _c("field", "Chuyên ngành", "education.field", "text", "Chuyên ngành đào tạo.", "Field of study.", "Luật"),
-    _c("political_theory", "Trình độ LLCT", "education.political_theory", "vocab", "Trình độ lý luận chính trị.",
-       "Political theory level.", "cao cấp", vocab=lv.POLITICAL_THEORY, aliases=("trinh do ly luan chinh tri",)),
-    _c("state_management", "Trình độ QLNN", "education.state_management", "vocab", "Trình độ quản lý nhà nước.",
-       "State-management training.", "chuyên viên chính", vocab=lv.STATE_MANAGEMENT,
-       aliases=("trinh do quan ly nha nuoc",)),
-    _c("civil_service_grade", "Ngạch công chức", "education.civil_service_grade", "vocab", "Ngạch công chức.",
-       "Civil-service grade.", "chuyên viên chính", vocab=lv.CIVIL_SERVICE_GRADE),
-    _c("minority_languages", "Tiếng dân tộc thiểu số", "education.minority_languages", "list",
-       "Tiếng dân tộc thiểu số sử dụng được, cách nhau bởi \";\"; \"không\" nếu không biết tiếng nào.",
-       "Minority languages spoken, separated by \";\"; \"không\" (none) if none.", "Tày; H'Mông",
-       multi=True, none_word=True),
-    _c("current_post", "Chức vụ hiện tại (mã)", "posts.title", "text",
-       "Mã chức danh hiện tại theo danh mục (eligibility rules titles) hoặc tên chức danh; \"không\" nếu không giữ "
-       "chức vụ.", "Current post: a title code from the catalogue (eligibility rules titles) or its name; "
-       "\"không\" (none) if no post.", "pho-giam-doc-so", none_word=True, aliases=("chuc vu hien tai",)),
-    _c("current_post_name", "Chức vụ hiện tại (tên)", "posts.name", "text", "Tên đầy đủ của chức vụ hiện tại.",
-       "Full name of the current post.", "Phó Giám đốc Sở Tư pháp"),
-    _c("current_post_level", "Cấp của chức vụ", "posts.level", "vocab", "Cấp của chức vụ hiện tại.",
-       "Level of the current post.", "cấp tỉnh", vocab=lv.LEVEL),
-    _c("current_post_locality", "Tỉnh nơi công tác", "posts.locality", "text", "Tỉnh nơi giữ chức vụ hiện tại.",
-       "Province of the current post.", "Lào Cai"),
-    _c("current_post_body", "Cơ quan, đơn vị", "posts.body", "text", "Cơ quan, đơn vị công tác.", "Body or unit.",
-       "Sở Tư pháp"),
-    _c("current_post_from", "Ngày giữ chức vụ", "posts.from", "date",
-       "Ngày bắt đầu giữ chức vụ hiện tại (bắt buộc khi có chức vụ).",
-       "Date the current post began (required when a post is given).", "01/03/2019"),
-    _c("planning_titles", "Quy hoạch (mã chức danh)", "planning.title", "list",
-       "Các chức danh đang được quy hoạch (mã hoặc tên), cách nhau bởi \";\"; \"không\" nếu chưa được quy hoạch.",
-       "Titles the person is already planned for (codes or names), separated by \";\"; \"không\" (none) if none.",
-       "giam-doc-so", multi=True, none_word=True),
-    _c("planning_term", "Nhiệm kỳ quy hoạch", "planning.term", "list",
-       "Nhiệm kỳ của quy hoạch (một giá trị cho tất cả, hoặc mỗi chức danh một giá trị).",
-       "Term of the plan (one for all titles, or one per title).", "2025-2030", multi=True),
-    _c("planning_approved", "Ngày phê duyệt quy hoạch", "planning.approved", "date",
-       "Ngày phê duyệt quy hoạch (một giá trị cho tất cả, hoặc mỗi chức danh một giá trị).",
-       "Date the plan was approved (one for all titles, or one per title).", "20/11/2023", multi=True),
-    _c("assessments", "Xếp loại đánh giá", "assessments", "assessments",
-       "Xếp loại chất lượng hằng năm: năm: mức; … (HTXSNV, HTTNV, HTNV, KHTNV).",
-       "Annual ratings: year: rating; … (HTXSNV, HTTNV, HTNV, KHTNV).", "2023: HTTNV; 2024: HTXSNV"),
-    _c("discipline_form", "Kỷ luật (hình thức)", "discipline.form", "vocab",
-       "Hình thức kỷ luật; \"không\" nếu không bị kỷ luật; nhiều quyết định cách nhau bởi \";\".",
-       "Form of discipline; \"không\" (none) if none; several decisions separated by \";\".", "khiển trách",
-       vocab=lv.DISCIPLINE_FORM, multi=True, none_word=True, aliases=("ky luat",)),
-    _c("discipline_kind", "Loại kỷ luật", "discipline.kind", "vocab",
-       "Kỷ luật đảng, chính quyền hay đoàn thể (một giá trị cho tất cả hoặc mỗi quyết định một giá trị).",
-       "Party, State or mass-organisation discipline (one for all or one per decision).", "đảng",
-       vocab=lv.DISCIPLINE_KIND, multi=True),
-    _c("discipline_date", "Ngày quyết định kỷ luật", "discipline.decided", "date",
-       "Ngày quyết định kỷ luật (mỗi quyết định một ngày).", "Date of each discipline decision.", "15/03/2023",
-       multi=True),
-    _c("discipline_status", "Tình trạng kỷ luật", "discipline.status", "vocab",
-       "Đang xem xét / đã quyết định / hết hiệu lực; để trống là đã quyết định.",
-       "Under consideration / decided / expired; empty means decided.", "đã quyết định",
-       vocab=lv.DISCIPLINE_STATUS, multi=True),
-    _c("investigation", "Điều tra, truy tố, xét xử", "investigation", "vocab",
-       "Có đang bị điều tra, truy tố, xét xử không.", "Under investigation, prosecution or trial.", "không",
-       vocab=lv.INVESTIGATION),
-    _c("political_standard", "Kết luận tiêu chuẩn chính trị", "political_standard.result", "vocab",
-       "Kết luận về tiêu chuẩn chính trị (QĐ 58-QĐ/TW).", "Political-standard conclusion (QĐ 58-QĐ/TW).", "đạt",
-       vocab=lv.POLITICAL_STANDARD),
-    _c("political_standard_date", "Ngày kết luận tiêu chuẩn chính trị", "political_standard.date", "date",
-       "Ngày có kết luận tiêu chuẩn chính trị.", "Date of the conclusion.", "10/09/2025"),
-    _c("health", "Sức khỏe", "health.fit", "bool", "Đủ sức khỏe để hoàn thành nhiệm vụ (có / không).",
-       "Fit to carry out the duties (yes / no).", "có"),
-    _c("health_date", "Ngày khám sức khỏe", "health.date", "date", "Ngày kết luận sức khỏe.",
-       "Date of the health certificate.", "20/08/2025"),
-    _c("asset_declaration_verified", "Kê khai tài sản đã xác minh", "asset_declaration.verified", "bool",
-       "Bản kê khai tài sản, thu nhập đã được xác minh (có / không).",
-       "Asset and income declaration verified (yes / no).", "có"),
-    _c("asset_declaration_date", "Ngày kê khai tài sản", "asset_declaration.date", "date", "Ngày kê khai.",
-       "Date of the declaration.", "15/01/2025"),
-    _c("file_verified", "Hồ sơ đã thẩm định", "file_verified", "bool",
-       "Hồ sơ, lý lịch đã được thẩm định, xác minh rõ ràng (có / không).", "Personnel file verified (yes / no).",
-       "có"),
-    _c("abroad_or_inpatient_months", "Số tháng đi nước ngoài, điều trị nội trú", "abroad_or_inpatient_months", "int",
-       "Số tháng liên tục đi nước ngoài hoặc điều trị nội trú.", "Months abroad or in hospital.", "0"),
+    _c(
+        "political_theory",
+        "Trình độ LLCT",
+        "education.political_theory",
+        "vocab",
+        "Trình độ lý luận chính trị.",
+        "Political theory level.",
+        "cao cấp",
+        vocab=lv.POLITICAL_THEORY,
+        aliases=("trinh do ly luan chinh tri",),
+    ),
+    _c(
+        "state_management",
+        "Trình độ QLNN",
+        "education.state_management",
+        "vocab",
+        "Trình độ quản lý nhà nước.",
+        "State-management training.",
+        "chuyên viên chính",
+        vocab=lv.STATE_MANAGEMENT,
+        aliases=("trinh do quan ly nha nuoc",),
+    ),
+    _c(
+        "civil_service_grade",
+        "Ngạch công chức",
+        "education.civil_service_grade",
+        "vocab",
+        "Ngạch công chức.",
+        "Civil-service grade.",
+        "chuyên viên chính",
+        vocab=lv.CIVIL_SERVICE_GRADE,
+    ),
+    _c(
+        "minority_languages",
+        "Tiếng dân tộc thiểu số",
+        "education.minority_languages",
+        "list",
+        'Tiếng dân tộc thiểu số sử dụng được, cách nhau bởi ";"; "không" nếu không biết tiếng nào.',
+        'Minority languages spoken, separated by ";"; "không" (none) if none.',
+        "Tày; H'Mông",
+        multi=True,
+        none_word=True,
+    ),
+    _c(
+        "current_post",
+        "Chức vụ hiện tại (mã)",
+        "posts.title",
+        "text",
+        'Mã chức danh hiện tại theo danh mục (eligibility rules titles) hoặc tên chức danh; "không" nếu không giữ '
+        "chức vụ.",
+        "Current post: a title code from the catalogue (eligibility rules titles) or its name; "
+        '"không" (none) if no post.',
+        "pho-giam-doc-so",
+        none_word=True,
+        aliases=("chuc vu hien tai",),
+    ),
+    _c(
+        "current_post_name",
+        "Chức vụ hiện tại (tên)",
+        "posts.name",
+        "text",
+        "Tên đầy đủ của chức vụ hiện tại.",
+        "Full name of the current post.",
+        "Phó Giám đốc Sở Tư pháp",
+    ),
+    _c(
+        "current_post_level",
+        "Cấp của chức vụ",
+        "posts.level",
+        "vocab",
+        "Cấp của chức vụ hiện tại.",
+        "Level of the current post.",
+        "cấp tỉnh",
+        vocab=lv.LEVEL,
+    ),
+    _c(
+        "current_post_locality",
+        "Tỉnh nơi công tác",
+        "posts.locality",
+        "text",
+        "Tỉnh nơi giữ chức vụ hiện tại.",
+        "Province of the current post.",
+        "Lào Cai",
+    ),
+    _c(
+        "current_post_body",
+        "Cơ quan, đơn vị",
+        "posts.body",
+        "text",
+        "Cơ quan, đơn vị công tác.",
+        "Body or unit.",
+        "Sở Tư pháp",
+    ),
+    _c(
+        "current_post_from",
+        "Ngày giữ chức vụ",
+        "posts.from",
+        "date",
+        "Ngày bắt đầu giữ chức vụ hiện tại (bắt buộc khi có chức vụ).",
+        "Date the current post began (required when a post is given).",
+        "01/03/2019",
+    ),
+    _c(
+        "planning_titles",
+        "Quy hoạch (mã chức danh)",
+        "planning.title",
+        "list",
+        'Các chức danh đang được quy hoạch (mã hoặc tên), cách nhau bởi ";"; "không" nếu chưa được quy hoạch.',
+        'Titles the person is already planned for (codes or names), separated by ";"; "không" (none) if none.',
+        "giam-doc-so",
+        multi=True,
+        none_word=True,
+    ),
+    _c(
+        "planning_term",
+        "Nhiệm kỳ quy hoạch",
+        "planning.term",
+        "list",
+        "Nhiệm kỳ của quy hoạch (một giá trị cho tất cả, hoặc mỗi chức danh một giá trị).",
+        "Term of the plan (one for all titles, or one per title).",
+        "2025-2030",
+        multi=True,
+    ),
+    _c(
+        "planning_approved",
+        "Ngày phê duyệt quy hoạch",
+        "planning.approved",
+        "date",
+        "Ngày phê duyệt quy hoạch (một giá trị cho tất cả, hoặc mỗi chức danh một giá trị).",
+        "Date the plan was approved (one for all titles, or one per title).",
+        "20/11/2023",
+        multi=True,
+    ),
+    _c(
+        "assessments",
+        "Xếp loại đánh giá",
+        "assessments",
+        "assessments",
+        "Xếp loại chất lượng hằng năm: năm: mức; … (HTXSNV, HTTNV, HTNV, KHTNV).",
+        "Annual ratings: year: rating; … (HTXSNV, HTTNV, HTNV, KHTNV).",
+        "2023: HTTNV; 2024: HTXSNV",
+    ),
+    _c(
+        "discipline_form",
+        "Kỷ luật (hình thức)",
+        "discipline.form",
+        "vocab",
+        'Hình thức kỷ luật; "không" nếu không bị kỷ luật; nhiều quyết định cách nhau bởi ";".',
+        'Form of discipline; "không" (none) if none; several decisions separated by ";".',
+        "khiển trách",
+        vocab=lv.DISCIPLINE_FORM,
+        multi=True,
+        none_word=True,
+        aliases=("ky luat",),
+    ),
+    _c(
+        "discipline_kind",
+        "Loại kỷ luật",
+        "discipline.kind",
+        "vocab",
+        "Kỷ luật đảng, chính quyền hay đoàn thể (một giá trị cho tất cả hoặc mỗi quyết định một giá trị).",
+        "Party, State or mass-organisation discipline (one for all or one per decision).",
+        "đảng",
+        vocab=lv.DISCIPLINE_KIND,
+        multi=True,
+    ),
+    _c(
+        "discipline_date",
+        "Ngày quyết định kỷ luật",
+        "discipline.decided",
+        "date",
+        "Ngày quyết định kỷ luật (mỗi quyết định một ngày).",
+        "Date of each discipline decision.",
+        "15/03/2023",
+        multi=True,
+    ),
+    _c(
+        "discipline_status",
+        "Tình trạng kỷ luật",
+        "discipline.status",
+        "vocab",
+        "Đang xem xét / đã quyết định / hết hiệu lực; để trống là đã quyết định.",
+        "Under consideration / decided / expired; empty means decided.",
+        "đã quyết định",
+        vocab=lv.DISCIPLINE_STATUS,
+        multi=True,
+    ),
+    _c(
+        "investigation",
+        "Điều tra, truy tố, xét xử",
+        "investigation",
+        "vocab",
+        "Có đang bị điều tra, truy tố, xét xử không.",
+        "Under investigation, prosecution or trial.",
+        "không",
+        vocab=lv.INVESTIGATION,
+    ),
+    _c(
+        "political_standard",
+        "Kết luận tiêu chuẩn chính trị",
+        "political_standard.result",
+        "vocab",
+        "Kết luận về tiêu chuẩn chính trị (QĐ 58-QĐ/TW).",
+        "Political-standard conclusion (QĐ 58-QĐ/TW).",
+        "đạt",
+        vocab=lv.POLITICAL_STANDARD,
+    ),
+    _c(
+        "political_standard_date",
+        "Ngày kết luận tiêu chuẩn chính trị",
+        "political_standard.date",
+        "date",
+        "Ngày có kết luận tiêu chuẩn chính trị.",
+        "Date of the conclusion.",
+        "10/09/2025",
+    ),
+    _c(
+        "health",
+        "Sức khỏe",
+        "health.fit",
+        "bool",
+        "Đủ sức khỏe để hoàn thành nhiệm vụ (có / không).",
+        "Fit to carry out the duties (yes / no).",
+        "có",
+    ),
+    _c(
+        "health_date",
+        "Ngày khám sức khỏe",
+        "health.date",
+        "date",
+        "Ngày kết luận sức khỏe.",
+        "Date of the health certificate.",
+        "20/08/2025",
+    ),
+    _c(
+        "asset_declaration_verified",
+        "Kê khai tài sản đã xác minh",
+        "asset_declaration.verified",
+        "bool",
+        "Bản kê khai tài sản, thu nhập đã được xác minh (có / không).",
+        "Asset and income declaration verified (yes / no).",
+        "có",
+    ),
+    _c(
+        "asset_declaration_date",
+        "Ngày kê khai tài sản",
+        "asset_declaration.date",
+        "date",
+        "Ngày kê khai.",
+        "Date of the declaration.",
+        "15/01/2025",
+    ),
+    _c(
+        "file_verified",
+        "Hồ sơ đã thẩm định",
+        "file_verified",
+        "bool",
+        "Hồ sơ, lý lịch đã được thẩm định, xác minh rõ ràng (có / không).",
+        "Personnel file verified (yes / no).",
+        "có",
+    ),
+    _c(
+        "abroad_or_inpatient_months",
+        "Số tháng đi nước ngoài, điều trị nội trú",
+        "abroad_or_inpatient_months",
+        "int",
+        "Số tháng liên tục đi nước ngoài hoặc điều trị nội trú.",
+        "Months abroad or in hospital.",
+        "0",
+    ),
 )
 
 #: The request column: the title each person is screened for (``--post-column`` names it).
-POST_COLUMN = _c("post", "Chức danh đề nghị quy hoạch (mã)", "request.post", "text",
-                 "Chức danh xem xét cho từng người (mã hoặc tên); dùng với --post-column, hoặc --post cho cả "
-                 "danh sách.",
-                 "The title each person is screened for (code or name); used with --post-column, or --post for all.",
-                 "giam-doc-so", aliases=("chuc danh de nghi", "chuc danh quy hoach"))
+POST_COLUMN = _c(
+    "post",
+    "Chức danh đề nghị quy hoạch (mã)",
+    "request.post",
+    "text",
+    "Chức danh xem xét cho từng người (mã hoặc tên); dùng với --post-column, hoặc --post cho cả danh sách.",
+    "The title each person is screened for (code or name); used with --post-column, or --post for all.",
+    "giam-doc-so",
+    aliases=("chuc danh de nghi", "chuc danh quy hoach"),
+)
 
 BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED = tuple(c for c in COLUMNS if c.required)
 _NONE_WORDS = {"khong", "khong co", "chua co", "none", "no"}
-_TRUE = {"co", "dung", "x", "true", "yes", "y", "1", "da", "da xac minh", "dat", "du", "du suc khoe", "tot",
-         "da tham dinh"}
-_FALSE = {"khong", "sai", "false", "no", "n", "0", "chua", "chua xac minh", "khong dat", "khong du",
-          "khong du suc khoe", "chua tham dinh"}
+_TRUE = {
+    "co",
+    "dung",
+    "x",
+    "true",
+    "yes",
+    "y",
+    "1",
+    "da",
+    "da xac minh",
+    "dat",
+    "du",
+    "du suc khoe",
+    "tot",
+    "da tham dinh",
+}
+_FALSE = {
+    "khong",
+    "sai",
+    "false",
+    "no",
+    "n",
+    "0",
+    "chua",
+    "chua xac minh",
+    "khong dat",
+    "khong du",
+    "khong du suc khoe",
+    "chua tham dinh",
+}
 
 
 def _header_key(text: str) -> str:
@@ -234,8 +532,9 @@ class Layout:
         return self.headers[pos] if pos is not None else BY_KEY[key].vi
 
 
-def layout(headers: Sequence[Cell], post_column: str | None = None, *, use_default_post: bool = True,
-           where: str = "") -> tuple[Layout, list[Problem]]:
+def layout(
+    headers: Sequence[Cell], post_column: str | None = None, *, use_default_post: bool = True, where: str = ""
+) -> tuple[Layout, list[Problem]]:
     """Map a header row. Returns the layout and file-level problems (duplicates are errors; unknown
     headers and missing required columns are warnings — rows then fail with a named reason)."""
     texts = tuple("" if h is None else str(h).strip() for h in headers)
@@ -264,13 +563,26 @@ def layout(headers: Sequence[Cell], post_column: str | None = None, *, use_defau
                 unknown.append(text)
             continue
         if col.key in index:
-            errors.append(Problem(where or "tiêu đề", f"cột \"{text}\" trùng với cột \"{texts[index[col.key]]}\"",
-                                  f"column \"{text}\" duplicates column \"{texts[index[col.key]]}\"", text, 1))
+            errors.append(
+                Problem(
+                    where or "tiêu đề",
+                    f'cột "{text}" trùng với cột "{texts[index[col.key]]}"',
+                    f'column "{text}" duplicates column "{texts[index[col.key]]}"',
+                    text,
+                    1,
+                )
+            )
             continue
         index[col.key] = pos
     if post_column is not None and post_index is None:
-        errors.append(Problem("--post-column", f"không có cột \"{post_column}\" trong tệp",
-                              f"the file has no column \"{post_column}\"", post_column))
+        errors.append(
+            Problem(
+                "--post-column",
+                f'không có cột "{post_column}" trong tệp',
+                f'the file has no column "{post_column}"',
+                post_column,
+            )
+        )
     return Layout(texts, index, post_index, tuple(unknown), ignored_post), errors
 
 
@@ -320,7 +632,7 @@ def _bool(value: Cell) -> bool:
             return True
         if k in _FALSE:
             return False
-    raise ValueError("phải là \"có\" hoặc \"không\" (đúng, sai, x, 1, 0) / must be yes or no (có, không, x, 1, 0)")
+    raise ValueError('phải là "có" hoặc "không" (đúng, sai, x, 1, 0) / must be yes or no (có, không, x, 1, 0)')
 
 
 def _int(value: Cell) -> int:
@@ -338,8 +650,9 @@ def _assessments(value: Cell) -> dict[int, str]:
     for part in _split(value):
         m = re.fullmatch(r"(\d{4})\s*[:=\-]\s*(.+)", str(part))
         if not m:
-            raise ValueError(f"\"{part}\" không có dạng năm: mức (ví dụ 2024: HTTNV) / \"{part}\" is not year: rating "
-                             "(e.g. 2024: HTTNV)")
+            raise ValueError(
+                f'"{part}" không có dạng năm: mức (ví dụ 2024: HTTNV) / "{part}" is not year: rating (e.g. 2024: HTTNV)'
+            )
         out[int(m.group(1))] = m.group(2).strip()
     return out
 
@@ -349,8 +662,10 @@ def _localities(value: Cell) -> list[dict[str, Any]]:
     for part in _split(value):
         m = re.fullmatch(r"(.+?)\s*[:=]\s*(\d+)\s*(?:năm|nam)?", str(part))
         if not m:
-            raise ValueError(f"\"{part}\" không có dạng tỉnh: số năm (ví dụ Lào Cai: 20) / \"{part}\" is not "
-                             "province: years (e.g. Lào Cai: 20)")
+            raise ValueError(
+                f'"{part}" không có dạng tỉnh: số năm (ví dụ Lào Cai: 20) / "{part}" is not '
+                "province: years (e.g. Lào Cai: 20)"
+            )
         out.append({"province": m.group(1).strip(), "years": int(m.group(2))})
     return out
 
@@ -360,8 +675,9 @@ def _problem(header: str, exc: Exception | str, value: Cell, row: int | None) ->
     return Problem(header, vi, en or vi, _as_text(value) if value is not None else None, row)
 
 
-def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
-                   title_codes: Mapping[str, str] | None = None) -> tuple[dict[str, Any], str | None, list[Problem]]:
+def row_to_profile(
+    cells: Sequence[Cell], lay: Layout, row: int | None = None, title_codes: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], str | None, list[Problem]]:
     """Build a profile dict (English keys, officers' values), the row's post, and the problems
     that can be told from the cells alone (missing required columns, unreadable booleans, numbers,
     lists that do not line up); the profile model checks the rest (dates, levels) when the dict is
@@ -387,8 +703,9 @@ def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
             if col.key in lay.index:
                 problems.append(Problem(header(col.key), "thiếu giá trị bắt buộc", "required value missing", None, row))
             else:
-                problems.append(Problem(col.vi, "tệp thiếu cột bắt buộc này", "the file lacks this required column",
-                                        None, row))
+                problems.append(
+                    Problem(col.vi, "tệp thiếu cột bắt buộc này", "the file lacks this required column", None, row)
+                )
 
     data: dict[str, Any] = {}
 
@@ -431,8 +748,13 @@ def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
 
     # education
     edu: dict[str, Any] = {}
-    for key, field in (("degree", "degree"), ("field", "field"), ("political_theory", "political_theory"),
-                       ("state_management", "state_management"), ("civil_service_grade", "civil_service_grade")):
+    for key, field in (
+        ("degree", "degree"),
+        ("field", "field"),
+        ("political_theory", "political_theory"),
+        ("state_management", "state_management"),
+        ("civil_service_grade", "civil_service_grade"),
+    ):
         if key in values:
             edu[field] = text(key) if key == "field" else values[key]
     if "minority_languages" in values:
@@ -445,20 +767,51 @@ def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
         v = values["current_post"]
         if _is_none_word(v):
             data["posts"] = []
-            _forbid(values, ("current_post_name", "current_post_level", "current_post_locality", "current_post_body",
-                             "current_post_from"), "current_post", header, problems, row)
+            _forbid(
+                values,
+                (
+                    "current_post_name",
+                    "current_post_level",
+                    "current_post_locality",
+                    "current_post_body",
+                    "current_post_from",
+                ),
+                "current_post",
+                header,
+                problems,
+                row,
+            )
         else:
             post_rec: dict[str, Any] = {"title": _title(_as_text(v), title_codes)}
-            for key, field in (("current_post_name", "name"), ("current_post_level", "level"),
-                               ("current_post_locality", "locality"), ("current_post_body", "body"),
-                               ("current_post_from", "from")):
+            for key, field in (
+                ("current_post_name", "name"),
+                ("current_post_level", "level"),
+                ("current_post_locality", "locality"),
+                ("current_post_body", "body"),
+                ("current_post_from", "from"),
+            ):
                 if key in values:
-                    post_rec[field] = text(key) if key in ("current_post_name", "current_post_body",
-                                                            "current_post_locality") else values[key]
+                    post_rec[field] = (
+                        text(key)
+                        if key in ("current_post_name", "current_post_body", "current_post_locality")
+                        else values[key]
+                    )
             data["posts"] = [post_rec]
     else:
-        _needs(values, ("current_post_name", "current_post_level", "current_post_locality", "current_post_body",
-                        "current_post_from"), "current_post", header, problems, row)
+        _needs(
+            values,
+            (
+                "current_post_name",
+                "current_post_level",
+                "current_post_locality",
+                "current_post_body",
+                "current_post_from",
+            ),
+            "current_post",
+            header,
+            problems,
+            row,
+        )
 
     # planning
     if "planning_titles" in values:
@@ -493,17 +846,29 @@ def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
         v = values["discipline_form"]
         if _is_none_word(v):
             data["discipline"] = []
-            _forbid(values, ("discipline_kind", "discipline_date", "discipline_status"), "discipline_form", header,
-                    problems, row)
+            _forbid(
+                values,
+                ("discipline_kind", "discipline_date", "discipline_status"),
+                "discipline_form",
+                header,
+                problems,
+                row,
+            )
         else:
             forms = _split(v)
             kinds = _aligned(values, "discipline_kind", len(forms), header, problems, row)
             dates = _aligned(values, "discipline_date", len(forms), header, problems, row)
             statuses = _aligned(values, "discipline_status", len(forms), header, problems, row)
             if "discipline_kind" not in values:
-                problems.append(Problem(header("discipline_kind"),
-                                        "cần ghi loại kỷ luật (đảng / chính quyền / đoàn thể) khi có kỷ luật",
-                                        "the kind of discipline (party / state / mass) is needed", None, row))
+                problems.append(
+                    Problem(
+                        header("discipline_kind"),
+                        "cần ghi loại kỷ luật (đảng / chính quyền / đoàn thể) khi có kỷ luật",
+                        "the kind of discipline (party / state / mass) is needed",
+                        None,
+                        row,
+                    )
+                )
             recs = []
             for i, form in enumerate(forms):
                 rec: dict[str, Any] = {"form": form}
@@ -516,8 +881,14 @@ def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
                 recs.append(rec)
             data["discipline"] = recs
     else:
-        _needs(values, ("discipline_kind", "discipline_date", "discipline_status"), "discipline_form", header,
-               problems, row)
+        _needs(
+            values,
+            ("discipline_kind", "discipline_date", "discipline_status"),
+            "discipline_form",
+            header,
+            problems,
+            row,
+        )
 
     # record
     if "political_standard" in values:
@@ -526,8 +897,10 @@ def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
             data["political_standard"]["date"] = values["political_standard_date"]
     else:
         _needs(values, ("political_standard_date",), "political_standard", header, problems, row)
-    for key, date_key, name in (("health", "health_date", "health"),
-                                ("asset_declaration_verified", "asset_declaration_date", "asset_declaration")):
+    for key, date_key, name in (
+        ("health", "health_date", "health"),
+        ("asset_declaration_verified", "asset_declaration_date", "asset_declaration"),
+    ):
         flag = convert(key, _bool)
         if flag is not None:
             field = "fit" if key == "health" else "verified"
@@ -546,26 +919,41 @@ def row_to_profile(cells: Sequence[Cell], lay: Layout, row: int | None = None,
     return data, post, problems
 
 
-def _needs(values: Mapping[str, Cell], keys: Iterable[str], parent: str, header: Any, problems: list[Problem],
-           row: int | None) -> None:
+def _needs(
+    values: Mapping[str, Cell], keys: Iterable[str], parent: str, header: Any, problems: list[Problem], row: int | None
+) -> None:
     for key in keys:
         if key in values:
-            problems.append(Problem(header(key), f"có giá trị nhưng cột \"{header(parent)}\" để trống",
-                                    f"has a value but column \"{header(parent)}\" is empty", _as_text(values[key]),
-                                    row))
+            problems.append(
+                Problem(
+                    header(key),
+                    f'có giá trị nhưng cột "{header(parent)}" để trống',
+                    f'has a value but column "{header(parent)}" is empty',
+                    _as_text(values[key]),
+                    row,
+                )
+            )
 
 
-def _forbid(values: Mapping[str, Cell], keys: Iterable[str], parent: str, header: Any, problems: list[Problem],
-            row: int | None) -> None:
+def _forbid(
+    values: Mapping[str, Cell], keys: Iterable[str], parent: str, header: Any, problems: list[Problem], row: int | None
+) -> None:
     for key in keys:
         if key in values:
-            problems.append(Problem(header(key), f"có giá trị nhưng cột \"{header(parent)}\" ghi \"không\"",
-                                    f"has a value but column \"{header(parent)}\" says none", _as_text(values[key]),
-                                    row))
+            problems.append(
+                Problem(
+                    header(key),
+                    f'có giá trị nhưng cột "{header(parent)}" ghi "không"',
+                    f'has a value but column "{header(parent)}" says none',
+                    _as_text(values[key]),
+                    row,
+                )
+            )
 
 
-def _aligned(values: Mapping[str, Cell], key: str, n: int, header: Any, problems: list[Problem],
-             row: int | None) -> list[Cell] | None:
+def _aligned(
+    values: Mapping[str, Cell], key: str, n: int, header: Any, problems: list[Problem], row: int | None
+) -> list[Cell] | None:
     """A multi-value column lined up with ``n`` items: one value (for all) or exactly ``n``."""
     v = values.get(key)
     if v is None:
@@ -575,8 +963,15 @@ def _aligned(values: Mapping[str, Cell], key: str, n: int, header: Any, problems
         return parts * n
     if len(parts) == n:
         return parts
-    problems.append(Problem(header(key), f"có {len(parts)} giá trị, cần 1 hoặc {n} (cách nhau bởi \";\")",
-                            f"has {len(parts)} values; 1 or {n} needed (separated by \";\")", _as_text(v), row))
+    problems.append(
+        Problem(
+            header(key),
+            f'có {len(parts)} giá trị, cần 1 hoặc {n} (cách nhau bởi ";")',
+            f'has {len(parts)} values; 1 or {n} needed (separated by ";")',
+            _as_text(v),
+            row,
+        )
+    )
     return None
 
 
@@ -607,8 +1002,9 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
         if profile.get(key) is not None:
             r[key] = profile[key]["province"]
     if profile.get("localities_worked") is not None:
-        r["localities_worked"] = "; ".join(f"{w['province']}: {w['years']}" for w in profile["localities_worked"]) \
-            or "không"
+        r["localities_worked"] = (
+            "; ".join(f"{w['province']}: {w['years']}" for w in profile["localities_worked"]) or "không"
+        )
     party = profile.get("party")
     if party is not None:
         r["party_member"] = "có" if party["member"] else "không"
@@ -631,9 +1027,13 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
                 raise ValueError("the flat format holds one current post")
             p = posts[0]
             r["current_post"] = p["title"]
-            for key, field in (("current_post_name", "name"), ("current_post_level", "level"),
-                               ("current_post_locality", "locality"), ("current_post_body", "body"),
-                               ("current_post_from", "from")):
+            for key, field in (
+                ("current_post_name", "name"),
+                ("current_post_level", "level"),
+                ("current_post_locality", "locality"),
+                ("current_post_body", "body"),
+                ("current_post_from", "from"),
+            ):
                 if p.get(field) is not None:
                     r[key] = p[field]
     planning = profile.get("planning")
@@ -666,9 +1066,10 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
         r["political_standard"] = ps["result"]
         if ps.get("date"):
             r["political_standard_date"] = ps["date"]
-    for name, key, date_key, field in (("health", "health", "health_date", "fit"),
-                                       ("asset_declaration", "asset_declaration_verified", "asset_declaration_date",
-                                        "verified")):
+    for name, key, date_key, field in (
+        ("health", "health", "health_date", "fit"),
+        ("asset_declaration", "asset_declaration_verified", "asset_declaration_date", "verified"),
+    ):
         rec = profile.get(name)
         if rec is not None:
             r[key] = "có" if rec[field] else "không"
@@ -685,10 +1086,20 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
 
 # ----- error locations: profile field path → column --------------------------------------------
 _PATHS = sorted(((c.path, c.key) for c in COLUMNS), key=lambda pc: -len(pc[0]))
-_EXTRA_PATHS = {"posts": "current_post", "posts.to": "current_post_from", "planning": "planning_titles",
-                "discipline": "discipline_form", "party": "party_member", "health": "health",
-                "asset_declaration": "asset_declaration_verified", "political_standard": "political_standard",
-                "hometown": "hometown", "birthplace": "birthplace", "grew_up_in": "grew_up_in", "education": "degree"}
+_EXTRA_PATHS = {
+    "posts": "current_post",
+    "posts.to": "current_post_from",
+    "planning": "planning_titles",
+    "discipline": "discipline_form",
+    "party": "party_member",
+    "health": "health",
+    "asset_declaration": "asset_declaration_verified",
+    "political_standard": "political_standard",
+    "hometown": "hometown",
+    "birthplace": "birthplace",
+    "grew_up_in": "grew_up_in",
+    "education": "degree",
+}
 
 
 def column_of(location: str) -> tuple[str | None, int | None]:
@@ -697,9 +1108,12 @@ def column_of(location: str) -> tuple[str | None, int | None]:
     item: int | None = None
     plain: list[str] = []
     for p in parts:
-        if p.isdigit() and item is None and plain and plain[0] in ("posts", "planning", "discipline",
-                                                                       "localities_worked", "minority_languages",
-                                                                       "education"):
+        if (
+            p.isdigit()
+            and item is None
+            and plain
+            and plain[0] in ("posts", "planning", "discipline", "localities_worked", "minority_languages", "education")
+        ):
             item = int(p)
             continue
         plain.append(p)

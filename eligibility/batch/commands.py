@@ -20,19 +20,27 @@ IN_PROCESS_MAX_ROWS = 500  # below this, spawning worker processes costs more th
 
 
 def add_commands(sub: Any) -> None:
-    p = sub.add_parser("screen",
-                       help="rà soát danh sách nguồn quy hoạch / screen a planning pool (.xlsx, .csv, .jsonl)",
-                       description="Rà soát cả danh sách: mỗi dòng một người, báo cáo .xlsx / .jsonl / .html. "
-                                   "Screen a whole pool: one person per row; reports by --out extension.")
+    p = sub.add_parser(
+        "screen",
+        help="rà soát danh sách nguồn quy hoạch / screen a planning pool (.xlsx, .csv, .jsonl)",
+        description="Rà soát cả danh sách: mỗi dòng một người, báo cáo .xlsx / .jsonl / .html. "
+        "Screen a whole pool: one person per row; reports by --out extension.",
+    )
     p.add_argument("pool", help="tệp danh sách / pool file: .xlsx, .csv or .jsonl (see `eligibility template`)")
-    p.add_argument("--action", required=True,
-                   help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement")
+    p.add_argument(
+        "--action",
+        required=True,
+        help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement",
+    )
     p.add_argument("--date", help="ngày xét (YYYY-MM-DD); default: today")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--post", help="mã chức danh cho cả danh sách / one title code for everyone")
-    group.add_argument("--post-column", dest="post_column",
-                       help="cột ghi chức danh của từng người / column holding each person's title "
-                            "(default: \"Chức danh đề nghị quy hoạch (mã)\" when present)")
+    group.add_argument(
+        "--post-column",
+        dest="post_column",
+        help="cột ghi chức danh của từng người / column holding each person's title "
+        '(default: "Chức danh đề nghị quy hoạch (mã)" when present)',
+    )
     p.add_argument("--locality", help="tỉnh / province, e.g. lao-cai (overlay criteria and targets of that province)")
     p.add_argument("--level", help="cấp (nomination without a post)")
     p.add_argument("--event", help="nomination event")
@@ -42,20 +50,32 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--minority-area", dest="minority_area", action="store_true")
     p.add_argument("--convention", help="actual | fixed_60_55 | fixed_2021")
     p.add_argument("--rules", help="rule-pack directory (default: the bundled rules/)")
-    p.add_argument("--out", action="append", required=True,
-                   help="báo cáo / report: .xlsx, .jsonl or .html (repeat for several)")
-    p.add_argument("--detail", choices=["issues", "all"], default="issues",
-                   help="sheet \"Chi tiết\": only fail / waivable / unknown findings (default) or all findings")
+    p.add_argument(
+        "--out", action="append", required=True, help="báo cáo / report: .xlsx, .jsonl or .html (repeat for several)"
+    )
+    p.add_argument(
+        "--detail",
+        choices=["issues", "all"],
+        default="issues",
+        help='sheet "Chi tiết": only fail / waivable / unknown findings (default) or all findings',
+    )
     p.add_argument("--workers", type=int, help="worker processes (default: all cores; 1 = in this process)")
     p.add_argument("--chunk-size", dest="chunk_size", type=int, help="rows per task (default ~1,000)")
-    p.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
-                   help="progress bar on stderr (auto: when stderr is a terminal and the pool is large)")
+    p.add_argument(
+        "--progress",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="progress bar on stderr (auto: when stderr is a terminal and the pool is large)",
+    )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_screen)
 
-    t = sub.add_parser("template", help="mẫu danh sách nguồn quy hoạch / empty pool workbook with a guide",
-                       description="Viết tệp mẫu .xlsx: dòng tiêu đề và trang hướng dẫn. Writes the empty pool "
-                                   "workbook: headers and a guide sheet.")
+    t = sub.add_parser(
+        "template",
+        help="mẫu danh sách nguồn quy hoạch / empty pool workbook with a guide",
+        description="Viết tệp mẫu .xlsx: dòng tiêu đề và trang hướng dẫn. Writes the empty pool "
+        "workbook: headers and a guide sheet.",
+    )
     t.add_argument("--out", required=True, help="tệp .xlsx (or .csv: headers only)")
     t.add_argument("--rules", help="rule-pack directory (for the title codes sheet)")
     t.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -133,13 +153,23 @@ def cmd_screen(args: argparse.Namespace) -> int:
         except InputError as exc:
             if not (request.post is None and _only_post_missing(exc)):
                 raise
-    source = read_pool(args.pool, post_column=args.post_column, titles=rules.titles,
-                       use_default_post=args.post is None, lazy=True)
+    source = read_pool(
+        args.pool, post_column=args.post_column, titles=rules.titles, use_default_post=args.post is None, lazy=True
+    )
     lay = source.layout
-    if request.post is None and source.kind != "jsonl" and (lay is None or lay.post_index is None) \
-            and request.action != "nomination":
-        raise InputError(Problem("--post", "cần --post MÃ cho cả danh sách hoặc --post-column CỘT cho từng người",
-                                 "--post CODE for everyone or --post-column COLUMN per person is needed"))
+    if (
+        request.post is None
+        and source.kind != "jsonl"
+        and (lay is None or lay.post_index is None)
+        and request.action != "nomination"
+    ):
+        raise InputError(
+            Problem(
+                "--post",
+                "cần --post MÃ cho cả danh sách hoặc --post-column CỘT cho từng người",
+                "--post CODE for everyone or --post-column COLUMN per person is needed",
+            )
+        )
     warnings = list(source.warnings)
     for warning in warnings:
         sys.stderr.write(f"Cảnh báo / warning: {warning.render(args.lang)}\n")
@@ -149,16 +179,19 @@ def cmd_screen(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else default_workers()
     if args.workers is None and total is not None and total < IN_PROCESS_MAX_ROWS:
         workers = 1
-    chunk = args.chunk_size or (DEFAULT_CHUNK if total is None else
-                                max(50, min(DEFAULT_CHUNK, total // max(1, workers * 4) or 50)))
-    show = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty()
-                                     and (total is None or total > PROGRESS_MIN_ROWS))
+    chunk = args.chunk_size or (
+        DEFAULT_CHUNK if total is None else max(50, min(DEFAULT_CHUNK, total // max(1, workers * 4) or 50))
+    )
+    show = args.progress == "on" or (
+        args.progress == "auto" and sys.stderr.isatty() and (total is None or total > PROGRESS_MIN_ROWS)
+    )
     progress = Progress(total, sys.stderr, show)
     acc = PoolAccumulator(rules, request, warnings=warnings)
     ok = False
     try:
-        with Screener(request, rules, workers=workers, chunk_size=chunk, keep_decision=keep,
-                      detail=args.detail) as screener:
+        with Screener(
+            request, rules, workers=workers, chunk_size=chunk, keep_decision=keep, detail=args.detail
+        ) as screener:
             for result in progress.wrap(screener.screen(source)):
                 acc.add(result)
                 for w in writers:
@@ -173,11 +206,14 @@ def cmd_screen(args: argparse.Namespace) -> int:
             for w in writers:
                 w.abort()
     elapsed = time.perf_counter() - progress.start
-    counts = ", ".join(f"{LABELS[v][0] if args.lang == 'vi' else LABELS[v][1]}: {report.verdicts.get(v, 0)}"
-                       for v in VERDICTS)
+    counts = ", ".join(
+        f"{LABELS[v][0] if args.lang == 'vi' else LABELS[v][1]}: {report.verdicts.get(v, 0)}" for v in VERDICTS
+    )
     rate = report.rows / elapsed if elapsed > 0 else 0.0
-    sys.stderr.write(f"{report.rows} dòng / rows ({counts}) — {elapsed:.1f} s, {rate:,.0f} dòng/s; "
-                     f"báo cáo / report: {', '.join(args.out)}\n")
+    sys.stderr.write(
+        f"{report.rows} dòng / rows ({counts}) — {elapsed:.1f} s, {rate:,.0f} dòng/s; "
+        f"báo cáo / report: {', '.join(args.out)}\n"
+    )
     return 0
 
 

@@ -90,8 +90,14 @@ class PoolSource:
         return rows
 
 
-def read_pool(path: str | Path, *, post_column: str | None = None, titles: Mapping[str, Any] | None = None,
-              use_default_post: bool = True, lazy: bool = False) -> PoolSource:
+def read_pool(
+    path: str | Path,
+    *,
+    post_column: str | None = None,
+    titles: Mapping[str, Any] | None = None,
+    use_default_post: bool = True,
+    lazy: bool = False,
+) -> PoolSource:
     """Open a pool file. Iterate the result for :class:`PoolRow` objects (streamed, file order).
 
     ``post_column`` names the column holding each person's title (``--post-column``); without it
@@ -106,8 +112,14 @@ def read_pool(path: str | Path, *, post_column: str | None = None, titles: Mappi
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
         hint = " (lưu lại dưới dạng .xlsx / save it as .xlsx)" if suffix == ".xls" else ""
-        raise InputError(Problem(str(p), f"định dạng tệp không hỗ trợ{hint}; dùng .xlsx, .csv hoặc .jsonl",
-                                 "unsupported file type; use .xlsx, .csv or .jsonl", p.suffix))
+        raise InputError(
+            Problem(
+                str(p),
+                f"định dạng tệp không hỗ trợ{hint}; dùng .xlsx, .csv hoặc .jsonl",
+                "unsupported file type; use .xlsx, .csv or .jsonl",
+                p.suffix,
+            )
+        )
     if not p.is_file():
         raise InputError(Problem(str(p), "không tìm thấy tệp", "file not found"))
     codes = title_code_map(titles) if titles else None
@@ -118,8 +130,7 @@ def read_pool(path: str | Path, *, post_column: str | None = None, titles: Mappi
     return _read_xlsx(p, post_column, codes, use_default_post, lazy)
 
 
-def _make_row(cells: tuple[Cell, ...], lay: Layout, row: int, codes: Mapping[str, str] | None,
-              lazy: bool) -> PoolRow:
+def _make_row(cells: tuple[Cell, ...], lay: Layout, row: int, codes: Mapping[str, str] | None, lazy: bool) -> PoolRow:
     if lazy:
         return PoolRow(row, layout=lay, cells=cells, codes=codes)
     return _row_from_cells(cells, lay, row, codes)
@@ -132,8 +143,15 @@ def _row_from_cells(cells: tuple[Cell, ...], lay: Layout, row: int, codes: Mappi
     request: dict[str, Any] = {}
     if lay.post_index is not None:
         if post is None:
-            problems.append(Problem(lay.headers[lay.post_index], "thiếu chức danh xem xét cho người này",
-                                    "no title to screen this person for", None, row))
+            problems.append(
+                Problem(
+                    lay.headers[lay.post_index],
+                    "thiếu chức danh xem xét cho người này",
+                    "no title to screen this person for",
+                    None,
+                    row,
+                )
+            )
         else:
             request["post"] = post
     return PoolRow(row, data=data, request=request, problems=problems, layout=lay, id=ident, name=name)
@@ -155,28 +173,49 @@ def _find_header(rows: list[tuple[Cell, ...]]) -> int | None:
     return None
 
 
-def _start(p: Path, kind: str, head: list[tuple[Cell, ...]], post_column: str | None,
-           use_default_post: bool) -> tuple[int, Layout, list[Problem]]:
+def _start(
+    p: Path, kind: str, head: list[tuple[Cell, ...]], post_column: str | None, use_default_post: bool
+) -> tuple[int, Layout, list[Problem]]:
     h = _find_header(head)
     if h is None:
-        raise InputError(Problem(str(p), "không tìm thấy dòng tiêu đề (ví dụ \"Mã hồ sơ\", \"Giới tính\", "
-                                         f"\"Ngày sinh\") trong {HEADER_SCAN_ROWS} dòng đầu; dùng `eligibility "
-                                         "template` để có mẫu",
-                                 f"no header row (e.g. \"Mã hồ sơ\", \"Giới tính\", \"Ngày sinh\") in the first "
-                                 f"{HEADER_SCAN_ROWS} rows; `eligibility template` writes one"))
+        raise InputError(
+            Problem(
+                str(p),
+                'không tìm thấy dòng tiêu đề (ví dụ "Mã hồ sơ", "Giới tính", '
+                f'"Ngày sinh") trong {HEADER_SCAN_ROWS} dòng đầu; dùng `eligibility '
+                "template` để có mẫu",
+                f'no header row (e.g. "Mã hồ sơ", "Giới tính", "Ngày sinh") in the first '
+                f"{HEADER_SCAN_ROWS} rows; `eligibility template` writes one",
+            )
+        )
     lay, errors = layout(head[h], post_column, use_default_post=use_default_post, where=str(p))
     if errors:
         raise InputError(errors)
-    warnings = [Problem(u, "cột không thuộc mẫu, không được đọc", "column not in the template; not read", None, h + 1)
-                for u in lay.unknown]
+    warnings = [
+        Problem(u, "cột không thuộc mẫu, không được đọc", "column not in the template; not read", None, h + 1)
+        for u in lay.unknown
+    ]
     if lay.ignored_post is not None:
-        warnings.append(Problem(lay.ignored_post, "không đọc cột này vì đã có --post cho cả danh sách",
-                                "this column is not read because --post was given for everyone", None, h + 1))
+        warnings.append(
+            Problem(
+                lay.ignored_post,
+                "không đọc cột này vì đã có --post cho cả danh sách",
+                "this column is not read because --post was given for everyone",
+                None,
+                h + 1,
+            )
+        )
     for key, vi in (("id", "Mã hồ sơ"), ("sex", "Giới tính"), ("birth_date", "Ngày sinh")):
         if key not in lay.index:
-            warnings.append(Problem(vi, "tệp thiếu cột bắt buộc: mọi dòng sẽ là lỗi dữ liệu",
-                                    "the file lacks this required column: every row will be an input error", None,
-                                    h + 1))
+            warnings.append(
+                Problem(
+                    vi,
+                    "tệp thiếu cột bắt buộc: mọi dòng sẽ là lỗi dữ liệu",
+                    "the file lacks this required column: every row will be an input error",
+                    None,
+                    h + 1,
+                )
+            )
     return h, lay, warnings
 
 
@@ -184,8 +223,9 @@ def _blank(cells: tuple[Cell, ...]) -> bool:
     return all(clean(c) is None for c in cells)
 
 
-def _read_xlsx(p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool,
-               lazy: bool = False) -> PoolSource:
+def _read_xlsx(
+    p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool, lazy: bool = False
+) -> PoolSource:
     try:
         sheet = FastSheet(p)
     except Exception:  # noqa: BLE001 - any surprise in the fast path: let openpyxl read the file
@@ -204,7 +244,7 @@ def _read_xlsx(p: Path, post_column: str | None, codes: Mapping[str, str] | None
 
     def rows() -> Iterator[PoolRow]:
         try:
-            for n, cells in chain(zip(numbers[h + 1:], head[h + 1:], strict=True), it):
+            for n, cells in chain(zip(numbers[h + 1 :], head[h + 1 :], strict=True), it):
                 if _blank(cells):
                     source.blank_rows += 1
                     continue
@@ -218,15 +258,17 @@ def _read_xlsx(p: Path, post_column: str | None, codes: Mapping[str, str] | None
     return source
 
 
-def _read_xlsx_openpyxl(p: Path, post_column: str | None, codes: Mapping[str, str] | None,
-                        use_default_post: bool, lazy: bool = False) -> PoolSource:
+def _read_xlsx_openpyxl(
+    p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool, lazy: bool = False
+) -> PoolSource:
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(Problem(str(p), f"không đọc được tệp Excel (.xlsx): {exc}",
-                                 f"cannot read the Excel (.xlsx) file: {exc}")) from None
+        raise InputError(
+            Problem(str(p), f"không đọc được tệp Excel (.xlsx): {exc}", f"cannot read the Excel (.xlsx) file: {exc}")
+        ) from None
     ws = wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
     head: list[tuple[Cell, ...]] = []
@@ -243,7 +285,7 @@ def _read_xlsx_openpyxl(p: Path, post_column: str | None, codes: Mapping[str, st
     def rows() -> Iterator[PoolRow]:
         try:
             n = h + 1
-            for cells in head[h + 1:]:
+            for cells in head[h + 1 :]:
                 n += 1
                 if _blank(cells):
                     source.blank_rows += 1
@@ -296,8 +338,9 @@ class FastSheet:
             names = set(self.zip.namelist())
             wb = ET.fromstring(self.zip.read("xl/workbook.xml"))
             pr = wb.find(f"{_NS}workbookPr")
-            self.epoch = dt.date(1904, 1, 1) if pr is not None and pr.get("date1904") in ("1", "true") \
-                else dt.date(1899, 12, 30)
+            self.epoch = (
+                dt.date(1904, 1, 1) if pr is not None and pr.get("date1904") in ("1", "true") else dt.date(1899, 12, 30)
+            )
             first = wb.find(f"{_NS}sheets/{_NS}sheet")
             if first is None:
                 raise ValueError("no sheet")
@@ -318,8 +361,7 @@ class FastSheet:
             self.date_styles: set[int] = set()
             if "xl/styles.xml" in names:
                 st = ET.fromstring(self.zip.read("xl/styles.xml"))
-                custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "")
-                          for f in st.iter(f"{_NS}numFmt")}
+                custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in st.iter(f"{_NS}numFmt")}
                 xfs = st.find(f"{_NS}cellXfs")
                 for i, xf in enumerate(xfs if xfs is not None else []):
                     fid = int(xf.get("numFmtId", "0"))
@@ -402,16 +444,22 @@ def _count_lines(p: Path) -> int:
     return n
 
 
-def _read_csv(p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool,
-              lazy: bool = False) -> PoolSource:
+def _read_csv(
+    p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool, lazy: bool = False
+) -> PoolSource:
     fh = p.open(encoding="utf-8-sig", newline="")
     try:
         sample = fh.read(64 * 1024)
         fh.seek(0)
     except UnicodeDecodeError:
         fh.close()
-        raise InputError(Problem(str(p), "tệp CSV không phải UTF-8 (trong Excel chọn \"CSV UTF-8\")",
-                                 "the CSV file is not UTF-8 (in Excel choose \"CSV UTF-8\")")) from None
+        raise InputError(
+            Problem(
+                str(p),
+                'tệp CSV không phải UTF-8 (trong Excel chọn "CSV UTF-8")',
+                'the CSV file is not UTF-8 (in Excel choose "CSV UTF-8")',
+            )
+        ) from None
     try:
         dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
@@ -425,8 +473,9 @@ def _read_csv(p: Path, post_column: str | None, codes: Mapping[str, str] | None,
                 break
     except (UnicodeDecodeError, csv.Error) as exc:
         fh.close()
-        raise InputError(Problem(str(p), f"không đọc được tệp CSV: {exc}",
-                                 f"cannot read the CSV file: {exc}")) from None
+        raise InputError(
+            Problem(str(p), f"không đọc được tệp CSV: {exc}", f"cannot read the CSV file: {exc}")
+        ) from None
     try:
         h, lay, warnings = _start(p, "csv", head, post_column, use_default_post)
     except InputError:
@@ -437,7 +486,7 @@ def _read_csv(p: Path, post_column: str | None, codes: Mapping[str, str] | None,
     def rows() -> Iterator[PoolRow]:
         n = h + 1
         try:
-            for cells in head[h + 1:]:
+            for cells in head[h + 1 :]:
                 n += 1
                 if _blank(cells):
                     source.blank_rows += 1
@@ -449,8 +498,13 @@ def _read_csv(p: Path, post_column: str | None, codes: Mapping[str, str] | None,
                 except StopIteration:
                     break
                 except (UnicodeDecodeError, csv.Error) as exc:
-                    raise InputError(Problem(str(p), f"không đọc được tệp CSV sau dòng {n}: {exc}",
-                                             f"cannot read the CSV file after row {n}: {exc}")) from None
+                    raise InputError(
+                        Problem(
+                            str(p),
+                            f"không đọc được tệp CSV sau dòng {n}: {exc}",
+                            f"cannot read the CSV file after row {n}: {exc}",
+                        )
+                    ) from None
                 n += 1
                 cells = tuple(raw)
                 if _blank(cells):
@@ -473,8 +527,9 @@ def _read_jsonl(p: Path, codes: Mapping[str, str] | None) -> PoolSource:
                 try:
                     line = raw.decode("utf-8-sig" if n == 1 else "utf-8").strip()
                 except UnicodeDecodeError:
-                    yield PoolRow(n, problems=[Problem("(dòng JSON)", "dòng không phải UTF-8", "line is not UTF-8",
-                                                       None, n)])
+                    yield PoolRow(
+                        n, problems=[Problem("(dòng JSON)", "dòng không phải UTF-8", "line is not UTF-8", None, n)]
+                    )
                     continue
                 if not line:
                     source.blank_rows += 1
@@ -482,8 +537,18 @@ def _read_jsonl(p: Path, codes: Mapping[str, str] | None) -> PoolSource:
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield PoolRow(n, problems=[Problem("(dòng JSON)", f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
-                                                       f"JSON syntax error: {exc.msg} (column {exc.colno})", None, n)])
+                    yield PoolRow(
+                        n,
+                        problems=[
+                            Problem(
+                                "(dòng JSON)",
+                                f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
+                                f"JSON syntax error: {exc.msg} (column {exc.colno})",
+                                None,
+                                n,
+                            )
+                        ],
+                    )
                     continue
                 yield _jsonl_row(obj, n, codes)
 
@@ -493,16 +558,32 @@ def _read_jsonl(p: Path, codes: Mapping[str, str] | None) -> PoolSource:
 
 def _jsonl_row(obj: Any, n: int, codes: Mapping[str, str] | None) -> PoolRow:
     if not isinstance(obj, dict):
-        return PoolRow(n, problems=[Problem("(dòng JSON)", "phải là một đối tượng JSON (hồ sơ)",
-                                            "must be a JSON object (a profile)", None, n)])
+        return PoolRow(
+            n,
+            problems=[
+                Problem(
+                    "(dòng JSON)", "phải là một đối tượng JSON (hồ sơ)", "must be a JSON object (a profile)", None, n
+                )
+            ],
+        )
     request: dict[str, Any] = {}
     if "profile" in obj and "id" not in obj:
         extra = sorted(set(obj) - {"profile", "request"})
         profile = obj["profile"]
         req = obj.get("request") or {}
         if extra:
-            return PoolRow(n, problems=[Problem(extra[0], "khóa không được biết đến (chỉ có profile, request)",
-                                                "unknown key (only profile and request)", None, n)])
+            return PoolRow(
+                n,
+                problems=[
+                    Problem(
+                        extra[0],
+                        "khóa không được biết đến (chỉ có profile, request)",
+                        "unknown key (only profile and request)",
+                        None,
+                        n,
+                    )
+                ],
+            )
         if not isinstance(req, dict):
             return PoolRow(n, problems=[Problem("request", "phải là đối tượng JSON", "must be a JSON object", None, n)])
         request = dict(req)
@@ -516,5 +597,10 @@ def _jsonl_row(obj: Any, n: int, codes: Mapping[str, str] | None) -> PoolRow:
     name = profile.get("full_name") if isinstance(profile, dict) else None
     if not isinstance(profile, dict):
         return PoolRow(n, problems=[Problem("profile", "phải là đối tượng JSON", "must be a JSON object", None, n)])
-    return PoolRow(n, data=profile, request=request, id=None if ident is None else str(ident),
-                   name=None if name is None else str(name))
+    return PoolRow(
+        n,
+        data=profile,
+        request=request,
+        id=None if ident is None else str(ident),
+        name=None if name is None else str(name),
+    )

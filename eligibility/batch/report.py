@@ -43,10 +43,10 @@ MEASURES = {
 }
 OPS = {"ge": "≥", "gt": ">", "le": "≤"}
 CHANGE_DATE_NOTE = (
-    "Cột \"ngày sớm nhất kết luận có thể thay đổi\" không được tính: ngày đó phụ thuộc ngày quyết định kỷ luật, "
+    'Cột "ngày sớm nhất kết luận có thể thay đổi" không được tính: ngày đó phụ thuộc ngày quyết định kỷ luật, '
     "ngày sinh đến từng ngày và các mốc thay đổi của văn bản (tham số, tiêu chí có hiệu lực) — không thể tính rẻ "
     "và chắc chắn cho từng dòng; dùng `eligibility explain` cho từng người.",
-    "The \"earliest date the verdict could change\" column is left out: it depends on day-exact decision and "
+    'The "earliest date the verdict could change" column is left out: it depends on day-exact decision and '
     "birth dates and on dated rule changes (parameter steps, criteria coming into force) — not cheap and certain "
     "per row; use `eligibility explain` for one person.",
 )
@@ -157,20 +157,45 @@ class PoolReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "request": self.request, "rulepack": self.rulepack, "rows": self.rows, "screened": self.screened,
-            "input_errors": self.errors, "blank_rows_skipped": self.blank_rows, "verdicts": self.verdicts,
+            "request": self.request,
+            "rulepack": self.rulepack,
+            "rows": self.rows,
+            "screened": self.screened,
+            "input_errors": self.errors,
+            "blank_rows_skipped": self.blank_rows,
+            "verdicts": self.verdicts,
             "funnel": [vars(c) for c in self.criteria],
             "binding": self.binding.criterion if self.binding else None,
             "missing_inputs": [vars(m) for m in self.missing],
-            "targets": [{"id": t.target.id, "vi": t.target.vi, "en": t.target.en, "measure": t.target.measure,
-                         "province": t.province, "year": t.target.year, "op": t.target.op,
-                         "percent": t.target.percent, "percent_max": t.target.percent_max,
-                         "binding": t.target.binding, "scope": t.scope, "known": t.known, "yes": t.yes,
-                         "actual": t.actual, "gap": t.gap, "status": t.status()[1],
-                         "eligible_actual": t.eligible_actual,
-                         "source": {"id": t.target.source.id, "article": t.target.source.article,
-                                    "tag": t.target.source.tag}} for t in self.targets],
-            "duplicates": self.duplicates, "notes": [list(n) for n in self.notes],
+            "targets": [
+                {
+                    "id": t.target.id,
+                    "vi": t.target.vi,
+                    "en": t.target.en,
+                    "measure": t.target.measure,
+                    "province": t.province,
+                    "year": t.target.year,
+                    "op": t.target.op,
+                    "percent": t.target.percent,
+                    "percent_max": t.target.percent_max,
+                    "binding": t.target.binding,
+                    "scope": t.scope,
+                    "known": t.known,
+                    "yes": t.yes,
+                    "actual": t.actual,
+                    "gap": t.gap,
+                    "status": t.status()[1],
+                    "eligible_actual": t.eligible_actual,
+                    "source": {
+                        "id": t.target.source.id,
+                        "article": t.target.source.article,
+                        "tag": t.target.source.tag,
+                    },
+                }
+                for t in self.targets
+            ],
+            "duplicates": self.duplicates,
+            "notes": [list(n) for n in self.notes],
         }
 
 
@@ -258,8 +283,9 @@ class PoolAccumulator:
             st = self.stats.get(cid)
             if st is None:
                 title = titles.get(cid)
-                st = self.stats[cid] = CriterionStat(cid, title.title_vi if title else "",
-                                                     title.title_en if title else "")
+                st = self.stats[cid] = CriterionStat(
+                    cid, title.title_vi if title else "", title.title_en if title else ""
+                )
             elif not st.title_vi and cid in titles:
                 st.title_vi, st.title_en = titles[cid].title_vi, titles[cid].title_en
             st.applies += 1
@@ -303,26 +329,44 @@ class PoolAccumulator:
             removed.add(st.criterion)
             st.remaining = sum(n for fs, n in self.fail_sets.items() if not (fs & removed))
         binding = max((s for s in order if s.alone > 0), key=lambda s: (s.alone, s.fail), default=None)
-        missing = [MissingStat(inp, _column_for(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
-                   for inp, n in sorted(self.missing_people.items(), key=lambda kv: (-kv[1], kv[0]))]
+        missing = [
+            MissingStat(inp, _column_for(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
+            for inp, n in sorted(self.missing_people.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
         verdicts = {v: self.verdicts.get(v, 0) for v in VERDICTS}
         for v, n in self.verdicts.items():
             verdicts.setdefault(v, n)
-        notes = [CHANGE_DATE_NOTE,
-                 ("Chỉ tiêu cơ cấu chỉ được báo cáo, không dùng để loại từng người; tỷ lệ tính trên những người "
-                  "có dữ liệu.",
-                  "Structure targets are reported, never applied to a person; shares count people whose data is "
-                  "recorded."),
-                 ("Tuổi của chỉ tiêu cán bộ trẻ tính bằng số năm tròn tại ngày xét; \"người địa phương\" theo "
-                  "định nghĩa chưa xác minh của bộ quy tắc (nonlocal.not_local.qd65).",
-                  "Ages for the young-cadre targets are whole years on the request date; \"local\" follows the rule "
-                  "pack's unverified definition (nonlocal.not_local.qd65).")]
+        notes = [
+            CHANGE_DATE_NOTE,
+            (
+                "Chỉ tiêu cơ cấu chỉ được báo cáo, không dùng để loại từng người; tỷ lệ tính trên những người "
+                "có dữ liệu.",
+                "Structure targets are reported, never applied to a person; shares count people whose data is "
+                "recorded.",
+            ),
+            (
+                'Tuổi của chỉ tiêu cán bộ trẻ tính bằng số năm tròn tại ngày xét; "người địa phương" theo '
+                "định nghĩa chưa xác minh của bộ quy tắc (nonlocal.not_local.qd65).",
+                'Ages for the young-cadre targets are whole years on the request date; "local" follows the rule '
+                "pack's unverified definition (nonlocal.not_local.qd65).",
+            ),
+        ]
         return PoolReport(
-            request=self.request.model_dump(mode="json", exclude_none=True), rulepack=self.rules.hash,
-            rows=self.rows, screened=screened, errors=self.verdicts["input_error"], blank_rows=self.blank_rows,
-            verdicts=verdicts, criteria=order, binding=binding, missing=missing, targets=self.targets,
-            warnings=self.warnings, duplicates=self.duplicates,
-            error_columns=sorted(self.error_columns.items(), key=lambda kv: (-kv[1], kv[0])), notes=notes,
+            request=self.request.model_dump(mode="json", exclude_none=True),
+            rulepack=self.rules.hash,
+            rows=self.rows,
+            screened=screened,
+            errors=self.verdicts["input_error"],
+            blank_rows=self.blank_rows,
+            verdicts=verdicts,
+            criteria=order,
+            binding=binding,
+            missing=missing,
+            targets=self.targets,
+            warnings=self.warnings,
+            duplicates=self.duplicates,
+            error_columns=sorted(self.error_columns.items(), key=lambda kv: (-kv[1], kv[0])),
+            notes=notes,
             source_titles={s.id: s.number for s in self.rules.sources.values()},
         )
 

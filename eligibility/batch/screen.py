@@ -101,15 +101,21 @@ class RowResult:
         return Decision.model_validate_json(self.decision_json)
 
     def error_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "status": self.status, "id": self.id,
-                "errors": [{"row": p.row, "column": p.location, "value": p.value, "vi": p.vi, "en": p.en}
-                           for p in self.problems]}
+        return {
+            "row": self.row,
+            "status": self.status,
+            "id": self.id,
+            "errors": [
+                {"row": p.row, "column": p.location, "value": p.value, "vi": p.vi, "en": p.en} for p in self.problems
+            ],
+        }
 
 
 # ----- one process's state ---------------------------------------------------------------------
 class _Worker:
-    def __init__(self, rules: RulePack, request: Request, keep_decision: bool, detail: str,
-                 evaluator: Evaluator | None = None) -> None:
+    def __init__(
+        self, rules: RulePack, request: Request, keep_decision: bool, detail: str, evaluator: Evaluator | None = None
+    ) -> None:
         self.rules = rules
         self.evaluator = evaluator or Evaluator(rules)
         self.request = request
@@ -140,46 +146,77 @@ class _Worker:
                     parse_profile(item.data, row=item.row)
                 except InputError as exc:
                     seen = {p.location for p in problems}
-                    problems.extend(q for q in (_name_column(p, item) for p in exc.problems)
-                                    if q.location not in seen and not _is_missing_required(q, seen))
-            return RowResult(item.row, "input_error", id=item.id, name=item.name, post=item.request.get("post"),
-                             problems=problems)
+                    problems.extend(
+                        q
+                        for q in (_name_column(p, item) for p in exc.problems)
+                        if q.location not in seen and not _is_missing_required(q, seen)
+                    )
+            return RowResult(
+                item.row, "input_error", id=item.id, name=item.name, post=item.request.get("post"), problems=problems
+            )
         try:
             profile = item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
         except InputError as exc:
-            return RowResult(item.row, "input_error", id=item.id, name=item.name, post=item.request.get("post"),
-                             problems=[_name_column(p, item) for p in exc.problems])
+            return RowResult(
+                item.row,
+                "input_error",
+                id=item.id,
+                name=item.name,
+                post=item.request.get("post"),
+                problems=[_name_column(p, item) for p in exc.problems],
+            )
         try:
             request = self.request_for(item.request)
             prepared = self.evaluator.prepare(request)
         except InputError as exc:
-            return RowResult(item.row, "input_error", id=profile.id, name=profile.full_name,
-                             post=item.request.get("post") or self.request.post,
-                             problems=[_name_request(p, item) for p in exc.problems])
+            return RowResult(
+                item.row,
+                "input_error",
+                id=profile.id,
+                name=profile.full_name,
+                post=item.request.get("post") or self.request.post,
+                problems=[_name_request(p, item) for p in exc.problems],
+            )
         ev = self.evaluator
         factset = ev.facts(profile, prepared)
         outcomes = ev.engine.outcomes(prepared.version, factset.values)
         decision = ev.decide(profile, prepared, factset, outcomes)
         return self._result(item, profile, request, decision, factset)
 
-    def _result(self, item: PoolRow, profile: Profile, request: Request, decision: Decision,
-                factset: FactSet) -> RowResult:
+    def _result(
+        self, item: PoolRow, profile: Profile, request: Request, decision: Decision, factset: FactSet
+    ) -> RowResult:
         issues: list[Brief] = []
         passes: list[Brief] = []
         for f in decision.findings:
             if f.outcome == "not_applicable":
                 continue
-            brief = Brief(f.criterion, f.title.vi, f.title.en, f.outcome, f.message.vi, f.message.en,
-                          f"{f.source.number}, {f.source.article}", f.confidence, tuple(f.missing))
+            brief = Brief(
+                f.criterion,
+                f.title.vi,
+                f.title.en,
+                f.outcome,
+                f.message.vi,
+                f.message.en,
+                f"{f.source.number}, {f.source.article}",
+                f.confidence,
+                tuple(f.missing),
+            )
             if f.outcome == "pass":
                 if self.detail == "all":
                     passes.append(brief)
             else:
                 issues.append(brief)
         return RowResult(
-            row=item.row, status="ok", id=profile.id, name=profile.full_name, post=request.post,
-            verdict=decision.verdict, outcomes={f.criterion: f.outcome for f in decision.findings},
-            findings=issues, passes=passes,
+            row=item.row,
+            status="ok",
+            id=profile.id,
+            name=profile.full_name,
+            post=request.post,
+            verdict=decision.verdict,
+            outcomes={f.criterion: f.outcome for f in decision.findings},
+            findings=issues,
+            passes=passes,
             missing_inputs=[(m.input, tuple(m.criteria)) for m in decision.missing_inputs],
             traits=self._traits(profile, request, factset),
             decision_json=json.dumps(decision.to_dict(), ensure_ascii=False) if self.keep_decision else None,
@@ -215,9 +252,11 @@ class _Worker:
             except KeyError:
                 crit = None
             if crit is not None:
+
                 def resolve(node: cd.Compare, operand: cd.Operand) -> cd.Const:
                     assert isinstance(operand, cd.Param)
                     return cd.Const(self.rules.parameter_value(operand.name, request.date)[0])
+
                 try:
                     cond = cd.substitute(crit.condition, resolve)
                 except (RulePackError, KeyError, AssertionError):
@@ -272,13 +311,14 @@ def _init_worker(rules: RulePack | str, rules_hash: str, request: Request, keep_
         root = rules
         rules = load_rules(root)
         if rules.hash != rules_hash:
-            raise RulePackError(Problem(root, "bộ quy tắc thay đổi trong khi đang chạy",
-                                        "the rule pack changed during the run"))
+            raise RulePackError(
+                Problem(root, "bộ quy tắc thay đổi trong khi đang chạy", "the rule pack changed during the run")
+            )
     _STATE = _Worker(rules, request, keep_decision, detail, evaluator=Evaluator(rules))
 
 
 def start_method() -> str:
-    """"fork" when it is safe — Linux, one thread, and durable_rules not yet loaded in this process
+    """ "fork" when it is safe — Linux, one thread, and durable_rules not yet loaded in this process
     (so no engine state or lock can be inherited) — else "spawn" (which needs the caller's script to
     guard its entry point with ``if __name__ == "__main__":``, as usual for multiprocessing)."""
     if sys.platform == "linux" and threading.active_count() == 1 and "durable_rules_engine" not in sys.modules:
@@ -305,8 +345,16 @@ class Screener:
     :meth:`close`.
     """
 
-    def __init__(self, request: Request | Mapping[str, Any], rules: RulePack, *, workers: int | None = None,
-                 chunk_size: int = DEFAULT_CHUNK, keep_decision: bool = True, detail: str = "issues") -> None:
+    def __init__(
+        self,
+        request: Request | Mapping[str, Any],
+        rules: RulePack,
+        *,
+        workers: int | None = None,
+        chunk_size: int = DEFAULT_CHUNK,
+        keep_decision: bool = True,
+        detail: str = "issues",
+    ) -> None:
         self.request = request if isinstance(request, Request) else parse_request(dict(request))
         self.rules = rules
         self.workers = default_workers() if workers is None else max(1, workers)
@@ -325,9 +373,11 @@ class Screener:
             # a forked worker inherits the loaded rule pack; a spawned one loads it again (and checks its hash)
             rules: RulePack | str = self.rules if method == "fork" else str(self.rules.root)
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context(method),
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
-                initargs=(rules, self.rules.hash, self.request, self.keep_decision, self.detail))
+                initargs=(rules, self.rules.hash, self.request, self.keep_decision, self.detail),
+            )
 
     def screen(self, rows: Iterable[PoolRow | RowInput]) -> Iterator[RowResult]:
         """One :class:`RowResult` per row, in input order (streamed)."""
@@ -376,14 +426,22 @@ def _as_row(r: PoolRow | RowInput) -> PoolRow:
     return PoolRow(n, data=item, id=None if ident is None else str(ident))
 
 
-def screen(rows: Iterable[PoolRow | RowInput],
-           request: Request | Mapping[str, Any], rules: RulePack, *, workers: int | None = None,
-           chunk_size: int = DEFAULT_CHUNK, keep_decision: bool = True, detail: str = "issues") -> Iterator[RowResult]:
+def screen(
+    rows: Iterable[PoolRow | RowInput],
+    request: Request | Mapping[str, Any],
+    rules: RulePack,
+    *,
+    workers: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    keep_decision: bool = True,
+    detail: str = "issues",
+) -> Iterator[RowResult]:
     """Screen ``rows`` (from :func:`~eligibility.batch.reader.read_pool`, or ``(row, profile | dict |
     InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order.
 
     Each result's :attr:`RowResult.decision` equals ``evaluate(profile, request, rules)`` for that row.
     """
-    with Screener(request, rules, workers=workers, chunk_size=chunk_size, keep_decision=keep_decision,
-                  detail=detail) as s:
+    with Screener(
+        request, rules, workers=workers, chunk_size=chunk_size, keep_decision=keep_decision, detail=detail
+    ) as s:
         yield from s.screen(rows)

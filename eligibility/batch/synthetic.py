@@ -26,28 +26,94 @@ import yaml
 from eligibility.batch.columns import COLUMNS, POST_COLUMN, profile_to_row
 
 DEFAULT_DATE = dt.date(2025, 10, 1)
-PROVINCES = ("Lào Cai", "Yên Bái", "Hà Giang", "Lai Châu", "Phú Thọ", "Tuyên Quang", "Thái Bình", "Nam Định",
-             "Hà Nội", "Nghệ An", "Thanh Hóa", "Hải Dương", "Long An", "Hưng Yên")
+PROVINCES = (
+    "Lào Cai",
+    "Yên Bái",
+    "Hà Giang",
+    "Lai Châu",
+    "Phú Thọ",
+    "Tuyên Quang",
+    "Thái Bình",
+    "Nam Định",
+    "Hà Nội",
+    "Nghệ An",
+    "Thanh Hóa",
+    "Hải Dương",
+    "Long An",
+    "Hưng Yên",
+)
 MINORITIES = ("Tày", "Thái", "H'Mông", "Dao", "Giáy", "Nùng", "Hà Nhì", "Phù Lá", "Mường", "Xá Phó")
-LANGUAGE_OF = {"H'Mông": "H'Mông", "Dao": "Dao", "Tày": "Tày", "Thái": "Thái", "Giáy": "Giáy", "Nùng": "Nùng",
-               "Hà Nhì": "Hà Nhì", "Phù Lá": "Phù Lá", "Mường": "Mường", "Xá Phó": "Xá Phó"}
-SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Giàng", "Lò", "Vàng", "Sùng", "Lý", "Hà", "Nông",
-            "Bùi", "Đặng", "Triệu", "Lương")
+LANGUAGE_OF = {
+    "H'Mông": "H'Mông",
+    "Dao": "Dao",
+    "Tày": "Tày",
+    "Thái": "Thái",
+    "Giáy": "Giáy",
+    "Nùng": "Nùng",
+    "Hà Nhì": "Hà Nhì",
+    "Phù Lá": "Phù Lá",
+    "Mường": "Mường",
+    "Xá Phó": "Xá Phó",
+}
+SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đỗ",
+    "Giàng",
+    "Lò",
+    "Vàng",
+    "Sùng",
+    "Lý",
+    "Hà",
+    "Nông",
+    "Bùi",
+    "Đặng",
+    "Triệu",
+    "Lương",
+)
 MIDDLE_M = ("Văn", "Đức", "Quang", "Minh", "Hữu", "Seo", "A", "Xuân")
 MIDDLE_F = ("Thị", "Thu", "Thanh", "Ngọc", "Mỹ", "Thúy")
-GIVEN_M = ("An", "Bình", "Cường", "Dũng", "Hùng", "Khánh", "Long", "Nam", "Phong", "Sơn", "Tuấn", "Vinh", "Páo",
-           "Chứ", "Dìn")
+GIVEN_M = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phong",
+    "Sơn",
+    "Tuấn",
+    "Vinh",
+    "Páo",
+    "Chứ",
+    "Dìn",
+)
 GIVEN_F = ("Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Lan", "Mai", "Nga", "Phương", "Thảo", "Vân", "Mỷ", "Sua")
-DEGREES = (("chưa qua đào tạo", 1), ("trung cấp", 3), ("cao đẳng", 4), ("đại học", 55), ("thạc sĩ", 32),
-           ("tiến sĩ", 5))
+DEGREES = (("chưa qua đào tạo", 1), ("trung cấp", 3), ("cao đẳng", 4), ("đại học", 55), ("thạc sĩ", 32), ("tiến sĩ", 5))
 DEGREES_COMMUNE = (("chưa qua đào tạo", 2), ("trung cấp", 10), ("cao đẳng", 10), ("đại học", 68), ("thạc sĩ", 10))
 LLCT = (("chưa qua đào tạo", 5), ("sơ cấp", 7), ("trung cấp", 38), ("cao cấp", 50))
 LLCT_COMMUNE = (("chưa qua đào tạo", 8), ("sơ cấp", 12), ("trung cấp", 65), ("cao cấp", 15))
 QLNN = (("chưa qua bồi dưỡng", 15), ("chuyên viên", 35), ("chuyên viên chính", 40), ("chuyên viên cao cấp", 10))
 GRADES = (("cán sự", 5), ("chuyên viên", 50), ("chuyên viên chính", 40), ("chuyên viên cao cấp", 5))
 RATINGS = (("HTXSNV", 15), ("HTTNV", 70), ("HTNV", 13), ("KHTNV", 2))
-FIELDS = ("Luật", "Kinh tế", "Quản lý công", "Nông nghiệp", "Xây dựng Đảng", "Sư phạm", "Tài chính", "Y tế",
-          "Công nghệ thông tin", "Lâm nghiệp")
+FIELDS = (
+    "Luật",
+    "Kinh tế",
+    "Quản lý công",
+    "Nông nghiệp",
+    "Xây dựng Đảng",
+    "Sư phạm",
+    "Tài chính",
+    "Y tế",
+    "Công nghệ thông tin",
+    "Lâm nghiệp",
+)
 
 
 @lru_cache(maxsize=4)
@@ -75,8 +141,15 @@ def _fmt(rng: random.Random, d: dt.date) -> str:
     return d.isoformat() if rng.random() < 0.7 else d.strftime("%d/%m/%Y")
 
 
-def person(i: int, seed: int = 0, *, locality: str = "Lào Cai", date: dt.date = DEFAULT_DATE,
-           minority_share: float = 0.35, rules_root: str | None = None) -> tuple[dict[str, Any], str]:
+def person(
+    i: int,
+    seed: int = 0,
+    *,
+    locality: str = "Lào Cai",
+    date: dt.date = DEFAULT_DATE,
+    minority_share: float = 0.35,
+    rules_root: str | None = None,
+) -> tuple[dict[str, Any], str]:
     """Person ``i`` of the pool ``seed``: (profile dict, title code to screen them for)."""
     rng = random.Random(f"eligibility-synthetic:{seed}:{i}")
     titles = catalogue(rules_root)
@@ -87,16 +160,24 @@ def person(i: int, seed: int = 0, *, locality: str = "Lào Cai", date: dt.date =
     birth: Any = _fmt(rng, born) if r < 0.9 else (f"{born.month:02d}/{born.year}" if r < 0.95 else born.year)
     minority = rng.random() < minority_share
     ethnicity = rng.choice(MINORITIES) if minority else "Kinh"
-    name = (f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE_F if female else MIDDLE_M)} "
-            f"{rng.choice(GIVEN_F if female else GIVEN_M)}")
+    name = (
+        f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE_F if female else MIDDLE_M)} "
+        f"{rng.choice(GIVEN_F if female else GIVEN_M)}"
+    )
     local = rng.random() < (0.85 if minority else 0.55)
     home = locality if local else rng.choice([p for p in PROVINCES if p != locality])
     age = (date - born).days // 365
     commune = rng.random() < 0.45
     level = "commune" if commune else "province"
 
-    p: dict[str, Any] = {"id": f"SYN-{seed}-{i + 1:06d}", "full_name": name, "sex": "nữ" if female else "nam",
-                         "birth_date": birth, "ethnicity": ethnicity, "hometown": {"province": home}}
+    p: dict[str, Any] = {
+        "id": f"SYN-{seed}-{i + 1:06d}",
+        "full_name": name,
+        "sex": "nữ" if female else "nam",
+        "birth_date": birth,
+        "ethnicity": ethnicity,
+        "hometown": {"province": home},
+    }
     p["birthplace"] = {"province": home if rng.random() < 0.85 else rng.choice(PROVINCES)}
     if rng.random() < 0.7:
         p["grew_up_in"] = {"province": home if rng.random() < 0.8 else locality}
@@ -142,8 +223,13 @@ def person(i: int, seed: int = 0, *, locality: str = "Lào Cai", date: dt.date =
         cur = rng.choices(lower, weights=[2 ** (-(t[2] - lower[0][2]) / 10) for t in lower])[0]
         start = max(born.replace(year=born.year + 25), dt.date(2008, 1, 1))
         since = _date(rng, min(start, date - dt.timedelta(days=60)), date - dt.timedelta(days=30))
-        post: dict[str, Any] = {"title": cur[0], "name": cur[3], "level": level, "locality": locality,
-                                "from": _fmt(rng, since)}
+        post: dict[str, Any] = {
+            "title": cur[0],
+            "name": cur[3],
+            "level": level,
+            "locality": locality,
+            "from": _fmt(rng, since),
+        }
         p["posts"] = [post]
         higher = [t for t in at_level if t[2] > cur[2]]
         if higher and rng.random() < 0.93:
@@ -153,8 +239,13 @@ def person(i: int, seed: int = 0, *, locality: str = "Lào Cai", date: dt.date =
             target = rng.choice([t for t in at_level if t[2] <= cur[2]])[0]  # equal or lower: fails
     r = rng.random()
     if r < 0.55:
-        entries: list[dict[str, Any]] = [{"title": target, "term": "2025-2030",
-                                          "approved": _fmt(rng, _date(rng, dt.date(2023, 1, 1), dt.date(2025, 6, 30)))}]
+        entries: list[dict[str, Any]] = [
+            {
+                "title": target,
+                "term": "2025-2030",
+                "approved": _fmt(rng, _date(rng, dt.date(2023, 1, 1), dt.date(2025, 6, 30))),
+            }
+        ]
         if rng.random() < 0.06:  # planned for many titles at the same level (quota)
             others = [t[0] for t in at_level if t[0] != target]
             for code in rng.sample(others, min(3, len(others))):
@@ -184,8 +275,10 @@ def person(i: int, seed: int = 0, *, locality: str = "Lào Cai", date: dt.date =
         p["investigation"] = "đang bị điều tra"
     r = rng.random()
     if r < 0.85:
-        p["political_standard"] = {"result": "đạt",
-                                   "date": _fmt(rng, _date(rng, dt.date(2024, 6, 1), date - dt.timedelta(days=1)))}
+        p["political_standard"] = {
+            "result": "đạt",
+            "date": _fmt(rng, _date(rng, dt.date(2024, 6, 1), date - dt.timedelta(days=1))),
+        }
     elif r < 0.9:
         p["political_standard"] = {"result": "chưa có"}
     elif r < 0.91:
@@ -205,22 +298,44 @@ def person(i: int, seed: int = 0, *, locality: str = "Lào Cai", date: dt.date =
     return p, target
 
 
-def iter_profiles(n: int, seed: int = 0, *, with_request: bool = False, locality: str = "Lào Cai",
-                  date: dt.date = DEFAULT_DATE, minority_share: float = 0.35,
-                  rules_root: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_profiles(
+    n: int,
+    seed: int = 0,
+    *,
+    with_request: bool = False,
+    locality: str = "Lào Cai",
+    date: dt.date = DEFAULT_DATE,
+    minority_share: float = 0.35,
+    rules_root: str | None = None,
+) -> Iterator[dict[str, Any]]:
     """Stream the pool (see :func:`generate`)."""
     for i in range(n):
-        prof, post = person(i, seed, locality=locality, date=date, minority_share=minority_share,
-                            rules_root=rules_root)
+        prof, post = person(i, seed, locality=locality, date=date, minority_share=minority_share, rules_root=rules_root)
         yield {"profile": prof, "request": {"post": post}} if with_request else prof
 
 
-def generate(n: int, seed: int = 0, *, with_request: bool = False, locality: str = "Lào Cai",
-             date: dt.date = DEFAULT_DATE, minority_share: float = 0.35,
-             rules_root: str | None = None) -> list[dict[str, Any]]:
+def generate(
+    n: int,
+    seed: int = 0,
+    *,
+    with_request: bool = False,
+    locality: str = "Lào Cai",
+    date: dt.date = DEFAULT_DATE,
+    minority_share: float = 0.35,
+    rules_root: str | None = None,
+) -> list[dict[str, Any]]:
     """``n`` synthetic profile dicts (or ``{"profile", "request": {"post"}}`` items with ``with_request``)."""
-    return list(iter_profiles(n, seed, with_request=with_request, locality=locality, date=date,
-                              minority_share=minority_share, rules_root=rules_root))
+    return list(
+        iter_profiles(
+            n,
+            seed,
+            with_request=with_request,
+            locality=locality,
+            date=date,
+            minority_share=minority_share,
+            rules_root=rules_root,
+        )
+    )
 
 
 # ----- writing a pool file ----------------------------------------------------------------------
@@ -240,8 +355,13 @@ def _excel_value(v: Any) -> Any:
     return v
 
 
-def write_pool(items: Iterable[Mapping[str, Any]], path: str | Path, *, post_column: bool | None = None,
-               cells: Iterable[tuple[int, str, Any]] = ()) -> Path:
+def write_pool(
+    items: Iterable[Mapping[str, Any]],
+    path: str | Path,
+    *,
+    post_column: bool | None = None,
+    cells: Iterable[tuple[int, str, Any]] = (),
+) -> Path:
     """Write profiles (or ``{"profile", "request"}`` items) as a pool file: .xlsx, .csv or .jsonl.
 
     Spreadsheets get every documented column (Vietnamese headers), plus the column
@@ -324,8 +444,9 @@ EXAMPLE_DEFECTS: tuple[tuple[int, str, Any, str], ...] = (
 EXAMPLE_SPARSE = (33, 150, 270)
 
 
-def make_example(path: str | Path, *, n: int = 300, seed: int = 2025, locality: str = "Lào Cai",
-                 date: dt.date = DEFAULT_DATE) -> Path:
+def make_example(
+    path: str | Path, *, n: int = 300, seed: int = 2025, locality: str = "Lào Cai", date: dt.date = DEFAULT_DATE
+) -> Path:
     """Write ``examples/pool.xlsx``: ``n`` fictional people of one province, with the defects above."""
     items = generate(n, seed, with_request=True, locality=locality, date=date)
     keep = {"id", "full_name", "sex", "birth_date", "post"}

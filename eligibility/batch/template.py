@@ -20,24 +20,34 @@ GUIDE_SHEET = "Hướng dẫn"
 TITLES_SHEET = "Mã chức danh"
 
 GUIDE_INTRO = (
-    ("Mỗi dòng là một người. Ô để trống nghĩa là hồ sơ chưa ghi (không phải \"không\"): tiêu chí cần thông tin "
-     "đó sẽ là \"chưa rõ\", không bao giờ được tự điền mặc định.",
-     "One row per person. An empty cell means \"not recorded\" (not \"no\"): criteria that need it come out "
-     "\"unknown\"; nothing is filled in by default."),
-    ("Ghi \"không\" trong các cột danh sách (kỷ luật, quy hoạch, chức vụ, tiếng dân tộc thiểu số) nghĩa là đã ghi nhận "
-     "là không có.",
-     "Write \"không\" in list columns (discipline, planning, post, minority languages) for \"recorded: none\"."),
-    ("Nhiều giá trị trong một ô cách nhau bởi dấu chấm phẩy \";\" (ví dụ hai quyết định kỷ luật và hai ngày "
-     "tương ứng).",
-     "Several values in one cell are separated by \";\" (e.g. two discipline decisions and their two dates)."),
-    ("Tiêu đề cột có thể viết không dấu hoặc dùng tên tiếng Anh (cột \"Tên tiếng Anh\"). Cột không có trong mẫu được "
-     "báo là cảnh báo và không được đọc.",
-     "Headers may be written without accents or as the English key. Columns not in the template are reported as "
-     "warnings and not read."),
-    ("Chức danh xem xét: dùng --post MÃ cho cả danh sách, hoặc cột \"Chức danh đề nghị quy hoạch (mã)\" "
-     "(hoặc cột khác qua --post-column) cho từng người.",
-     "The title screened for: --post CODE for everyone, or the column \"Chức danh đề nghị quy hoạch (mã)\" "
-     "(or another via --post-column) per person."),
+    (
+        'Mỗi dòng là một người. Ô để trống nghĩa là hồ sơ chưa ghi (không phải "không"): tiêu chí cần thông tin '
+        'đó sẽ là "chưa rõ", không bao giờ được tự điền mặc định.',
+        'One row per person. An empty cell means "not recorded" (not "no"): criteria that need it come out '
+        '"unknown"; nothing is filled in by default.',
+    ),
+    (
+        'Ghi "không" trong các cột danh sách (kỷ luật, quy hoạch, chức vụ, tiếng dân tộc thiểu số) nghĩa là đã ghi nhận '
+        "là không có.",
+        'Write "không" in list columns (discipline, planning, post, minority languages) for "recorded: none".',
+    ),
+    (
+        'Nhiều giá trị trong một ô cách nhau bởi dấu chấm phẩy ";" (ví dụ hai quyết định kỷ luật và hai ngày '
+        "tương ứng).",
+        'Several values in one cell are separated by ";" (e.g. two discipline decisions and their two dates).',
+    ),
+    (
+        'Tiêu đề cột có thể viết không dấu hoặc dùng tên tiếng Anh (cột "Tên tiếng Anh"). Cột không có trong mẫu được '
+        "báo là cảnh báo và không được đọc.",
+        "Headers may be written without accents or as the English key. Columns not in the template are reported as "
+        "warnings and not read.",
+    ),
+    (
+        'Chức danh xem xét: dùng --post MÃ cho cả danh sách, hoặc cột "Chức danh đề nghị quy hoạch (mã)" '
+        "(hoặc cột khác qua --post-column) cho từng người.",
+        'The title screened for: --post CODE for everyone, or the column "Chức danh đề nghị quy hoạch (mã)" '
+        "(or another via --post-column) per person.",
+    ),
 )
 
 
@@ -52,8 +62,9 @@ def write_template(path: str | Path, titles: Mapping[str, Any] | None = None) ->
             csv.writer(fh).writerow([c.vi for c in columns])
         return p
     if p.suffix.lower() != ".xlsx":
-        raise InputError(Problem("--out", "mẫu phải là .xlsx (hoặc .csv)", "the template must be .xlsx (or .csv)",
-                                 str(p)))
+        raise InputError(
+            Problem("--out", "mẫu phải là .xlsx (hoặc .csv)", "the template must be .xlsx (or .csv)", str(p))
+        )
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -76,9 +87,15 @@ def write_template(path: str | Path, titles: Mapping[str, Any] | None = None) ->
         if c.vocab is not None and not c.multi:
             formula = '"' + ",".join(c.vocab.labels_vi[code] for code in c.vocab.codes) + '"'
             if len(formula) <= 255:
-                dv = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle="warning",
-                                    showErrorMessage=True, error=f"Giá trị thường dùng: {c.allowed_vi()}",
-                                    errorTitle=c.vi)
+                dv = DataValidation(
+                    type="list",
+                    formula1=formula,
+                    allow_blank=True,
+                    errorStyle="warning",
+                    showErrorMessage=True,
+                    error=f"Giá trị thường dùng: {c.allowed_vi()}",
+                    errorTitle=c.vi,
+                )
                 dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}10000")
                 ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
@@ -91,16 +108,36 @@ def write_template(path: str | Path, titles: Mapping[str, Any] | None = None) ->
         g.append([vi])
         g.append([en])
     g.append([])
-    heads = ["Cột (tiêu đề)", "Tên tiếng Anh", "Bắt buộc", "Ý nghĩa", "Meaning", "Giá trị cho phép",
-             "Allowed values", "Ví dụ", "Trường hồ sơ"]
+    heads = [
+        "Cột (tiêu đề)",
+        "Tên tiếng Anh",
+        "Bắt buộc",
+        "Ý nghĩa",
+        "Meaning",
+        "Giá trị cho phép",
+        "Allowed values",
+        "Ví dụ",
+        "Trường hồ sơ",
+    ]
     g.append(heads)
     head_row = g.max_row
     for cell in g[head_row]:
         cell.font = bold
         cell.fill = fill
     for c in columns:
-        g.append([c.vi, c.key, "có" if c.required else "", c.help_vi, c.help_en, c.allowed_vi(), c.allowed_en(),
-                  c.example, c.path])
+        g.append(
+            [
+                c.vi,
+                c.key,
+                "có" if c.required else "",
+                c.help_vi,
+                c.help_en,
+                c.allowed_vi(),
+                c.allowed_en(),
+                c.example,
+                c.path,
+            ]
+        )
     for col, width in zip("ABCDEFGHI", (34, 26, 9, 60, 60, 60, 60, 22, 30), strict=True):
         g.column_dimensions[col].width = width
     for row in g.iter_rows(min_row=head_row + 1):

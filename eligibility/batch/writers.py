@@ -41,8 +41,14 @@ def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in REPORT_FORMATS:
-        raise InputError(Problem("--out", "định dạng báo cáo không hỗ trợ; dùng .xlsx, .jsonl hoặc .html",
-                                 "unsupported report type; use .xlsx, .jsonl or .html", str(p)))
+        raise InputError(
+            Problem(
+                "--out",
+                "định dạng báo cáo không hỗ trợ; dùng .xlsx, .jsonl hoặc .html",
+                "unsupported report type; use .xlsx, .jsonl or .html",
+                str(p),
+            )
+        )
     if not p.parent.exists():
         raise InputError(Problem("--out", "thư mục không tồn tại", "the folder does not exist", str(p.parent)))
     if suffix == ".xlsx":
@@ -115,12 +121,31 @@ class XlsxWriter:
     (input errors and warnings) and "Tổng hợp" (the pool report)."""
 
     needs_decision = False
-    RESULT_HEADERS = ("Dòng", "Mã hồ sơ", "Họ và tên", "Chức danh xem xét", "Kết luận", "Mã kết luận",
-                      "Tiêu chí không đạt", "Cần cấp có thẩm quyền xem xét", "Tiêu chí chưa rõ (thiếu dữ liệu)",
-                      "Cột cần bổ sung", "Lỗi dữ liệu")
+    RESULT_HEADERS = (
+        "Dòng",
+        "Mã hồ sơ",
+        "Họ và tên",
+        "Chức danh xem xét",
+        "Kết luận",
+        "Mã kết luận",
+        "Tiêu chí không đạt",
+        "Cần cấp có thẩm quyền xem xét",
+        "Tiêu chí chưa rõ (thiếu dữ liệu)",
+        "Cột cần bổ sung",
+        "Lỗi dữ liệu",
+    )
     RESULT_WIDTHS = (7, 14, 24, 22, 22, 14, 50, 36, 40, 36, 50)
-    DETAIL_HEADERS = ("Dòng", "Mã hồ sơ", "Mã tiêu chí", "Tiêu chí", "Kết quả", "Nội dung", "Căn cứ", "Độ tin cậy",
-                      "Dữ liệu còn thiếu")
+    DETAIL_HEADERS = (
+        "Dòng",
+        "Mã hồ sơ",
+        "Mã tiêu chí",
+        "Tiêu chí",
+        "Kết quả",
+        "Nội dung",
+        "Căn cứ",
+        "Độ tin cậy",
+        "Dữ liệu còn thiếu",
+    )
     DETAIL_WIDTHS = (7, 14, 36, 44, 18, 70, 40, 10, 30)
     ERROR_HEADERS = ("Dòng", "Mã hồ sơ", "Họ và tên", "Cột", "Giá trị", "Lỗi", "Error")
     ERROR_WIDTHS = (7, 14, 24, 30, 20, 60, 60)
@@ -144,18 +169,63 @@ class XlsxWriter:
     def write(self, r: RowResult) -> None:
         if r.status == "ok":
             verdict = r.verdict or ""
-            self.results.append((r.row, r.id, r.name, r.post, LABELS.get(verdict, (verdict,))[0], verdict,
-                                 short(r, "fail"), short(r, "waivable"), short(r, "unknown"), missing_columns(r)))
+            self.results.append(
+                (
+                    r.row,
+                    r.id,
+                    r.name,
+                    r.post,
+                    LABELS.get(verdict, (verdict,))[0],
+                    verdict,
+                    short(r, "fail"),
+                    short(r, "waivable"),
+                    short(r, "unknown"),
+                    missing_columns(r),
+                )
+            )
             rows = r.findings if self.detail == "issues" else [*r.findings, *r.passes]
             for b in rows:
-                self._detail((r.row, r.id, b.criterion, b.title_vi, OUTCOME_LABELS[b.outcome][0], b.message_vi,
-                              b.source, b.confidence, ", ".join(b.missing)))
+                self._detail(
+                    (
+                        r.row,
+                        r.id,
+                        b.criterion,
+                        b.title_vi,
+                        OUTCOME_LABELS[b.outcome][0],
+                        b.message_vi,
+                        b.source,
+                        b.confidence,
+                        ", ".join(b.missing),
+                    )
+                )
         else:
-            self.results.append((r.row, r.id, r.name, r.post, LABELS["input_error"][0], "input_error", None, None,
-                                 None, None, errors_text(r)))
+            self.results.append(
+                (
+                    r.row,
+                    r.id,
+                    r.name,
+                    r.post,
+                    LABELS["input_error"][0],
+                    "input_error",
+                    None,
+                    None,
+                    None,
+                    None,
+                    errors_text(r),
+                )
+            )
             for p in r.problems:
-                self.errors.append((p.row if p.row is not None else r.row, r.id, r.name, p.location,
-                                    None if p.value is None else str(p.value), p.vi, p.en))
+                self.errors.append(
+                    (
+                        p.row if p.row is not None else r.row,
+                        r.id,
+                        r.name,
+                        p.location,
+                        None if p.value is None else str(p.value),
+                        p.vi,
+                        p.en,
+                    )
+                )
 
     def _detail(self, values: tuple[Any, ...]) -> None:
         if self.details.full:  # Excel's row limit: continue on another sheet
@@ -165,11 +235,29 @@ class XlsxWriter:
 
     def close(self, report: PoolReport) -> None:
         for w in report.warnings:
-            self.errors.append((w.row, None, None, w.location, None if w.value is None else str(w.value),
-                                "(toàn tệp) " + w.vi, "(whole file) " + w.en))
+            self.errors.append(
+                (
+                    w.row,
+                    None,
+                    None,
+                    w.location,
+                    None if w.value is None else str(w.value),
+                    "(toàn tệp) " + w.vi,
+                    "(whole file) " + w.en,
+                )
+            )
         for row, ident, first in report.duplicates:
-            self.errors.append((row, ident, None, "Mã hồ sơ", ident, f"trùng mã hồ sơ với dòng {first} (vẫn được xét)",
-                                f"same file id as row {first} (still screened)"))
+            self.errors.append(
+                (
+                    row,
+                    ident,
+                    None,
+                    "Mã hồ sơ",
+                    ident,
+                    f"trùng mã hồ sơ với dòng {first} (vẫn được xét)",
+                    f"same file id as row {first} (still screened)",
+                )
+            )
         for kind, values in summary_lines(report):
             if kind == "title":
                 self.summary.append(values, TITLE)
@@ -207,16 +295,46 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
         add(("row", (LABELS[v][0], rep.verdicts.get(v, 0), rep.percent(rep.verdicts.get(v, 0)), v)))
     add(("blank", ()))
     add(("title", ("Phễu tiêu chí / Failure funnel",)))
-    add(("head", ("Tiêu chí", "Áp dụng", "Đạt", "Không đạt", "Cấp có thẩm quyền xem xét", "Chưa rõ",
-                  "Chỉ vướng tiêu chí này", "Còn lại sau bước này", "", "Mã tiêu chí")))
+    add(
+        (
+            "head",
+            (
+                "Tiêu chí",
+                "Áp dụng",
+                "Đạt",
+                "Không đạt",
+                "Cấp có thẩm quyền xem xét",
+                "Chưa rõ",
+                "Chỉ vướng tiêu chí này",
+                "Còn lại sau bước này",
+                "",
+                "Mã tiêu chí",
+            ),
+        )
+    )
     for s in rep.criteria:
         mark = "  ← ràng buộc nhất / binding" if rep.binding is s else ""
-        add(("row", (s.title_vi + mark, s.applies, s.passed, s.fail, s.waivable, s.unknown, s.alone, s.remaining,
-                     None, s.criterion)))
+        add(
+            (
+                "row",
+                (
+                    s.title_vi + mark,
+                    s.applies,
+                    s.passed,
+                    s.fail,
+                    s.waivable,
+                    s.unknown,
+                    s.alone,
+                    s.remaining,
+                    None,
+                    s.criterion,
+                ),
+            )
+        )
     if rep.binding is None:
         add(("row", ("Không có tiêu chí nào một mình loại người nào / no criterion alone fails anyone",)))
     add(("blank", ()))
-    add(("title", ("Dữ liệu còn thiếu gây \"chưa rõ\" / Missing inputs behind unknowns",)))
+    add(("title", ('Dữ liệu còn thiếu gây "chưa rõ" / Missing inputs behind unknowns',)))
     add(("head", ("Cột cần bổ sung", "Số người", "Chỉ thiếu cột này", "Trường hồ sơ", "Tiêu chí bị ảnh hưởng")))
     for m in rep.missing:
         add(("row", (m.column, m.people, m.only_gap, m.input, ", ".join(m.criteria))))
@@ -224,16 +342,45 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
         add(("row", ("Không thiếu dữ liệu / nothing missing",)))
     add(("blank", ()))
     add(("title", ("Cơ cấu nguồn so với chỉ tiêu / Pool structure against targets",)))
-    add(("head", ("Chỉ tiêu", "Chỉ tiêu %", "Thực tế (toàn nguồn)", "Chênh lệch (điểm %)", "Kết quả",
-                  "Số người có / có dữ liệu", "Thuộc phạm vi", "Thực tế (đủ điều kiện)", "Năm", "Căn cứ")))
+    add(
+        (
+            "head",
+            (
+                "Chỉ tiêu",
+                "Chỉ tiêu %",
+                "Thực tế (toàn nguồn)",
+                "Chênh lệch (điểm %)",
+                "Kết quả",
+                "Số người có / có dữ liệu",
+                "Thuộc phạm vi",
+                "Thực tế (đủ điều kiện)",
+                "Năm",
+                "Căn cứ",
+            ),
+        )
+    )
     for t in rep.targets:
         tg = t.target
         src = f"{rep.source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
         aim = "" if tg.binding else " (phấn đấu / aim)"
         where = f" — {t.province}" if t.province else " — trung ương / central"
-        add(("row", (f"{tg.vi}{where}{aim} [{MEASURES[tg.measure][0]}; {t.scope_text()}]", t.target_text(),
-                     _fmt_pct(t.actual), _fmt_gap(t.gap), t.status()[0], f"{t.yes} / {t.known}", t.scope,
-                     _fmt_pct(t.eligible_actual), tg.year, src)))
+        add(
+            (
+                "row",
+                (
+                    f"{tg.vi}{where}{aim} [{MEASURES[tg.measure][0]}; {t.scope_text()}]",
+                    t.target_text(),
+                    _fmt_pct(t.actual),
+                    _fmt_gap(t.gap),
+                    t.status()[0],
+                    f"{t.yes} / {t.known}",
+                    t.scope,
+                    _fmt_pct(t.eligible_actual),
+                    tg.year,
+                    src,
+                ),
+            )
+        )
     if not rep.targets:
         add(("row", ("Bộ quy tắc không có chỉ tiêu cơ cấu cho yêu cầu này / no targets apply",)))
     add(("blank", ()))
@@ -270,35 +417,48 @@ document.querySelectorAll('table.sortable').forEach(function(t){
    var r=(!isNaN(p)&&!isNaN(q))?p-q:a.localeCompare(c,'vi');return asc?r:-r;});
   rows.forEach(function(r){b.appendChild(r);});});});});
 """
-_COLORS = {"eligible": "#2e9e4f", "needs_authority": "#7a5cd6", "incomplete": "#e0a82e", "not_eligible": "#d64545",
-           "input_error": "#8a4b2a"}
+_COLORS = {
+    "eligible": "#2e9e4f",
+    "needs_authority": "#7a5cd6",
+    "incomplete": "#e0a82e",
+    "not_eligible": "#d64545",
+    "input_error": "#8a4b2a",
+}
 
 
 def _e(x: Any) -> str:
     return html.escape("" if x is None else str(x))
 
 
-def bar_chart(items: list[tuple[str, float, str]], *, width: int = 640, unit: str = "", maximum: float | None = None,
-              markers: list[float | None] | None = None) -> str:
+def bar_chart(
+    items: list[tuple[str, float, str]],
+    *,
+    width: int = 640,
+    unit: str = "",
+    maximum: float | None = None,
+    markers: list[float | None] | None = None,
+) -> str:
     """A horizontal bar chart as inline SVG: (label, value, colour) per bar; optional target markers."""
     if not items:
         return ""
     label_w, bar_w, h = 300, width - 300 - 60, 20
     top = maximum if maximum is not None else max((v for _, v, _ in items), default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{len(items) * (h + 6) + 6}" '
-             f'role="img">']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{len(items) * (h + 6) + 6}" role="img">']
     for i, (label, value, colour) in enumerate(items):
         y = 6 + i * (h + 6)
         w = 0 if top <= 0 else max(0.0, min(1.0, value / top)) * bar_w
         shown = label if len(label) <= 46 else label[:45].rstrip() + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end"><title>{_e(label)}</title>'
-                     f"{_e(shown)}</text>")
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end"><title>{_e(label)}</title>{_e(shown)}</text>'
+        )
         parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{h}" fill="{colour}"/>')
         parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 14}">{value:g}{unit}</text>')
         if markers is not None and markers[i] is not None:
             mx = label_w + max(0.0, min(1.0, (markers[i] or 0) / top)) * bar_w
-            parts.append(f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y - 2}" y2="{y + h + 2}" stroke="#1d2733" '
-                         f'stroke-width="2"><title>chỉ tiêu / target</title></line>')
+            parts.append(
+                f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y - 2}" y2="{y + h + 2}" stroke="#1d2733" '
+                f'stroke-width="2"><title>chỉ tiêu / target</title></line>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -318,8 +478,9 @@ class HtmlWriter:
         self._rows.write(
             f'<tr><td class="n">{r.row}</td><td>{_e(r.id)}</td><td>{_e(r.name)}</td><td>{_e(r.post)}</td>'
             f'<td class="v-{v}">{_e(LABELS.get(v or "", (v,))[0])}</td><td>{_e(text)}</td>'
-            f'<td>{_e(short(r, "waivable"))}</td><td>{_e(short(r, "unknown"))}</td><td>{_e(missing_columns(r))}</td>'
-            "</tr>\n")
+            f"<td>{_e(short(r, 'waivable'))}</td><td>{_e(short(r, 'unknown'))}</td><td>{_e(missing_columns(r))}</td>"
+            "</tr>\n"
+        )
 
     def close(self, rep: PoolReport) -> None:
         tmp = self.path.with_name(self.path.name + ".part")
@@ -336,68 +497,93 @@ class HtmlWriter:
 
     def _head(self, rep: PoolReport) -> str:
         req = rep.request
-        w: list[str] = ['<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">',
-                        "<title>Rà soát nguồn quy hoạch / Pool screening</title>",
-                        f"<style>{_CSS}</style></head><body>",
-                        "<h1>Rà soát nguồn quy hoạch <span class=muted>/ Pool screening</span></h1>",
-                        f"<p>Việc: <b>{_e(req.get('action'))}</b> · chức danh: "
-                        f"<b>{_e(req.get('post') or 'theo từng dòng')}</b> · địa phương: "
-                        f"<b>{_e(req.get('locality') or '—')}</b> · ngày xét: <b>{_e(req.get('date'))}"
-                        f"</b> · bộ quy tắc <code>{_e(rep.rulepack)}</code> · {rep.rows} dòng"
-                        + (f" · {rep.blank_rows} dòng trống bỏ qua" if rep.blank_rows else "") + "</p>"]
+        w: list[str] = [
+            '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">',
+            "<title>Rà soát nguồn quy hoạch / Pool screening</title>",
+            f"<style>{_CSS}</style></head><body>",
+            "<h1>Rà soát nguồn quy hoạch <span class=muted>/ Pool screening</span></h1>",
+            f"<p>Việc: <b>{_e(req.get('action'))}</b> · chức danh: "
+            f"<b>{_e(req.get('post') or 'theo từng dòng')}</b> · địa phương: "
+            f"<b>{_e(req.get('locality') or '—')}</b> · ngày xét: <b>{_e(req.get('date'))}"
+            f"</b> · bộ quy tắc <code>{_e(rep.rulepack)}</code> · {rep.rows} dòng"
+            + (f" · {rep.blank_rows} dòng trống bỏ qua" if rep.blank_rows else "")
+            + "</p>",
+        ]
         w.append("<h2>Kết luận <span class=muted>/ Verdicts</span></h2>")
         w.append(bar_chart([(f"{LABELS[v][0]}", rep.verdicts.get(v, 0), _COLORS[v]) for v in VERDICTS]))
-        w.append('<table><tr><th>Kết luận</th><th>Số người</th><th>Tỷ lệ</th></tr>')
+        w.append("<table><tr><th>Kết luận</th><th>Số người</th><th>Tỷ lệ</th></tr>")
         for v in VERDICTS:
             n = rep.verdicts.get(v, 0)
-            w.append(f'<tr><td class="v-{v}">{_e(LABELS[v][0])} <span class=muted>/ {_e(LABELS[v][1])}</span></td>'
-                     f'<td class="n">{n}</td><td class="n">{rep.percent(n)}</td></tr>')
+            w.append(
+                f'<tr><td class="v-{v}">{_e(LABELS[v][0])} <span class=muted>/ {_e(LABELS[v][1])}</span></td>'
+                f'<td class="n">{n}</td><td class="n">{rep.percent(n)}</td></tr>'
+            )
         w.append("</table>")
         w.append("<h2>Phễu tiêu chí <span class=muted>/ Failure funnel</span></h2>")
         if rep.binding is not None:
-            w.append(f"<p>Tiêu chí ràng buộc nhất (một mình loại nhiều người nhất): <b>{_e(rep.binding.title_vi)}</b> "
-                     f"— {rep.binding.alone} người <span class=muted>/ binding criterion: "
-                     f"{_e(rep.binding.criterion)}</span></p>")
+            w.append(
+                f"<p>Tiêu chí ràng buộc nhất (một mình loại nhiều người nhất): <b>{_e(rep.binding.title_vi)}</b> "
+                f"— {rep.binding.alone} người <span class=muted>/ binding criterion: "
+                f"{_e(rep.binding.criterion)}</span></p>"
+            )
         w.append(bar_chart([(s.title_vi, s.fail, "#d64545") for s in rep.criteria if s.fail]))
         w.append(bar_chart([(s.title_vi, s.unknown, "#e0a82e") for s in rep.criteria if s.unknown]))
-        w.append('<table class="sortable"><thead><tr><th>Tiêu chí</th><th>Áp dụng</th><th>Không đạt</th>'
-                 "<th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th><th>Chỉ vướng tiêu chí này</th>"
-                 "<th>Còn lại</th></tr></thead><tbody>")
+        w.append(
+            '<table class="sortable"><thead><tr><th>Tiêu chí</th><th>Áp dụng</th><th>Không đạt</th>'
+            "<th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th><th>Chỉ vướng tiêu chí này</th>"
+            "<th>Còn lại</th></tr></thead><tbody>"
+        )
         for s in rep.criteria:
             star = " ★" if rep.binding is s else ""
-            w.append(f"<tr><td>{_e(s.title_vi)}{star}<br><span class=muted>{_e(s.criterion)}</span></td>"
-                     f'<td class="n">{s.applies}</td><td class="n">{s.fail}</td><td class="n">{s.waivable}</td>'
-                     f'<td class="n">{s.unknown}</td><td class="n">{s.alone}</td><td class="n">{s.remaining}</td></tr>')
+            w.append(
+                f"<tr><td>{_e(s.title_vi)}{star}<br><span class=muted>{_e(s.criterion)}</span></td>"
+                f'<td class="n">{s.applies}</td><td class="n">{s.fail}</td><td class="n">{s.waivable}</td>'
+                f'<td class="n">{s.unknown}</td><td class="n">{s.alone}</td><td class="n">{s.remaining}</td></tr>'
+            )
         w.append("</tbody></table>")
         w.append("<h2>Dữ liệu còn thiếu <span class=muted>/ Missing inputs</span></h2>")
         if rep.missing:
             w.append(bar_chart([(m.column, m.people, "#e0a82e") for m in rep.missing[:15]]))
-            w.append("<table><tr><th>Cột cần bổ sung</th><th>Số người</th><th>Chỉ thiếu cột này</th>"
-                     "<th>Tiêu chí bị ảnh hưởng</th></tr>")
+            w.append(
+                "<table><tr><th>Cột cần bổ sung</th><th>Số người</th><th>Chỉ thiếu cột này</th>"
+                "<th>Tiêu chí bị ảnh hưởng</th></tr>"
+            )
             for m in rep.missing:
-                w.append(f'<tr><td>{_e(m.column)} <span class=muted>({_e(m.input)})</span></td><td class="n">{m.people}'
-                         f'</td><td class="n">{m.only_gap}</td><td>{_e(", ".join(m.criteria))}</td></tr>')
+                w.append(
+                    f'<tr><td>{_e(m.column)} <span class=muted>({_e(m.input)})</span></td><td class="n">{m.people}'
+                    f'</td><td class="n">{m.only_gap}</td><td>{_e(", ".join(m.criteria))}</td></tr>'
+                )
             w.append("</table>")
         else:
             w.append("<p>Không thiếu dữ liệu.</p>")
         w.append("<h2>Cơ cấu nguồn so với chỉ tiêu <span class=muted>/ Structure against targets</span></h2>")
         if rep.targets:
             shown = [t for t in rep.targets if t.actual is not None]
-            w.append(bar_chart([(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown], unit="%",
-                               maximum=100, markers=[float(t.target.percent) for t in shown]))
-            w.append('<table class="sortable"><thead><tr><th>Chỉ tiêu</th><th>Chỉ tiêu %</th><th>Thực tế</th>'
-                     "<th>Chênh lệch</th><th>Kết quả</th><th>Có / có dữ liệu</th><th>Thực tế (đủ điều kiện)</th>"
-                     "<th>Căn cứ</th></tr></thead><tbody>")
+            w.append(
+                bar_chart(
+                    [(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown],
+                    unit="%",
+                    maximum=100,
+                    markers=[float(t.target.percent) for t in shown],
+                )
+            )
+            w.append(
+                '<table class="sortable"><thead><tr><th>Chỉ tiêu</th><th>Chỉ tiêu %</th><th>Thực tế</th>'
+                "<th>Chênh lệch</th><th>Kết quả</th><th>Có / có dữ liệu</th><th>Thực tế (đủ điều kiện)</th>"
+                "<th>Căn cứ</th></tr></thead><tbody>"
+            )
             for t in rep.targets:
                 tg = t.target
                 src = f"{rep.source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
                 where = t.province or "trung ương"
                 aim = "" if tg.binding else " (phấn đấu)"
-                w.append(f"<tr><td>{_e(tg.vi)}{aim}<br><span class=muted>{_e(where)} · {_e(t.scope_text())} · "
-                         f"{tg.year}</span></td><td>{_e(t.target_text())}</td><td class=\"n\">{_fmt_pct(t.actual)}</td>"
-                         f'<td class="n">{_fmt_gap(t.gap)}</td><td>{_e(t.status()[0])}</td>'
-                         f'<td class="n">{t.yes} / {t.known}</td><td class="n">{_fmt_pct(t.eligible_actual)}</td>'
-                         f"<td>{_e(src)}</td></tr>")
+                w.append(
+                    f"<tr><td>{_e(tg.vi)}{aim}<br><span class=muted>{_e(where)} · {_e(t.scope_text())} · "
+                    f'{tg.year}</span></td><td>{_e(t.target_text())}</td><td class="n">{_fmt_pct(t.actual)}</td>'
+                    f'<td class="n">{_fmt_gap(t.gap)}</td><td>{_e(t.status()[0])}</td>'
+                    f'<td class="n">{t.yes} / {t.known}</td><td class="n">{_fmt_pct(t.eligible_actual)}</td>'
+                    f"<td>{_e(src)}</td></tr>"
+                )
             w.append("</tbody></table>")
         else:
             w.append("<p>Không có chỉ tiêu cơ cấu cho yêu cầu này.</p>")
@@ -410,8 +596,10 @@ class HtmlWriter:
             w.append(f"<li>Dòng {row}: mã hồ sơ {_e(ident)} trùng dòng {first}</li>")
         w.append("</ul>")
         w.append("<h2>Danh sách <span class=muted>/ People</span></h2>")
-        w.append('<p class=muted>Bấm vào tiêu đề cột để sắp xếp / click a header to sort.</p>')
-        w.append('<table class="sortable"><thead><tr><th>Dòng</th><th>Mã hồ sơ</th><th>Họ và tên</th><th>Chức danh</th>'
-                 "<th>Kết luận</th><th>Không đạt / lỗi</th><th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th>"
-                 "<th>Cột cần bổ sung</th></tr></thead><tbody>\n")
+        w.append("<p class=muted>Bấm vào tiêu đề cột để sắp xếp / click a header to sort.</p>")
+        w.append(
+            '<table class="sortable"><thead><tr><th>Dòng</th><th>Mã hồ sơ</th><th>Họ và tên</th><th>Chức danh</th>'
+            "<th>Kết luận</th><th>Không đạt / lỗi</th><th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th>"
+            "<th>Cột cần bổ sung</th></tr></thead><tbody>\n"
+        )
         return "\n".join(w)

@@ -25,8 +25,10 @@ MAX_ROWS = 1_048_576
 MAX_CELL = 32_767
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 30)
-_NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_NS = (
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
 
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -36,7 +38,7 @@ _STYLES = (
     '<font><b/><sz val="13"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     '<fill><patternFill patternType="solid"><fgColor rgb="FFDDE7F0"/><bgColor indexed="64"/></patternFill></fill>'
-    '</fills>'
+    "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
@@ -112,18 +114,29 @@ class Sheet:
 
     def _head(self) -> str:
         last = f"{column_letter(max(self.cols, 1) - 1)}{max(self.rows, 1)}"
-        out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', f"<worksheet {_NS}>",
-               f'<dimension ref="A1:{last}"/>']
+        out = [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            f"<worksheet {_NS}>",
+            f'<dimension ref="A1:{last}"/>',
+        ]
         if self.freeze_header:
-            out.append('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                       'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
-                       'sqref="A2"/></sheetView></sheetViews>')
+            out.append(
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
+                'sqref="A2"/></sheetView></sheetViews>'
+            )
         else:
             out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
         out.append('<sheetFormatPr defaultRowHeight="15"/>')
         if self.widths:
-            out.append("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                                          for i, w in enumerate(self.widths, start=1)) + "</cols>")
+            out.append(
+                "<cols>"
+                + "".join(
+                    f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                    for i, w in enumerate(self.widths, start=1)
+                )
+                + "</cols>"
+            )
         out.append("<sheetData>")
         return "".join(out)
 
@@ -166,35 +179,53 @@ class XlsxStream:
 
     def save(self) -> Path:
         n = len(self.sheets)
-        sheets_xml = "".join(f"<sheet name={quoteattr(s.name)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
-                             for i, s in enumerate(self.sheets, start=1))
+        sheets_xml = "".join(
+            f'<sheet name={quoteattr(s.name)} sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(self.sheets, start=1)
+        )
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{escape(_quote_sheet(s.name))}!{_absolute(s.filter_ref())}</definedName>"
-            for i, s in enumerate(self.sheets) if s.autofilter and s.rows)
-        workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    f"<workbook {_NS}><bookViews><workbookView/></bookViews><sheets>{sheets_xml}</sheets>"
-                    + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>")
-        rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                + "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                          f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1))
-                + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                  'relationships/styles" Target="styles.xml"/></Relationships>')
-        types = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                 '<Default Extension="xml" ContentType="application/xml"/>'
-                 '<Override PartName="/xl/workbook.xml" '
-                 'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                 + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                           'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
-                 + '<Override PartName="/xl/styles.xml" '
-                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
-        root_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                     'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+            for i, s in enumerate(self.sheets)
+            if s.autofilter and s.rows
+        )
+        workbook = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f"<workbook {_NS}><bookViews><workbookView/></bookViews><sheets>{sheets_xml}</sheets>"
+            + (f"<definedNames>{names}</definedNames>" if names else "")
+            + "</workbook>"
+        )
+        rels = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, n + 1)
+            )
+            + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/styles" Target="styles.xml"/></Relationships>'
+        )
+        types = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                for i in range(1, n + 1)
+            )
+            + '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+        )
+        root_rels = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        )
         tmp = self.path.with_name(self.path.name + ".part")
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:

@@ -31,8 +31,7 @@ class RuleVersion:
     @staticmethod
     def build(action: str, criteria: list[ResolvedCriterion]) -> RuleVersion:
         ordered = tuple(sorted(criteria, key=lambda c: c.id))
-        blob = json.dumps([c.canonical() for c in ordered], ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":"))
+        blob = json.dumps([c.canonical() for c in ordered], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
         return RuleVersion(f"{action}-{digest}", ordered)
 

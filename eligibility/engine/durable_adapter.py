@@ -115,8 +115,9 @@ def _unknown_of(parts: list[tuple[DNF, DNF, DNF]], neutral: int) -> DNF:
                     if not _contradictory(new):
                         nxt[(new, is_unknown)] = None
         if len(nxt) > _MAX_PARTIAL:
-            raise EngineError("criterion too complex for three explicit outcomes: split it",
-                              {"partial_unknown_branches": len(nxt)})
+            raise EngineError(
+                "criterion too complex for three explicit outcomes: split it", {"partial_unknown_branches": len(nxt)}
+            )
         acc = nxt
     return _norm([conj for conj, some_unknown in acc if some_unknown])
 
@@ -127,17 +128,21 @@ def three(c: cd.Condition) -> tuple[DNF, DNF, DNF]:
         if isinstance(c.right, cd.FactRef):
             f, g = c.fact, c.right.name
             ex = {("ex", f), ("ex", g)}
-            return ([frozenset(ex | {("cmpf", f, c.op, g)})],
-                    [frozenset(ex | {("cmpf", f, _INV[c.op], g)})],
-                    [frozenset({("nex", f)}), frozenset({("ex", f), ("nex", g)})])
+            return (
+                [frozenset(ex | {("cmpf", f, c.op, g)})],
+                [frozenset(ex | {("cmpf", f, _INV[c.op], g)})],
+                [frozenset({("nex", f)}), frozenset({("ex", f), ("nex", g)})],
+            )
         if not isinstance(c.right, cd.Const):
             raise EngineError("unresolved operand reached the compiler", {"operand": repr(c.right)})
         value = c.right.value
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", value)
-        return ([frozenset({("cmp", c.fact, c.op, value)})],
-                [frozenset({("cmp", c.fact, _INV[c.op], value)})],
-                [frozenset({("nex", c.fact)})])
+        return (
+            [frozenset({("cmp", c.fact, c.op, value)})],
+            [frozenset({("cmp", c.fact, _INV[c.op], value)})],
+            [frozenset({("nex", c.fact)})],
+        )
     if isinstance(c, cd.Not):
         passes, fails, unknowns = three(c.part)
         return fails, passes, unknowns
@@ -184,8 +189,14 @@ def _fields(lit: Literal) -> tuple[str, ...]:
     return (lit[1], lit[3]) if lit[0] == "cmpf" else (lit[1],)
 
 
-_CANON = {"lt": ("lt", True), "ge": ("lt", False), "le": ("le", True), "gt": ("le", False),
-          "eq": ("eq", True), "ne": ("eq", False)}
+_CANON = {
+    "lt": ("lt", True),
+    "ge": ("lt", False),
+    "le": ("le", True),
+    "gt": ("le", False),
+    "eq": ("eq", True),
+    "ne": ("eq", False),
+}
 
 
 def _nodes(dnfs: tuple[DNF, ...]) -> int:
@@ -194,11 +205,19 @@ def _nodes(dnfs: tuple[DNF, ...]) -> int:
     The nodes are the distinct literal prefixes of its rules; a node matches only if every literal
     of its prefix holds. Maximise, over which fields are present and which comparisons hold (a
     comparison and its inverse never both), the number of prefixes whose literals all hold."""
-    prefixes = {tuple(lits[:i]) for dnf in dnfs for conj in dnf for lits in [_ordered(conj)]
-                for i in range(1, len(lits) + 1)}
+    prefixes = {
+        tuple(lits[:i]) for dnf in dnfs for conj in dnf for lits in [_ordered(conj)] for i in range(1, len(lits) + 1)
+    }
     fields = sorted({f for prefix in prefixes for lit in prefix for f in _fields(lit)})
-    atoms = sorted({(lit[0], lit[1], _CANON[lit[2]][0], lit[3]) for prefix in prefixes for lit in prefix
-                    if lit[0] in ("cmp", "cmpf")}, key=repr)
+    atoms = sorted(
+        {
+            (lit[0], lit[1], _CANON[lit[2]][0], lit[3])
+            for prefix in prefixes
+            for lit in prefix
+            if lit[0] in ("cmp", "cmpf")
+        },
+        key=repr,
+    )
     if len(fields) > 12:
         return len(prefixes)
     exact = len(fields) + len(atoms) <= 12  # else: any comparison may hold (cheaper, still a bound)
@@ -259,13 +278,17 @@ def compile_criterion(cid: str, condition: cd.Condition) -> CompiledCriterion:
         raise EngineError("criterion id may not contain quotes, backslashes, '|' or '#'", {"id": cid})
     p, f, u = three(condition)
     if len(u) > UNKNOWN_BUDGET:
-        raise EngineError("criterion too complex for three explicit outcomes: split it",
-                          {"criterion": cid, "unknown_branches": len(u), "budget": UNKNOWN_BUDGET})
+        raise EngineError(
+            "criterion too complex for three explicit outcomes: split it",
+            {"criterion": cid, "unknown_branches": len(u), "budget": UNKNOWN_BUDGET},
+        )
     nodes = _nodes((p, f, u))
     if len(p) + len(f) + len(u) > MAX_BRANCHES_PER_RULESET or nodes >= DURABLE_STACK:
         # alone in a chunk it could still hang durable (512 branches) or fail with error 303
-        raise EngineError("criterion too large for one durable ruleset: split it",
-                          {"criterion": cid, "branches": [len(p), len(f), len(u)], "nodes": nodes})
+        raise EngineError(
+            "criterion too large for one durable ruleset: split it",
+            {"criterion": cid, "branches": [len(p), len(f), len(u)], "nodes": nodes},
+        )
     rules: dict[str, Any] = {}
     for outcome, dnf in zip(OUTCOMES, (p, f, u), strict=True):
         for i, conj in enumerate(dnf):
@@ -386,13 +409,14 @@ def encode_fact(facts: Mapping[str, object], used: list[str] | None = None) -> s
             continue
         if value is None:
             continue
-        if isinstance(value, bool) or isinstance(value, int):
+        if isinstance(value, (bool, int)):
             out[name] = value
         elif isinstance(value, str):
             out[name] = unicodedata.normalize("NFC", value)
         else:
-            raise EngineError("only integers, booleans and codes may reach the engine",
-                              {"fact": name, "type": type(value).__name__})
+            raise EngineError(
+                "only integers, booleans and codes may reach the engine", {"fact": name, "type": type(value).__name__}
+            )
     if len(out) > MAX_PROPERTIES:
         raise EngineError("too many properties for one durable fact", {"count": len(out)})
     return dumps(out)
@@ -434,13 +458,17 @@ class DurableEngine:
             cid, _, branch = name.rpartition("|")
             outcome = branch.partition("#")[0]
             if cid in result and result[cid] != outcome:
-                raise EngineError("more than one outcome fired for a criterion",
-                                  {"criterion": cid, "outcomes": [result[cid], outcome]})
+                raise EngineError(
+                    "more than one outcome fired for a criterion",
+                    {"criterion": cid, "outcomes": [result[cid], outcome]},
+                )
             result[cid] = outcome
         expected = {c.id for c in version.criteria}
         if set(result) != expected:
-            raise EngineError("durable did not decide every criterion",
-                              {"missing": sorted(expected - set(result)), "extra": sorted(set(result) - expected)})
+            raise EngineError(
+                "durable did not decide every criterion",
+                {"missing": sorted(expected - set(result)), "extra": sorted(set(result) - expected)},
+            )
         return result
 
 

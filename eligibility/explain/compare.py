@@ -63,9 +63,15 @@ class FlipCause:
     kinds: tuple[str, ...]  # parameter | in_force | condition | applicability | fact | waiver
 
     def to_dict(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "title": {"vi": self.title.vi, "en": self.title.en},
-                "topic": self.topic, "outcome_a": self.outcome_a, "outcome_b": self.outcome_b,
-                "kinds": list(self.kinds), "reasons": [{"vi": r.vi, "en": r.en} for r in self.reasons]}
+        return {
+            "criterion": self.criterion,
+            "title": {"vi": self.title.vi, "en": self.title.en},
+            "topic": self.topic,
+            "outcome_a": self.outcome_a,
+            "outcome_b": self.outcome_b,
+            "kinds": list(self.kinds),
+            "reasons": [{"vi": r.vi, "en": r.en} for r in self.reasons],
+        }
 
 
 @dataclass(frozen=True)
@@ -84,13 +90,26 @@ class RowComparison:
         return not self.problems and self.verdict_a != self.verdict_b
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"row": self.row, "profile_id": self.profile_id, "verdict_a": self.verdict_a,
-                               "verdict_b": self.verdict_b, "causes": [c.to_dict() for c in self.causes]}
+        out: dict[str, Any] = {
+            "row": self.row,
+            "profile_id": self.profile_id,
+            "verdict_a": self.verdict_a,
+            "verdict_b": self.verdict_b,
+            "causes": [c.to_dict() for c in self.causes],
+        }
         if self.flip_dates:
             out["flip_dates"] = [d.isoformat() for d in self.flip_dates]
         if self.problems:
-            out["problems"] = [{"location": p.location, "row": p.row, "vi": p.vi, "en": p.en,
-                                "value": None if p.value is None else str(p.value)} for p in self.problems]
+            out["problems"] = [
+                {
+                    "location": p.location,
+                    "row": p.row,
+                    "vi": p.vi,
+                    "en": p.en,
+                    "value": None if p.value is None else str(p.value),
+                }
+                for p in self.problems
+            ]
         return out
 
 
@@ -114,10 +133,18 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "a": {"label": self.a.label, "date": self.a.date.isoformat(), "rulepack": self.a.evaluator.rules.hash,
-                  "rules": str(self.a.evaluator.rules.root)},
-            "b": {"label": self.b.label, "date": self.b.date.isoformat(), "rulepack": self.b.evaluator.rules.hash,
-                  "rules": str(self.b.evaluator.rules.root)},
+            "a": {
+                "label": self.a.label,
+                "date": self.a.date.isoformat(),
+                "rulepack": self.a.evaluator.rules.hash,
+                "rules": str(self.a.evaluator.rules.root),
+            },
+            "b": {
+                "label": self.b.label,
+                "date": self.b.date.isoformat(),
+                "rulepack": self.b.evaluator.rules.hash,
+                "rules": str(self.b.evaluator.rules.root),
+            },
             "total": len(self.rows),
             "flipped": len(self.flips),
             "input_errors": len(self.errors),
@@ -138,24 +165,48 @@ class Comparison:
             when = ", ".join(d.isoformat() for d in r.flip_dates)
             causes: tuple[FlipCause | None, ...] = r.causes or (None,)
             for c in causes:
-                out.append({
-                    "row": str(r.row), "profile_id": r.profile_id or "",
-                    "verdict_a": r.verdict_a or "", "verdict_b": r.verdict_b or "",
-                    "criterion": c.criterion if c else "",
-                    "outcome_a": c.outcome_a if c else "", "outcome_b": c.outcome_b if c else "",
-                    "cause": "; ".join(x.vi if vi else x.en for x in c.reasons) if c else "",
-                    "flip_dates": when,
-                })
+                out.append(
+                    {
+                        "row": str(r.row),
+                        "profile_id": r.profile_id or "",
+                        "verdict_a": r.verdict_a or "",
+                        "verdict_b": r.verdict_b or "",
+                        "criterion": c.criterion if c else "",
+                        "outcome_a": c.outcome_a if c else "",
+                        "outcome_b": c.outcome_b if c else "",
+                        "cause": "; ".join(x.vi if vi else x.en for x in c.reasons) if c else "",
+                        "flip_dates": when,
+                    }
+                )
         for r in self.errors:
-            out.append({"row": str(r.row), "profile_id": r.profile_id or "", "verdict_a": "input_error",
-                        "verdict_b": "input_error", "criterion": "", "outcome_a": "", "outcome_b": "",
-                        "cause": "; ".join(p.render(lang) for p in r.problems), "flip_dates": ""})
+            out.append(
+                {
+                    "row": str(r.row),
+                    "profile_id": r.profile_id or "",
+                    "verdict_a": "input_error",
+                    "verdict_b": "input_error",
+                    "criterion": "",
+                    "outcome_a": "",
+                    "outcome_b": "",
+                    "cause": "; ".join(p.render(lang) for p in r.problems),
+                    "flip_dates": "",
+                }
+            )
         return out
 
     def to_csv(self, lang: str = "vi") -> str:
         buf = io.StringIO()
-        cols = ["row", "profile_id", "verdict_a", "verdict_b", "criterion", "outcome_a", "outcome_b", "cause",
-                "flip_dates"]
+        cols = [
+            "row",
+            "profile_id",
+            "verdict_a",
+            "verdict_b",
+            "criterion",
+            "outcome_a",
+            "outcome_b",
+            "cause",
+            "flip_dates",
+        ]
         w = csv.DictWriter(buf, fieldnames=cols)
         w.writeheader()
         for row in self.table_rows(lang):
@@ -168,22 +219,32 @@ class Comparison:
         out.append(f"A: {self.a.label}")
         out.append(f"B: {self.b.label}")
         flips = self.flips
-        out.append(f"{len(self.rows)} hồ sơ; {len(flips)} thay đổi kết luận; {len(self.errors)} dòng lỗi dữ liệu"
-                    if vi else f"{len(self.rows)} profiles; {len(flips)} change verdict; {len(self.errors)} "
-                               f"unreadable rows")
+        out.append(
+            f"{len(self.rows)} hồ sơ; {len(flips)} thay đổi kết luận; {len(self.errors)} dòng lỗi dữ liệu"
+            if vi
+            else f"{len(self.rows)} profiles; {len(flips)} change verdict; {len(self.errors)} unreadable rows"
+        )
         for (va, vb), n in sorted(self.transitions().items(), key=str):
             out.append(f"  {_verdict(va, lang)} → {_verdict(vb, lang)}: {n}")
         if self.rule_changes:
             out.append("")
-            out.append("Quy định khác nhau giữa A và B (cho yêu cầu này):" if vi
-                       else "Rules that differ between A and B (for this request):")
+            out.append(
+                "Quy định khác nhau giữa A và B (cho yêu cầu này):"
+                if vi
+                else "Rules that differ between A and B (for this request):"
+            )
             for c in self.rule_changes:
-                out.append(f"  - {c.title.vi if vi else c.title.en} ({c.criterion}): "
-                           + "; ".join(x.vi if vi else x.en for x in c.reasons))
+                out.append(
+                    f"  - {c.title.vi if vi else c.title.en} ({c.criterion}): "
+                    + "; ".join(x.vi if vi else x.en for x in c.reasons)
+                )
         if flips:
             out.append("")
-            head = (["Hồ sơ", "A", "B", "Tiêu chí", "A→B", "Nguyên nhân"] if vi
-                    else ["Profile", "A", "B", "Criterion", "A→B", "Cause"])
+            head = (
+                ["Hồ sơ", "A", "B", "Tiêu chí", "A→B", "Nguyên nhân"]
+                if vi
+                else ["Profile", "A", "B", "Criterion", "A→B", "Cause"]
+            )
             if any(r.flip_dates for r in flips):
                 head.append("Ngày đổi" if vi else "Flip date")
             table: list[list[str]] = []
@@ -191,10 +252,14 @@ class Comparison:
                 first = True
                 row_causes: tuple[FlipCause | None, ...] = r.causes or (None,)
                 for fc in row_causes:
-                    line = [r.profile_id or f"#{r.row}" if first else "",
-                            r.verdict_a or "" if first else "", r.verdict_b or "" if first else "",
-                            fc.criterion if fc else "", f"{fc.outcome_a}→{fc.outcome_b}" if fc else "",
-                            "; ".join(x.vi if vi else x.en for x in fc.reasons) if fc else ""]
+                    line = [
+                        r.profile_id or f"#{r.row}" if first else "",
+                        r.verdict_a or "" if first else "",
+                        r.verdict_b or "" if first else "",
+                        fc.criterion if fc else "",
+                        f"{fc.outcome_a}→{fc.outcome_b}" if fc else "",
+                        "; ".join(x.vi if vi else x.en for x in fc.reasons) if fc else "",
+                    ]
                     if len(head) == 7:
                         line.append(", ".join(d.isoformat() for d in r.flip_dates) if first else "")
                     table.append(line)
@@ -269,17 +334,26 @@ def explain_difference(a: Side, b: Side, cid: str, fa: Finding | None, fb: Findi
         except KeyError:
             span = "?"
         if same_pack or cid in {c.id for c in rules_a.criteria} & {c.id for c in rules_b.criteria}:
-            reasons.append(Text(vi=f"tiêu chí chỉ có hiệu lực ở {side} (hiệu lực {span})",
-                                en=f"criterion in force on side {side} only (in force {span})"))
+            reasons.append(
+                Text(
+                    vi=f"tiêu chí chỉ có hiệu lực ở {side} (hiệu lực {span})",
+                    en=f"criterion in force on side {side} only (in force {span})",
+                )
+            )
         else:
-            reasons.append(Text(vi=f"tiêu chí chỉ có trong bộ quy tắc {side}",
-                                en=f"criterion exists in rule pack {side} only"))
+            reasons.append(
+                Text(vi=f"tiêu chí chỉ có trong bộ quy tắc {side}", en=f"criterion exists in rule pack {side} only")
+            )
     else:
         if (oa == "not_applicable") != (ob == "not_applicable"):
             kinds.append("applicability")
-            reasons.append(Text(vi=f"áp dụng ở {'B' if oa == 'not_applicable' else 'A'}, không áp dụng ở "
-                                   f"{'A' if oa == 'not_applicable' else 'B'}",
-                                en=f"applies on side {'B' if oa == 'not_applicable' else 'A'} only"))
+            reasons.append(
+                Text(
+                    vi=f"áp dụng ở {'B' if oa == 'not_applicable' else 'A'}, không áp dụng ở "
+                    f"{'A' if oa == 'not_applicable' else 'B'}",
+                    en=f"applies on side {'B' if oa == 'not_applicable' else 'A'} only",
+                )
+            )
         pa = {u.name: u for u in fa.parameters}
         pb = {u.name: u for u in fb.parameters}
         for name in dict.fromkeys(list(pa) + list(pb)):
@@ -296,15 +370,23 @@ def explain_difference(a: Side, b: Side, cid: str, fa: Finding | None, fb: Findi
                 cb = cd.to_data(rules_b.criterion(cid).condition)
                 if ca != cb:
                     kinds.append("condition")
-                    reasons.append(Text(vi=f"điều kiện của tiêu chí khác nhau: {json.dumps(ca, ensure_ascii=False)} → "
-                                           f"{json.dumps(cb, ensure_ascii=False)}",
-                                        en=f"the criterion's condition differs: {json.dumps(ca, ensure_ascii=False)} → "
-                                           f"{json.dumps(cb, ensure_ascii=False)}"))
+                    reasons.append(
+                        Text(
+                            vi=f"điều kiện của tiêu chí khác nhau: {json.dumps(ca, ensure_ascii=False)} → "
+                            f"{json.dumps(cb, ensure_ascii=False)}",
+                            en=f"the criterion's condition differs: {json.dumps(ca, ensure_ascii=False)} → "
+                            f"{json.dumps(cb, ensure_ascii=False)}",
+                        )
+                    )
                 sa, sb = rules_a.criterion(cid).spec, rules_b.criterion(cid).spec
                 if (sa.waivable, sa.note) != (sb.waivable, sb.note):
                     kinds.append("waiver")
-                    reasons.append(Text(vi=f"khả năng cấp có thẩm quyền xem xét: {sa.waivable} → {sb.waivable}",
-                                        en=f"waivable by the competent authority: {sa.waivable} → {sb.waivable}"))
+                    reasons.append(
+                        Text(
+                            vi=f"khả năng cấp có thẩm quyền xem xét: {sa.waivable} → {sb.waivable}",
+                            en=f"waivable by the competent authority: {sa.waivable} → {sb.waivable}",
+                        )
+                    )
             except KeyError:
                 pass
         for name in dict.fromkeys(list(fa.facts) + list(fb.facts)):
@@ -313,13 +395,22 @@ def explain_difference(a: Side, b: Side, cid: str, fa: Finding | None, fb: Findi
                 kinds.append("fact")
                 label = FACTS[name].vi if name in FACTS else name
                 label_en = FACTS[name].en if name in FACTS else name
-                reasons.append(Text(vi=f"{label}: {_show(name, xa, 'vi')} → {_show(name, xb, 'vi')}",
-                                    en=f"{label_en}: {_show(name, xa, 'en')} → {_show(name, xb, 'en')}"))
+                reasons.append(
+                    Text(
+                        vi=f"{label}: {_show(name, xa, 'vi')} → {_show(name, xb, 'vi')}",
+                        en=f"{label_en}: {_show(name, xa, 'en')} → {_show(name, xb, 'en')}",
+                    )
+                )
     if not reasons:
-        reasons.append(Text(vi="kết quả khác nhau (không tìm thấy khác biệt về tham số, dữ kiện)",
-                            en="the outcome differs (no parameter or fact difference found)"))
-    return FlipCause(cid, Text(vi=spec.title.vi, en=spec.title.en), spec.topic, oa, ob, tuple(reasons),
-                     tuple(dict.fromkeys(kinds)))
+        reasons.append(
+            Text(
+                vi="kết quả khác nhau (không tìm thấy khác biệt về tham số, dữ kiện)",
+                en="the outcome differs (no parameter or fact difference found)",
+            )
+        )
+    return FlipCause(
+        cid, Text(vi=spec.title.vi, en=spec.title.en), spec.topic, oa, ob, tuple(reasons), tuple(dict.fromkeys(kinds))
+    )
 
 
 def _show(name: str, value: object, lang: str) -> str:
@@ -359,16 +450,26 @@ def _prepared_changes(a: Side, b: Side, pa: Prepared, pb: Prepared) -> list[Flip
                 if va != vb:
                     kinds.append("parameter")
                     src = f" ({ub[name].source.number}, {ub[name].source.article})" if name in ub else ""
-                    reasons.append(Text(vi=f"tham số {name}: {va} → {vb}{src}",
-                                        en=f"parameter {name}: {va} → {vb}{src}"))
+                    reasons.append(
+                        Text(vi=f"tham số {name}: {va} → {vb}{src}", en=f"parameter {name}: {va} → {vb}{src}")
+                    )
             if not kinds and conds_a.get(cid) != conds_b.get(cid):
                 kinds.append("condition")
-                reasons.append(Text(vi="điều kiện (sau khi thay tham số) khác nhau",
-                                    en="the resolved condition differs"))
+                reasons.append(
+                    Text(vi="điều kiện (sau khi thay tham số) khác nhau", en="the resolved condition differs")
+                )
         if reasons:
-            out.append(FlipCause(cid, Text(vi=c.spec.title.vi, en=c.spec.title.en), c.spec.topic,
-                                 "applies" if cid in ids_a else ABSENT, "applies" if cid in ids_b else ABSENT,
-                                 tuple(reasons), tuple(dict.fromkeys(kinds))))
+            out.append(
+                FlipCause(
+                    cid,
+                    Text(vi=c.spec.title.vi, en=c.spec.title.en),
+                    c.spec.topic,
+                    "applies" if cid in ids_a else ABSENT,
+                    "applies" if cid in ids_b else ABSENT,
+                    tuple(reasons),
+                    tuple(dict.fromkeys(kinds)),
+                )
+            )
     return out
 
 
@@ -406,16 +507,26 @@ def _read_jsonl(p: Path) -> Iterator[PoolItem]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield PoolItem(n, problems=[Problem("(JSON)", f"lỗi cú pháp JSON: {exc.msg}", f"JSON syntax error: "
-                                                    f"{exc.msg}", None, n)])
+                yield PoolItem(
+                    n,
+                    problems=[
+                        Problem("(JSON)", f"lỗi cú pháp JSON: {exc.msg}", f"JSON syntax error: {exc.msg}", None, n)
+                    ],
+                )
                 continue
             request: dict[str, Any] = {}
             if isinstance(obj, dict) and "profile" in obj and "id" not in obj:
                 request = dict(obj.get("request") or {})
                 obj = obj["profile"]
             if not isinstance(obj, dict):
-                yield PoolItem(n, problems=[Problem("(JSON)", "phải là một đối tượng JSON (hồ sơ)",
-                                                    "must be a JSON object (a profile)", None, n)])
+                yield PoolItem(
+                    n,
+                    problems=[
+                        Problem(
+                            "(JSON)", "phải là một đối tượng JSON (hồ sơ)", "must be a JSON object (a profile)", None, n
+                        )
+                    ],
+                )
                 continue
             yield PoolItem(n, data=obj, request=request, id=str(obj.get("id")) if obj.get("id") else None)
 
@@ -445,8 +556,10 @@ def _compare_one(item: PoolItem, a: Side, b: Side, *, when: bool) -> RowComparis
             decisions.append(side.evaluator.evaluate(profile, side.request_for(item.request)))
         except (InputError, RulePackError) as exc:
             decisions.append(None)
-            problems.extend(Problem(p.location, f"{side.label}: {p.vi}", f"{side.label}: {p.en}", p.value, item.row)
-                            for p in exc.problems)
+            problems.extend(
+                Problem(p.location, f"{side.label}: {p.vi}", f"{side.label}: {p.en}", p.value, item.row)
+                for p in exc.problems
+            )
     da, db = decisions
     va = da.verdict if da else None
     vb = db.verdict if db else None
@@ -465,11 +578,18 @@ def _compare_one(item: PoolItem, a: Side, b: Side, *, when: bool) -> RowComparis
             flip_dates = _flip_dates(a, b, profile, item.request)
     elif va != vb:
         missing = "B" if db is None else "A"
-        causes.append(FlipCause("(request)", Text(vi="Yêu cầu", en="Request"), "request",
-                                va or "unavailable", vb or "unavailable",
-                                tuple(Text(vi=p.vi, en=p.en) for p in problems) or
-                                (Text(vi=f"không xét được ở {missing}", en=f"cannot be evaluated on side {missing}"),),
-                                ("unavailable",)))
+        causes.append(
+            FlipCause(
+                "(request)",
+                Text(vi="Yêu cầu", en="Request"),
+                "request",
+                va or "unavailable",
+                vb or "unavailable",
+                tuple(Text(vi=p.vi, en=p.en) for p in problems)
+                or (Text(vi=f"không xét được ở {missing}", en=f"cannot be evaluated on side {missing}"),),
+                ("unavailable",),
+            )
+        )
     return RowComparison(item.row, profile.id, profile.full_name, va, vb, tuple(causes), flip_dates=flip_dates)
 
 
@@ -478,8 +598,9 @@ def _flip_dates(a: Side, b: Side, profile: Profile, overrides: dict[str, Any]) -
 
     first, second = (a, b) if a.date <= b.date else (b, a)
     try:
-        tl = timeline.build(first.evaluator, profile, first.request_for(overrides), lookback_years=0,
-                            until=second.date, verify=False)
+        tl = timeline.build(
+            first.evaluator, profile, first.request_for(overrides), lookback_years=0, until=second.date, verify=False
+        )
     except (InputError, RulePackError):
         return ()
     return tuple(c.date for c in tl.changes)
@@ -488,11 +609,17 @@ def _flip_dates(a: Side, b: Side, profile: Profile, overrides: dict[str, Any]) -
 # ----- command line ----------------------------------------------------------------------------------
 def add_command(sub: Any) -> None:
     """Register ``eligibility compare`` (called from :func:`eligibility.cli.build_parser`)."""
-    p = sub.add_parser("compare", help="so sánh một danh sách ở hai ngày hoặc hai bộ quy tắc / compare a pool "
-                                       "at two dates or under two rule packs")
+    p = sub.add_parser(
+        "compare",
+        help="so sánh một danh sách ở hai ngày hoặc hai bộ quy tắc / compare a pool "
+        "at two dates or under two rule packs",
+    )
     p.add_argument("pool", help="danh sách hồ sơ / pool: .jsonl (one profile per line), .csv or .xlsx")
-    p.add_argument("--action", required=True,
-                   help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement")
+    p.add_argument(
+        "--action",
+        required=True,
+        help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement",
+    )
     p.add_argument("--date", action="append", default=[], help="ngày xét A (and B): give it once or twice")
     p.add_argument("--rules-a", dest="rules_a", help="rule-pack directory for side A (default: bundled)")
     p.add_argument("--rules-b", dest="rules_b", help="rule-pack directory for side B (default: bundled)")
@@ -511,8 +638,9 @@ def add_command(sub: Any) -> None:
     p.add_argument("--pool-size", dest="pool_size", type=int)
     p.add_argument("--minority-area", dest="minority_area", action="store_true")
     p.add_argument("--convention")
-    p.add_argument("--when", action="store_true",
-                   help="find the day of each flip between the two dates (same rule pack; slower)")
+    p.add_argument(
+        "--when", action="store_true", help="find the day of each flip between the two dates (same rule pack; slower)"
+    )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.add_argument("--out", help="write the table to x.csv, x.json or a text file")
     p.set_defaults(func=cmd_compare)
@@ -529,9 +657,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not dates:
         raise InputError(Problem("--date", "cần ngày xét (một hoặc hai)", "a date is needed (one or two)"))
     if len(dates) == 1 and not two_packs:
-        raise InputError(Problem("--date",
-                                 "cần hai ngày (--date A --date B) hoặc hai bộ quy tắc (--rules-a, --rules-b)",
-                                 "give two dates (--date A --date B) or two rule packs (--rules-a, --rules-b)"))
+        raise InputError(
+            Problem(
+                "--date",
+                "cần hai ngày (--date A --date B) hoặc hai bộ quy tắc (--rules-a, --rules-b)",
+                "give two dates (--date A --date B) or two rule packs (--rules-a, --rules-b)",
+            )
+        )
     if len(dates) == 1:
         dates.append(dates[0])
     base = args.rules
@@ -546,15 +678,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         data = request.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
         data["action"] = request.action
         data.pop("date", None)
-        label = f"{request.date.isoformat()}" + (f", {'quy tắc' if args.lang != 'en' else 'rules'} {rules.root} "
-                                                 f"({rules.hash})" if two_packs else "")
+        label = f"{request.date.isoformat()}" + (
+            f", {'quy tắc' if args.lang != 'en' else 'rules'} {rules.root} ({rules.hash})" if two_packs else ""
+        )
         sides.append(Side(evaluator, request.date, data, label))
     a, b = sides
     result = compare_pool(read_items(args.pool, rules_a.titles), a, b, when=args.when)
     if args.out:
         result.write(args.out, args.lang)
         summary = result.render_text(args.lang).split("\n")
-        print("\n".join(summary[:3 + len(result.transitions())]))
+        print("\n".join(summary[: 3 + len(result.transitions())]))
     else:
         print(result.render_text(args.lang))
     return 0

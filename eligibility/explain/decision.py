@@ -19,8 +19,10 @@ Verdict = Literal["eligible", "needs_authority", "incomplete", "not_eligible"]
 
 VERDICT_LABELS = {
     "eligible": ("Đủ điều kiện", "Eligible"),
-    "needs_authority": ("Cần cấp có thẩm quyền xem xét, quyết định (trường hợp đặc biệt)",
-                        "Needs the competent authority's decision (special case)"),
+    "needs_authority": (
+        "Cần cấp có thẩm quyền xem xét, quyết định (trường hợp đặc biệt)",
+        "Needs the competent authority's decision (special case)",
+    ),
     "incomplete": ("Chưa đủ dữ liệu để kết luận", "Incomplete: data missing"),
     "not_eligible": ("Không đủ điều kiện", "Not eligible"),
 }

@@ -76,11 +76,13 @@ class Evaluator:
             if st.degree:
                 standards["degree"] = max(standards.get("degree", 0), lv.DEGREE.rank(st.degree))
             if st.political_theory:
-                standards["political_theory"] = max(standards.get("political_theory", 0),
-                                                    lv.POLITICAL_THEORY.rank(st.political_theory))
+                standards["political_theory"] = max(
+                    standards.get("political_theory", 0), lv.POLITICAL_THEORY.rank(st.political_theory)
+                )
             if st.state_management:
-                standards["state_management"] = max(standards.get("state_management", 0),
-                                                     lv.STATE_MANAGEMENT.rank(st.state_management))
+                standards["state_management"] = max(
+                    standards.get("state_management", 0), lv.STATE_MANAGEMENT.rank(st.state_management)
+                )
             if st.prior_grade:
                 standards["prior_grade"] = max(standards.get("prior_grade", 0), st.prior_grade)
             minority = minority or bool(st.minority_language)
@@ -110,39 +112,77 @@ class Evaluator:
         if request.post is not None:
             if request.post not in rules.titles:
                 known = ", ".join(sorted(rules.titles)[:12])
-                raise InputError(Problem("post", f"mã chức danh không có trong danh mục (ví dụ: {known}, …)",
-                                         f"title code not in the catalogue (e.g. {known}, …)", request.post))
+                raise InputError(
+                    Problem(
+                        "post",
+                        f"mã chức danh không có trong danh mục (ví dụ: {known}, …)",
+                        f"title code not in the catalogue (e.g. {known}, …)",
+                        request.post,
+                    )
+                )
             target = self._title_info(request.post, on)
             level = rules.titles[request.post].level
         if level == "district" and on > DISTRICT_LEVEL_ENDS:
-            raise InputError(Problem("post" if request.post else "level",
-                                     "cấp huyện không còn tồn tại từ ngày 01/7/2025 (chính quyền địa phương hai cấp)",
-                                     "the district level no longer exists from 1 July 2025 (two-level local government)",
-                                     request.post or level))
-        if request.action in ("appointment", "reappointment", "rotation", "nonlocal_placement", "planning") \
-                and target is None:
-            problems.append(Problem("post", f"việc '{lv.ACTION.labels_vi[request.action]}' cần mã chức danh",
-                                    f"action '{request.action}' needs a post (title code)"))
+            raise InputError(
+                Problem(
+                    "post" if request.post else "level",
+                    "cấp huyện không còn tồn tại từ ngày 01/7/2025 (chính quyền địa phương hai cấp)",
+                    "the district level no longer exists from 1 July 2025 (two-level local government)",
+                    request.post or level,
+                )
+            )
+        if (
+            request.action in ("appointment", "reappointment", "rotation", "nonlocal_placement", "planning")
+            and target is None
+        ):
+            problems.append(
+                Problem(
+                    "post",
+                    f"việc '{lv.ACTION.labels_vi[request.action]}' cần mã chức danh",
+                    f"action '{request.action}' needs a post (title code)",
+                )
+            )
         convention = request.convention
         ref_month = index_of(on)
         event = None
         if request.action == "nomination":
             if request.event is None or request.event not in rules.events:
-                problems.append(Problem("event", f"cần sự kiện: {', '.join(sorted(rules.events))}",
-                                        f"an event is needed: {', '.join(sorted(rules.events))}", request.event))
+                problems.append(
+                    Problem(
+                        "event",
+                        f"cần sự kiện: {', '.join(sorted(rules.events))}",
+                        f"an event is needed: {', '.join(sorted(rules.events))}",
+                        request.event,
+                    )
+                )
             elif level is None:
-                problems.append(Problem("level", "cần cấp (tỉnh, huyện, xã, trung ương)",
-                                        "a level is needed (province, district, commune, central)"))
+                problems.append(
+                    Problem(
+                        "level",
+                        "cần cấp (tỉnh, huyện, xã, trung ương)",
+                        "a level is needed (province, district, commune, central)",
+                    )
+                )
             else:
                 event = rules.events[request.event]
                 if on < event.from_:
-                    problems.append(Problem(
-                        "date", f"sự kiện {request.event} áp dụng từ {event.from_:%d/%m/%Y}; văn bản trước đó chưa được mã hóa",
-                        f"event {request.event} applies from {event.from_.isoformat()}; the earlier guidance is not encoded",
-                        on.isoformat()))
+                    problems.append(
+                        Problem(
+                            "date",
+                            f"sự kiện {request.event} áp dụng từ {event.from_:%d/%m/%Y}; văn bản trước đó chưa được mã hóa",
+                            f"event {request.event} applies from {event.from_.isoformat()}; the earlier guidance is not encoded",
+                            on.isoformat(),
+                        )
+                    )
                 elif level not in event.reference_months:
-                    problems.append(Problem("level", f"sự kiện {request.event} không có tháng tính tuổi cho cấp này",
-                                            f"event {request.event} has no reference month for this level", level))
+                    problems.append(
+                        Problem(
+                            "level",
+                            f"sự kiện {request.event} không có tháng tính tuổi cho cấp này",
+                            f"event {request.event} has no reference month for this level",
+                            level,
+                        )
+                    )
                 else:
                     y, m = map(int, event.reference_months[level].split("-"))
                     ref_month = month_index(y, m)
@@ -150,8 +190,9 @@ class Evaluator:
         if request.action == "planning" and request.term:
             start = self._term_start(request.term)
             if start is None:
-                problems.append(Problem("term", "nhiệm kỳ phải có dạng YYYY-YYYY", "term must look like YYYY-YYYY",
-                                        request.term))
+                problems.append(
+                    Problem("term", "nhiệm kỳ phải có dạng YYYY-YYYY", "term must look like YYYY-YYYY", request.term)
+                )
             else:
                 ref_month = max(start, index_of(on))
         if problems:
@@ -186,13 +227,25 @@ class Evaluator:
 
             def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
                 if isinstance(operand, cd.Rank):
-                    vocab = {"degree": lv.DEGREE, "political_theory": lv.POLITICAL_THEORY,
-                             "state_management": lv.STATE_MANAGEMENT, "level": lv.LEVEL}[FACTS[node.fact].rank_of or ""]
+                    vocab = {
+                        "degree": lv.DEGREE,
+                        "political_theory": lv.POLITICAL_THEORY,
+                        "state_management": lv.STATE_MANAGEMENT,
+                        "level": lv.LEVEL,
+                    }[FACTS[node.fact].rank_of or ""]
                     return cd.Const(vocab.rank(operand.code))
                 assert isinstance(operand, cd.Param)
                 value, cite, step = self._param(operand.name, on, request.event)
-                uses.append(ParameterUse(name=operand.name, value=value, read_on=on, step_from=step,
-                                         source=self._source_ref(cite), confidence=cite.tag))
+                uses.append(
+                    ParameterUse(
+                        name=operand.name,
+                        value=value,
+                        read_on=on,
+                        step_from=step,
+                        source=self._source_ref(cite),
+                        confidence=cite.tag,
+                    )
+                )
                 return cd.Const(value)
 
             cond = cd.substitute(c.condition, resolve)
@@ -209,18 +262,28 @@ class Evaluator:
         uses: list[ParameterUse] = []
         facts = set(cd.facts_of(c.condition))
         title = self.rules.titles[request.post]
-        for key, fact in (("degree", "target_required_degree_rank"),
-                          ("political_theory", "target_required_political_theory_rank"),
-                          ("state_management", "target_required_state_management_rank"),
-                          ("prior_grade", "target_required_prior_grade")):
+        for key, fact in (
+            ("degree", "target_required_degree_rank"),
+            ("political_theory", "target_required_political_theory_rank"),
+            ("state_management", "target_required_state_management_rank"),
+            ("prior_grade", "target_required_prior_grade"),
+        ):
             if fact not in facts:
                 continue
             for st in title.standards:
                 value = getattr(st, key)
                 if value is None or not (st.from_ <= on and (st.until is None or on <= st.until)):
                     continue
-                uses.append(ParameterUse(name=f"{request.post}.{key}", value=value, read_on=on, step_from=st.from_,
-                                         source=self._source_ref(st.source), confidence=st.source.tag))
+                uses.append(
+                    ParameterUse(
+                        name=f"{request.post}.{key}",
+                        value=value,
+                        read_on=on,
+                        step_from=st.from_,
+                        source=self._source_ref(st.source),
+                        confidence=st.source.tag,
+                    )
+                )
         return uses
 
     def _term_start(self, term: str) -> int | None:
@@ -234,10 +297,14 @@ class Evaluator:
         return None
 
     def _request_facts(self, request: Request, ctx: FactContext) -> dict[str, object]:
-        probe: dict[str, object] = {"minority_area": request.minority_area,
-                                    "relation": request.relation, "reelection": request.reelection,
-                                    "full_time": request.full_time, "rotation_purpose": request.rotation_purpose,
-                                    "reference_month": ctx.age_reference_month}
+        probe: dict[str, object] = {
+            "minority_area": request.minority_area,
+            "relation": request.relation,
+            "reelection": request.reelection,
+            "full_time": request.full_time,
+            "rotation_purpose": request.rotation_purpose,
+            "reference_month": ctx.age_reference_month,
+        }
         if request.pool_size_for_title is not None:
             probe["pool_size_for_title"] = request.pool_size_for_title
         if ctx.target is not None:
@@ -260,8 +327,9 @@ class Evaluator:
 
     def _source_ref(self, cite: Citation) -> SourceRef:
         s = self.rules.sources[cite.id]
-        return SourceRef(id=s.id, number=s.number, title_vi=s.title_vi, article=cite.article,
-                         url=s.urls[0] if s.urls else None)
+        return SourceRef(
+            id=s.id, number=s.number, title_vi=s.title_vi, article=cite.article, url=s.urls[0] if s.urls else None
+        )
 
     # ----- evaluation ---------------------------------------------------------------------
     def facts(self, profile: Profile, prepared: Prepared) -> FactSet:
@@ -300,8 +368,15 @@ class Evaluator:
             retirement=factset.retirement.as_dict() if factset.retirement else None,
         )
 
-    def _finding(self, c: LoadedCriterion, outcome: str, factset: FactSet, uses: list[ParameterUse],
-                 missing_map: dict[str, list[str]] | None, on: dt.date) -> Finding:
+    def _finding(
+        self,
+        c: LoadedCriterion,
+        outcome: str,
+        factset: FactSet,
+        uses: list[ParameterUse],
+        missing_map: dict[str, list[str]] | None,
+        on: dt.date,
+    ) -> Finding:
         spec = c.spec
         names = cd.facts_of(c.condition)
         facts = {n: factset.values.get(n) for n in names}
@@ -348,8 +423,9 @@ class Evaluator:
             overlay=c.overlay,
         )
 
-    def _message(self, spec: Any, outcome: str, values: dict[str, object], rank_of: dict[str, str],
-                 missing: list[str]) -> Text:
+    def _message(
+        self, spec: Any, outcome: str, values: dict[str, object], rank_of: dict[str, str], missing: list[str]
+    ) -> Text:
         m = spec.message
         if outcome == "not_applicable":
             return Text(vi="Không áp dụng cho yêu cầu này.", en="Does not apply to this request.")
@@ -358,8 +434,9 @@ class Evaluator:
                 tpl = m.unknown
                 return Text(vi=render(tpl.vi, values, "vi", rank_of), en=render(tpl.en, values, "en", rank_of))
             need = ", ".join(missing) or "?"
-            return Text(vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.",
-                        en=f"Cannot be decided; missing: {need}.")
+            return Text(
+                vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.", en=f"Cannot be decided; missing: {need}."
+            )
         tpl = m.pass_ if outcome == "pass" else m.fail
         vi = render(tpl.vi, values, "vi", rank_of)
         en = render(tpl.en, values, "en", rank_of)

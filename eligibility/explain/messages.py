@@ -17,8 +17,12 @@ _RANK_VOCABS = {
     "state_management": lv.STATE_MANAGEMENT,
     "level": lv.LEVEL,
 }
-_CODE_VOCABS = {"sex": lv.SEX, "political_standard": lv.POLITICAL_STANDARD, "relation": lv.RELATION,
-                "rotation_purpose": lv.ROTATION_PURPOSE}
+_CODE_VOCABS = {
+    "sex": lv.SEX,
+    "political_standard": lv.POLITICAL_STANDARD,
+    "relation": lv.RELATION,
+    "rotation_purpose": lv.ROTATION_PURPOSE,
+}
 
 
 def placeholders(template: str) -> list[str]:

@@ -22,8 +22,13 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
 def _request_line(d: Decision, lang: str) -> str:
     r = d.request
     parts = [f"{'action' if lang == 'en' else 'việc'}: {r.get('action')}"]
-    for key, vi in (("post", "chức danh"), ("level", "cấp"), ("locality", "địa phương"), ("event", "sự kiện"),
-                    ("date", "ngày xét")):
+    for key, vi in (
+        ("post", "chức danh"),
+        ("level", "cấp"),
+        ("locality", "địa phương"),
+        ("event", "sự kiện"),
+        ("date", "ngày xét"),
+    ):
         if key in r:
             parts.append(f"{key if lang == 'en' else vi}: {r[key]}")
     return ", ".join(parts)
@@ -38,11 +43,15 @@ def render_text(d: Decision, lang: str = "vi", show_not_applicable: bool = False
     if d.retirement:
         r = d.retirement
         if lang == "en":
-            out.append(f"Retirement age {r['age_years']}y{r['age_months']}m, reached {r['reached']} "
-                       f"(convention {d.convention}; age counted at {d.reference_month})")
+            out.append(
+                f"Retirement age {r['age_years']}y{r['age_months']}m, reached {r['reached']} "
+                f"(convention {d.convention}; age counted at {d.reference_month})"
+            )
         else:
-            out.append(f"Tuổi nghỉ hưu {r['age_years']} tuổi {r['age_months']} tháng, đủ tuổi vào tháng {r['reached']} "
-                       f"(cách tính: {d.convention}; thời điểm tính tuổi: {d.reference_month})")
+            out.append(
+                f"Tuổi nghỉ hưu {r['age_years']} tuổi {r['age_months']} tháng, đủ tuổi vào tháng {r['reached']} "
+                f"(cách tính: {d.convention}; thời điểm tính tuổi: {d.reference_month})"
+            )
     out.append("")
     for f in _sorted(d.findings):
         if f.outcome == "not_applicable" and not show_not_applicable:
@@ -53,21 +62,33 @@ def render_text(d: Decision, lang: str = "vi", show_not_applicable: bool = False
         out.append(f"     {f.message.en if lang == 'en' else f.message.vi}")
         tag = _t(TAG_LABELS[f.confidence], lang)
         src = f"{f.source.number}, {f.source.article}"
-        out.append(f"     {'Source' if lang == 'en' else 'Căn cứ'}: {src} [{f.confidence}: {tag}]"
-                   + (f" ({'overlay' if lang == 'en' else 'quy định của tỉnh'} {f.overlay})" if f.overlay else ""))
+        out.append(
+            f"     {'Source' if lang == 'en' else 'Căn cứ'}: {src} [{f.confidence}: {tag}]"
+            + (f" ({'overlay' if lang == 'en' else 'quy định của tỉnh'} {f.overlay})" if f.overlay else "")
+        )
     if d.missing_inputs:
         out.append("")
-        out.append("Missing inputs (most decisive first):" if lang == "en" else "Dữ liệu còn thiếu (quyết định nhiều tiêu chí nhất trước):")
+        out.append(
+            "Missing inputs (most decisive first):"
+            if lang == "en"
+            else "Dữ liệu còn thiếu (quyết định nhiều tiêu chí nhất trước):"
+        )
         for m in d.missing_inputs:
             out.append(f"  - {m.input}: {', '.join(m.criteria)}")
     skipped = sum(1 for f in d.findings if f.outcome == "not_applicable")
     if skipped and not show_not_applicable:
         out.append("")
-        out.append(f"({skipped} criteria not applicable to this request)" if lang == "en"
-                   else f"({skipped} tiêu chí không áp dụng cho yêu cầu này)")
+        out.append(
+            f"({skipped} criteria not applicable to this request)"
+            if lang == "en"
+            else f"({skipped} tiêu chí không áp dụng cho yêu cầu này)"
+        )
     out.append("")
-    out.append(("Regimes in force" if lang == "en" else "Chế độ áp dụng") + ": "
-               + "; ".join(r.en if lang == "en" else r.vi for r in d.regime))
+    out.append(
+        ("Regimes in force" if lang == "en" else "Chế độ áp dụng")
+        + ": "
+        + "; ".join(r.en if lang == "en" else r.vi for r in d.regime)
+    )
     out.append(("Rule pack" if lang == "en" else "Bộ quy tắc") + f": {d.rulepack}")
     return "\n".join(out)
 
@@ -102,19 +123,25 @@ def render_html(d: Decision, lang: str = "vi", timeline: str | None = None) -> s
             f"{e(_t(TAG_LABELS[f.confidence], lang))}</small></td></tr>"
         )
     missing = "".join(f"<li>{e(m.input)}: {e(', '.join(m.criteria))}</li>" for m in d.missing_inputs)
-    head = ("Eligibility check" if lang == "en" else "Phiếu kiểm tra điều kiện, tiêu chuẩn cán bộ")
-    cols = (["Criterion", "Outcome", "Explanation", "Source"] if lang == "en"
-            else ["Tiêu chí", "Kết quả", "Giải thích", "Căn cứ"])
-    meta: list[tuple[str, Any]] = [("Hồ sơ / Profile", d.profile_id), ("Yêu cầu / Request", _request_line(d, lang)),
-                                   ("Bộ quy tắc / Rule pack", d.rulepack),
-                                   ("Chế độ / Regimes", "; ".join(r.vi for r in d.regime))]
+    head = "Eligibility check" if lang == "en" else "Phiếu kiểm tra điều kiện, tiêu chuẩn cán bộ"
+    cols = (
+        ["Criterion", "Outcome", "Explanation", "Source"]
+        if lang == "en"
+        else ["Tiêu chí", "Kết quả", "Giải thích", "Căn cứ"]
+    )
+    meta: list[tuple[str, Any]] = [
+        ("Hồ sơ / Profile", d.profile_id),
+        ("Yêu cầu / Request", _request_line(d, lang)),
+        ("Bộ quy tắc / Rule pack", d.rulepack),
+        ("Chế độ / Regimes", "; ".join(r.vi for r in d.regime)),
+    ]
     tl_html = "\n" + timeline if timeline else ""
     meta_rows = "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(str(v))}</td></tr>" for k, v in meta)
     return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(head)} — {e(d.profile_id)}</title>
 <style>{_CSS}</style></head><body><h1>{e(head)}</h1><table class="meta">{meta_rows}</table>
 <p class="verdict">{e(_t(VERDICT_LABELS[d.verdict], lang))} ({e(d.verdict)})</p>
-<table class="f"><tr>{''.join(f'<th>{c}</th>' for c in cols)}</tr>{''.join(rows)}</table>
-{f'<h2>Dữ liệu còn thiếu / Missing inputs</h2><ul>{missing}</ul>' if missing else ''}{tl_html}
+<table class="f"><tr>{"".join(f"<th>{c}</th>" for c in cols)}</tr>{"".join(rows)}</table>
+{f"<h2>Dữ liệu còn thiếu / Missing inputs</h2><ul>{missing}</ul>" if missing else ""}{tl_html}
 <p><small>Kết quả do công cụ eligibility tính theo quy định đang áp dụng vào ngày xét; cấp có thẩm quyền quyết định.
 [P] văn bản gốc, [S] nguồn thứ cấp, [D] suy ra, [M] chưa xác minh.</small></p></body></html>
 """

@@ -114,8 +114,17 @@ _RECORD_INPUTS: dict[str, tuple[str, str]] = {
     "assessments": ("kết quả đánh giá các năm", "past annual assessments"),
 }
 _TIME_FACT_PREFIXES = ("months_since_", "months_in_", "has_")
-_TIME_FACTS = {"age_months", "months_to_retirement", "retirement_month", "reference_month", "term_years_completed",
-               "term_years_failed", "consecutive_failed_years", "has_any_discipline", "years_worked_here"}
+_TIME_FACTS = {
+    "age_months",
+    "months_to_retirement",
+    "retirement_month",
+    "reference_month",
+    "term_years_completed",
+    "term_years_failed",
+    "consecutive_failed_years",
+    "has_any_discipline",
+    "years_worked_here",
+}
 
 
 # ----- dates ------------------------------------------------------------------------------------
@@ -171,8 +180,13 @@ class Cause:
     text: Text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.name, "before": self.before, "after": self.after,
-                "text": {"vi": self.text.vi, "en": self.text.en}}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "before": self.before,
+            "after": self.after,
+            "text": {"vi": self.text.vi, "en": self.text.en},
+        }
 
 
 @dataclass(frozen=True)
@@ -185,9 +199,14 @@ class CriterionChange:
     causes: tuple[Cause, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "title": {"vi": self.title.vi, "en": self.title.en},
-                "topic": self.topic, "before": self.before, "after": self.after,
-                "causes": [c.to_dict() for c in self.causes]}
+        return {
+            "criterion": self.criterion,
+            "title": {"vi": self.title.vi, "en": self.title.en},
+            "topic": self.topic,
+            "before": self.before,
+            "after": self.after,
+            "causes": [c.to_dict() for c in self.causes],
+        }
 
 
 @dataclass(frozen=True)
@@ -203,10 +222,15 @@ class Change:
     unavailable: Text | None = None  # why the request cannot be evaluated after the change
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date.isoformat(), "verdict_before": self.verdict_before,
-                "verdict_after": self.verdict_after, "criteria": [c.to_dict() for c in self.criteria],
-                "regimes_started": list(self.regimes_started), "regimes_ended": list(self.regimes_ended),
-                "unavailable": {"vi": self.unavailable.vi, "en": self.unavailable.en} if self.unavailable else None}
+        return {
+            "date": self.date.isoformat(),
+            "verdict_before": self.verdict_before,
+            "verdict_after": self.verdict_after,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "regimes_started": list(self.regimes_started),
+            "regimes_ended": list(self.regimes_ended),
+            "unavailable": {"vi": self.unavailable.vi, "en": self.unavailable.en} if self.unavailable else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -240,8 +264,14 @@ class Requirement:
     text: Text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"fact": self.fact, "op": self.op, "value": self.value, "kind": self.kind, "current": self.current,
-                "text": {"vi": self.text.vi, "en": self.text.en}}
+        return {
+            "fact": self.fact,
+            "op": self.op,
+            "value": self.value,
+            "kind": self.kind,
+            "current": self.current,
+            "text": {"vi": self.text.vi, "en": self.text.en},
+        }
 
 
 @dataclass(frozen=True)
@@ -260,11 +290,18 @@ class NeededChange:
     text: Text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "title": {"vi": self.title.vi, "en": self.title.en},
-                "topic": self.topic, "outcome": self.outcome, "fixable": self.fixable,
-                "requirements": [r.to_dict() for r in self.requirements], "blocked_by": list(self.blocked_by),
-                "missing": list(self.missing), "waivable": self.waivable,
-                "text": {"vi": self.text.vi, "en": self.text.en}}
+        return {
+            "criterion": self.criterion,
+            "title": {"vi": self.title.vi, "en": self.title.en},
+            "topic": self.topic,
+            "outcome": self.outcome,
+            "fixable": self.fixable,
+            "requirements": [r.to_dict() for r in self.requirements],
+            "blocked_by": list(self.blocked_by),
+            "missing": list(self.missing),
+            "waivable": self.waivable,
+            "text": {"vi": self.text.vi, "en": self.text.en},
+        }
 
 
 @dataclass(frozen=True)
@@ -284,13 +321,19 @@ class CriterionTimeline:
     pass_window: tuple[dt.date, dt.date] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": {"vi": self.title.vi, "en": self.title.en}, "topic": self.topic, "outcome": self.outcome,
-                "holds_from": _iso(self.holds_from), "holds_until": _iso(self.holds_until),
-                "pass_window": [d.isoformat() for d in self.pass_window] if self.pass_window else None,
-                "periods": [p.to_dict("outcome") for p in self.periods],
-                "changes": [dict(c.to_dict(), date=d.isoformat()) for d, c in self.changes],
-                "rule_changes": [{"date": d.isoformat(), "causes": [c.to_dict() for c in rc]}
-                                 for d, rc in self.rule_changes]}
+        return {
+            "title": {"vi": self.title.vi, "en": self.title.en},
+            "topic": self.topic,
+            "outcome": self.outcome,
+            "holds_from": _iso(self.holds_from),
+            "holds_until": _iso(self.holds_until),
+            "pass_window": [d.isoformat() for d in self.pass_window] if self.pass_window else None,
+            "periods": [p.to_dict("outcome") for p in self.periods],
+            "changes": [dict(c.to_dict(), date=d.isoformat()) for d, c in self.changes],
+            "rule_changes": [
+                {"date": d.isoformat(), "causes": [c.to_dict() for c in rc]} for d, rc in self.rule_changes
+            ],
+        }
 
 
 @dataclass
@@ -347,40 +390,61 @@ class Timeline:
         if self.verdict == "eligible":
             since = current.start if current is not None else None
             if since is not None:
-                lines.append(f"Đủ điều kiện từ ngày {fmt_date(since, lang)}." if vi
-                             else f"Eligible since {fmt_date(since, lang)}.")
+                lines.append(
+                    f"Đủ điều kiện từ ngày {fmt_date(since, lang)}."
+                    if vi
+                    else f"Eligible since {fmt_date(since, lang)}."
+                )
             else:
-                lines.append(f"Đủ điều kiện (ít nhất từ ngày {fmt_date(self.window_start, lang)})." if vi
-                             else f"Eligible (at least since {fmt_date(self.window_start, lang)}).")
+                lines.append(
+                    f"Đủ điều kiện (ít nhất từ ngày {fmt_date(self.window_start, lang)})."
+                    if vi
+                    else f"Eligible (at least since {fmt_date(self.window_start, lang)})."
+                )
         elif self.earliest_eligible is not None:
             first = self._change_on(self.earliest_eligible)
             why = _gain_reason(first, lang) if first else ""
-            lines.append(f"Từ ngày {fmt_date(self.earliest_eligible, lang)} đủ điều kiện{why}." if vi
-                         else f"Eligible from {fmt_date(self.earliest_eligible, lang)}{why}.")
+            lines.append(
+                f"Từ ngày {fmt_date(self.earliest_eligible, lang)} đủ điều kiện{why}."
+                if vi
+                else f"Eligible from {fmt_date(self.earliest_eligible, lang)}{why}."
+            )
         else:
-            lines.append(f"Không có ngày nào đủ điều kiện đến ngày {fmt_date(self.window_end, lang)} "
-                         f"({self.horizon_years} năm) nếu hồ sơ không thay đổi." if vi
-                         else f"Never eligible up to {fmt_date(self.window_end, lang)} ({self.horizon_years} years) "
-                              f"unless the file changes.")
+            lines.append(
+                f"Không có ngày nào đủ điều kiện đến ngày {fmt_date(self.window_end, lang)} "
+                f"({self.horizon_years} năm) nếu hồ sơ không thay đổi."
+                if vi
+                else f"Never eligible up to {fmt_date(self.window_end, lang)} ({self.horizon_years} years) "
+                f"unless the file changes."
+            )
         if self.eligible_until is not None:
             lapse = self._change_on(self.eligible_until + DAY)
             topics = _topics_lost(lapse, lang) if lapse else ""
             if vi:
                 about = f" về {topics}" if topics else ""
-                lines.append(f"Đủ điều kiện đến hết ngày {fmt_date(self.eligible_until, lang)}; đến ngày "
-                             f"{fmt_date(self.eligible_until + DAY, lang)} hết điều kiện{about}.")
+                lines.append(
+                    f"Đủ điều kiện đến hết ngày {fmt_date(self.eligible_until, lang)}; đến ngày "
+                    f"{fmt_date(self.eligible_until + DAY, lang)} hết điều kiện{about}."
+                )
             else:
-                lines.append(f"Eligible until {fmt_date(self.eligible_until, lang)}; from "
-                             f"{fmt_date(self.eligible_until + DAY, lang)} no longer meets the "
-                             f"{topics or 'conditions'}{' condition' if topics else ''}.")
+                lines.append(
+                    f"Eligible until {fmt_date(self.eligible_until, lang)}; from "
+                    f"{fmt_date(self.eligible_until + DAY, lang)} no longer meets the "
+                    f"{topics or 'conditions'}{' condition' if topics else ''}."
+                )
         return lines
 
     def _moving(self) -> list[CriterionTimeline]:
         """Criteria that do not pass on the reference date or stop passing later in the window."""
         d0 = self.reference_date
-        return [ct for ct in self.criteria.values()
-                if ct.outcome != PASS or any(p.value in ("fail", "waivable", "unknown") for p in ct.periods
-                                             if p.start is not None and p.start > d0)]
+        return [
+            ct
+            for ct in self.criteria.values()
+            if ct.outcome != PASS
+            or any(
+                p.value in ("fail", "waivable", "unknown") for p in ct.periods if p.start is not None and p.start > d0
+            )
+        ]
 
     def _period_at(self, d: dt.date) -> Period | None:
         for p in self.periods:
@@ -397,25 +461,37 @@ class Timeline:
     def render_text(self, lang: str = "vi") -> str:
         vi = lang != "en"
         out: list[str] = []
-        out.append(("Mốc thời gian" if vi else "Timeline") + f" ({fmt_date(self.window_start, lang)} – "
-                   f"{fmt_date(self.window_end, lang)}; "
-                   + ("mỗi ngày được xét theo quy định có hiệu lực vào ngày đó" if vi
-                      else "each date judged by the rules in force on it") + ")")
+        out.append(
+            ("Mốc thời gian" if vi else "Timeline") + f" ({fmt_date(self.window_start, lang)} – "
+            f"{fmt_date(self.window_end, lang)}; "
+            + (
+                "mỗi ngày được xét theo quy định có hiệu lực vào ngày đó"
+                if vi
+                else "each date judged by the rules in force on it"
+            )
+            + ")"
+        )
         for note in self.notes:
             out.append("  * " + (note.vi if vi else note.en))
         for line in self.summary_lines(lang):
             out.append("  " + line)
         if self.changes:
             out.append("")
-            out.append(f"Các ngày kết luận thay đổi (trong {self.horizon_years} năm tới):" if vi
-                       else f"Dates on which the verdict changes (next {self.horizon_years} years):")
+            out.append(
+                f"Các ngày kết luận thay đổi (trong {self.horizon_years} năm tới):"
+                if vi
+                else f"Dates on which the verdict changes (next {self.horizon_years} years):"
+            )
             for ch in self.changes:
                 out.extend("  " + s for s in _change_lines(ch, lang))
         else:
             out.append("")
             end = fmt_date(self.window_end, lang)
-            out.append(f"Kết luận không thay đổi trong {self.horizon_years} năm tới (đến {end})." if vi
-                       else f"The verdict does not change in the next {self.horizon_years} years (to {end}).")
+            out.append(
+                f"Kết luận không thay đổi trong {self.horizon_years} năm tới (đến {end})."
+                if vi
+                else f"The verdict does not change in the next {self.horizon_years} years (to {end})."
+            )
         moving = self._moving()
         if moving:
             out.append("")
@@ -425,15 +501,23 @@ class Timeline:
                 out.append(f"  {_mark(ct.outcome)} {ct.title.vi if vi else ct.title.en}: {phrase}")
         if self.needed:
             out.append("")
-            out.append("Cần thay đổi hồ sơ để đạt (thời gian không tự khắc phục):" if vi
-                       else "Changes needed (time alone does not fix these):")
+            out.append(
+                "Cần thay đổi hồ sơ để đạt (thời gian không tự khắc phục):"
+                if vi
+                else "Changes needed (time alone does not fix these):"
+            )
             for n in self.needed:
                 out.append(f"  - {n.title.vi if vi else n.title.en}: {n.text.vi if vi else n.text.en}")
         if self.unexpected:
             out.append("")
-            out.append(("Ngày thay đổi ngoài danh sách dự kiến (đã dò từng ngày): " if vi
-                        else "Change dates outside the candidate list (found by bisection): ")
-                       + ", ".join(fmt_date(d, lang) for d in self.unexpected))
+            out.append(
+                (
+                    "Ngày thay đổi ngoài danh sách dự kiến (đã dò từng ngày): "
+                    if vi
+                    else "Change dates outside the candidate list (found by bisection): "
+                )
+                + ", ".join(fmt_date(d, lang) for d in self.unexpected)
+            )
         return "\n".join(out)
 
     def render_html(self, lang: str = "vi") -> str:
@@ -442,27 +526,43 @@ class Timeline:
         vi = lang != "en"
         parts: list[str] = ['<section class="timeline">']
         parts.append(f"<h2>{'Mốc thời gian' if vi else 'Timeline'}</h2>")
-        judged = ("mỗi ngày được xét theo quy định có hiệu lực vào ngày đó" if vi
-                  else "each date judged by the rules in force on it")
-        parts.append(f"<p><small>{e(fmt_date(self.window_start, lang))} – {e(fmt_date(self.window_end, lang))}; "
-                     f"{judged}</small></p>")
+        judged = (
+            "mỗi ngày được xét theo quy định có hiệu lực vào ngày đó"
+            if vi
+            else "each date judged by the rules in force on it"
+        )
+        parts.append(
+            f"<p><small>{e(fmt_date(self.window_start, lang))} – {e(fmt_date(self.window_end, lang))}; "
+            f"{judged}</small></p>"
+        )
         for note in self.notes:
             parts.append(f"<p><i>{e(note.vi if vi else note.en)}</i></p>")
         parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in self.summary_lines(lang)) + "</ul>")
-        head = (["Ngày", "Kết luận", "Tiêu chí thay đổi", "Lý do"] if vi
-                else ["Date", "Verdict", "Criteria that change", "Why"])
+        head = (
+            ["Ngày", "Kết luận", "Tiêu chí thay đổi", "Lý do"]
+            if vi
+            else ["Date", "Verdict", "Criteria that change", "Why"]
+        )
         rows: list[str] = []
         for ch in self.changes:
-            crit = "<br>".join(e(f"{c.title.vi if vi else c.title.en}: {_outcome_label(c.before, lang)} → "
-                                 f"{_outcome_label(c.after, lang)}") for c in ch.criteria)
+            crit = "<br>".join(
+                e(
+                    f"{c.title.vi if vi else c.title.en}: {_outcome_label(c.before, lang)} → "
+                    f"{_outcome_label(c.after, lang)}"
+                )
+                for c in ch.criteria
+            )
             why = "<br>".join(e("; ".join(x.text.vi if vi else x.text.en for x in c.causes)) for c in ch.criteria)
             if ch.unavailable is not None:
                 why = e(ch.unavailable.vi if vi else ch.unavailable.en)
-            rows.append(f"<tr><td>{e(fmt_date(ch.date, lang))}</td><td>{e(_verdict_label(ch.verdict_before, lang))} → "
-                        f"{e(_verdict_label(ch.verdict_after, lang))}</td><td>{crit}</td><td>{why}</td></tr>")
+            rows.append(
+                f"<tr><td>{e(fmt_date(ch.date, lang))}</td><td>{e(_verdict_label(ch.verdict_before, lang))} → "
+                f"{e(_verdict_label(ch.verdict_after, lang))}</td><td>{crit}</td><td>{why}</td></tr>"
+            )
         if rows:
-            parts.append('<table class="f"><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
-                         + "".join(rows) + "</table>")
+            parts.append(
+                '<table class="f"><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr>" + "".join(rows) + "</table>"
+            )
         moving = self._moving()
         if moving:
             parts.append(f"<h3>{'Từng tiêu chí theo thời gian' if vi else 'Criteria over time'}</h3><ul>")
@@ -515,20 +615,22 @@ def _gain_reason(ch: Change, lang: str) -> str:
     if not gained:
         return ""
     topics = ", ".join(dict.fromkeys(_topic(c.topic, lang) for c in gained))
-    return (f" (đạt điều kiện về {topics})" if lang != "en" else f" (meets the {topics} condition)")
+    return f" (đạt điều kiện về {topics})" if lang != "en" else f" (meets the {topics} condition)"
 
 
 def _change_lines(ch: Change, lang: str) -> list[str]:
     vi = lang != "en"
     d = fmt_date(ch.date, lang)
-    head = (f"{d}: {_verdict_label(ch.verdict_before, lang)} → {_verdict_label(ch.verdict_after, lang)}")
+    head = f"{d}: {_verdict_label(ch.verdict_before, lang)} → {_verdict_label(ch.verdict_after, lang)}"
     lines = [head]
     if ch.unavailable is not None:
         lines.append("    " + (ch.unavailable.vi if vi else ch.unavailable.en))
     for c in ch.criteria:
         why = "; ".join(x.text.vi if vi else x.text.en for x in c.causes)
-        lines.append(f"    {c.title.vi if vi else c.title.en}: {_outcome_label(c.before, lang)} → "
-                     f"{_outcome_label(c.after, lang)}" + (f" — {why}" if why else ""))
+        lines.append(
+            f"    {c.title.vi if vi else c.title.en}: {_outcome_label(c.before, lang)} → "
+            f"{_outcome_label(c.after, lang)}" + (f" — {why}" if why else "")
+        )
     if ch.regimes_started:
         lines.append("    " + ("chế độ bắt đầu: " if vi else "regimes starting: ") + ", ".join(ch.regimes_started))
     return lines
@@ -542,11 +644,10 @@ def _holds_phrase(ct: CriterionTimeline, lang: str, d0: dt.date, limit: int = 4)
     text = _outcome_label(cur.value, lang)
     if cur.start is not None and ct.periods[idx - 1].value in _REAL:
         text += f" từ ngày {fmt_date(cur.start, lang)}" if vi else f" since {fmt_date(cur.start, lang)}"
-    later = ct.periods[idx + 1: idx + 1 + limit]
+    later = ct.periods[idx + 1 : idx + 1 + limit]
     for p in later:
         assert p.start is not None
-        value = (("hết hiệu lực" if vi else "no longer in force") if p.value == ABSENT
-                 else _outcome_label(p.value, lang))
+        value = ("hết hiệu lực" if vi else "no longer in force") if p.value == ABSENT else _outcome_label(p.value, lang)
         text += f"; từ ngày {fmt_date(p.start, lang)}: {value}" if vi else f"; from {fmt_date(p.start, lang)}: {value}"
     if len(ct.periods) > idx + 1 + limit:
         text += "; …"
@@ -628,8 +729,11 @@ class _Probe:
         base = self.ev.prepare(self.request.model_copy(update={"date": start}))
         if start == d:
             return base
-        return dataclasses.replace(base, request=self.request.model_copy(update={"date": d}),
-                                   context=dataclasses.replace(base.context, reference_date=d))
+        return dataclasses.replace(
+            base,
+            request=self.request.model_copy(update={"date": d}),
+            context=dataclasses.replace(base.context, reference_date=d),
+        )
 
     def _facts_used(self, version: RuleVersion) -> list[str]:
         used = self._used.get(version.name)
@@ -677,8 +781,14 @@ class _Probe:
         return lo, hi
 
 
-def candidate_dates(evaluator: Evaluator, profile: Profile, request: Request, lo: dt.date, hi: dt.date,
-                    breaks: list[dt.date] | None = None) -> list[dt.date]:
+def candidate_dates(
+    evaluator: Evaluator,
+    profile: Profile,
+    request: Request,
+    lo: dt.date,
+    hi: dt.date,
+    breaks: list[dt.date] | None = None,
+) -> list[dt.date]:
     """The dates in (lo, hi] on which something the request depends on may change."""
     out: set[dt.date] = set(_month_starts(lo, hi))
     for b in breaks if breaks is not None else rule_breaks(evaluator, request):
@@ -713,8 +823,12 @@ def _thresholds(version: RuleVersion, cid: str, fact: str, lang: str) -> list[st
         if rc.id != cid:
             continue
         for node in cd.walk(rc.condition):
-            if isinstance(node, cd.Compare) and node.fact == fact and isinstance(node.right, cd.Const) \
-                    and node.op in cd.ORDERED:
+            if (
+                isinstance(node, cd.Compare)
+                and node.fact == fact
+                and isinstance(node.right, cd.Const)
+                and node.op in cd.ORDERED
+            ):
                 out.append(f"{cd.SYMBOL[node.op]} {display(fact, node.right.value, lang)}")
     return list(dict.fromkeys(out))
 
@@ -729,31 +843,69 @@ def _causes(evaluator: Evaluator, cid: str, before: _State, after: _State) -> tu
     if after.error is not None:
         return (Cause("unavailable", "request", None, None, after.error),)
     if before.error is not None:
-        return (Cause("unavailable", "request", None, None,
-                      Text(vi="trước ngày này yêu cầu không xét được: " + before.error.vi,
-                           en="before this date the request could not be evaluated: " + before.error.en)),)
+        return (
+            Cause(
+                "unavailable",
+                "request",
+                None,
+                None,
+                Text(
+                    vi="trước ngày này yêu cầu không xét được: " + before.error.vi,
+                    en="before this date the request could not be evaluated: " + before.error.en,
+                ),
+            ),
+        )
     ob, oa = before.outcome(cid), after.outcome(cid)
     spec = evaluator.rules.criterion(cid).spec
     causes: list[Cause] = []
     if ob == ABSENT:
         article = spec.citation_on(after.date).article
         start = spec.in_force.from_
-        causes.append(Cause("in_force", cid, None, after.date.isoformat(),
-                            Text(vi=f"tiêu chí có hiệu lực từ ngày {fmt_date(start, 'vi')} ({article})",
-                                 en=f"criterion in force from {fmt_date(start, 'en')} ({article})")))
+        causes.append(
+            Cause(
+                "in_force",
+                cid,
+                None,
+                after.date.isoformat(),
+                Text(
+                    vi=f"tiêu chí có hiệu lực từ ngày {fmt_date(start, 'vi')} ({article})",
+                    en=f"criterion in force from {fmt_date(start, 'en')} ({article})",
+                ),
+            )
+        )
         return tuple(causes)
     if oa == ABSENT:
         until = spec.in_force.until
-        causes.append(Cause("in_force", cid, until.isoformat() if until else None, None,
-                            Text(vi=f"tiêu chí hết hiệu lực sau ngày {fmt_date(until, 'vi')}",
-                                 en=f"criterion no longer in force after {fmt_date(until, 'en')}")))
+        causes.append(
+            Cause(
+                "in_force",
+                cid,
+                until.isoformat() if until else None,
+                None,
+                Text(
+                    vi=f"tiêu chí hết hiệu lực sau ngày {fmt_date(until, 'vi')}",
+                    en=f"criterion no longer in force after {fmt_date(until, 'en')}",
+                ),
+            )
+        )
         return tuple(causes)
     if (ob == "not_applicable") != (oa == "not_applicable"):
-        causes.append(Cause("applicability", cid, ob, oa,
-                            Text(vi="tiêu chí bắt đầu áp dụng cho yêu cầu này" if oa != "not_applicable"
-                                 else "tiêu chí không còn áp dụng cho yêu cầu này",
-                                 en="the criterion starts to apply to this request" if oa != "not_applicable"
-                                 else "the criterion no longer applies to this request")))
+        causes.append(
+            Cause(
+                "applicability",
+                cid,
+                ob,
+                oa,
+                Text(
+                    vi="tiêu chí bắt đầu áp dụng cho yêu cầu này"
+                    if oa != "not_applicable"
+                    else "tiêu chí không còn áp dụng cho yêu cầu này",
+                    en="the criterion starts to apply to this request"
+                    if oa != "not_applicable"
+                    else "the criterion no longer applies to this request",
+                ),
+            )
+        )
     pb, pa = _param_uses(before, cid), _param_uses(after, cid)
     for name in dict.fromkeys(list(pb) + list(pa)):
         ub, ua = pb.get(name), pa.get(name)
@@ -761,15 +913,30 @@ def _causes(evaluator: Evaluator, cid: str, before: _State, after: _State) -> tu
         va = ua.value if ua else None
         if vb != va:
             src = f"{ua.source.number}, {ua.source.article}" if ua else ""
-            causes.append(Cause("parameter", name, vb, va,
-                                Text(vi=f"tham số {name}: {vb} → {va}" + (f" ({src})" if src else ""),
-                                     en=f"parameter {name}: {vb} → {va}" + (f" ({src})" if src else ""))))
+            causes.append(
+                Cause(
+                    "parameter",
+                    name,
+                    vb,
+                    va,
+                    Text(
+                        vi=f"tham số {name}: {vb} → {va}" + (f" ({src})" if src else ""),
+                        en=f"parameter {name}: {vb} → {va}" + (f" ({src})" if src else ""),
+                    ),
+                )
+            )
     assert before.prepared is not None and after.prepared is not None
     cb, ca = before.prepared.context.convention, after.prepared.context.convention
     if cb != ca:
-        causes.append(Cause("convention", "age.retirement_convention", cb, ca,
-                            Text(vi=f"cách tính tuổi nghỉ hưu: {cb} → {ca}",
-                                 en=f"retirement-age convention: {cb} → {ca}")))
+        causes.append(
+            Cause(
+                "convention",
+                "age.retirement_convention",
+                cb,
+                ca,
+                Text(vi=f"cách tính tuổi nghỉ hưu: {cb} → {ca}", en=f"retirement-age convention: {cb} → {ca}"),
+            )
+        )
     names = cd.facts_of(evaluator.rules.criterion(cid).condition)
     for n in names:
         fb, fa = before.facts.get(n), after.facts.get(n)
@@ -778,11 +945,20 @@ def _causes(evaluator: Evaluator, cid: str, before: _State, after: _State) -> tu
         thr_vi = _thresholds(after.prepared.version, cid, n, "vi")
         thr_en = _thresholds(after.prepared.version, cid, n, "en")
         spec_f = FACTS[n]
-        causes.append(Cause("fact", n, fb, fa, Text(
-            vi=f"{spec_f.vi}: {_show(n, fb, 'vi')} → {_show(n, fa, 'vi')}"
-               + (f" (ngưỡng {', '.join(thr_vi)})" if thr_vi else ""),
-            en=f"{spec_f.en}: {_show(n, fb, 'en')} → {_show(n, fa, 'en')}"
-               + (f" (threshold {', '.join(thr_en)})" if thr_en else ""))))
+        causes.append(
+            Cause(
+                "fact",
+                n,
+                fb,
+                fa,
+                Text(
+                    vi=f"{spec_f.vi}: {_show(n, fb, 'vi')} → {_show(n, fa, 'vi')}"
+                    + (f" (ngưỡng {', '.join(thr_vi)})" if thr_vi else ""),
+                    en=f"{spec_f.en}: {_show(n, fb, 'en')} → {_show(n, fa, 'en')}"
+                    + (f" (threshold {', '.join(thr_en)})" if thr_en else ""),
+                ),
+            )
+        )
     return tuple(causes)
 
 
@@ -857,41 +1033,68 @@ def _rank_label(vocab: lv.Vocabulary, value: int, lang: str) -> str:
 
 def requirement_text(fact: str, op: str, value: Any, current: Any) -> Text:
     """What a requirement asks, as an officer writes it ("cần có trình độ cao cấp lý luận chính trị")."""
-    ranked = {"political_theory_rank": (lv.POLITICAL_THEORY, "cần có trình độ {} lý luận chính trị",
-                                        "needs {} political theory"),
-              "degree_rank": (lv.DEGREE, "cần có trình độ chuyên môn {}", "needs a {} degree"),
-              "state_management_rank": (lv.STATE_MANAGEMENT, "cần có trình độ quản lý nhà nước ngạch {}",
-                                        "needs the state-management {}")}
+    ranked = {
+        "political_theory_rank": (
+            lv.POLITICAL_THEORY,
+            "cần có trình độ {} lý luận chính trị",
+            "needs {} political theory",
+        ),
+        "degree_rank": (lv.DEGREE, "cần có trình độ chuyên môn {}", "needs a {} degree"),
+        "state_management_rank": (
+            lv.STATE_MANAGEMENT,
+            "cần có trình độ quản lý nhà nước ngạch {}",
+            "needs the state-management {}",
+        ),
+    }
     if fact in ranked and op in ("ge", "gt") and isinstance(value, int):
         vocab, tpl_vi, tpl_en = ranked[fact]
         v = value + (1 if op == "gt" else 0)
         top = v >= len(vocab.codes) - 1
-        return Text(vi=tpl_vi.format(_rank_label(vocab, v, "vi")) + ("" if top else " trở lên"),
-                    en=tpl_en.format(_rank_label(vocab, v, "en")) + ("" if top else " or higher"))
+        return Text(
+            vi=tpl_vi.format(_rank_label(vocab, v, "vi")) + ("" if top else " trở lên"),
+            en=tpl_en.format(_rank_label(vocab, v, "en")) + ("" if top else " or higher"),
+        )
     if fact == "minority_language_count" and op in ("ge", "gt"):
         n = value + (1 if op == "gt" else 0)
-        return Text(vi=f"cần sử dụng được ít nhất {n} tiếng dân tộc thiểu số",
-                    en=f"needs at least {n} ethnic-minority language{'s' if n != 1 else ''}")
+        return Text(
+            vi=f"cần sử dụng được ít nhất {n} tiếng dân tộc thiểu số",
+            en=f"needs at least {n} ethnic-minority language{'s' if n != 1 else ''}",
+        )
     fixed: dict[tuple[str, Any], tuple[str, str]] = {
-        ("political_standard", "dat"): ("cần có kết luận tiêu chuẩn chính trị: đạt",
-                                        "needs a political-standard conclusion: met"),
-        ("health_fit", True): ("cần có kết luận đủ sức khỏe để hoàn thành nhiệm vụ",
-                               "needs to be certified fit for duty"),
-        ("asset_declaration_verified", True): ("cần bản kê khai tài sản, thu nhập được cơ quan có thẩm quyền xác minh",
-                                               "needs the asset declaration verified by the competent body"),
-        ("file_verified", True): ("cần hồ sơ, lý lịch được thẩm định, xác minh rõ ràng",
-                                  "needs the personal file verified"),
+        ("political_standard", "dat"): (
+            "cần có kết luận tiêu chuẩn chính trị: đạt",
+            "needs a political-standard conclusion: met",
+        ),
+        ("health_fit", True): (
+            "cần có kết luận đủ sức khỏe để hoàn thành nhiệm vụ",
+            "needs to be certified fit for duty",
+        ),
+        ("asset_declaration_verified", True): (
+            "cần bản kê khai tài sản, thu nhập được cơ quan có thẩm quyền xác minh",
+            "needs the asset declaration verified by the competent body",
+        ),
+        ("file_verified", True): (
+            "cần hồ sơ, lý lịch được thẩm định, xác minh rõ ràng",
+            "needs the personal file verified",
+        ),
         ("planned_for_target_or_higher", True): (
             "cần có trong quy hoạch (được phê duyệt) chức danh này hoặc chức danh tương đương, cao hơn",
-            "needs an approved plan for this title or an equivalent or higher one"),
+            "needs an approved plan for this title or an equivalent or higher one",
+        ),
         ("planned_any", True): ("cần có trong quy hoạch", "needs to be in an approved plan"),
-        ("under_investigation", False): ("chỉ xem xét khi không còn bị điều tra, truy tố, xét xử",
-                                         "only once no longer under investigation, prosecution or trial"),
-        ("under_discipline_consideration", False): ("chỉ xem xét khi đã kết thúc việc xem xét kỷ luật",
-                                                    "only once the disciplinary consideration has ended"),
+        ("under_investigation", False): (
+            "chỉ xem xét khi không còn bị điều tra, truy tố, xét xử",
+            "only once no longer under investigation, prosecution or trial",
+        ),
+        ("under_discipline_consideration", False): (
+            "chỉ xem xét khi đã kết thúc việc xem xét kỷ luật",
+            "only once the disciplinary consideration has ended",
+        ),
         ("party_member", True): ("cần là đảng viên", "needs to be a Party member"),
-        ("target_is_higher", True): ("chức danh đề nghị phải cao hơn chức vụ hiện tại",
-                                     "the proposed title must be higher than the current post"),
+        ("target_is_higher", True): (
+            "chức danh đề nghị phải cao hơn chức vụ hiện tại",
+            "the proposed title must be higher than the current post",
+        ),
         ("has_current_post", True): ("cần đang giữ chức vụ", "needs to hold a post"),
     }
     if op == "eq" and (fact, value) in fixed:
@@ -905,17 +1108,22 @@ def requirement_text(fact: str, op: str, value: Any, current: Any) -> Text:
     cur_en = f" (now: {_show(fact, current, 'en')})" if current is not None else " (not recorded)"
     if spec.type == "bool" and op in ("eq", "ne"):
         want = value if op == "eq" else not value
-        return Text(vi=f"cần: {spec.vi} — {display(fact, want, 'vi')}{cur_vi}",
-                    en=f"needs: {spec.en} — {display(fact, want, 'en')}{cur_en}")
+        return Text(
+            vi=f"cần: {spec.vi} — {display(fact, want, 'vi')}{cur_vi}",
+            en=f"needs: {spec.en} — {display(fact, want, 'en')}{cur_en}",
+        )
     sym = cd.SYMBOL[op]
     prefix_vi = "đề nghị cần " if _fact_kind(fact) == "request" else "cần "
     prefix_en = "the request needs " if _fact_kind(fact) == "request" else "needs "
-    return Text(vi=f"{prefix_vi}{spec.vi} {sym} {display(fact, value, 'vi')}{cur_vi}",
-                en=f"{prefix_en}{spec.en} {sym} {display(fact, value, 'en')}{cur_en}")
+    return Text(
+        vi=f"{prefix_vi}{spec.vi} {sym} {display(fact, value, 'vi')}{cur_vi}",
+        en=f"{prefix_en}{spec.en} {sym} {display(fact, value, 'en')}{cur_en}",
+    )
 
 
-def needed_change(evaluator: Evaluator, cid: str, outcome: str, state: _State, missing: list[str],
-                  waivable: bool) -> NeededChange:
+def needed_change(
+    evaluator: Evaluator, cid: str, outcome: str, state: _State, missing: list[str], waivable: bool
+) -> NeededChange:
     """What change to the profile would make criterion ``cid`` pass on the state's date."""
     assert state.prepared is not None
     crit = evaluator.rules.criterion(cid)
@@ -929,11 +1137,16 @@ def needed_change(evaluator: Evaluator, cid: str, outcome: str, state: _State, m
     miss_vi = f" Cần bổ sung dữ liệu: {', '.join(missing)}." if missing else ""
     miss_en = f" Data to record: {', '.join(missing)}." if missing else ""
     if reqs:
-        requirements = tuple(Requirement(f, op, v, _fact_kind(f), _plain(state.facts.get(f)),
-                                         requirement_text(f, op, v, state.facts.get(f))) for f, op, v in
-                             dict.fromkeys(reqs))
-        text = Text(vi="; ".join(r.text.vi for r in requirements) + "." + miss_vi + tail_vi,
-                    en="; ".join(r.text.en for r in requirements) + "." + miss_en + tail_en)
+        requirements = tuple(
+            Requirement(
+                f, op, v, _fact_kind(f), _plain(state.facts.get(f)), requirement_text(f, op, v, state.facts.get(f))
+            )
+            for f, op, v in dict.fromkeys(reqs)
+        )
+        text = Text(
+            vi="; ".join(r.text.vi for r in requirements) + "." + miss_vi + tail_vi,
+            en="; ".join(r.text.en for r in requirements) + "." + miss_en + tail_en,
+        )
         return NeededChange(cid, title, spec.topic, outcome, True, requirements, (), tuple(missing), waivable, text)
     if reqs == [] and missing:  # unknown: the data decides
         text = Text(vi=miss_vi.strip() + tail_vi, en=miss_en.strip() + tail_en)
@@ -947,10 +1160,12 @@ def needed_change(evaluator: Evaluator, cid: str, outcome: str, state: _State, m
     labels = {**IMMUTABLE_INPUTS, **_RECORD_INPUTS}
     vi_l = ", ".join(labels[b][0] for b in blocked) or "dữ kiện không đổi được"
     en_l = ", ".join(labels[b][1] for b in blocked) or "facts that cannot change"
-    text = Text(vi=f"không khắc phục được bằng thay đổi hồ sơ (phụ thuộc {vi_l}); thời gian cũng không khắc phục "
-                   f"trong khoảng xét.{miss_vi}{tail_vi}",
-                en=f"no change to the file can fix this (it depends on {en_l}); time does not fix it within the "
-                   f"window either.{miss_en}{tail_en}")
+    text = Text(
+        vi=f"không khắc phục được bằng thay đổi hồ sơ (phụ thuộc {vi_l}); thời gian cũng không khắc phục "
+        f"trong khoảng xét.{miss_vi}{tail_vi}",
+        en=f"no change to the file can fix this (it depends on {en_l}); time does not fix it within the "
+        f"window either.{miss_en}{tail_en}",
+    )
     return NeededChange(cid, title, spec.topic, outcome, False, (), tuple(blocked), tuple(missing), waivable, text)
 
 
@@ -968,8 +1183,16 @@ def _runs(points: list[tuple[dt.date, str, Text | None]]) -> list[Period]:
     return periods
 
 
-def build(evaluator: Evaluator, profile: Profile, request: Request, *, horizon_years: int = HORIZON_YEARS,
-          lookback_years: int | None = None, until: dt.date | None = None, verify: bool = True) -> Timeline:
+def build(
+    evaluator: Evaluator,
+    profile: Profile,
+    request: Request,
+    *,
+    horizon_years: int = HORIZON_YEARS,
+    lookback_years: int | None = None,
+    until: dt.date | None = None,
+    verify: bool = True,
+) -> Timeline:
     """The timeline of ``request`` for ``profile``: ``lookback_years`` before (default: the horizon) and
     ``horizon_years`` after the reference date (or up to ``until``). Raises what
     :meth:`Evaluator.evaluate` raises on the reference date itself."""
@@ -1050,8 +1273,9 @@ def build(evaluator: Evaluator, profile: Profile, request: Request, *, horizon_y
                     rc = tuple(c for c in _causes(evaluator, cid, sa, sb) if c.kind == "parameter")
                     if rc:
                         rchanges.append((brk, rc))
-        criteria[cid] = CriterionTimeline(cid, f.title, f.topic, f.outcome, hf, hu, tuple(cperiods), tuple(cchanges),
-                                          tuple(rchanges), window)
+        criteria[cid] = CriterionTimeline(
+            cid, f.title, f.topic, f.outcome, hf, hu, tuple(cperiods), tuple(cchanges), tuple(rchanges), window
+        )
 
     # what time does not fix
     needed: list[NeededChange] = []
@@ -1067,28 +1291,48 @@ def build(evaluator: Evaluator, profile: Profile, request: Request, *, horizon_y
     prepared0 = state0.prepared
     if request.action == "nomination" and prepared0 is not None:
         ref = format_month_vi(prepared0.context.age_reference_month)
-        notes.append(Text(
-            vi=f"Giới thiệu ứng cử: sự kiện {request.event} ấn định tháng tính tuổi ({ref}), nên ngày nhận hồ sơ không "
-               f"làm thay đổi các dữ kiện về tuổi (số tháng còn lại đến tuổi nghỉ hưu); mốc thời gian dưới đây chỉ "
-               f"phản ánh thời hạn kỷ luật và hiệu lực của quy định.",
-            en=f"Nomination: event {request.event} fixes the month at which age is counted ({ref}), so the date "
-               f"the file is received does not move the age facts (months left to retirement); the timeline below "
-               f"reflects only discipline periods and which rules are in force."))
+        notes.append(
+            Text(
+                vi=f"Giới thiệu ứng cử: sự kiện {request.event} ấn định tháng tính tuổi ({ref}), nên ngày nhận hồ sơ không "
+                f"làm thay đổi các dữ kiện về tuổi (số tháng còn lại đến tuổi nghỉ hưu); mốc thời gian dưới đây chỉ "
+                f"phản ánh thời hạn kỷ luật và hiệu lực của quy định.",
+                en=f"Nomination: event {request.event} fixes the month at which age is counted ({ref}), so the date "
+                f"the file is received does not move the age facts (months left to retirement); the timeline below "
+                f"reflects only discipline periods and which rules are in force.",
+            )
+        )
     if request.action == "planning" and request.term and prepared0 is not None:
         ref = format_month_vi(prepared0.context.age_reference_month)
-        notes.append(Text(
-            vi=f"Quy hoạch nhiệm kỳ {request.term}: tuổi tính từ đầu nhiệm kỳ hoặc ngày xét, lấy ngày muộn hơn "
-               f"(tại ngày xét: {ref}).",
-            en=f"Planning for the {request.term} term: age is counted from the start of the term or the date, "
-               f"whichever is later ({ref} on the reference date)."))
+        notes.append(
+            Text(
+                vi=f"Quy hoạch nhiệm kỳ {request.term}: tuổi tính từ đầu nhiệm kỳ hoặc ngày xét, lấy ngày muộn hơn "
+                f"(tại ngày xét: {ref}).",
+                en=f"Planning for the {request.term} term: age is counted from the start of the term or the date, "
+                f"whichever is later ({ref} on the reference date).",
+            )
+        )
 
     decision = annotate_with(decision0, criteria)
     return Timeline(
-        profile_id=profile.id, request=request.model_dump(mode="json", exclude_none=True), reference_date=d0,
-        window_start=lo, window_end=hi, horizon_years=horizon_years, verdict=decision0.verdict, decision=decision,
-        periods=periods, changes=changes, earliest_eligible=earliest, eligible_until=eligible_until, criteria=criteria,
-        needed=needed, notes=notes, unexpected=unexpected, dates_evaluated=len(probe.states),
-        engine_calls=probe.engine_calls)
+        profile_id=profile.id,
+        request=request.model_dump(mode="json", exclude_none=True),
+        reference_date=d0,
+        window_start=lo,
+        window_end=hi,
+        horizon_years=horizon_years,
+        verdict=decision0.verdict,
+        decision=decision,
+        periods=periods,
+        changes=changes,
+        earliest_eligible=earliest,
+        eligible_until=eligible_until,
+        criteria=criteria,
+        needed=needed,
+        notes=notes,
+        unexpected=unexpected,
+        dates_evaluated=len(probe.states),
+        engine_calls=probe.engine_calls,
+    )
 
 
 def _vkey(s: _State) -> str:
@@ -1123,8 +1367,14 @@ def _holds(periods: list[Period], d0: dt.date) -> tuple[dt.date | None, dt.date 
 
 def _criterion_change(evaluator: Evaluator, cid: str, a: _State, b: _State) -> CriterionChange:
     spec = evaluator.rules.criterion(cid).spec
-    return CriterionChange(cid, Text(vi=spec.title.vi, en=spec.title.en), spec.topic, a.outcome(cid), b.outcome(cid),
-                           _causes(evaluator, cid, a, b))
+    return CriterionChange(
+        cid,
+        Text(vi=spec.title.vi, en=spec.title.en),
+        spec.topic,
+        a.outcome(cid),
+        b.outcome(cid),
+        _causes(evaluator, cid, a, b),
+    )
 
 
 def _change(evaluator: Evaluator, a: _State, b: _State) -> Change:
@@ -1140,8 +1390,14 @@ def _change(evaluator: Evaluator, a: _State, b: _State) -> Change:
     return Change(b.date, a.verdict, b.verdict, crit, started, ended, b.error)
 
 
-def _verify(evaluator: Evaluator, profile: Profile, request: Request, decision0: Decision, state0: _State,
-            transitions: list[tuple[_State, _State]]) -> None:
+def _verify(
+    evaluator: Evaluator,
+    profile: Profile,
+    request: Request,
+    decision0: Decision,
+    state0: _State,
+    transitions: list[tuple[_State, _State]],
+) -> None:
     """Every reported change, and the reference date, agree with a full :meth:`Evaluator.evaluate`."""
 
     def full(d: dt.date) -> tuple[str | None, dict[str, str]]:

@@ -32,126 +32,363 @@ _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
 def _specs() -> list[FactSpec]:
     s: list[FactSpec] = [
         # request and target post
-        FactSpec("relation", "code", "tương quan với chức vụ hiện tại", "relation to the current post",
-                 codes=lv.RELATION.codes, request=True),
+        FactSpec(
+            "relation",
+            "code",
+            "tương quan với chức vụ hiện tại",
+            "relation to the current post",
+            codes=lv.RELATION.codes,
+            request=True,
+        ),
         FactSpec("reelection", "bool", "tái cử", "re-election", request=True),
         FactSpec("full_time", "bool", "hoạt động chuyên trách", "full-time deputy", request=True),
-        FactSpec("rotation_purpose", "code", "mục đích luân chuyển", "rotation purpose",
-                 codes=lv.ROTATION_PURPOSE.codes, request=True),
-        FactSpec("target_level_rank", "int", "cấp của chức danh", "level of the post", request=True,
-                 rank_of="level"),
-        FactSpec("target_required_degree_rank", "int", "trình độ chuyên môn chức danh yêu cầu",
-                 "degree the post requires", request=True, rank_of="degree"),
-        FactSpec("target_required_political_theory_rank", "int", "trình độ lý luận chính trị chức danh yêu cầu",
-                 "political theory the post requires", request=True, rank_of="political_theory"),
-        FactSpec("target_required_state_management_rank", "int", "trình độ quản lý nhà nước chức danh yêu cầu",
-                 "state management the post requires", request=True, rank_of="state_management"),
-        FactSpec("target_required_prior_grade", "int", "bậc chức vụ đã kinh qua chức danh yêu cầu",
-                 "grade of prior post the title requires", request=True),
-        FactSpec("target_requires_minority_language", "bool", "chức danh yêu cầu biết tiếng dân tộc thiểu số",
-                 "post requires a minority language", request=True),
-        FactSpec("target_nonlocal_listed", "bool", "chức danh thuộc danh mục bố trí không là người địa phương",
-                 "post is on a non-local placement list", request=True),
-        FactSpec("planned_rotation_months", "int", "thời gian luân chuyển dự kiến (tháng)",
-                 "planned length of the rotation (months)", inputs=("request.rotation_months",)),
-        FactSpec("pool_size_for_title", "int", "số người đã quy hoạch vào chức danh",
-                 "people already planned for the title", inputs=("request.pool_size_for_title",), request=True),
-        FactSpec("minority_area", "bool", "địa bàn vùng đồng bào dân tộc thiểu số", "ethnic-minority area",
-                 request=True),
+        FactSpec(
+            "rotation_purpose",
+            "code",
+            "mục đích luân chuyển",
+            "rotation purpose",
+            codes=lv.ROTATION_PURPOSE.codes,
+            request=True,
+        ),
+        FactSpec("target_level_rank", "int", "cấp của chức danh", "level of the post", request=True, rank_of="level"),
+        FactSpec(
+            "target_required_degree_rank",
+            "int",
+            "trình độ chuyên môn chức danh yêu cầu",
+            "degree the post requires",
+            request=True,
+            rank_of="degree",
+        ),
+        FactSpec(
+            "target_required_political_theory_rank",
+            "int",
+            "trình độ lý luận chính trị chức danh yêu cầu",
+            "political theory the post requires",
+            request=True,
+            rank_of="political_theory",
+        ),
+        FactSpec(
+            "target_required_state_management_rank",
+            "int",
+            "trình độ quản lý nhà nước chức danh yêu cầu",
+            "state management the post requires",
+            request=True,
+            rank_of="state_management",
+        ),
+        FactSpec(
+            "target_required_prior_grade",
+            "int",
+            "bậc chức vụ đã kinh qua chức danh yêu cầu",
+            "grade of prior post the title requires",
+            request=True,
+        ),
+        FactSpec(
+            "target_requires_minority_language",
+            "bool",
+            "chức danh yêu cầu biết tiếng dân tộc thiểu số",
+            "post requires a minority language",
+            request=True,
+        ),
+        FactSpec(
+            "target_nonlocal_listed",
+            "bool",
+            "chức danh thuộc danh mục bố trí không là người địa phương",
+            "post is on a non-local placement list",
+            request=True,
+        ),
+        FactSpec(
+            "planned_rotation_months",
+            "int",
+            "thời gian luân chuyển dự kiến (tháng)",
+            "planned length of the rotation (months)",
+            inputs=("request.rotation_months",),
+        ),
+        FactSpec(
+            "pool_size_for_title",
+            "int",
+            "số người đã quy hoạch vào chức danh",
+            "people already planned for the title",
+            inputs=("request.pool_size_for_title",),
+            request=True,
+        ),
+        FactSpec(
+            "minority_area", "bool", "địa bàn vùng đồng bào dân tộc thiểu số", "ethnic-minority area", request=True
+        ),
         # identity and age
         FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), codes=lv.SEX.codes),
         FactSpec("party_member", "bool", "đảng viên", "Party member", inputs=("party",)),
-        FactSpec("age_months", "int", "tuổi (tháng) tại thời điểm tính", "age in months at the reference date",
-                 inputs=("birth_date",)),
-        FactSpec("retirement_month", "month", "tháng đủ tuổi nghỉ hưu", "month the retirement age is reached",
-                 inputs=("birth_date", "sex")),
+        FactSpec(
+            "age_months",
+            "int",
+            "tuổi (tháng) tại thời điểm tính",
+            "age in months at the reference date",
+            inputs=("birth_date",),
+        ),
+        FactSpec(
+            "retirement_month",
+            "month",
+            "tháng đủ tuổi nghỉ hưu",
+            "month the retirement age is reached",
+            inputs=("birth_date", "sex"),
+        ),
         FactSpec("reference_month", "month", "tháng tính tuổi", "reference month for age", request=True),
-        FactSpec("months_to_retirement", "int", "số tháng công tác còn lại đến tuổi nghỉ hưu",
-                 "months left to the retirement age", inputs=("birth_date", "sex")),
+        FactSpec(
+            "months_to_retirement",
+            "int",
+            "số tháng công tác còn lại đến tuổi nghỉ hưu",
+            "months left to the retirement age",
+            inputs=("birth_date", "sex"),
+        ),
         # education
-        FactSpec("degree_rank", "int", "trình độ chuyên môn", "degree", inputs=("education.degree",),
-                 rank_of="degree"),
-        FactSpec("political_theory_rank", "int", "trình độ lý luận chính trị", "political theory",
-                 inputs=("education.political_theory",), rank_of="political_theory"),
-        FactSpec("state_management_rank", "int", "trình độ quản lý nhà nước", "state management",
-                 inputs=("education.state_management",), rank_of="state_management"),
-        FactSpec("minority_language_count", "int", "số tiếng dân tộc thiểu số sử dụng được",
-                 "minority languages spoken", inputs=("education.minority_languages",)),
+        FactSpec("degree_rank", "int", "trình độ chuyên môn", "degree", inputs=("education.degree",), rank_of="degree"),
+        FactSpec(
+            "political_theory_rank",
+            "int",
+            "trình độ lý luận chính trị",
+            "political theory",
+            inputs=("education.political_theory",),
+            rank_of="political_theory",
+        ),
+        FactSpec(
+            "state_management_rank",
+            "int",
+            "trình độ quản lý nhà nước",
+            "state management",
+            inputs=("education.state_management",),
+            rank_of="state_management",
+        ),
+        FactSpec(
+            "minority_language_count",
+            "int",
+            "số tiếng dân tộc thiểu số sử dụng được",
+            "minority languages spoken",
+            inputs=("education.minority_languages",),
+        ),
         # career
         FactSpec("has_current_post", "bool", "đang giữ chức vụ", "holds a post now", inputs=("posts",)),
-        FactSpec("target_is_higher", "bool", "chức danh cao hơn chức vụ hiện tại",
-                 "the post is higher than the current one", inputs=("posts",)),
-        FactSpec("months_in_current_post", "int", "số tháng giữ chức vụ hiện tại", "months in the current post",
-                 inputs=("posts",)),
-        FactSpec("months_in_equivalent_posts", "int", "số tháng giữ chức vụ hiện tại hoặc tương đương (cộng dồn)",
-                 "months in the current or an equivalent post (cumulative)", inputs=("posts",)),
-        FactSpec("max_grade_held", "int", "bậc chức vụ cao nhất đã kinh qua", "highest post grade held",
-                 inputs=("posts",)),
-        FactSpec("months_in_target_post_here", "int",
-                 "số tháng liên tục giữ chức danh này tại địa phương này",
-                 "consecutive months in this title in this locality", inputs=("posts",)),
-        FactSpec("planned_for_target_or_higher", "bool", "trong quy hoạch chức danh này hoặc tương đương, cao hơn",
-                 "in the plan for this title or an equivalent or higher one", inputs=("planning",)),
-        FactSpec("planned_any", "bool", "đang trong quy hoạch (bất kỳ chức danh nào)", "in a plan for any title",
-                 inputs=("planning",)),
-        FactSpec("planned_titles_same_level", "int", "số chức danh khác cùng cấp đang được quy hoạch",
-                 "other titles at the same level already planned for", inputs=("planning",)),
+        FactSpec(
+            "target_is_higher",
+            "bool",
+            "chức danh cao hơn chức vụ hiện tại",
+            "the post is higher than the current one",
+            inputs=("posts",),
+        ),
+        FactSpec(
+            "months_in_current_post",
+            "int",
+            "số tháng giữ chức vụ hiện tại",
+            "months in the current post",
+            inputs=("posts",),
+        ),
+        FactSpec(
+            "months_in_equivalent_posts",
+            "int",
+            "số tháng giữ chức vụ hiện tại hoặc tương đương (cộng dồn)",
+            "months in the current or an equivalent post (cumulative)",
+            inputs=("posts",),
+        ),
+        FactSpec(
+            "max_grade_held", "int", "bậc chức vụ cao nhất đã kinh qua", "highest post grade held", inputs=("posts",)
+        ),
+        FactSpec(
+            "months_in_target_post_here",
+            "int",
+            "số tháng liên tục giữ chức danh này tại địa phương này",
+            "consecutive months in this title in this locality",
+            inputs=("posts",),
+        ),
+        FactSpec(
+            "planned_for_target_or_higher",
+            "bool",
+            "trong quy hoạch chức danh này hoặc tương đương, cao hơn",
+            "in the plan for this title or an equivalent or higher one",
+            inputs=("planning",),
+        ),
+        FactSpec(
+            "planned_any",
+            "bool",
+            "đang trong quy hoạch (bất kỳ chức danh nào)",
+            "in a plan for any title",
+            inputs=("planning",),
+        ),
+        FactSpec(
+            "planned_titles_same_level",
+            "int",
+            "số chức danh khác cùng cấp đang được quy hoạch",
+            "other titles at the same level already planned for",
+            inputs=("planning",),
+        ),
         # record
         FactSpec("has_any_discipline", "bool", "có kỷ luật", "has a discipline record", inputs=("discipline",)),
-        FactSpec("months_since_latest_discipline", "int", "số tháng kể từ quyết định kỷ luật gần nhất",
-                 "months since the latest discipline decision", inputs=("discipline",)),
-        FactSpec("under_discipline_consideration", "bool", "đang bị xem xét kỷ luật",
-                 "under disciplinary consideration", inputs=("discipline",)),
-        FactSpec("under_investigation", "bool", "đang bị điều tra, truy tố, xét xử",
-                 "under investigation, prosecution or trial", inputs=("investigation",)),
-        FactSpec("political_standard", "code", "kết luận tiêu chuẩn chính trị", "political-standard conclusion",
-                 inputs=("political_standard",), codes=lv.POLITICAL_STANDARD.codes),
+        FactSpec(
+            "months_since_latest_discipline",
+            "int",
+            "số tháng kể từ quyết định kỷ luật gần nhất",
+            "months since the latest discipline decision",
+            inputs=("discipline",),
+        ),
+        FactSpec(
+            "under_discipline_consideration",
+            "bool",
+            "đang bị xem xét kỷ luật",
+            "under disciplinary consideration",
+            inputs=("discipline",),
+        ),
+        FactSpec(
+            "under_investigation",
+            "bool",
+            "đang bị điều tra, truy tố, xét xử",
+            "under investigation, prosecution or trial",
+            inputs=("investigation",),
+        ),
+        FactSpec(
+            "political_standard",
+            "code",
+            "kết luận tiêu chuẩn chính trị",
+            "political-standard conclusion",
+            inputs=("political_standard",),
+            codes=lv.POLITICAL_STANDARD.codes,
+        ),
         FactSpec("health_fit", "bool", "đủ sức khỏe", "fit for duty", inputs=("health",)),
-        FactSpec("asset_declaration_verified", "bool", "bản kê khai tài sản, thu nhập đã được xác minh",
-                 "asset declaration verified", inputs=("asset_declaration",)),
-        FactSpec("file_verified", "bool", "hồ sơ, lý lịch đã được thẩm định", "personal file verified",
-                 inputs=("file_verified",)),
-        FactSpec("abroad_or_inpatient_months", "int", "số tháng đi nước ngoài, điều trị nội trú",
-                 "months abroad or in hospital", inputs=("abroad_or_inpatient_months",)),
-        FactSpec("term_years_completed", "int", "số năm hoàn thành nhiệm vụ trở lên trong nhiệm kỳ",
-                 "years rated completed or better in the term", inputs=("assessments",)),
-        FactSpec("term_years_failed", "int", "số năm không hoàn thành nhiệm vụ trong nhiệm kỳ",
-                 "years rated not completed in the term", inputs=("assessments",)),
-        FactSpec("consecutive_failed_years", "int", "số năm liên tiếp gần nhất không hoàn thành nhiệm vụ",
-                 "latest consecutive years rated not completed", inputs=("assessments",)),
+        FactSpec(
+            "asset_declaration_verified",
+            "bool",
+            "bản kê khai tài sản, thu nhập đã được xác minh",
+            "asset declaration verified",
+            inputs=("asset_declaration",),
+        ),
+        FactSpec(
+            "file_verified",
+            "bool",
+            "hồ sơ, lý lịch đã được thẩm định",
+            "personal file verified",
+            inputs=("file_verified",),
+        ),
+        FactSpec(
+            "abroad_or_inpatient_months",
+            "int",
+            "số tháng đi nước ngoài, điều trị nội trú",
+            "months abroad or in hospital",
+            inputs=("abroad_or_inpatient_months",),
+        ),
+        FactSpec(
+            "term_years_completed",
+            "int",
+            "số năm hoàn thành nhiệm vụ trở lên trong nhiệm kỳ",
+            "years rated completed or better in the term",
+            inputs=("assessments",),
+        ),
+        FactSpec(
+            "term_years_failed",
+            "int",
+            "số năm không hoàn thành nhiệm vụ trong nhiệm kỳ",
+            "years rated not completed in the term",
+            inputs=("assessments",),
+        ),
+        FactSpec(
+            "consecutive_failed_years",
+            "int",
+            "số năm liên tiếp gần nhất không hoàn thành nhiệm vụ",
+            "latest consecutive years rated not completed",
+            inputs=("assessments",),
+        ),
         # locality (người địa phương)
-        FactSpec("hometown_here", "bool", "quê quán tại địa phương nơi bố trí", "hometown in the post's province",
-                 inputs=("hometown", "request.locality")),
-        FactSpec("birthplace_here", "bool", "nơi sinh tại địa phương nơi bố trí", "born in the post's province",
-                 inputs=("birthplace", "request.locality")),
-        FactSpec("grew_up_here", "bool", "lớn lên, trưởng thành tại địa phương nơi bố trí",
-                 "grew up in the post's province", inputs=("grew_up_in", "request.locality")),
-        FactSpec("years_worked_here", "int", "số năm công tác tại địa phương nơi bố trí",
-                 "years worked in the post's province", inputs=("localities_worked", "request.locality")),
+        FactSpec(
+            "hometown_here",
+            "bool",
+            "quê quán tại địa phương nơi bố trí",
+            "hometown in the post's province",
+            inputs=("hometown", "request.locality"),
+        ),
+        FactSpec(
+            "birthplace_here",
+            "bool",
+            "nơi sinh tại địa phương nơi bố trí",
+            "born in the post's province",
+            inputs=("birthplace", "request.locality"),
+        ),
+        FactSpec(
+            "grew_up_here",
+            "bool",
+            "lớn lên, trưởng thành tại địa phương nơi bố trí",
+            "grew up in the post's province",
+            inputs=("grew_up_in", "request.locality"),
+        ),
+        FactSpec(
+            "years_worked_here",
+            "int",
+            "số năm công tác tại địa phương nơi bố trí",
+            "years worked in the post's province",
+            inputs=("localities_worked", "request.locality"),
+        ),
     ]
     for form in _FORMS:
         label = lv.DISCIPLINE_FORM.labels_vi[form]
         label_en = lv.DISCIPLINE_FORM.labels_en[form]
-        s.append(FactSpec(f"has_{form}", "bool", f"có kỷ luật {label}", f"has a {label_en}",
-                          inputs=("discipline",)))
-        s.append(FactSpec(f"months_since_{form}", "int", f"số tháng kể từ quyết định {label} gần nhất",
-                          f"months since the latest {label_en}", inputs=("discipline",)))
-        s.append(FactSpec(f"has_{form}_for_higher", "bool",
-                          f"có kỷ luật {label} khi giữ chức vụ thấp hơn chức danh xem xét",
-                          f"has a {label_en} received in a post lower than the target", inputs=("discipline", "posts")))
-        s.append(FactSpec(f"months_since_{form}_for_higher", "int",
-                          f"số tháng kể từ quyết định {label} (khi giữ chức vụ thấp hơn chức danh xem xét)",
-                          f"months since that {label_en}", inputs=("discipline", "posts")))
-        s.append(FactSpec(f"has_party_{form}", "bool", f"có kỷ luật đảng {label}", f"has a Party {label_en}",
-                          inputs=("discipline",)))
-        s.append(FactSpec(f"months_since_party_{form}", "int",
-                          f"số tháng kể từ quyết định kỷ luật đảng {label} gần nhất",
-                          f"months since the latest Party {label_en}", inputs=("discipline",)))
-        s.append(FactSpec(f"has_state_{form}", "bool", f"có kỷ luật chính quyền {label}",
-                          f"has a State {label_en}", inputs=("discipline",)))
-        s.append(FactSpec(f"months_since_state_{form}", "int",
-                          f"số tháng kể từ quyết định kỷ luật chính quyền {label} gần nhất",
-                          f"months since the latest State {label_en}", inputs=("discipline",)))
+        s.append(FactSpec(f"has_{form}", "bool", f"có kỷ luật {label}", f"has a {label_en}", inputs=("discipline",)))
+        s.append(
+            FactSpec(
+                f"months_since_{form}",
+                "int",
+                f"số tháng kể từ quyết định {label} gần nhất",
+                f"months since the latest {label_en}",
+                inputs=("discipline",),
+            )
+        )
+        s.append(
+            FactSpec(
+                f"has_{form}_for_higher",
+                "bool",
+                f"có kỷ luật {label} khi giữ chức vụ thấp hơn chức danh xem xét",
+                f"has a {label_en} received in a post lower than the target",
+                inputs=("discipline", "posts"),
+            )
+        )
+        s.append(
+            FactSpec(
+                f"months_since_{form}_for_higher",
+                "int",
+                f"số tháng kể từ quyết định {label} (khi giữ chức vụ thấp hơn chức danh xem xét)",
+                f"months since that {label_en}",
+                inputs=("discipline", "posts"),
+            )
+        )
+        s.append(
+            FactSpec(
+                f"has_party_{form}",
+                "bool",
+                f"có kỷ luật đảng {label}",
+                f"has a Party {label_en}",
+                inputs=("discipline",),
+            )
+        )
+        s.append(
+            FactSpec(
+                f"months_since_party_{form}",
+                "int",
+                f"số tháng kể từ quyết định kỷ luật đảng {label} gần nhất",
+                f"months since the latest Party {label_en}",
+                inputs=("discipline",),
+            )
+        )
+        s.append(
+            FactSpec(
+                f"has_state_{form}",
+                "bool",
+                f"có kỷ luật chính quyền {label}",
+                f"has a State {label_en}",
+                inputs=("discipline",),
+            )
+        )
+        s.append(
+            FactSpec(
+                f"months_since_state_{form}",
+                "int",
+                f"số tháng kể từ quyết định kỷ luật chính quyền {label} gần nhất",
+                f"months since the latest State {label_en}",
+                inputs=("discipline",),
+            )
+        )
     return s
 
 

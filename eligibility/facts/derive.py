@@ -180,8 +180,11 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     # locality
     if ctx.locality is not None:
         here = ctx.locality
-        for key, place in (("hometown_here", profile.hometown), ("birthplace_here", profile.birthplace),
-                           ("grew_up_here", profile.grew_up_in)):
+        for key, place in (
+            ("hometown_here", profile.hometown),
+            ("birthplace_here", profile.birthplace),
+            ("grew_up_here", profile.grew_up_in),
+        ):
             if place is not None:
                 v[key] = place.province == here
         if profile.localities_worked is not None:
@@ -216,16 +219,21 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
         # title outside the catalogue: only the current post can be counted with certainty
         v["months_in_equivalent_posts"] = _months_held(current, on)
     if ctx.target is not None and ctx.locality is not None:
-        same = sorted((p for p in posts if p.title == ctx.target.code and p.locality == ctx.locality),
-                      key=lambda p: p.from_)
+        same = sorted(
+            (p for p in posts if p.title == ctx.target.code and p.locality == ctx.locality), key=lambda p: p.from_
+        )
         v["months_in_target_post_here"] = _months_latest_stretch(same, on)
 
 
 def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
     on = ctx.reference_date
-    active = [e for e in profile.planning or []
-              if (e.approved is None or e.approved <= on) and (e.removed is None or e.removed > on)
-              and not _term_over(e.term, on)]
+    active = [
+        e
+        for e in profile.planning or []
+        if (e.approved is None or e.approved <= on)
+        and (e.removed is None or e.removed > on)
+        and not _term_over(e.term, on)
+    ]
     v["planned_any"] = bool(active)
     if ctx.target is not None:
         ok = False
@@ -234,8 +242,13 @@ def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue])
             if e.title == ctx.target.code or (info is not None and info.grade >= ctx.target.grade):
                 ok = True
         v["planned_for_target_or_higher"] = ok
-        same_level = {e.title for e in active if (i := ctx.title_lookup(e.title)) is not None
-                      and i.level == ctx.target.level and e.title != ctx.target.code}
+        same_level = {
+            e.title
+            for e in active
+            if (i := ctx.title_lookup(e.title)) is not None
+            and i.level == ctx.target.level
+            and e.title != ctx.target.code
+        }
         v["planned_titles_same_level"] = len(same_level)
     else:
         v["planned_titles_same_level"] = len({e.title for e in active})
@@ -259,8 +272,11 @@ def _discipline_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) ->
     if decided:
         v["months_since_latest_discipline"] = whole_months_between(max(r.decided for r in decided if r.decided), on)
     for form in DISCIPLINE_FORMS:
-        for prefix, recs in (("", decided), ("state_", [r for r in decided if r.kind == "state"]),
-                             ("party_", [r for r in decided if r.kind == "party"])):
+        for prefix, recs in (
+            ("", decided),
+            ("state_", [r for r in decided if r.kind == "state"]),
+            ("party_", [r for r in decided if r.kind == "party"]),
+        ):
             dates = [r.decided for r in recs if r.form == form and r.decided is not None]
             v[f"has_{prefix}{form}"] = bool(dates)
             if dates:
@@ -275,8 +291,9 @@ def _discipline_for_higher(profile: Profile, ctx: FactContext, v: dict[str, Fact
     that post is outside the title catalogue (grade unknown) the facts for its form stay unknown.
     """
     on = ctx.reference_date
-    decided = [r for r in profile.discipline or [] if r.status != "pending" and r.decided is not None
-               and r.decided <= on]
+    decided = [
+        r for r in profile.discipline or [] if r.status != "pending" and r.decided is not None and r.decided <= on
+    ]
     for form in DISCIPLINE_FORMS:
         relevant: list[dt.date] = []
         unknown = False
@@ -292,8 +309,9 @@ def _discipline_for_higher(profile: Profile, ctx: FactContext, v: dict[str, Fact
             # the post held when disciplined: held on the decision day or the day before (a dismissal
             # usually moves the person to another post from the decision day)
             eve = r.decided - dt.timedelta(days=1)
-            held = [p for p in profile.posts
-                    if any(p.from_ <= d and (p.to is None or d <= p.to) for d in (eve, r.decided))]
+            held = [
+                p for p in profile.posts if any(p.from_ <= d and (p.to is None or d <= p.to) for d in (eve, r.decided))
+            ]
             if not held:
                 relevant.append(r.decided)  # no post then: any post is higher
                 continue

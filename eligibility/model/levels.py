@@ -202,7 +202,12 @@ DISCIPLINE_KIND = _vocab(
     "loại kỷ luật",
     [
         ("party", "kỷ luật đảng", "Party discipline", ["đảng", "dang"]),
-        ("state", "kỷ luật chính quyền", "State (administrative) discipline", ["chính quyền", "hành chính", "nhà nước"]),
+        (
+            "state",
+            "kỷ luật chính quyền",
+            "State (administrative) discipline",
+            ["chính quyền", "hành chính", "nhà nước"],
+        ),
         ("mass", "kỷ luật đoàn thể", "mass-organisation discipline", ["đoàn thể"]),
     ],
     ordered=False,
@@ -301,7 +306,12 @@ ACTION = _vocab(
         ("reappointment", "bổ nhiệm lại", "re-appointment", ["kéo dài thời gian giữ chức vụ"]),
         ("nomination", "giới thiệu ứng cử", "nomination", ["tái cử", "ứng cử"]),
         ("rotation", "luân chuyển", "rotation", []),
-        ("nonlocal_placement", "bố trí không là người địa phương", "non-local placement", ["không là người địa phương"]),
+        (
+            "nonlocal_placement",
+            "bố trí không là người địa phương",
+            "non-local placement",
+            ["không là người địa phương"],
+        ),
     ],
     ordered=False,
 )

@@ -60,8 +60,9 @@ def problems_from_validation(exc: ValidationError, *, prefix: str = "", row: int
 def validate(model: type[M], data: Any, *, what: str, row: int | None = None) -> M:
     if not isinstance(data, dict):
         raise InputError(
-            Problem(what, "phải là bảng khóa: giá trị (YAML/JSON object)", "must be a mapping (YAML/JSON object)",
-                    row=row)
+            Problem(
+                what, "phải là bảng khóa: giá trị (YAML/JSON object)", "must be a mapping (YAML/JSON object)", row=row
+            )
         )
     try:
         return model.model_validate(data)

@@ -19,7 +19,7 @@ unknown is unknown; ``all`` fails if one part fails, ``any`` passes if one part 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 OPS = ("eq", "ne", "lt", "le", "gt", "ge")
 ORDERED = ("lt", "le", "gt", "ge")
@@ -47,7 +47,7 @@ class Rank:
     code: str
 
 
-Operand = Union[Const, Param, FactRef, Rank]
+Operand = Const | Param | FactRef | Rank
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Not:
     part: Condition
 
 
-Condition = Union[Compare, Exists, All, AnyOf, Not]
+Condition = Compare | Exists | All | AnyOf | Not
 
 
 class ConditionError(ValueError):
@@ -109,7 +109,9 @@ def parse_condition(raw: Any, path: str = "condition") -> Condition:
                 raise ConditionError(f"{path}.exists", "exists takes true")
             return Exists(fact)
         if len(rest) != 1 or not rest <= set(OPS):
-            raise ConditionError(path, f"a comparison needs 'fact' and exactly one of {', '.join(OPS)}; got {sorted(keys)}")
+            raise ConditionError(
+                path, f"a comparison needs 'fact' and exactly one of {', '.join(OPS)}; got {sorted(keys)}"
+            )
         op = next(iter(rest))
         return Compare(fact, op, _operand(raw[op], f"{path}.{op}"))
     raise ConditionError(path, f"unknown condition keys {sorted(keys)}; use all / any / not / fact")
@@ -175,8 +177,13 @@ def to_data(c: Condition) -> Any:
     if isinstance(c, Compare):
         r = c.right
         right: Any = (
-            r.value if isinstance(r, Const) else {"param": r.name} if isinstance(r, Param)
-            else {"fact": r.name} if isinstance(r, FactRef) else {"rank": r.code}
+            r.value
+            if isinstance(r, Const)
+            else {"param": r.name}
+            if isinstance(r, Param)
+            else {"fact": r.name}
+            if isinstance(r, FactRef)
+            else {"rank": r.code}
         )
         return {"fact": c.fact, c.op: right}
     if isinstance(c, Exists):

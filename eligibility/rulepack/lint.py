@@ -39,9 +39,10 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
 
     # every criterion compiles to three explicit outcomes within durable's capacity, at every step
     for c in rules.criteria:
-        events: list[str | None] = list(c.spec.events or [None])
+        events: list[str | None] = [*c.spec.events] if c.spec.events else [None]
         for on in _step_dates(c, rules):
             for event in events:
+
                 def resolve(node: cd.Compare, op: cd.Operand, on: dt.date = on, event: str | None = event) -> cd.Const:
                     if isinstance(op, cd.Rank):
                         return cd.Const(0)
@@ -50,6 +51,7 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
                         assert event is not None
                         return cd.Const(rules.events[event].parameters[op.name.removeprefix("event.")].value)
                     return cd.Const(rules.parameter_value(op.name, on)[0])
+
                 try:
                     compile_criterion(c.id, cd.substitute(c.condition, resolve))
                 except (EngineError, EligibilityError) as exc:
@@ -100,23 +102,30 @@ def render_criterion(c: LoadedCriterion, rules: RulePack, lang: str = "vi") -> s
     for later in s.later_sources:
         lines.append(f"          from {later.from_}: {rules.sources[later.id].number} — {later.article} [{later.tag}]")
     if c.applies_when is not None:
-        lines.append("  applies when: " + yaml.safe_dump(cd.to_data(c.applies_when), allow_unicode=True,
-                                                         default_flow_style=True).strip())
+        lines.append(
+            "  applies when: "
+            + yaml.safe_dump(cd.to_data(c.applies_when), allow_unicode=True, default_flow_style=True).strip()
+        )
     lines.append("  condition:")
-    lines.extend("    " + ln for ln in yaml.safe_dump(cd.to_data(c.condition), allow_unicode=True,
-                                                       sort_keys=False).splitlines())
+    lines.extend(
+        "    " + ln for ln in yaml.safe_dump(cd.to_data(c.condition), allow_unicode=True, sort_keys=False).splitlines()
+    )
     for name in cd.params_of(c.condition):
         if name.startswith("event."):
             key = name.removeprefix("event.")
             for eid in s.events or []:
                 ep = rules.events[eid].parameters[key]
-                lines.append(f"  {name} [{eid}] = {ep.value}  ({rules.sources[ep.source.id].number}, "
-                             f"{ep.source.article} [{ep.source.tag}])")
+                lines.append(
+                    f"  {name} [{eid}] = {ep.value}  ({rules.sources[ep.source.id].number}, "
+                    f"{ep.source.article} [{ep.source.tag}])"
+                )
             continue
         lines.append(f"  parameter {name}:")
         for v in rules.parameters[name].values:
-            lines.append(f"    {v.from_} … {v.until or ''}: {v.value}  ({rules.sources[v.source.id].number}, "
-                         f"{v.source.article} [{v.source.tag}])")
+            lines.append(
+                f"    {v.from_} … {v.until or ''}: {v.value}  ({rules.sources[v.source.id].number}, "
+                f"{v.source.article} [{v.source.tag}])"
+            )
     if s.legal_text:
         lines.append("  legal text (paraphrase): " + " ".join(s.legal_text.split()))
     cited = [s.source.id] + [later.id for later in s.later_sources]
@@ -124,7 +133,9 @@ def render_criterion(c: LoadedCriterion, rules: RulePack, lang: str = "vi") -> s
     if checked:
         lines.append("  source check (rules/verification.yaml):")
         for sid, cl in checked:
-            lines.append(f"    {rules.sources[sid].number} {cl.article}: {cl.claim} [{cl.tag}; agrees: {cl.agrees_with_rulebook}]")
+            lines.append(
+                f"    {rules.sources[sid].number} {cl.article}: {cl.claim} [{cl.tag}; agrees: {cl.agrees_with_rulebook}]"
+            )
             if cl.quote_vi:
                 lines.append(f"      « {cl.quote_vi} » {cl.url or ''}")
     return "\n".join(lines)

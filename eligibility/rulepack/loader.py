@@ -43,8 +43,12 @@ from eligibility.rulepack.schema import (
     VerificationFile,
 )
 
-RANK_VOCAB = {"degree": lv.DEGREE, "political_theory": lv.POLITICAL_THEORY, "state_management": lv.STATE_MANAGEMENT,
-              "level": lv.LEVEL}
+RANK_VOCAB = {
+    "degree": lv.DEGREE,
+    "political_theory": lv.POLITICAL_THEORY,
+    "state_management": lv.STATE_MANAGEMENT,
+    "level": lv.LEVEL,
+}
 FAR_FUTURE = dt.date(2100, 1, 1)
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
@@ -150,9 +154,13 @@ class RulePack:
         for v in p.values:
             if v.from_ <= on and (v.until is None or on <= v.until):
                 return v.value, v.source, v.from_
-        raise RulePackError(Problem(self.origins.get(name, name),
-                                    f"tham số {name} không có giá trị vào ngày {on.isoformat()}",
-                                    f"parameter {name} has no value on {on.isoformat()} (outside its dated window)"))
+        raise RulePackError(
+            Problem(
+                self.origins.get(name, name),
+                f"tham số {name} không có giá trị vào ngày {on.isoformat()}",
+                f"parameter {name} has no value on {on.isoformat()} (outside its dated window)",
+            )
+        )
 
 
 def default_rules_dir() -> Path:
@@ -197,9 +205,13 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     for p in files:
         rel = p.relative_to(base)
         if len(rel.parts) == 1 and rel.name not in known:
-            problems.append(Problem(str(p), "tệp không thuộc cấu trúc bộ quy tắc", "file is not part of the rule-pack layout"))
+            problems.append(
+                Problem(str(p), "tệp không thuộc cấu trúc bộ quy tắc", "file is not part of the rule-pack layout")
+            )
         if len(rel.parts) > 1 and rel.parts[0] not in ("parameters", "criteria", "overlays"):
-            problems.append(Problem(str(p), "thư mục không thuộc cấu trúc bộ quy tắc", "folder is not part of the rule-pack layout"))
+            problems.append(
+                Problem(str(p), "thư mục không thuộc cấu trúc bộ quy tắc", "folder is not part of the rule-pack layout")
+            )
 
     sources_f, _ = one("sources.yaml", SourcesFile)
     regimes_f, regimes_doc = one("regimes.yaml", RegimesFile)
@@ -211,13 +223,16 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     sources: dict[str, Source] = {}
     for s in sources_f.sources if sources_f else []:
         if s.id in sources:
-            problems.append(Problem(f"{base / 'sources.yaml'}", f"trùng mã văn bản {s.id}", f"duplicate source id {s.id}"))
+            problems.append(
+                Problem(f"{base / 'sources.yaml'}", f"trùng mã văn bản {s.id}", f"duplicate source id {s.id}")
+            )
         sources[s.id] = s
 
     def check_source(cid: str, where: str) -> None:
         if cid not in sources:
-            problems.append(Problem(where, f"văn bản {cid!r} không có trong sources.yaml",
-                                    f"source {cid!r} is not in sources.yaml"))
+            problems.append(
+                Problem(where, f"văn bản {cid!r} không có trong sources.yaml", f"source {cid!r} is not in sources.yaml")
+            )
 
     for s in sources.values():
         for r in s.replaced_by:
@@ -262,12 +277,20 @@ def load_rules(root: str | Path | None = None) -> RulePack:
             all_groups.update(t.groups)
             for st in t.standards:
                 check_source(st.source.id, where)
-                for key, vocab in (("degree", lv.DEGREE), ("political_theory", lv.POLITICAL_THEORY),
-                                   ("state_management", lv.STATE_MANAGEMENT)):
+                for key, vocab in (
+                    ("degree", lv.DEGREE),
+                    ("political_theory", lv.POLITICAL_THEORY),
+                    ("state_management", lv.STATE_MANAGEMENT),
+                ):
                     code = getattr(st, key)
                     if code is not None and code not in vocab.codes:
-                        problems.append(Problem(where, f"{key}: mã {code!r} không hợp lệ",
-                                                f"{key}: invalid code {code!r}; known {', '.join(vocab.codes)}"))
+                        problems.append(
+                            Problem(
+                                where,
+                                f"{key}: mã {code!r} không hợp lệ",
+                                f"{key}: invalid code {code!r}; known {', '.join(vocab.codes)}",
+                            )
+                        )
 
     events: dict[str, Event] = events_f.events if events_f else {}
     if events_doc:
@@ -283,7 +306,9 @@ def load_rules(root: str | Path | None = None) -> RulePack:
                 try:
                     dt.date.fromisoformat(month + "-01")
                 except ValueError:
-                    problems.append(Problem(where, f"tháng {month!r} không hợp lệ (YYYY-MM)", f"invalid month {month!r}"))
+                    problems.append(
+                        Problem(where, f"tháng {month!r} không hợp lệ (YYYY-MM)", f"invalid month {month!r}")
+                    )
 
     criteria: list[LoadedCriterion] = []
     for p in sorted((base / "criteria").glob("*.yaml")):
@@ -314,19 +339,29 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         targets.extend(ov.pool_targets)
         for i, c in enumerate(ov.criteria):
             if c.province != ov.province:
-                problems.append(Problem(doc.where(("criteria", i)),
-                                        f"tiêu chí lớp phủ phải ghi province: {ov.province}",
-                                        f"overlay criteria must say province: {ov.province}"))
-            lc = _check_criterion(c, doc, ("criteria", i), ov.province, parameters, events, sources, all_groups,
-                                  problems)
+                problems.append(
+                    Problem(
+                        doc.where(("criteria", i)),
+                        f"tiêu chí lớp phủ phải ghi province: {ov.province}",
+                        f"overlay criteria must say province: {ov.province}",
+                    )
+                )
+            lc = _check_criterion(
+                c, doc, ("criteria", i), ov.province, parameters, events, sources, all_groups, problems
+            )
             if lc:
                 criteria.append(lc)
 
     seen: dict[str, str] = {}
     for c in criteria:
         if c.id in seen:
-            problems.append(Problem(c.origin, f"trùng mã tiêu chí {c.id} (đã có ở {seen[c.id]})",
-                                    f"duplicate criterion id {c.id} (also at {seen[c.id]})"))
+            problems.append(
+                Problem(
+                    c.origin,
+                    f"trùng mã tiêu chí {c.id} (đã có ở {seen[c.id]})",
+                    f"duplicate criterion id {c.id} (also at {seen[c.id]})",
+                )
+            )
         seen[c.id] = c.origin
 
     if problems:
@@ -336,12 +371,30 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         for group, nl in nonlocal_lists.items():
             check_source(nl.source.id, titles_doc.where(("nonlocal_lists", group)))
             if group not in all_groups:
-                problems.append(Problem(titles_doc.where(("nonlocal_lists", group)),
-                                        f"nhóm {group} không có chức danh nào", f"group {group} has no title"))
+                problems.append(
+                    Problem(
+                        titles_doc.where(("nonlocal_lists", group)),
+                        f"nhóm {group} không có chức danh nào",
+                        f"group {group} has no title",
+                    )
+                )
     if problems:
         raise RulePackError(problems)
-    return RulePack(base, sources, regimes, parameters, criteria, titles, nonlocal_lists, events, overlays, targets,
-                    digest.hexdigest()[:16], origins, claims)
+    return RulePack(
+        base,
+        sources,
+        regimes,
+        parameters,
+        criteria,
+        titles,
+        nonlocal_lists,
+        events,
+        overlays,
+        targets,
+        digest.hexdigest()[:16],
+        origins,
+        claims,
+    )
 
 
 def _check_criterion(
@@ -362,15 +415,24 @@ def _check_criterion(
         problems.append(Problem(doc.where(loc + sub) if sub else where, f"{c.id}: {vi}", f"{c.id}: {en}"))
 
     if c.source.id not in sources:
-        bad(f"văn bản {c.source.id!r} không có trong sources.yaml", f"source {c.source.id!r} is not in sources.yaml",
-            ("source",))
+        bad(
+            f"văn bản {c.source.id!r} không có trong sources.yaml",
+            f"source {c.source.id!r} is not in sources.yaml",
+            ("source",),
+        )
     for later in c.later_sources:
         if later.id not in sources:
-            bad(f"văn bản {later.id!r} không có trong sources.yaml", f"source {later.id!r} is not in sources.yaml",
-                ("later_sources",))
+            bad(
+                f"văn bản {later.id!r} không có trong sources.yaml",
+                f"source {later.id!r} is not in sources.yaml",
+                ("later_sources",),
+            )
         if not c.in_force.contains(later.from_):
-            bad("later_sources phải nằm trong thời gian hiệu lực", "later_sources must start inside in_force",
-                ("later_sources",))
+            bad(
+                "later_sources phải nằm trong thời gian hiệu lực",
+                "later_sources must start inside in_force",
+                ("later_sources",),
+            )
     for g in c.groups + c.exclude_groups:
         if g not in groups:
             bad(f"nhóm chức danh {g!r} không có trong titles.yaml", f"title group {g!r} is not in titles.yaml")
@@ -398,8 +460,11 @@ def _check_criterion(
             if f not in FACTS:
                 bad(f"dữ kiện {f!r} không tồn tại", f"undefined fact {f!r}", ("applies_when",))
             elif not FACTS[f].request:
-                bad(f"applies_when chỉ được dùng dữ kiện của yêu cầu; {f!r} thuộc hồ sơ",
-                    f"applies_when may only read request facts; {f!r} comes from the profile", ("applies_when",))
+                bad(
+                    f"applies_when chỉ được dùng dữ kiện của yêu cầu; {f!r} thuộc hồ sơ",
+                    f"applies_when may only read request facts; {f!r} comes from the profile",
+                    ("applies_when",),
+                )
     for node in cd.walk(cond):
         if isinstance(node, cd.Exists):
             bad("'exists' chỉ dùng trong applies_when", "'exists' is only for applies_when", ("condition",))
@@ -410,16 +475,22 @@ def _check_criterion(
             bad(f"dữ kiện {node.fact!r} không tồn tại", f"undefined fact {node.fact!r}", ("condition",))
             continue
         if node.op in cd.ORDERED and spec.type not in ("int", "month"):
-            bad(f"so sánh thứ tự trên dữ kiện không phải số {node.fact}",
-                f"ordered comparison on non-integer fact {node.fact}", ("condition",))
+            bad(
+                f"so sánh thứ tự trên dữ kiện không phải số {node.fact}",
+                f"ordered comparison on non-integer fact {node.fact}",
+                ("condition",),
+            )
         r = node.right
         if isinstance(r, cd.FactRef) and r.name not in FACTS:
             bad(f"dữ kiện {r.name!r} không tồn tại", f"undefined fact {r.name!r}", ("condition",))
         if isinstance(r, cd.Rank):
             vocab = RANK_VOCAB.get(spec.rank_of or "")
             if vocab is None or r.code not in vocab.codes:
-                bad(f"bậc {r.code!r} không hợp lệ cho {node.fact}", f"rank {r.code!r} is not valid for {node.fact}",
-                    ("condition",))
+                bad(
+                    f"bậc {r.code!r} không hợp lệ cho {node.fact}",
+                    f"rank {r.code!r} is not valid for {node.fact}",
+                    ("condition",),
+                )
         if isinstance(r, cd.Const):
             _check_const(spec.type, spec.codes, r.value, node, bad)
         if isinstance(r, cd.Param):
@@ -432,8 +503,11 @@ def _check_criterion(
         for text in (msg.vi, msg.en):
             for fname in PLACEHOLDER.findall(text):
                 if fname not in names:
-                    bad(f"mẫu thông điệp dùng {{{fname}}}: không phải dữ kiện hay tham số của tiêu chí",
-                        f"message template uses {{{fname}}}: not a fact nor a parameter of the criterion", ("message",))
+                    bad(
+                        f"mẫu thông điệp dùng {{{fname}}}: không phải dữ kiện hay tham số của tiêu chí",
+                        f"message template uses {{{fname}}}: not a fact nor a parameter of the criterion",
+                        ("message",),
+                    )
     if len(problems) > before:
         return None
     return LoadedCriterion(c, cond, applies, where, overlay)
@@ -441,18 +515,32 @@ def _check_criterion(
 
 def _check_const(ftype: str, codes: tuple[str, ...], value: object, node: cd.Compare, bad: Any) -> None:
     if ftype == "bool" and not isinstance(value, bool):
-        bad(f"{node.fact} là đúng/sai, không so với {value!r}", f"{node.fact} is boolean, not comparable with {value!r}",
-            ("condition",))
+        bad(
+            f"{node.fact} là đúng/sai, không so với {value!r}",
+            f"{node.fact} is boolean, not comparable with {value!r}",
+            ("condition",),
+        )
     elif ftype in ("int", "month") and (isinstance(value, bool) or not isinstance(value, int)):
-        bad(f"{node.fact} là số nguyên, không so với {value!r}", f"{node.fact} is an integer, not comparable with {value!r}",
-            ("condition",))
+        bad(
+            f"{node.fact} là số nguyên, không so với {value!r}",
+            f"{node.fact} is an integer, not comparable with {value!r}",
+            ("condition",),
+        )
     elif ftype == "code" and value not in codes:
-        bad(f"mã {value!r} không hợp lệ cho {node.fact}", f"code {value!r} is not valid for {node.fact}",
-            ("condition",))
+        bad(
+            f"mã {value!r} không hợp lệ cho {node.fact}", f"code {value!r} is not valid for {node.fact}", ("condition",)
+        )
 
 
-def _check_param(c: Criterion, name: str, ftype: str, codes: tuple[str, ...], parameters: dict[str, Parameter],
-                 events: dict[str, Event], bad: Any) -> None:
+def _check_param(
+    c: Criterion,
+    name: str,
+    ftype: str,
+    codes: tuple[str, ...],
+    parameters: dict[str, Parameter],
+    events: dict[str, Event],
+    bad: Any,
+) -> None:
     if name.startswith("event."):
         key = name.removeprefix("event.")
         if not c.events:
@@ -480,8 +568,11 @@ def _check_param(c: Criterion, name: str, ftype: str, codes: tuple[str, ...], pa
         if cursor > end:
             break
     if cursor is not None and cursor <= end:
-        bad(f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
+        bad(
+            f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
             f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
-            f"({start.isoformat()} – {c.in_force.until or 'open'})", ("condition",))
+            f"({start.isoformat()} – {c.in_force.until or 'open'})",
+            ("condition",),
+        )
     for v in p.values:
         _check_const(ftype, codes, v.value, cd.Compare(name, "eq", cd.Const(v.value)), bad)

@@ -130,8 +130,21 @@ class Messages(Strict):
 
 
 Topic = Literal[
-    "age", "planning", "tenure", "degree", "political_theory", "state_management", "political_clearance",
-    "discipline", "health", "assets", "assessment", "locality", "language", "investigation", "quota",
+    "age",
+    "planning",
+    "tenure",
+    "degree",
+    "political_theory",
+    "state_management",
+    "political_clearance",
+    "discipline",
+    "health",
+    "assets",
+    "assessment",
+    "locality",
+    "language",
+    "investigation",
+    "quota",
 ]
 
 Action = Literal["planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement"]
@@ -158,7 +171,6 @@ class Criterion(Strict):
     later_sources: list[DatedCitation] = Field(default_factory=list)  # same test, later legal basis
     legal_text: str | None = None  # paraphrase of the provision, Catala-style, beside the rule
     message: Messages
-
 
     def citation_on(self, d: dt.date) -> Citation:
         current: Citation = self.source
@@ -236,7 +248,12 @@ class PoolTarget(Strict):
     vi: str
     en: str
     measure: Literal[
-        "young", "women", "ethnic_minority", "nonlocal_heads", "degree_at_least", "political_theory_at_least",
+        "young",
+        "women",
+        "ethnic_minority",
+        "nonlocal_heads",
+        "degree_at_least",
+        "political_theory_at_least",
         "minority_language",
     ]
     group: str  # title group or "any"
