@@ -53,12 +53,15 @@ FAR_FUTURE = dt.date(2100, 1, 1)
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10× faster
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe YAML loading that records the line of every mapping (for errors with file:line)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
