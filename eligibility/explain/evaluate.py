@@ -7,9 +7,10 @@ turns the outcomes into findings with messages, parameters and sources.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import ChainMap, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.engine.reference import evaluate as kleene
@@ -18,6 +19,7 @@ from eligibility.explain.decision import (
     Decision,
     Finding,
     MissingInput,
+    Outcome,
     ParameterUse,
     RegimeRef,
     SourceRef,
@@ -64,6 +66,9 @@ class Evaluator:
         self.engine = engine
         self._titles = {code: self._title_info(code) for code in rules.titles}
         self._prepared: dict[Request, Prepared] = {}  # requests repeat (a pool shares one request)
+        self._statics: dict[str, tuple[list[str], dict[str, str], Text]] = {}
+        self._sources: dict[tuple[str, str], SourceRef] = {}
+        self._regimes: dict[dt.date, list[RegimeRef]] = {}
 
     # ----- the target post and the context -------------------------------------------------
     def _title_info(self, code: str, on: dt.date | None = None) -> TitleInfo:
@@ -326,6 +331,14 @@ class Evaluator:
         return self.rules.parameter_value(name, on)
 
     def _source_ref(self, cite: Citation) -> SourceRef:
+        key = (cite.id, cite.article)
+        ref = self._sources.get(key)
+        if ref is None:
+            ref = self._make_source_ref(cite)
+            self._sources[key] = ref
+        return ref
+
+    def _make_source_ref(self, cite: Citation) -> SourceRef:
         s = self.rules.sources[cite.id]
         return SourceRef(
             id=s.id, number=s.number, title_vi=s.title_vi, article=cite.article, url=s.urls[0] if s.urls else None
@@ -353,20 +366,36 @@ class Evaluator:
             findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
         verdict = combine([f.outcome for f in findings])
         missing = sorted(missing_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        regimes = [RegimeRef(id=r.id, vi=r.vi, en=r.en) for r in rules.regimes_at(prepared.request.date)]
-        req = prepared.request.model_dump(mode="json", exclude_none=True)
-        return Decision(
+        regimes = self._regimes.get(on)
+        if regimes is None:
+            regimes = [RegimeRef(id=r.id, vi=r.vi, en=r.en) for r in rules.regimes_at(on)]
+            self._regimes[on] = regimes
+        # findings and their parts are built from validated data: model_construct skips re-validation
+        return Decision.model_construct(
             profile_id=profile.id,
-            request=req,
+            request=prepared.request.model_dump(mode="json", exclude_none=True),
             verdict=verdict,
             findings=findings,
-            missing_inputs=[MissingInput(input=k, criteria=sorted(set(v))) for k, v in missing],
-            regime=regimes,
+            missing_inputs=[MissingInput.model_construct(input=k, criteria=sorted(set(v))) for k, v in missing],
+            regime=list(regimes),
             rulepack=rules.hash,
             convention=prepared.context.convention,
             reference_month=format_month(prepared.context.age_reference_month),
             retirement=factset.retirement.as_dict() if factset.retirement else None,
         )
+
+    def _static(self, c: LoadedCriterion) -> tuple[list[str], dict[str, str], Text]:
+        """Per-criterion data that does not depend on the profile: facts read, rank vocabularies, title."""
+        cached = self._statics.get(c.id)
+        if cached is None:
+            rank_of: dict[str, str] = {}
+            for node in cd.walk(c.condition):
+                if isinstance(node, cd.Compare) and isinstance(node.right, cd.Param) and FACTS[node.fact].rank_of:
+                    rank_of[node.right.name] = FACTS[node.fact].rank_of or ""
+            title = Text.model_construct(vi=c.spec.title.vi, en=c.spec.title.en)
+            cached = (cd.facts_of(c.condition), rank_of, title)
+            self._statics[c.id] = cached
+        return cached
 
     def _finding(
         self,
@@ -378,12 +407,13 @@ class Evaluator:
         on: dt.date,
     ) -> Finding:
         spec = c.spec
-        names = cd.facts_of(c.condition)
-        facts = {n: factset.values.get(n) for n in names}
+        names, rank_of, title = self._static(c)
+        known = factset.values
+        facts = {n: known.get(n) for n in names}
         missing: list[str] = []
         if outcome == "unknown":
             for n in names:
-                if n not in factset.values:
+                if n not in known:
                     for inp in FACTS[n].inputs:
                         if inp not in missing:
                             missing.append(inp)
@@ -397,21 +427,16 @@ class Evaluator:
             outcome = "waivable"
         cite = spec.citation_on(on)
         tag = weakest([cite.tag] + [u.confidence for u in uses])
-        values: dict[str, object] = dict(factset.values)
-        rank_of: dict[str, str] = {}
-        for u in uses:
-            values[u.name] = u.value
-        for node in cd.walk(c.condition):
-            if isinstance(node, cd.Compare) and isinstance(node.right, cd.Param) and FACTS[node.fact].rank_of:
-                rank_of[node.right.name] = FACTS[node.fact].rank_of or ""
+        overrides: dict[str, object] = {u.name: u.value for u in uses}
+        values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
         msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing)
         if tag == "M":
-            msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
-        return Finding(
+            msg = Text.model_construct(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
+        return Finding.model_construct(
             criterion=c.id,
-            title=Text(vi=spec.title.vi, en=spec.title.en),
+            title=title,
             topic=spec.topic,
-            outcome=outcome,
+            outcome=cast(Outcome, outcome),
             message=msg,
             facts=facts,
             parameters=uses,
@@ -420,11 +445,13 @@ class Evaluator:
             unverified=tag == "M",
             waivable=spec.waivable,
             missing=missing,
+            holds_from=None,
+            holds_until=None,
             overlay=c.overlay,
         )
 
     def _message(
-        self, spec: Any, outcome: str, values: dict[str, object], rank_of: dict[str, str], missing: list[str]
+        self, spec: Any, outcome: str, values: Mapping[str, object], rank_of: dict[str, str], missing: list[str]
     ) -> Text:
         m = spec.message
         if outcome == "not_applicable":

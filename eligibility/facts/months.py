@@ -5,6 +5,7 @@ A *month index* is ``year * 12 + (month - 1)``: an integer the engine can compar
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
@@ -46,14 +47,16 @@ def last_day(idx: int) -> dt.date:
 def whole_months_between(start: dt.date, end: dt.date) -> int:
     """Whole months elapsed from ``start`` to ``end`` (negative if end is earlier).
 
-    12 months after 2024-03-15 is reached on 2025-03-15 (dateutil's month arithmetic: a start
-    on the 31st reaches its anniversary month on the last day of that month).
+    Exactly dateutil's ``relativedelta(end, start)`` in months (checked by a property test), in
+    integer arithmetic: 12 months after 2024-03-15 is reached on 2025-03-15; an end on the last
+    day of its month completes the month (2024-01-31 → 2024-04-30 is 3 months).
     """
-    if end >= start:
-        rd = relativedelta(end, start)
-        return rd.years * 12 + rd.months
-    rd = relativedelta(start, end)
-    return -(rd.years * 12 + rd.months)
+    if end < start:
+        return -whole_months_between(end, start)
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day and end.day != calendar.monthrange(end.year, end.month)[1]:
+        months -= 1
+    return months
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
