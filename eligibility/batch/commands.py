@@ -59,6 +59,12 @@ def add_commands(sub: Any) -> None:
         default="issues",
         help='sheet "Chi tiết": only fail / waivable / unknown findings (default) or all findings',
     )
+    p.add_argument(
+        "--timeline",
+        action="store_true",
+        help="ngày kết luận thay đổi của từng người / each person's next verdict change "
+        "(eligibility explain per row: exact but ~0.1–0.5 s a row)",
+    )
     p.add_argument("--workers", type=int, help="worker processes (default: all cores; 1 = in this process)")
     p.add_argument("--chunk-size", dest="chunk_size", type=int, help="rows per task (default ~1,000)")
     p.add_argument(
@@ -189,8 +195,15 @@ def cmd_screen(args: argparse.Namespace) -> int:
     acc = PoolAccumulator(rules, request, warnings=warnings)
     ok = False
     try:
+        acc.change_dates = args.timeline
         with Screener(
-            request, rules, workers=workers, chunk_size=chunk, keep_decision=keep, detail=args.detail
+            request,
+            rules,
+            workers=workers,
+            chunk_size=chunk,
+            keep_decision=keep,
+            detail=args.detail,
+            timeline=args.timeline,
         ) as screener:
             for result in progress.wrap(screener.screen(source)):
                 acc.add(result)

@@ -43,12 +43,16 @@ MEASURES = {
 }
 OPS = {"ge": "≥", "gt": ">", "le": "≤"}
 CHANGE_DATE_NOTE = (
-    'Cột "ngày sớm nhất kết luận có thể thay đổi" không được tính: ngày đó phụ thuộc ngày quyết định kỷ luật, '
-    "ngày sinh đến từng ngày và các mốc thay đổi của văn bản (tham số, tiêu chí có hiệu lực) — không thể tính rẻ "
-    "và chắc chắn cho từng dòng; dùng `eligibility explain` cho từng người.",
-    'The "earliest date the verdict could change" column is left out: it depends on day-exact decision and '
-    "birth dates and on dated rule changes (parameter steps, criteria coming into force) — not cheap and certain "
-    "per row; use `eligibility explain` for one person.",
+    'Cột "Kết luận thay đổi từ ngày" để trống: chạy lại với --timeline để tính cho từng người (chính xác từng ngày, '
+    "khoảng 0,1–0,5 giây một dòng), hoặc dùng `eligibility explain` cho một người.",
+    'The "next verdict change" column is empty: run again with --timeline to compute it per person (exact to the '
+    "day, about 0.1–0.5 s a row), or use `eligibility explain` for one person.",
+)
+CHANGE_DATE_DONE = (
+    'Cột "Kết luận thay đổi từ ngày": ngày đầu tiên trong 10 năm tới mà kết luận thay đổi (tính như `eligibility '
+    "explain`, theo quy định có hiệu lực vào từng ngày); để trống khi không thay đổi.",
+    'Column "next verdict change": the first day within 10 years on which the verdict changes (as '
+    "`eligibility explain` computes it, with the rules in force on each day); empty when it does not change.",
 )
 
 
@@ -247,6 +251,7 @@ class PoolAccumulator:
     """Feed it every :class:`RowResult` (``add``); ``report()`` at the end."""
 
     def __init__(self, rules: RulePack, request: Request, *, warnings: list[Problem] | None = None) -> None:
+        self.change_dates = False  # rows carry their next verdict change (screen --timeline)
         self.rules = rules
         self.request = request
         self.warnings = list(warnings or [])
@@ -337,7 +342,7 @@ class PoolAccumulator:
         for v, n in self.verdicts.items():
             verdicts.setdefault(v, n)
         notes = [
-            CHANGE_DATE_NOTE,
+            CHANGE_DATE_DONE if self.change_dates else CHANGE_DATE_NOTE,
             (
                 "Chỉ tiêu cơ cấu chỉ được báo cáo, không dùng để loại từng người; tỷ lệ tính trên những người "
                 "có dữ liệu.",

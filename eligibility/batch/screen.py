@@ -92,6 +92,8 @@ class RowResult:
     missing_inputs: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     traits: Traits | None = None
     decision_json: str | None = None  # Decision.to_dict() as JSON (when kept)
+    next_change: str | None = None  # the first date the verdict changes (with timeline=True), ISO
+    next_verdict: str | None = None  # the verdict from that date
 
     @property
     def decision(self) -> Decision | None:
@@ -114,8 +116,15 @@ class RowResult:
 # ----- one process's state ---------------------------------------------------------------------
 class _Worker:
     def __init__(
-        self, rules: RulePack, request: Request, keep_decision: bool, detail: str, evaluator: Evaluator | None = None
+        self,
+        rules: RulePack,
+        request: Request,
+        keep_decision: bool,
+        detail: str,
+        evaluator: Evaluator | None = None,
+        timeline: bool = False,
     ) -> None:
+        self.timeline = timeline
         self.rules = rules
         self.evaluator = evaluator or Evaluator(rules)
         self.request = request
@@ -181,7 +190,15 @@ class _Worker:
         factset = ev.facts(profile, prepared)
         outcomes = ev.engine.outcomes(prepared.version, factset.values)
         decision = ev.decide(profile, prepared, factset, outcomes)
-        return self._result(item, profile, request, decision, factset)
+        result = self._result(item, profile, request, decision, factset)
+        if self.timeline:
+            from eligibility.explain import timeline
+
+            tl = timeline.build(ev, profile, request, verify=False)
+            if tl.changes:
+                result.next_change = tl.changes[0].date.isoformat()
+                result.next_verdict = tl.changes[0].verdict_after
+        return result
 
     def _result(
         self, item: PoolRow, profile: Profile, request: Request, decision: Decision, factset: FactSet
@@ -304,7 +321,9 @@ def _name_request(p: Problem, item: PoolRow) -> Problem:
 _STATE: _Worker | None = None
 
 
-def _init_worker(rules: RulePack | str, rules_hash: str, request: Request, keep_decision: bool, detail: str) -> None:
+def _init_worker(
+    rules: RulePack | str, rules_hash: str, request: Request, keep_decision: bool, detail: str, timeline: bool = False
+) -> None:
     """Build this worker process's own Evaluator — and so its own durable engine."""
     global _STATE
     if isinstance(rules, str):
@@ -314,7 +333,7 @@ def _init_worker(rules: RulePack | str, rules_hash: str, request: Request, keep_
             raise RulePackError(
                 Problem(root, "bộ quy tắc thay đổi trong khi đang chạy", "the rule pack changed during the run")
             )
-    _STATE = _Worker(rules, request, keep_decision, detail, evaluator=Evaluator(rules))
+    _STATE = _Worker(rules, request, keep_decision, detail, evaluator=Evaluator(rules), timeline=timeline)
 
 
 def start_method() -> str:
@@ -354,7 +373,9 @@ class Screener:
         chunk_size: int = DEFAULT_CHUNK,
         keep_decision: bool = True,
         detail: str = "issues",
+        timeline: bool = False,
     ) -> None:
+        self.timeline = timeline  # also compute each row's next verdict change (eligibility.explain.timeline)
         self.request = request if isinstance(request, Request) else parse_request(dict(request))
         self.rules = rules
         self.workers = default_workers() if workers is None else max(1, workers)
@@ -367,7 +388,7 @@ class Screener:
     def _ensure(self) -> None:
         if self.workers <= 1:
             if self._local is None:
-                self._local = _Worker(self.rules, self.request, self.keep_decision, self.detail)
+                self._local = _Worker(self.rules, self.request, self.keep_decision, self.detail, timeline=self.timeline)
         elif self._pool is None:
             method = start_method()
             # a forked worker inherits the loaded rule pack; a spawned one loads it again (and checks its hash)
@@ -376,7 +397,7 @@ class Screener:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
-                initargs=(rules, self.rules.hash, self.request, self.keep_decision, self.detail),
+                initargs=(rules, self.rules.hash, self.request, self.keep_decision, self.detail, self.timeline),
             )
 
     def screen(self, rows: Iterable[PoolRow | RowInput]) -> Iterator[RowResult]:
@@ -435,6 +456,7 @@ def screen(
     chunk_size: int = DEFAULT_CHUNK,
     keep_decision: bool = True,
     detail: str = "issues",
+    timeline: bool = False,
 ) -> Iterator[RowResult]:
     """Screen ``rows`` (from :func:`~eligibility.batch.reader.read_pool`, or ``(row, profile | dict |
     InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order.
@@ -442,6 +464,12 @@ def screen(
     Each result's :attr:`RowResult.decision` equals ``evaluate(profile, request, rules)`` for that row.
     """
     with Screener(
-        request, rules, workers=workers, chunk_size=chunk_size, keep_decision=keep_decision, detail=detail
+        request,
+        rules,
+        workers=workers,
+        chunk_size=chunk_size,
+        keep_decision=keep_decision,
+        detail=detail,
+        timeline=timeline,
     ) as s:
         yield from s.screen(rows)

@@ -133,8 +133,10 @@ class XlsxWriter:
         "Tiêu chí chưa rõ (thiếu dữ liệu)",
         "Cột cần bổ sung",
         "Lỗi dữ liệu",
+        "Kết luận thay đổi từ ngày",
+        "Kết luận từ ngày đó",
     )
-    RESULT_WIDTHS = (7, 14, 24, 22, 22, 14, 50, 36, 40, 36, 50)
+    RESULT_WIDTHS = (7, 14, 24, 22, 22, 14, 50, 36, 40, 36, 50, 16, 22)
     DETAIL_HEADERS = (
         "Dòng",
         "Mã hồ sơ",
@@ -181,6 +183,9 @@ class XlsxWriter:
                     short(r, "waivable"),
                     short(r, "unknown"),
                     missing_columns(r),
+                    None,
+                    r.next_change,
+                    LABELS.get(r.next_verdict, (r.next_verdict,))[0] if r.next_verdict else None,
                 )
             )
             rows = r.findings if self.detail == "issues" else [*r.findings, *r.passes]
