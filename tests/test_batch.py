@@ -497,7 +497,7 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
     assert len(list(wb["Kết quả"].iter_rows())) == 14
     assert any(r[0] == 99 for r in wb["Lỗi dữ liệu"].iter_rows(min_row=2, values_only=True))
     summary = [c for row in wb["Tổng hợp"].iter_rows(values_only=True) for c in row if c]
-    assert "Phễu tiêu chí / Failure funnel" in summary and any("ngày sớm nhất" in str(s) for s in summary)
+    assert "Phễu tiêu chí / Failure funnel" in summary and any("--timeline" in str(s) for s in summary)
 
 
 def test_progress_only_when_enabled() -> None:
@@ -560,3 +560,20 @@ def test_streaming_xlsx_writer_reads_back(tmp_path: Path) -> None:
     assert ws["D2"].value is True and ws["D3"].value is False and ws["A3"].value == 2.5
     assert len(ws["B3"].value) == 32_767 and ws["B3"].value.endswith("…")
     assert wb["Tổng hợp"]["A1"].font.sz == 13
+
+
+def test_screen_timeline_gives_next_change_like_explain(pack: Any) -> None:
+    """With timeline=True each row carries the first verdict change that `eligibility explain` reports."""
+    import yaml
+
+    from eligibility.explain import timeline
+    from eligibility.explain.evaluate import Evaluator
+    from eligibility.model import parse_profile
+
+    profile = yaml.safe_load((ROOT / "examples" / "profile.yaml").read_text(encoding="utf-8"))
+    request = {"action": "appointment", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-11-03"}
+    [result] = list(screen([(1, profile)], request, pack, workers=1, timeline=True))
+    tl = timeline.build(Evaluator(pack), parse_profile(profile), parse_request(request), verify=False)
+    assert tl.changes, "the example's age criterion lapses within ten years"
+    assert result.next_change == tl.changes[0].date.isoformat()
+    assert result.next_verdict == tl.changes[0].verdict_after
