@@ -477,7 +477,7 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
     items = synthetic.generate(12, seed=9, with_request=True)
     rows: list[PoolRow] = [PoolRow(i + 2, data=it["profile"], request=it["request"]) for i, it in enumerate(items)]
     rows.append(PoolRow(99, problems=[Problem("Ngày sinh", "ngày không tồn tại", "no such date", "31/02/1980", 99)]))
-    results = list(screen(rows, REQUEST, pack, workers=1))
+    results = list(screen(rows, REQUEST, pack, workers=1, keep_decision=True))
     rep = pool_report(results, pack, REQUEST)
     for ext in ("xlsx", "jsonl", "html"):
         w = open_writer(tmp_path / f"out.{ext}")

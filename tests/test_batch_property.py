@@ -50,7 +50,7 @@ def test_screen_equals_evaluate_in_process(
 ) -> None:
     request = {**REQUEST, "date": date}
     path = synthetic.write_pool(items, tmp_path_factory.mktemp("pool") / f"pool{fmt}")
-    with Screener(request, pack, workers=1, chunk_size=4) as s:
+    with Screener(request, pack, workers=1, chunk_size=4, keep_decision=True) as s:
         results = list(s.screen(read_pool(path, titles=pack.titles)))
     assert [r.status for r in results] == ["ok"] * len(items)
     assert [r.decision.to_dict() for r in results if r.decision] == _expected(items, request, pack)
@@ -67,7 +67,7 @@ def test_screen_equals_evaluate_in_worker_processes(
 ) -> None:
     request = {**REQUEST, "date": date}
     if date not in pool_screener:
-        pool_screener[date] = Screener(request, pack, workers=2, chunk_size=2)
+        pool_screener[date] = Screener(request, pack, workers=2, chunk_size=2, keep_decision=True)
     path = synthetic.write_pool(items, tmp_path_factory.mktemp("pool") / "pool.jsonl")
     results = list(pool_screener[date].screen(read_pool(path, titles=pack.titles)))
     assert [r.row for r in results] == list(range(1, len(items) + 1))  # input order kept across workers
@@ -78,6 +78,6 @@ def test_property_can_fail(pack: Any, tmp_path: Path) -> None:
     """The comparison is not vacuous: a different request gives different decisions."""
     items = synthetic.generate(5, seed=1, with_request=True)
     path = synthetic.write_pool(items, tmp_path / "pool.jsonl")
-    with Screener({**REQUEST, "locality": "long-an"}, pack, workers=1) as s:
+    with Screener({**REQUEST, "locality": "long-an"}, pack, workers=1, keep_decision=True) as s:
         got = [r.decision.to_dict() for r in s.screen(read_pool(path)) if r.decision]
     assert got != _expected(items, REQUEST, pack)

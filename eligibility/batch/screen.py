@@ -371,7 +371,7 @@ class Screener:
         *,
         workers: int | None = None,
         chunk_size: int = DEFAULT_CHUNK,
-        keep_decision: bool = True,
+        keep_decision: bool = False,
         detail: str = "issues",
         timeline: bool = False,
     ) -> None:
@@ -454,7 +454,7 @@ def screen(
     *,
     workers: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
-    keep_decision: bool = True,
+    keep_decision: bool = False,
     detail: str = "issues",
     timeline: bool = False,
 ) -> Iterator[RowResult]:

@@ -401,7 +401,7 @@ def _rule_name(message: str) -> str:
     return message[2:end]
 
 
-def encode_fact(facts: Mapping[str, object], used: list[str] | None = None) -> str:
+def encode_fact(facts: Mapping[str, object], used: frozenset[str] | set[str] | None = None) -> str:
     """Serialise facts for the engine: ints, bools and NFC code strings only; None dropped."""
     out: dict[str, object] = {ANCHOR: 1}
     for name, value in facts.items():
@@ -427,10 +427,10 @@ class DurableEngine:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._versions: dict[str, tuple[list[_Ruleset], list[str]]] = {}
+        self._versions: dict[str, tuple[list[_Ruleset], frozenset[str]]] = {}
         self._rulesets: dict[str, _Ruleset] = {}
 
-    def _load(self, version: RuleVersion) -> tuple[list[_Ruleset], list[str]]:
+    def _load(self, version: RuleVersion) -> tuple[list[_Ruleset], frozenset[str]]:
         loaded = self._versions.get(version.name)
         if loaded is None:
             sets = []
@@ -440,7 +440,7 @@ class DurableEngine:
                     rs = _Ruleset(chunk)
                     self._rulesets[chunk.name] = rs
                 sets.append(rs)
-            loaded = (sets, version.facts_used())
+            loaded = (sets, frozenset(version.facts_used()))
             self._versions[version.name] = loaded
         return loaded
 

@@ -370,13 +370,12 @@ class Evaluator:
         if regimes is None:
             regimes = [RegimeRef(id=r.id, vi=r.vi, en=r.en) for r in rules.regimes_at(on)]
             self._regimes[on] = regimes
-        # findings and their parts are built from validated data: model_construct skips re-validation
-        return Decision.model_construct(
+        return Decision(
             profile_id=profile.id,
             request=prepared.request.model_dump(mode="json", exclude_none=True),
             verdict=verdict,
             findings=findings,
-            missing_inputs=[MissingInput.model_construct(input=k, criteria=sorted(set(v))) for k, v in missing],
+            missing_inputs=[MissingInput(input=k, criteria=sorted(set(v))) for k, v in missing],
             regime=list(regimes),
             rulepack=rules.hash,
             convention=prepared.context.convention,
@@ -392,7 +391,7 @@ class Evaluator:
             for node in cd.walk(c.condition):
                 if isinstance(node, cd.Compare) and isinstance(node.right, cd.Param) and FACTS[node.fact].rank_of:
                     rank_of[node.right.name] = FACTS[node.fact].rank_of or ""
-            title = Text.model_construct(vi=c.spec.title.vi, en=c.spec.title.en)
+            title = Text(vi=c.spec.title.vi, en=c.spec.title.en)
             cached = (cd.facts_of(c.condition), rank_of, title)
             self._statics[c.id] = cached
         return cached
@@ -431,8 +430,8 @@ class Evaluator:
         values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
         msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing)
         if tag == "M":
-            msg = Text.model_construct(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
-        return Finding.model_construct(
+            msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
+        return Finding(
             criterion=c.id,
             title=title,
             topic=spec.topic,
