@@ -29,7 +29,7 @@ def _gap(measured: float | None, target: float, unit: str, lower_is_better: bool
     return ("met", "MET") if measured >= target else (f"missed by {target - measured:.3g} {unit}", "MISSED")
 
 
-def _pool_run(res: dict[str, Any], label: str, size: int, workers: int, keep: bool = True) -> dict[str, Any] | None:
+def _pool_run(res: dict[str, Any], label: str, size: int, workers: int, keep: bool = False) -> dict[str, Any] | None:
     for r in (res.get("pool") or {}).get("runs", []):
         if r["label"] == label and r["profiles"] == size and r["workers"] == workers and r["keep_decision"] == keep:
             return r
