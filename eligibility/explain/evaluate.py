@@ -28,7 +28,7 @@ from eligibility.explain.decision import (
 )
 from eligibility.explain.messages import render
 from eligibility.facts.catalog import FACTS
-from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts
+from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index
 from eligibility.model import levels as lv
 from eligibility.model.profile import Profile
@@ -211,7 +211,7 @@ class Evaluator:
         not_applicable: list[LoadedCriterion] = []
         resolved: list[ResolvedCriterion] = []
         params: dict[str, list[ParameterUse]] = {}
-        probe = self._request_facts(request, ctx)
+        probe = request_facts(request, ctx)
         for c in in_force:
             spec = c.spec
             if spec.events is not None and (request.event not in spec.events):
@@ -232,12 +232,7 @@ class Evaluator:
 
             def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
                 if isinstance(operand, cd.Rank):
-                    vocab = {
-                        "degree": lv.DEGREE,
-                        "political_theory": lv.POLITICAL_THEORY,
-                        "state_management": lv.STATE_MANAGEMENT,
-                        "level": lv.LEVEL,
-                    }[FACTS[node.fact].rank_of or ""]
+                    vocab = lv.RANKED[FACTS[node.fact].rank_of or ""]
                     return cd.Const(vocab.rank(operand.code))
                 assert isinstance(operand, cd.Param)
                 value, cite, step = self._param(operand.name, on, request.event)
@@ -300,25 +295,6 @@ class Evaluator:
         if len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts):
             return month_index(int(parts[0]), 1)
         return None
-
-    def _request_facts(self, request: Request, ctx: FactContext) -> dict[str, object]:
-        probe: dict[str, object] = {
-            "minority_area": request.minority_area,
-            "relation": request.relation,
-            "reelection": request.reelection,
-            "full_time": request.full_time,
-            "rotation_purpose": request.rotation_purpose,
-            "reference_month": ctx.age_reference_month,
-        }
-        if request.pool_size_for_title is not None:
-            probe["pool_size_for_title"] = request.pool_size_for_title
-        if ctx.target is not None:
-            probe["target_level_rank"] = lv.LEVEL.rank(ctx.target.level)
-            for k, v in ctx.target.standards.items():
-                probe[f"target_required_{k}_rank" if k != "prior_grade" else "target_required_prior_grade"] = v
-            probe["target_requires_minority_language"] = ctx.target.requires_minority_language
-            probe["target_nonlocal_listed"] = ctx.target.nonlocal_listed
-        return probe
 
     def _param(self, name: str, on: dt.date, event: str | None = None) -> tuple[Any, Citation, dt.date]:
         if name.startswith("event."):

@@ -11,12 +11,6 @@ from eligibility.model import levels as lv
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
-_RANK_VOCABS = {
-    "degree": lv.DEGREE,
-    "political_theory": lv.POLITICAL_THEORY,
-    "state_management": lv.STATE_MANAGEMENT,
-    "level": lv.LEVEL,
-}
 _CODE_VOCABS = {
     "sex": lv.SEX,
     "political_standard": lv.POLITICAL_STANDARD,
@@ -38,8 +32,8 @@ def display(name: str, value: object, lang: str, rank_of: str | None = None) -> 
         return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
     if kind == "month" and isinstance(value, int):
         return format_month_vi(value)
-    if vocab_name in _RANK_VOCABS and isinstance(value, int):
-        vocab = _RANK_VOCABS[vocab_name]
+    if vocab_name in lv.RANKED and isinstance(value, int):
+        vocab = lv.RANKED[vocab_name]
         if 0 <= value < len(vocab.codes):
             code = vocab.codes[value]
             return vocab.labels_vi[code] if lang == "vi" else vocab.labels_en[code]

@@ -105,17 +105,16 @@ def _grade(post: Post, lookup: Callable[[str], TitleInfo | None]) -> int | None:
     return info.grade if info else None
 
 
-def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSet:
-    on = ctx.reference_date
-    v: dict[str, FactValue] = {}
-
-    # request and target post (always known)
-    v["relation"] = request.relation
-    v["reelection"] = request.reelection
-    v["full_time"] = request.full_time
-    v["rotation_purpose"] = request.rotation_purpose
-    v["reference_month"] = ctx.age_reference_month
-    v["minority_area"] = request.minority_area
+def request_facts(request: Request, ctx: FactContext) -> dict[str, FactValue]:
+    """Facts of the request and the target post: always known, independent of the profile."""
+    v: dict[str, FactValue] = {
+        "relation": request.relation,
+        "reelection": request.reelection,
+        "full_time": request.full_time,
+        "rotation_purpose": request.rotation_purpose,
+        "reference_month": ctx.age_reference_month,
+        "minority_area": request.minority_area,
+    }
     if ctx.target is not None:
         t = ctx.target
         v["target_level_rank"] = lv.LEVEL.rank(t.level)
@@ -130,6 +129,12 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
         v["planned_rotation_months"] = request.rotation_months
     if request.pool_size_for_title is not None:
         v["pool_size_for_title"] = request.pool_size_for_title
+    return v
+
+
+def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSet:
+    on = ctx.reference_date
+    v: dict[str, FactValue] = request_facts(request, ctx)
 
     # identity and age
     v["sex"] = profile.sex

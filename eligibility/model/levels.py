@@ -316,6 +316,9 @@ ACTION = _vocab(
     ordered=False,
 )
 
+# vocabularies whose ranks int facts hold (FactSpec.rank_of names one of these)
+RANKED = {"degree": DEGREE, "political_theory": POLITICAL_THEORY, "state_management": STATE_MANAGEMENT, "level": LEVEL}
+
 VOCABULARIES = {
     v.name: v
     for v in (

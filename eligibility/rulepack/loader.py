@@ -43,12 +43,6 @@ from eligibility.rulepack.schema import (
     VerificationFile,
 )
 
-RANK_VOCAB = {
-    "degree": lv.DEGREE,
-    "political_theory": lv.POLITICAL_THEORY,
-    "state_management": lv.STATE_MANAGEMENT,
-    "level": lv.LEVEL,
-}
 FAR_FUTURE = dt.date(2100, 1, 1)
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
@@ -487,7 +481,7 @@ def _check_criterion(
         if isinstance(r, cd.FactRef) and r.name not in FACTS:
             bad(f"dữ kiện {r.name!r} không tồn tại", f"undefined fact {r.name!r}", ("condition",))
         if isinstance(r, cd.Rank):
-            vocab = RANK_VOCAB.get(spec.rank_of or "")
+            vocab = lv.RANKED.get(spec.rank_of or "")
             if vocab is None or r.code not in vocab.codes:
                 bad(
                     f"bậc {r.code!r} không hợp lệ cho {node.fact}",
