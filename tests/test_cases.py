@@ -3,15 +3,16 @@
 Each case is run through :func:`eligibility.golden.run_case`, one parametrized test per case (the test id
 is the case id).
 
-A case whose description contains ``BUG?:`` encodes the regulation where the rule pack or the code is
-suspected to be wrong (the description gives the evidence). It is a strict expected failure: it is kept as
-the regulation says, it does not break the suite, and once the rules are fixed it passes, the strict xfail
-turns into a failure, and the marker has to be removed from the description.
+A case with an ``xfail`` key (a reason) encodes the regulation where the rule pack or the code is suspected
+to be wrong (the description gives the evidence). It is a strict expected failure, here as in
+``eligibility test`` (:class:`eligibility.golden.SuiteResult`): it is kept as the regulation says, it does
+not break the suite, and once the rules are fixed it passes, the strict xfail turns into a failure, and the
+marker has to be removed.
 
 Coverage: every criterion needs a case where it passes and one where it fails (``fail`` or, for a waivable
 criterion, ``waivable``; a ``note`` criterion never fails). ``test_rules_lint_is_clean`` asks
 ``eligibility rules lint`` (which counts what cases *expect*); ``test_criterion_covered_by_verified_cases``
-is stricter: it counts only cases that are not ``BUG?:`` cases and that actually pass.
+is stricter: it counts only cases that are not expected failures and that actually pass.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from eligibility.rulepack.lint import lint
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = ROOT / "cases"
-BUG_MARK = "BUG?:"
 FAILING = {"fail", "waivable"}
 
 RULES = default_rules()
@@ -36,13 +36,13 @@ BY_ID: dict[str, Case] = {c.id: c for c in CASES}
 
 
 def _suspected(case: Case) -> bool:
-    return BUG_MARK in case.description
+    return case.xfail is not None
 
 
 VERIFIED = [c for c in CASES if not _suspected(c)]
 NOTES = {c.id for c in RULES.criteria if c.spec.note}
-COVERED = coverage(VERIFIED, RULES)  # criterion → outcomes expected by non-BUG? cases
-CLAIMED = coverage(CASES, RULES)  # the same, counting BUG? cases too (what lint sees)
+COVERED = coverage(VERIFIED, RULES)  # criterion → outcomes expected by cases that are not expected failures
+CLAIMED = coverage(CASES, RULES)  # the same, counting expected failures too (what lint sees)
 
 
 def _missing_sides(outcomes: set[str], criterion: str) -> list[str]:
@@ -61,7 +61,7 @@ def results() -> dict[str, CaseResult]:
 def _case_param(case: Case) -> Any:
     marks = []
     if _suspected(case):
-        marks.append(pytest.mark.xfail(strict=True, reason=f"{case.file.name}: suspected rule/code bug (BUG?:)"))
+        marks.append(pytest.mark.xfail(strict=True, reason=f"{case.file.name}: {case.xfail}"))
     return pytest.param(case.id, id=case.id, marks=marks)
 
 
@@ -77,7 +77,9 @@ def _criterion_param(criterion: str) -> Any:
     if _missing_sides(COVERED.get(criterion, set()), criterion) and not _missing_sides(
         CLAIMED.get(criterion, set()), criterion
     ):
-        marks.append(pytest.mark.xfail(strict=True, reason="covered only by BUG?: cases (the criterion cannot apply)"))
+        marks.append(
+            pytest.mark.xfail(strict=True, reason="covered only by expected failures (the criterion cannot apply)")
+        )
     return pytest.param(criterion, id=criterion, marks=marks)
 
 
