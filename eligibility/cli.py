@@ -286,22 +286,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from eligibility.golden import load_cases, run_case
+    from eligibility.golden import SuiteResult, load_cases, run_cases
 
     rules = _rules(args)
-    cases = load_cases(args.path)
-    failed = 0
-    for case in cases:
-        res = run_case(case, rules)
-        if not res.ok:
-            failed += 1
-            print(f"FAIL {case.id} ({case.file})")
+    suite = run_cases(load_cases(args.path), rules)
+    for res in suite.results:
+        status = SuiteResult.status(res)
+        if status in ("fail", "xpass"):
+            print(f"{status.upper()} {res.case.id} ({res.case.file})")
+            if status == "xpass":
+                print(f"     expected to fail: {res.case.xfail}")
             for p in res.problems:
                 print(f"     {p}")
         elif args.verbose:
-            print(f"ok   {case.id}")
-    print(f"{len(cases) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+            print(f"{'ok  ' if status == 'pass' else 'xfail'} {res.case.id}")
+    print(suite.summary())
+    return 0 if suite.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
