@@ -228,6 +228,20 @@ def _specs() -> list[FactSpec]:
             inputs=("discipline",),
         ),
         FactSpec(
+            "has_party_discipline",
+            "bool",
+            "có quyết định kỷ luật đảng",
+            "has a Party discipline decision",
+            inputs=("discipline",),
+        ),
+        FactSpec(
+            "months_since_latest_party_discipline",
+            "int",
+            "số tháng kể từ quyết định kỷ luật đảng gần nhất",
+            "months since the latest Party discipline decision",
+            inputs=("discipline",),
+        ),
+        FactSpec(
             "under_discipline_consideration",
             "bool",
             "đang bị xem xét kỷ luật",

@@ -276,6 +276,10 @@ def _discipline_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) ->
     v["has_any_discipline"] = bool(decided)
     if decided:
         v["months_since_latest_discipline"] = whole_months_between(max(r.decided for r in decided if r.decided), on)
+    party = [r.decided for r in decided if r.kind == "party" and r.decided is not None]
+    v["has_party_discipline"] = bool(party)
+    if party:
+        v["months_since_latest_party_discipline"] = whole_months_between(max(party), on)
     for form in DISCIPLINE_FORMS:
         for prefix, recs in (
             ("", decided),
