@@ -203,12 +203,19 @@ def test_immutable_facts_are_never_suggested(ev: Evaluator) -> None:
     local = [n for n in tl.needed if n.topic == "locality"]
     assert local and all(not n.fixable and not n.requirements for n in local)
     assert all("hometown" in n.blocked_by for n in local)
-    # an old candidate: the age cannot be fixed by the file either
-    old = clean_profile(birth_date="1964-01-01")
+    # an old candidate: the age cannot be fixed by the file either (born 1/1966: 61y9m → 10/2027, 23 months left)
+    old = clean_profile(birth_date="1966-01-01")
     tl = timeline.build(ev, old, request(date="2025-11-03"), horizon_years=3)
     age = [n for n in tl.needed if n.criterion == AGE]
     assert age and not age[0].fixable and "birth_date" in age[0].blocked_by
     assert "cấp có thẩm quyền" in age[0].text.vi  # waivable
+    # born 1/1964 (61y3m → 04/2025) is past the retirement age on 2025-11-03: no waiver is offered any more
+    # (issue 10, defect 1; this test asserted the waiver before)
+    retired = clean_profile(birth_date="1964-01-01")
+    tl = timeline.build(ev, retired, request(date="2025-11-03"), horizon_years=3)
+    age = [n for n in tl.needed if n.criterion == AGE]
+    assert age and not age[0].fixable and "cấp có thẩm quyền" not in age[0].text.vi
+    assert tl.verdict == "not_eligible"
 
 
 def test_nomination_says_the_event_fixes_the_age(ev: Evaluator) -> None:

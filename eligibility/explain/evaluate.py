@@ -26,7 +26,7 @@ from eligibility.explain.decision import (
     Text,
     combine,
 )
-from eligibility.explain.messages import render
+from eligibility.explain.messages import negative_template, render
 from eligibility.facts.catalog import FACTS
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index
@@ -335,9 +335,11 @@ class Evaluator:
         on = prepared.request.date
         findings: list[Finding] = []
         missing_map: dict[str, list[str]] = defaultdict(list)
+        applicable_ids = {c.id for c in prepared.applicable}
         for c in prepared.applicable:
             outcome = outcomes[c.id]
-            findings.append(self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on))
+            blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
+            findings.append(self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked))
         for c in prepared.not_applicable:
             findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
         verdict = combine([f.outcome for f in findings])
@@ -380,6 +382,7 @@ class Evaluator:
         uses: list[ParameterUse],
         missing_map: dict[str, list[str]] | None,
         on: dt.date,
+        waiver_blocked: bool = False,
     ) -> Finding:
         spec = c.spec
         names, rank_of, title = self._static(c)
@@ -398,7 +401,8 @@ class Evaluator:
         note_text = spec.note and outcome == "fail"
         if outcome == "fail" and spec.note:
             outcome = "pass"  # a note never blocks; its fail message says which rule applies
-        if outcome == "fail" and spec.waivable:
+        waivable = spec.waivable and not waiver_blocked
+        if outcome == "fail" and waivable:
             outcome = "waivable"
         cite = spec.citation_on(on)
         tag = weakest([cite.tag] + [u.confidence for u in uses])
@@ -418,7 +422,7 @@ class Evaluator:
             source=self._source_ref(cite),
             confidence=tag,
             unverified=tag == "M",
-            waivable=spec.waivable,
+            waivable=waivable,
             missing=missing,
             holds_from=None,
             holds_until=None,
@@ -440,8 +444,13 @@ class Evaluator:
                 vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.", en=f"Cannot be decided; missing: {need}."
             )
         tpl = m.pass_ if outcome == "pass" else m.fail
-        vi = render(tpl.vi, values, "vi", rank_of)
-        en = render(tpl.en, values, "en", rank_of)
+        negative = negative_template(tpl.vi + tpl.en, values)
+        if negative is not None:  # a count below zero is never printed: the fact's own sentence replaces it
+            vi = render(negative[0], values, "vi", rank_of)
+            en = render(negative[1], values, "en", rank_of)
+        else:
+            vi = render(tpl.vi, values, "vi", rank_of)
+            en = render(tpl.en, values, "en", rank_of)
         if outcome == "waivable":
             vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
             en += " Special cases are decided by the competent authority."

@@ -52,3 +52,16 @@ def render(template: str, values: Mapping[str, object], lang: str, rank_of: Mapp
         return display(key, values[key], lang, rank_of.get(key))
 
     return PLACEHOLDER.sub(sub, template)
+
+
+def negative_template(template: str, values: Mapping[str, object]) -> tuple[str, str] | None:
+    """The replacement sentence when the template would print a count below zero (e.g. ``months_to_retirement``
+    of a person past the retirement month): the fact's ``when_negative`` (vi, en), else None."""
+    for key in PLACEHOLDER.findall(template):
+        spec = FACTS.get(key)
+        if spec is None or spec.when_negative is None:
+            continue
+        value = values.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            return spec.when_negative
+    return None

@@ -24,6 +24,8 @@ class FactSpec:
     codes: tuple[str, ...] = ()  # allowed values for code facts
     request: bool = False
     rank_of: str | None = None  # the vocabulary whose ranks an int fact holds (for messages)
+    # a count that must never be printed below zero: the message used instead when it is negative (vi, en)
+    when_negative: tuple[str, str] | None = None
 
 
 _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
@@ -137,6 +139,26 @@ def _specs() -> list[FactSpec]:
             "int",
             "số tháng công tác còn lại đến tuổi nghỉ hưu",
             "months left to the retirement age",
+            inputs=("birth_date", "sex"),
+            when_negative=(
+                "Tháng đủ tuổi nghỉ hưu ({retirement_month}) đã qua tại tháng tính tuổi ({reference_month}): "
+                "không còn thời gian công tác.",
+                "The retirement month ({retirement_month}) has passed at the reference month ({reference_month}): "
+                "no working time left.",
+            ),
+        ),
+        FactSpec(
+            "actual_retirement_month",
+            "month",
+            "tháng đủ tuổi nghỉ hưu theo luật (tuổi nghỉ hưu thực tế hoặc tuổi riêng theo luật)",
+            "month the person's legal retirement age is reached (actual age, or the age set by law for them)",
+            inputs=("birth_date", "sex"),
+        ),
+        FactSpec(
+            "months_to_actual_retirement",
+            "int",
+            "số tháng từ tháng xét đến tháng đủ tuổi nghỉ hưu theo luật (âm: đã quá tuổi nghỉ hưu)",
+            "months from the reference date's month to the legal retirement month (negative: past retirement)",
             inputs=("birth_date", "sex"),
         ),
         # education

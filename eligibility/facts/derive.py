@@ -145,6 +145,13 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     ret = retirement_of(profile, ctx.convention)
     v["retirement_month"] = ret.reached
     v["months_to_retirement"] = months_to_retirement(ret, ctx.age_reference_month)
+    # Past retirement is a legal status, not a counting convention: the person's actual retirement age (or the
+    # age the law sets for them) at the reference date itself, whatever convention and reference month an event
+    # uses to count the working time left (ND 135 Điều 3: retirement takes effect at the end of the last day of
+    # the month in which the age is reached, so the person is past it from the first day of the next month).
+    legal = ret if ctx.convention == "actual" else retirement_of(profile, "actual")
+    v["actual_retirement_month"] = legal.reached
+    v["months_to_actual_retirement"] = months_to_retirement(legal, index_of(on))
 
     # education
     edu = profile.education

@@ -349,6 +349,26 @@ def load_rules(root: str | Path | None = None) -> RulePack:
             if lc:
                 criteria.append(lc)
 
+    ids = {c.id: c for c in criteria}
+    for c in criteria:
+        for b in c.spec.waiver_blocked_by:
+            other = ids.get(b)
+            if other is None:
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: waiver_blocked_by nêu tiêu chí không tồn tại {b!r}",
+                        f"{c.id}: waiver_blocked_by names an unknown criterion {b!r}",
+                    )
+                )
+            elif not c.spec.waivable or not set(c.spec.actions) <= set(other.spec.actions):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: waiver_blocked_by chỉ dùng cho tiêu chí waivable, và {b} phải áp dụng cho mọi việc của nó",
+                        f"{c.id}: waiver_blocked_by is only for waivable criteria, and {b} must cover all of its actions",
+                    )
+                )
     seen: dict[str, str] = {}
     for c in criteria:
         if c.id in seen:

@@ -166,6 +166,9 @@ class Criterion(Strict):
     applies_when: Any = None  # condition over request facts
     condition: Any
     waivable: bool = False  # "trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định"
+    # criteria whose failure takes the waiver away: no competent authority can waive a requirement of working
+    # time left for a person who is already past the retirement age (a fail of common.not_past_retirement)
+    waiver_blocked_by: list[str] = Field(default_factory=list)
     note: bool = False  # informational: says which rule applies, never blocks (fail is reported as pass)
     source: Citation
     later_sources: list[DatedCitation] = Field(default_factory=list)  # same test, later legal basis

@@ -1,0 +1,116 @@
+"""Issue 10: answers at the edges — people past the retirement age (and the messages about them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eligibility import Evaluator, default_rules, parse_profile, parse_request
+from eligibility.explain import timeline
+from eligibility.explain.render import render_html, render_json, render_text
+
+NEGATIVE_MONTHS = re.compile(r"-\s?\d+\s*(tháng|months?)\b")
+
+RETIRED: dict[str, Any] = {
+    "id": "RT-1",
+    "sex": "nam",
+    "birth_date": "1963-01-20",  # 60y9m → reached 10/2023
+    "hometown": {"province": "Nam Định"},
+    "birthplace": {"province": "Nam Định"},
+    "grew_up_in": {"province": "Nam Định"},
+    "party": {"member": True},
+    "education": {"degree": "thạc sĩ", "political_theory": "cao cấp", "state_management": "chuyên viên cao cấp"},
+    "posts": [{"title": "pho-giam-doc-so", "level": "province", "locality": "Lào Cai", "from": "2015-03-01"}],
+    "planning": [{"title": "giam-doc-so", "term": "2020-2025", "approved": "2021-06-15"}],
+    "localities_worked": [{"province": "Lào Cai", "years": 10}],
+    "assessments": {2021: "HTTNV", 2022: "HTXSNV", 2023: "HTTNV", 2024: "HTTNV"},
+    "discipline": [],
+    "investigation": "không",
+    "political_standard": {"result": "đạt"},
+    "health": {"fit": True},
+    "asset_declaration": {"verified": True},
+    "file_verified": True,
+    "abroad_or_inpatient_months": 0,
+}
+REQUESTS = [
+    {"action": "appointment", "post": "giam-doc-so", "locality": "lao-cai"},
+    {"action": "reappointment", "post": "pho-giam-doc-so", "locality": "lao-cai"},
+    {"action": "rotation", "post": "giam-doc-so", "locality": "lao-cai", "rotation_months": 36},
+    {"action": "planning", "post": "giam-doc-so", "locality": "lao-cai"},
+    {"action": "nonlocal_placement", "post": "giam-doc-so-tai-chinh", "locality": "nghe-an"},
+    {"action": "nomination", "event": "congress-2025", "level": "province"},
+]
+
+
+@pytest.fixture(scope="module")
+def evaluator() -> Evaluator:
+    return Evaluator(default_rules())
+
+
+@pytest.mark.parametrize("req", REQUESTS, ids=[r["action"] for r in REQUESTS])
+def test_past_retirement_is_a_hard_fail_in_every_renderer(evaluator: Evaluator, req: dict[str, Any]) -> None:
+    profile = parse_profile(RETIRED)
+    date = "2025-09-01" if req["action"] == "nomination" else "2025-11-03"
+    request = parse_request({**req, "date": date})
+    d = evaluator.evaluate(profile, request)
+    assert d.verdict == "not_eligible"
+    f = d.finding("common.not_past_retirement")
+    assert f.outcome == "fail" and not f.waivable
+    assert "Đã quá tuổi nghỉ hưu từ 10/2023" in f.message.vi
+    assert "Past retirement age since 10/2023" in f.message.en
+    assert not d.findings_with("waivable") or all(x.topic != "age" for x in d.findings_with("waivable"))
+    messages = [x.message.vi + " " + x.message.en for x in d.findings]
+    rendered = [
+        render_text(d, "vi", show_not_applicable=True),
+        render_text(d, "en", show_not_applicable=True),
+        render_html(d, "vi"),
+        render_html(d, "en"),
+        *messages,
+        json.dumps(
+            [m for x in json.loads(render_json(d))["findings"] for m in x["message"].values()], ensure_ascii=False
+        ),
+    ]
+    for text in rendered:
+        assert not NEGATIVE_MONTHS.search(text), NEGATIVE_MONTHS.search(text)
+    assert "2023)" not in " ".join(x.message.vi for x in d.findings if "kéo dài" in x.message.vi)
+
+
+def test_explain_does_not_keep_a_retired_person_waivable(evaluator: Evaluator) -> None:
+    profile = parse_profile(RETIRED)
+    request = parse_request({**REQUESTS[0], "date": "2025-11-03"})
+    tl = timeline.build(evaluator, profile, request)
+    assert tl.verdict == "not_eligible"
+    d0 = dt.date(2025, 11, 3)
+    assert all(p.value == "not_eligible" for p in tl.periods if p.end is None or p.end >= d0)
+    assert tl.earliest_eligible is None
+    for text in (tl.render_text("vi"), tl.render_text("en"), tl.render_html("vi"), json.dumps(tl.to_dict())):
+        assert not NEGATIVE_MONTHS.search(text)
+    age = [n for n in tl.needed if n.criterion == "appointment.age.months_to_retirement"]
+    assert age and "cấp có thẩm quyền" not in age[0].text.vi
+
+
+_births = st.tuples(st.integers(1940, 1990), st.integers(1, 12), st.integers(1, 28))
+_dates = st.dates(dt.date(2018, 1, 1), dt.date(2032, 12, 31))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(born=_births, on=_dates, sex=st.sampled_from(["nam", "nữ"]), which=st.integers(0, 3))
+def test_no_message_prints_a_negative_month_count(
+    evaluator: Evaluator, born: tuple[int, int, int], on: dt.date, sex: str, which: int
+) -> None:
+    profile = parse_profile({**RETIRED, "sex": sex, "birth_date": dt.date(*born).isoformat()})
+    req = REQUESTS[which]
+    d = evaluator.evaluate(profile, parse_request({**req, "date": on.isoformat()}))
+    for f in d.findings:
+        for text in (f.message.vi, f.message.en):
+            assert not NEGATIVE_MONTHS.search(text), (f.criterion, text)
+    past = d.finding("common.not_past_retirement")
+    if past.outcome == "fail":
+        assert d.verdict == "not_eligible"
+        assert all(x.outcome != "waivable" for x in d.findings if x.topic == "age")
