@@ -114,3 +114,68 @@ def test_no_message_prints_a_negative_month_count(
     if past.outcome == "fail":
         assert d.verdict == "not_eligible"
         assert all(x.outcome != "waivable" for x in d.findings if x.topic == "age")
+
+
+# ----- impossible inputs (defect 2) ---------------------------------------------------------------------------
+def _profile_file(tmp_path: Any, **changes: Any) -> str:
+    import yaml
+
+    f = tmp_path / "p.yaml"
+    f.write_text(yaml.safe_dump({**RETIRED, **changes}, allow_unicode=True), encoding="utf-8")
+    return str(f)
+
+
+@pytest.mark.parametrize(
+    "changes,extra,needle",
+    [
+        ({"birth_date": "2100-12-31"}, [], "birth_date"),
+        (
+            {"birth_date": "2010-02-01", "posts": [], "assessments": None, "planning": []},
+            [],
+            "birth_date ('2010-02-01')",
+        ),
+        ({}, ["--term", "2031-2026"], "term"),
+        ({}, ["--term", "2026/2031"], "term"),
+        (
+            {"birth_date": "1990-05-01", "posts": [{"title": "truong-phong-so", "from": "2004-01-01"}]},
+            [],
+            "posts.0.from",
+        ),
+        (
+            {"discipline": [{"kind": "party", "form": "khiển trách", "decided": "1950-01-01"}]},
+            [],
+            "discipline.0.decided",
+        ),
+    ],
+)
+def test_impossible_inputs_exit_2_naming_the_field(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str], changes: dict[str, Any], extra: list[str], needle: str
+) -> None:
+    from eligibility.cli import main
+
+    path = _profile_file(tmp_path, **changes)
+    code = main(["check", path, "--action", "planning", "--post", "giam-doc-so", "--date", "2025-11-03", *extra])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert needle in err and "Traceback" not in err
+
+
+def test_a_profile_built_in_code_is_checked_too(evaluator: Evaluator) -> None:
+    from eligibility.errors import InputError
+    from eligibility.model.profile import Profile
+
+    p = Profile.model_validate(
+        {**RETIRED, "discipline": [{"kind": "party", "form": "cảnh cáo", "decided": "1950-01-01"}]}
+    )
+    with pytest.raises(InputError) as exc:
+        evaluator.evaluate(p, parse_request({**REQUESTS[0], "date": "2025-11-03"}))
+    assert exc.value.problems[0].location == "discipline.0.decided"
+
+
+def test_year_only_birth_is_never_made_impossible(evaluator: Evaluator) -> None:
+    """Born '2007' (1 January, the oldest possible): 18 on 2025-01-01, so a request on 2025-11-03 is accepted."""
+    d = evaluator.evaluate(
+        parse_profile({"id": "Y", "sex": "nam", "birth_date": "2007"}),
+        parse_request({"action": "planning", "post": "giam-doc-so", "date": "2025-11-03"}),
+    )
+    assert d.finding("common.not_past_retirement").outcome == "pass"

@@ -29,14 +29,16 @@ from eligibility.explain.decision import (
 from eligibility.explain.messages import negative_template, render
 from eligibility.facts.catalog import FACTS
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
-from eligibility.facts.months import format_month, index_of, month_index
+from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
 from eligibility.model import levels as lv
+from eligibility.model.checks import profile_problems
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack
 from eligibility.rulepack.schema import Citation, weakest
 
+MIN_AGE_PARAMETER = "person.min_age_months"  # read by check_inputs, not by a criterion
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
 
 
@@ -324,8 +326,53 @@ class Evaluator:
     def facts(self, profile: Profile, prepared: Prepared) -> FactSet:
         return derive_facts(profile, prepared.request, prepared.context)
 
+    def check_inputs(self, profile: Profile, prepared: Prepared) -> None:
+        """Refuse a profile that is impossible on the request's date (:class:`InputError` naming the field).
+
+        The date orderings of :mod:`eligibility.model.checks` (again, for profiles built in code), and the
+        minimum age of a cadre or civil servant on the reference date (``person.min_age_months``; no check on
+        dates the rule pack does not cover). Called by :meth:`evaluate`; batch and other callers that run the
+        steps themselves call it after :meth:`prepare`.
+        """
+        problems = profile_problems(profile)
+        on = prepared.request.date
+        born = profile.birth_date.first_day()
+        if not problems:
+            try:
+                minimum, cite, _ = self.rules.parameter_value(MIN_AGE_PARAMETER, on)
+            except (KeyError, RulePackError):
+                minimum = None
+            if isinstance(minimum, int):
+                age = whole_months_between(born, on)
+                shown = profile.birth_date.isoformat()
+                if born > on:
+                    problems.append(
+                        Problem(
+                            "birth_date",
+                            f"ngày sinh sau ngày xét {on:%d/%m/%Y}",
+                            f"the birth date is after the reference date {on.isoformat()}",
+                            shown,
+                        )
+                    )
+                elif age < minimum:
+                    law = self._source_ref(cite)
+                    problems.append(
+                        Problem(
+                            "birth_date",
+                            f"chưa đủ {minimum // 12} tuổi vào ngày xét {on:%d/%m/%Y}: tuổi tối thiểu của cán bộ, công chức "
+                            f"là {minimum // 12} ({law.number}, {law.article}) — kiểm tra ngày sinh hoặc ngày xét",
+                            f"under the minimum age of {minimum // 12} on the reference date {on.isoformat()}: cadres "
+                            f"and civil servants are at least {minimum // 12} ({law.number}) — check the birth date or "
+                            f"the date",
+                            shown,
+                        )
+                    )
+        if problems:
+            raise InputError(problems)
+
     def evaluate(self, profile: Profile, request: Request) -> Decision:
         prepared = self.prepare(request)
+        self.check_inputs(profile, prepared)
         factset = self.facts(profile, prepared)
         outcomes = self.engine.outcomes(prepared.version, factset.values)
         return self.decide(profile, prepared, factset, outcomes)

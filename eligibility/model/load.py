@@ -65,9 +65,16 @@ def validate(model: type[M], data: Any, *, what: str, row: int | None = None) ->
             )
         )
     try:
-        return model.model_validate(data)
+        obj = model.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from_validation(exc, row=row)) from None
+    if isinstance(obj, Profile):
+        from eligibility.model.checks import profile_problems
+
+        problems = profile_problems(obj, row=row)
+        if problems:
+            raise InputError(problems)
+    return obj
 
 
 class _TextDatesLoader(yaml.SafeLoader):

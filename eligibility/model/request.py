@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from eligibility.model import levels as lv
 from eligibility.model.dates import FullDate
@@ -46,3 +46,15 @@ class Request(BaseModel):
 
     def reference_date(self) -> dt.date:
         return self.date
+
+    @field_validator("term")
+    @classmethod
+    def _term(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from eligibility.model.checks import term_problem
+
+        why = term_problem(v)
+        if why is not None:
+            raise ValueError(f"{why[0]} / {why[1]}")
+        return v.strip().replace("–", "-").replace("—", "-").replace(" ", "")
