@@ -13,6 +13,7 @@ facts, engine and findings as ``eligibility check``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -187,6 +188,17 @@ class _Worker:
                 problems=[_name_request(p, item) for p in exc.problems],
             )
         ev = self.evaluator
+        try:
+            ev.check_inputs(profile, prepared)  # impossible dates, age below the minimum, unknown provinces
+        except InputError as exc:
+            return RowResult(
+                item.row,
+                "input_error",
+                id=profile.id,
+                name=profile.full_name,
+                post=item.request.get("post") or self.request.post,
+                problems=[dataclasses.replace(_name_column(p, item), row=item.row) for p in exc.problems],
+            )
         factset = ev.facts(profile, prepared)
         outcomes = ev.engine.outcomes(prepared.version, factset.values)
         decision = ev.decide(profile, prepared, factset, outcomes)
