@@ -179,3 +179,35 @@ def test_year_only_birth_is_never_made_impossible(evaluator: Evaluator) -> None:
         parse_request({"action": "planning", "post": "giam-doc-so", "date": "2025-11-03"}),
     )
     assert d.finding("common.not_past_retirement").outcome == "pass"
+
+
+# ----- missing inputs are only the absent ones, ranked (defect 7) ----------------------------------------------
+def test_missing_inputs_list_only_absent_fields(evaluator: Evaluator) -> None:
+    profile = parse_profile({**RETIRED, "birth_date": "1975-06-20", "discipline": None})
+    d = evaluator.evaluate(profile, parse_request({**REQUESTS[0], "date": "2025-11-03"}))
+    inputs = [m.input for m in d.missing_inputs]
+    assert inputs == ["discipline"]  # posts are recorded: never asked for
+    for f in d.findings_with("unknown"):
+        assert f.missing == ["discipline"], (f.criterion, f.missing)
+    # ranked: the input deciding most criteria first
+    profile = parse_profile({**RETIRED, "birth_date": "1975-06-20", "discipline": None, "health": None})
+    d = evaluator.evaluate(profile, parse_request({**REQUESTS[0], "date": "2025-11-03"}))
+    counts = [len(m.criteria) for m in d.missing_inputs]
+    assert [m.input for m in d.missing_inputs][0] == "discipline" and counts == sorted(counts, reverse=True)
+
+
+def test_facts_command_lists_only_absent_inputs(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from eligibility.cli import main
+
+    path = _profile_file(tmp_path, birth_date="1975-06-20")  # discipline: [] (recorded: none)
+    args = ["--post", "giam-doc-so", "--locality", "lao-cai", "--date", "2025-11-03"]
+    assert main(["facts", path, *args, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "months_since_cach_chuc" not in out["unknown"]  # no dismissal on file: nothing is missing
+    recorded = {"discipline", "posts", "birth_date", "sex", "planning", "hometown", "request.locality"}
+    assert not {i for inputs in out["unknown"].values() for i in inputs} & recorded
+    assert {m["input"] for m in out["missing_inputs"]} == {"education.minority_languages", "request.rotation_months"}
+    path = _profile_file(tmp_path, birth_date="1975-06-20", discipline=None, health=None)
+    assert main(["facts", path, *args]) == 0
+    text = capsys.readouterr().out
+    assert "discipline ←" in text and "posts" not in text.split("Chưa biết")[1]

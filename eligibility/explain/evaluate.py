@@ -436,12 +436,16 @@ class Evaluator:
         known = factset.values
         facts = {n: known.get(n) for n in names}
         missing: list[str] = []
+        unclear: list[str] = []
         if outcome == "unknown":
             for n in names:
                 if n not in known:
-                    for inp in FACTS[n].inputs:
+                    for inp in factset.missing.get(n, ()):
                         if inp not in missing:
                             missing.append(inp)
+                    for inp in factset.unclear.get(n, ()):
+                        if inp not in unclear:
+                            unclear.append(inp)
             if missing_map is not None:
                 for inp in missing:
                     missing_map[inp].append(c.id)
@@ -455,7 +459,7 @@ class Evaluator:
         tag = weakest([cite.tag] + [u.confidence for u in uses])
         overrides: dict[str, object] = {u.name: u.value for u in uses}
         values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
-        msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing)
+        msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing, unclear)
         if tag == "M":
             msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
         return Finding(
@@ -477,7 +481,13 @@ class Evaluator:
         )
 
     def _message(
-        self, spec: Any, outcome: str, values: Mapping[str, object], rank_of: dict[str, str], missing: list[str]
+        self,
+        spec: Any,
+        outcome: str,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        missing: list[str],
+        unclear: list[str] | None = None,
     ) -> Text:
         m = spec.message
         if outcome == "not_applicable":
@@ -486,9 +496,17 @@ class Evaluator:
             if m.unknown is not None:
                 tpl = m.unknown
                 return Text(vi=render(tpl.vi, values, "vi", rank_of), en=render(tpl.en, values, "en", rank_of))
-            need = ", ".join(missing) or "?"
+            if missing:
+                need = ", ".join(missing)
+                return Text(
+                    vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.", en=f"Cannot be decided; missing: {need}."
+                )
+            have = ", ".join(unclear or []) or "?"
             return Text(
-                vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.", en=f"Cannot be decided; missing: {need}."
+                vi=f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
+                "chức danh: ghi relation hoặc mã chức danh).",
+                en=f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
+                "catalogue: record its relation or a title code).",
             )
         tpl = m.pass_ if outcome == "pass" else m.fail
         negative = negative_template(tpl.vi + tpl.en, values)

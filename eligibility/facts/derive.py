@@ -48,8 +48,31 @@ class FactContext:
 @dataclass
 class FactSet:
     values: dict[str, FactValue]
-    missing: dict[str, tuple[str, ...]]  # unknown fact → the inputs that would decide it
+    # unknown fact → the inputs it needs that are absent from the profile or request (only absent ones)
+    missing: dict[str, tuple[str, ...]]
     retirement: Retirement | None = None
+    # unknown fact whose inputs are all recorded but do not decide it (e.g. a post outside the title catalogue)
+    unclear: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def missing_inputs(self) -> list[tuple[str, list[str]]]:
+        """Absent inputs, most decisive first: (input, the unknown facts it would decide)."""
+        by_input: dict[str, list[str]] = {}
+        for fact, inputs in self.missing.items():
+            for inp in inputs:
+                by_input.setdefault(inp, []).append(fact)
+        return sorted(((k, sorted(v)) for k, v in by_input.items()), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def input_present(profile: Profile, request: Request, ctx: FactContext, name: str) -> bool:
+    """Whether an input named in ``FactSpec.inputs`` is recorded (``education.degree``, ``request.locality``)."""
+    if name == "request.locality":
+        return ctx.locality is not None
+    obj: object = request if name.startswith("request.") else profile
+    for part in name.removeprefix("request.").split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return False
+    return True
 
 
 def retirement_of(profile: Profile, convention: str) -> Retirement:
@@ -202,8 +225,24 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
         if profile.localities_worked is not None:
             v["years_worked_here"] = sum(w.years for w in profile.localities_worked if w.province == here)
 
-    missing = {name: FACTS[name].inputs for name in FACTS if name not in v and not FACTS[name].request}
-    return FactSet(values=v, missing=missing, retirement=ret)
+    missing: dict[str, tuple[str, ...]] = {}
+    unclear: dict[str, tuple[str, ...]] = {}
+    present: dict[str, bool] = {}
+    for name, spec in FACTS.items():
+        if name in v or spec.request:
+            continue
+        absent = []
+        for inp in spec.inputs:
+            ok = present.get(inp)
+            if ok is None:
+                ok = present[inp] = input_present(profile, request, ctx, inp)
+            if not ok:
+                absent.append(inp)
+        if absent:
+            missing[name] = tuple(absent)
+        else:
+            unclear[name] = spec.inputs  # recorded, yet not enough (or the fact does not arise: no such record)
+    return FactSet(values=v, missing=missing, retirement=ret, unclear=unclear)
 
 
 def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
