@@ -194,6 +194,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
             "convention": prepared.context.convention,
             "facts": values,
             "unknown": {k: list(v) for k, v in sorted(factset.missing.items())},
+            "missing_inputs": [{"input": k, "facts": v} for k, v in factset.missing_inputs()],
             "retirement": factset.retirement.as_dict() if factset.retirement else None,
         }
         _out(args, json.dumps(payload, ensure_ascii=False, indent=2))
@@ -207,9 +208,13 @@ def cmd_facts(args: argparse.Namespace) -> int:
         label = spec.en if args.lang == "en" else spec.vi
         lines.append(f"  {name:42} {display(name, values[name], args.lang):>14}   {label}")
     if factset.missing:
-        lines.append("Unknown (missing inputs):" if args.lang == "en" else "Chưa biết (thiếu dữ liệu):")
-        for name, inputs in sorted(factset.missing.items()):
-            lines.append(f"  {name:42} ← {', '.join(inputs)}")
+        lines.append(
+            "Unknown — inputs to record, most decisive first:"
+            if args.lang == "en"
+            else "Chưa biết — dữ liệu cần bổ sung (quyết định nhiều dữ kiện nhất trước):"
+        )
+        for inp, names in factset.missing_inputs():
+            lines.append(f"  {inp} ← {', '.join(names)}")
     _out(args, "\n".join(lines))
     return 0
 

@@ -185,7 +185,7 @@ def test_hd06_example_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_facts_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["facts", str(EXAMPLE), "--date", "2021-08-01", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "months_to_retirement" in out and "Unknown (missing inputs):" in out
+    assert "months_to_retirement" in out and "Unknown — inputs to record, most decisive first:" in out
 
 
 # ----- properties ------------------------------------------------------------------------------
