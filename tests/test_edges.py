@@ -211,3 +211,39 @@ def test_facts_command_lists_only_absent_inputs(tmp_path: Any, capsys: pytest.Ca
     assert main(["facts", path, *args]) == 0
     text = capsys.readouterr().out
     assert "discipline ←" in text and "posts" not in text.split("Chưa biết")[1]
+
+
+# ----- the non-local message reads as a sentence (defect 6) ------------------------------------------------------
+@pytest.mark.parametrize(
+    "values,vi,en",
+    [
+        (
+            {"hometown_here": True, "birthplace_here": True, "grew_up_here": False, "years_worked_here": 3},
+            "quê quán và nơi sinh ở Lào Cai",
+            "hometown and birthplace in Lào Cai",
+        ),
+        (
+            {"hometown_here": False, "birthplace_here": False, "grew_up_here": False, "years_worked_here": 3},
+            "quê quán, nơi sinh và nơi lớn lên đều không ở Lào Cai; đã công tác tại Lào Cai 3 năm (dưới 20 năm)",
+            "hometown, birthplace and place of upbringing all outside Lào Cai; 3 years worked in Lào Cai (under 20)",
+        ),
+        (
+            {"hometown_here": False, "birthplace_here": False, "grew_up_here": False, "years_worked_here": 24},
+            "đã công tác tại Lào Cai 24 năm (từ 20 năm trở lên)",
+            "24 years worked in Lào Cai (20 or more)",
+        ),
+        (
+            {"hometown_here": False, "birthplace_here": False, "years_worked_here": 3},
+            "quê quán và nơi sinh đều không ở Lào Cai; đã công tác tại Lào Cai 3 năm (dưới 20 năm); hồ sơ chưa ghi nơi lớn lên",
+            "hometown and birthplace all outside Lào Cai; 3 years worked in Lào Cai (under 20); the file does not record the place of upbringing",
+        ),
+    ],
+)
+def test_local_ties_phrase(values: dict[str, Any], vi: str, en: str) -> None:
+    from eligibility.explain.messages import LOCALITY_NAME, local_ties
+
+    full = {**values, "locality.local_min_years_worked": 20, LOCALITY_NAME: "Lào Cai"}
+    assert local_ties(full, "vi") == vi
+    assert local_ties(full, "en") == en
+    for text in (local_ties(full, "vi"), local_ties(full, "en")):
+        assert "không không" not in text and " có," not in text and "True" not in text

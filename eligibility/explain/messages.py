@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from eligibility.facts.catalog import FACTS
+from eligibility.facts.catalog import FACTS, PHRASES
 from eligibility.facts.months import format_month_vi
 from eligibility.model import levels as lv
 
@@ -44,9 +44,73 @@ def display(name: str, value: object, lang: str, rank_of: str | None = None) -> 
     return str(value)
 
 
+LOCALITY_NAME = "@locality_name"  # display value: the name of the post's province, when the evaluator knows it
+_TIES = (
+    ("hometown_here", "quê quán", "hometown"),
+    ("birthplace_here", "nơi sinh", "birthplace"),
+    ("grew_up_here", "nơi lớn lên", "place of upbringing"),
+)
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" và " if lang == "vi" else " and ") + items[-1]
+
+
+def local_ties(values: Mapping[str, object], lang: str) -> str:
+    """Why a person is or is not local to the post's province, as an officer would write it.
+
+    ``Là người địa phương: quê quán và nơi sinh ở Lào Cai`` / ``Không là người địa phương: quê quán, nơi sinh và
+    nơi lớn lên đều không ở Lào Cai; đã công tác tại Lào Cai 3 năm (dưới 20 năm)``.
+    """
+    vi = lang == "vi"
+    place = str(values.get(LOCALITY_NAME) or ("tỉnh này" if vi else "this province"))
+    here = [vi_l if vi else en_l for key, vi_l, en_l in _TIES if values.get(key) is True]
+    away = [vi_l if vi else en_l for key, vi_l, en_l in _TIES if values.get(key) is False]
+    unknown = [vi_l if vi else en_l for key, vi_l, en_l in _TIES if values.get(key) is None]
+    years = values.get("years_worked_here")
+    limit = values.get("locality.local_min_years_worked")
+    local_years = isinstance(years, int) and isinstance(limit, int) and years >= limit
+    parts: list[str] = []
+    if here:
+        parts.append(f"{_join(here, lang)} ở {place}" if vi else f"{_join(here, lang)} in {place}")
+    if local_years:
+        parts.append(
+            f"đã công tác tại {place} {years} năm (từ {limit} năm trở lên)"
+            if vi
+            else f"{years} years worked in {place} ({limit} or more)"
+        )
+    if parts:  # local: only the ties that make the person local
+        return "; ".join(parts)
+    if away:
+        if vi:
+            parts.append(f"{_join(away, lang)} {'đều ' if len(away) > 1 else ''}không ở {place}")
+        else:
+            parts.append(f"{_join(away, lang)} {'all ' if len(away) > 1 else ''}outside {place}")
+    if isinstance(years, int):
+        if vi:
+            parts.append(
+                f"đã công tác tại {place} {years} năm" + (f" (dưới {limit} năm)" if isinstance(limit, int) else "")
+            )
+        else:
+            parts.append(f"{years} years worked in {place}" + (f" (under {limit})" if isinstance(limit, int) else ""))
+    if unknown:
+        parts.append(
+            f"hồ sơ chưa ghi {_join(unknown, lang)}" if vi else f"the file does not record the {_join(unknown, lang)}"
+        )
+    return "; ".join(parts)
+
+
+_PHRASE_RENDERERS = {"local_ties": local_ties}
+assert set(_PHRASE_RENDERERS) == set(PHRASES)
+
+
 def render(template: str, values: Mapping[str, object], lang: str, rank_of: Mapping[str, str]) -> str:
     def sub(m: re.Match[str]) -> str:
         key = m.group(1)
+        if key in _PHRASE_RENDERERS:
+            return _PHRASE_RENDERERS[key](values, lang)
         if key not in values or values[key] is None:
             return "?"
         return display(key, values[key], lang, rank_of.get(key))

@@ -430,3 +430,9 @@ def _specs() -> list[FactSpec]:
 
 FACTS: dict[str, FactSpec] = {f.name: f for f in _specs()}
 DISCIPLINE_FORMS = _FORMS
+
+# Phrases a message template may use besides facts and parameters: a sentence part composed from several
+# facts (rendered by eligibility.explain.messages). name → the facts it reads.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "years_worked_here"),
+}

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from eligibility.errors import Problem, RulePackError
-from eligibility.facts.catalog import FACTS
+from eligibility.facts.catalog import FACTS, PHRASES
 from eligibility.model import levels as lv
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.schema import (
@@ -512,7 +512,7 @@ def _check_criterion(
             _check_const(spec.type, spec.codes, r.value, node, bad)
         if isinstance(r, cd.Param):
             _check_param(c, r.name, spec.type, spec.codes, parameters, events, bad)
-    names = set(FACTS) | set(cd.params_of(cond))
+    names = set(FACTS) | set(PHRASES) | set(cd.params_of(cond))
     for key in ("pass_", "fail", "unknown"):
         msg = getattr(c.message, key)
         if msg is None:
