@@ -247,3 +247,56 @@ def test_local_ties_phrase(values: dict[str, Any], vi: str, en: str) -> None:
     assert local_ties(full, "en") == en
     for text in (local_ties(full, "vi"), local_ties(full, "en")):
         assert "không không" not in text and " có," not in text and "True" not in text
+
+
+# ----- provinces (defect 3) --------------------------------------------------------------------------------------
+def test_merged_province_maps_with_a_note_in_every_form(
+    evaluator: Evaluator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = parse_profile({**RETIRED, "birth_date": "1975-06-20"})
+    after = evaluator.evaluate(profile, parse_request({**REQUESTS[0], "locality": "Hải Dương", "date": "2025-11-03"}))
+    assert after.locality is not None and after.locality.code == "hai-phong" and after.locality.requested == "hai-duong"
+    assert after.locality.note is not None
+    assert "Tỉnh Hải Dương đã hợp nhất vào thành phố Hải Phòng từ ngày 01/07/2025" in after.locality.note.vi
+    assert "Hải Dương province merged into Hải Phòng city on 2025-07-01" in after.locality.note.en
+    data = json.loads(after.to_json())
+    assert data["locality"]["code"] == "hai-phong" and data["locality"]["note"]["vi"] == after.locality.note.vi
+    assert after.locality.note.vi in render_text(after, "vi") and after.locality.note.en in render_text(after, "en")
+    assert "Hải Phòng" in render_html(after, "vi")
+    before = evaluator.evaluate(profile, parse_request({**REQUESTS[0], "locality": "hai-duong", "date": "2025-06-30"}))
+    assert before.locality is not None and before.locality.code == "hai-duong" and before.locality.note is None
+
+
+def test_localities_data() -> None:
+    places = default_rules().localities
+    assert places is not None
+    provinces = [p for p in places.provinces.values() if p.kind != "abroad"]
+    assert len(provinces) == 63
+    assert len([p for p in provinces if p.until is None]) == 34
+    on = dt.date(2025, 7, 1)
+    assert {places.as_of(p.code, on) for p in provinces} == {p.code for p in provinces if p.until is None}
+    assert places.suggest("lao-kai") == ["lao-cai"] and places.suggest("atlantis") == []
+    for text in ("Tỉnh Lào Cai", "LÀO CAI", "lao cai", "TP. Hồ Chí Minh", "Thừa Thiên Huế", "Đắc Lắc"):
+        assert places.resolve(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "extra,needle",
+    [
+        (["--locality", "lao-kai"], "did you mean lao-cai"),
+        (["--locality", "atlantis"], "not a known province"),
+        (["--post", "giam-doc-soo"], "did you mean giam-doc-so"),
+    ],
+)
+def test_unknown_locality_or_post_exits_2(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str], extra: list[str], needle: str
+) -> None:
+    from eligibility.cli import main
+
+    path = _profile_file(tmp_path, birth_date="1975-06-20")
+    args = ["check", path, "--action", "appointment", "--date", "2025-11-03", "--lang", "en"]
+    if "--post" not in extra:
+        args += ["--post", "Giám đốc Sở"]
+    assert main(args + extra) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err

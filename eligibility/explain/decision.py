@@ -3,7 +3,8 @@
 The JSON form of these models (``Decision.to_json()``) is the stable, documented output: keys
 ``verdict``, ``findings`` (each with ``criterion``, ``topic``, ``outcome``, ``message`` as
 ``{vi, en}``, ``facts``, ``parameters``, ``source``, ``confidence``, ``holds_from``,
-``holds_until``), ``missing_inputs``, ``regime``, ``rulepack``, ``request``.
+``holds_until``), ``missing_inputs``, ``regime``, ``rulepack``, ``request``, ``locality`` (``requested``,
+``code``, ``name``, ``note``: the post's province as evaluated, e.g. after a merger of provinces).
 """
 
 from __future__ import annotations
@@ -96,6 +97,15 @@ class RegimeRef(Model):
     en: str
 
 
+class LocalityRef(Model):
+    """The post's province as evaluated: what the request said, the province used, and why they differ."""
+
+    requested: str
+    code: str
+    name: str
+    note: Text | None = None  # e.g. a province merged into another (Nghị quyết 202/2025/QH15)
+
+
 class Decision(Model):
     profile_id: str
     request: dict[str, Any]
@@ -107,6 +117,7 @@ class Decision(Model):
     convention: str
     reference_month: str
     retirement: dict[str, Any] | None = None
+    locality: LocalityRef | None = None
 
     def findings_with(self, outcome: str) -> list[Finding]:
         return [f for f in self.findings if f.outcome == outcome]

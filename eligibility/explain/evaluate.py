@@ -7,8 +7,9 @@ turns the outcomes into findings with messages, parameters and sources.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import ChainMap, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -18,6 +19,7 @@ from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import (
     Decision,
     Finding,
+    LocalityRef,
     MissingInput,
     Outcome,
     ParameterUse,
@@ -26,7 +28,7 @@ from eligibility.explain.decision import (
     Text,
     combine,
 )
-from eligibility.explain.messages import negative_template, render
+from eligibility.explain.messages import LOCALITY_NAME, negative_template, render
 from eligibility.facts.catalog import FACTS
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
@@ -54,6 +56,7 @@ class Prepared:
     applicable: list[LoadedCriterion]
     not_applicable: list[LoadedCriterion]
     params: dict[str, list[ParameterUse]]  # criterion id → parameters read
+    locality: LocalityRef | None = None  # the post's province as evaluated (after a merger, the new province)
 
 
 class Evaluator:
@@ -71,6 +74,7 @@ class Evaluator:
         self._statics: dict[str, tuple[list[str], dict[str, str], Text]] = {}
         self._sources: dict[tuple[str, str], SourceRef] = {}
         self._regimes: dict[dt.date, list[RegimeRef]] = {}
+        self._title_names: dict[str, str] = {}  # folded code / Vietnamese / English name → title code
 
     # ----- the target post and the context -------------------------------------------------
     def _title_info(self, code: str, on: dt.date | None = None) -> TitleInfo:
@@ -110,23 +114,89 @@ class Evaluator:
             self._prepared[request] = cached
         return cached
 
+    def _resolve_post(self, text: str) -> str:
+        """A title code from a code or a Vietnamese or English name ("Giám đốc Sở"), or an InputError with
+        the closest codes ("did you mean giam-doc-so")."""
+        titles = self.rules.titles
+        if text in titles:
+            return text
+        names = self._title_names
+        if not names:
+            for code, t in titles.items():
+                for name in (code, t.vi, t.en):
+                    names.setdefault(lv.fold(name), code)
+        found = names.get(lv.fold(text))
+        if found is not None:
+            return found
+        close = list(dict.fromkeys(names[k] for k in difflib.get_close_matches(lv.fold(text), list(names), 3, 0.85)))
+        if close:
+            vi = f"không có chức danh này; có phải là: {', '.join(close)}? (danh sách: eligibility rules titles)"
+            en = f"no such title; did you mean {', '.join(close)}? (list: eligibility rules titles)"
+        else:
+            known = ", ".join(sorted(titles)[:12])
+            vi = f"mã chức danh không có trong danh mục (ví dụ: {known}, …)"
+            en = f"title code not in the catalogue (e.g. {known}, …)"
+        raise InputError(Problem("post", vi, en, text))
+
+    def _resolve_locality(self, text: str, on: dt.date) -> LocalityRef:
+        """The post's province on the request date: a known province (or an InputError with "did you mean"),
+        mapped to the province it became part of when a merger is in force on that date, with a note."""
+        places = self.rules.localities
+        assert places is not None
+        code = places.resolve(text)
+        if code is None or not places.is_province(code):
+            close = [c for c in places.suggest(text) if places.is_province(c)]
+            hint_vi = f"; có phải là: {', '.join(close)}?" if close else " (xem rules/localities.yaml)"
+            hint_en = f"; did you mean {', '.join(close)}?" if close else " (see rules/localities.yaml)"
+            raise InputError(
+                Problem(
+                    "locality",
+                    f"không có tỉnh, thành phố trực thuộc trung ương này{hint_vi}",
+                    f"not a known province or centrally run city{hint_en}",
+                    text,
+                )
+            )
+        current = places.as_of(code, on)
+        note = None
+        if current != code:
+            merger = places.merger_of(code, on)
+            assert merger is not None
+            number = self.rules.sources[merger.source.id].number
+            old = places.label(code, "vi")
+            note = Text(
+                vi=f"{old[:1].upper()}{old[1:]} đã hợp nhất vào {places.label(current, 'vi')} từ ngày "
+                f"{merger.from_:%d/%m/%Y} (Nghị quyết {number}); xét theo {places.label(current, 'vi')}.",
+                en=f"{places.label(code, 'en')} merged into {places.label(current, 'en')} on "
+                f"{merger.from_.isoformat()} (Resolution {number}); evaluated as {places.label(current, 'en')}.",
+            )
+        return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
+
+    def place_of(self, on: dt.date) -> Callable[[str], str]:
+        """Recorded place (folded code or name) → the province it is on ``on`` (unknown text stays as it is)."""
+        places = self.rules.localities
+        if places is None:
+            return lambda code: code
+
+        def place(code: str) -> str:
+            resolved = places.resolve(code)
+            return code if resolved is None else places.as_of(resolved, on)
+
+        return place
+
     def _prepare(self, request: Request) -> Prepared:
         rules = self.rules
         on = request.date
         problems: list[Problem] = []
         target: TitleInfo | None = None
         level = request.level
+        if request.post is not None and request.post not in rules.titles:
+            request = request.model_copy(update={"post": self._resolve_post(request.post)})
+        locality_ref: LocalityRef | None = None
+        if request.locality is not None and rules.localities is not None:
+            locality_ref = self._resolve_locality(request.locality, on)
+        locality = locality_ref.code if locality_ref is not None else request.locality
         if request.post is not None:
-            if request.post not in rules.titles:
-                known = ", ".join(sorted(rules.titles)[:12])
-                raise InputError(
-                    Problem(
-                        "post",
-                        f"mã chức danh không có trong danh mục (ví dụ: {known}, …)",
-                        f"title code not in the catalogue (e.g. {known}, …)",
-                        request.post,
-                    )
-                )
+            assert request.post in rules.titles
             target = self._title_info(request.post, on)
             level = rules.titles[request.post].level
         if level == "district" and on > DISTRICT_LEVEL_ENDS:
@@ -206,7 +276,7 @@ class Evaluator:
             raise InputError(problems)
         if convention is None:
             convention = str(self._param("age.retirement_convention", on)[0])
-        ctx = FactContext(on, ref_month, convention, target, request.locality, self._lookup)
+        ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.place_of(on))
 
         in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
         applicable: list[LoadedCriterion] = []
@@ -219,7 +289,7 @@ class Evaluator:
             if spec.events is not None and (request.event not in spec.events):
                 continue  # belongs to another event's rule version
             ok = True
-            if spec.province is not None and spec.province != request.locality:
+            if spec.province is not None and spec.province != locality:
                 ok = False
             if ok and spec.levels is not None and level not in spec.levels:
                 ok = False
@@ -255,7 +325,7 @@ class Evaluator:
             params[c.id] = uses
             (applicable if ok else not_applicable).append(c)
         version = RuleVersion.build(request.action, resolved)
-        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params)
+        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, locality_ref)
 
     def _standard_uses(self, c: LoadedCriterion, request: Request, on: dt.date) -> list[ParameterUse]:
         """The title standards a criterion reads (target_required_*), cited like parameters."""
@@ -336,6 +406,7 @@ class Evaluator:
         """
         problems = profile_problems(profile)
         on = prepared.request.date
+        problems.extend(self._place_problems(profile))
         born = profile.birth_date.first_day()
         if not problems:
             try:
@@ -370,6 +441,38 @@ class Evaluator:
         if problems:
             raise InputError(problems)
 
+    def _place_problems(self, profile: Profile) -> list[Problem]:
+        """Places in the profile that name no known province (a misspelt hometown would make a local person
+        look non-local): an error with the closest names, never a silent mismatch."""
+        places = self.rules.localities
+        if places is None:
+            return []
+        found: list[tuple[str, str]] = []
+        for key in ("hometown", "birthplace", "grew_up_in"):
+            place = getattr(profile, key)
+            if place is not None:
+                found.append((f"{key}.province", place.province))
+        for i, w in enumerate(profile.localities_worked or []):
+            found.append((f"localities_worked.{i}.province", w.province))
+        for i, p in enumerate(profile.posts or []):
+            if p.locality is not None:
+                found.append((f"posts.{i}.locality", p.locality))
+        out: list[Problem] = []
+        for loc, code in found:
+            if places.resolve(code) is None:
+                close = places.suggest(code)
+                out.append(
+                    Problem(
+                        loc,
+                        "không có tỉnh, thành phố này"
+                        + (f"; có phải là: {', '.join(close)}?" if close else " (nơi ở nước ngoài: ghi 'nước ngoài')"),
+                        "not a known province or city"
+                        + (f"; did you mean {', '.join(close)}?" if close else " (a place abroad: write 'abroad')"),
+                        code,
+                    )
+                )
+        return out
+
     def evaluate(self, profile: Profile, request: Request) -> Decision:
         prepared = self.prepare(request)
         self.check_inputs(profile, prepared)
@@ -383,10 +486,15 @@ class Evaluator:
         findings: list[Finding] = []
         missing_map: dict[str, list[str]] = defaultdict(list)
         applicable_ids = {c.id for c in prepared.applicable}
+        display: dict[str, object] = {}
+        if prepared.locality is not None:
+            display[LOCALITY_NAME] = prepared.locality.name
         for c in prepared.applicable:
             outcome = outcomes[c.id]
             blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
-            findings.append(self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked))
+            findings.append(
+                self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked, display)
+            )
         for c in prepared.not_applicable:
             findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
         verdict = combine([f.outcome for f in findings])
@@ -406,6 +514,7 @@ class Evaluator:
             convention=prepared.context.convention,
             reference_month=format_month(prepared.context.age_reference_month),
             retirement=factset.retirement.as_dict() if factset.retirement else None,
+            locality=prepared.locality,
         )
 
     def _static(self, c: LoadedCriterion) -> tuple[list[str], dict[str, str], Text]:
@@ -430,6 +539,7 @@ class Evaluator:
         missing_map: dict[str, list[str]] | None,
         on: dt.date,
         waiver_blocked: bool = False,
+        display: Mapping[str, object] | None = None,
     ) -> Finding:
         spec = c.spec
         names, rank_of, title = self._static(c)
@@ -459,6 +569,8 @@ class Evaluator:
         tag = weakest([cite.tag] + [u.confidence for u in uses])
         overrides: dict[str, object] = {u.name: u.value for u in uses}
         values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
+        if display:
+            values = ChainMap(dict(display), cast(dict[str, object], values))
         msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing, unclear)
         if tag == "M":
             msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")

@@ -43,6 +43,9 @@ class FactContext:
     target: TitleInfo | None = None
     locality: str | None = None
     title_lookup: Callable[[str], TitleInfo | None] = lambda code: None
+    # a place as recorded (folded province code or name) → the province it is on the reference date, so that
+    # a person from former Hải Dương is local to Hải Phòng from 1/7/2025 (rules/localities.yaml)
+    place_of: Callable[[str], str] = lambda code: code
 
 
 @dataclass
@@ -215,15 +218,16 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     # locality
     if ctx.locality is not None:
         here = ctx.locality
+        place_of = ctx.place_of
         for key, place in (
             ("hometown_here", profile.hometown),
             ("birthplace_here", profile.birthplace),
             ("grew_up_here", profile.grew_up_in),
         ):
             if place is not None:
-                v[key] = place.province == here
+                v[key] = place_of(place.province) == here
         if profile.localities_worked is not None:
-            v["years_worked_here"] = sum(w.years for w in profile.localities_worked if w.province == here)
+            v["years_worked_here"] = sum(w.years for w in profile.localities_worked if place_of(w.province) == here)
 
     missing: dict[str, tuple[str, ...]] = {}
     unclear: dict[str, tuple[str, ...]] = {}
@@ -271,7 +275,12 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
         v["months_in_equivalent_posts"] = _months_held(current, on)
     if ctx.target is not None and ctx.locality is not None:
         same = sorted(
-            (p for p in posts if p.title == ctx.target.code and p.locality == ctx.locality), key=lambda p: p.from_
+            (
+                p
+                for p in posts
+                if p.title == ctx.target.code and p.locality is not None and ctx.place_of(p.locality) == ctx.locality
+            ),
+            key=lambda p: p.from_,
         )
         v["months_in_target_post_here"] = _months_latest_stretch(same, on)
 

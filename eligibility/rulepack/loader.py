@@ -22,6 +22,7 @@ from eligibility.errors import Problem, RulePackError
 from eligibility.facts.catalog import FACTS, PHRASES
 from eligibility.model import levels as lv
 from eligibility.rulepack import conditions as cd
+from eligibility.rulepack.localities import Localities
 from eligibility.rulepack.schema import (
     CentralTargetsFile,
     Citation,
@@ -30,6 +31,7 @@ from eligibility.rulepack.schema import (
     Criterion,
     Event,
     EventsFile,
+    LocalitiesFile,
     Overlay,
     Parameter,
     ParametersFile,
@@ -133,6 +135,7 @@ class RulePack:
     hash: str
     origins: dict[str, str] = field(default_factory=dict)  # parameter name / title code → file:line
     claims: dict[str, list[Claim]] = field(default_factory=dict)  # source id → what was checked of it
+    localities: Localities | None = None  # rules/localities.yaml
 
     def criterion(self, cid: str) -> LoadedCriterion:
         for c in self.criteria:
@@ -198,7 +201,15 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         doc = read_yaml(path)
         return _validate(model, doc, problems), doc
 
-    known = {"sources.yaml", "regimes.yaml", "titles.yaml", "events.yaml", "targets.yaml", "verification.yaml"}
+    known = {
+        "sources.yaml",
+        "regimes.yaml",
+        "titles.yaml",
+        "events.yaml",
+        "targets.yaml",
+        "verification.yaml",
+        "localities.yaml",
+    }
     for p in files:
         rel = p.relative_to(base)
         if len(rel.parts) == 1 and rel.name not in known:
@@ -216,6 +227,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     events_f, events_doc = one("events.yaml", EventsFile)
     targets_f, targets_doc = one("targets.yaml", CentralTargetsFile)
     verification_f, verification_doc = one("verification.yaml", VerificationFile)
+    localities_f, localities_doc = one("localities.yaml", LocalitiesFile)
 
     sources: dict[str, Source] = {}
     for s in sources_f.sources if sources_f else []:
@@ -240,6 +252,29 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         for sid in claims:
             check_source(sid, verification_doc.where(("claims", sid)))
 
+    localities: Localities | None = None
+    if localities_f is not None and localities_doc is not None:
+        localities = Localities.build(localities_f)
+        codes = [p.code for p in localities_f.provinces]
+        if len(set(codes)) != len(codes):
+            problems.append(Problem(localities_doc.where(("provinces",)), "trùng mã tỉnh", "duplicate province code"))
+        for i, m in enumerate(localities_f.mergers):
+            where = localities_doc.where(("mergers", i))
+            check_source(m.source.id, where)
+            for into, members in m.into.items():
+                for code in [into, *members]:
+                    if code not in localities.provinces:
+                        problems.append(Problem(where, f"tỉnh {code!r} không có", f"unknown province {code!r}"))
+                for code in members:
+                    prov = localities.provinces.get(code)
+                    if prov is not None and prov.until != m.from_ - dt.timedelta(days=1):
+                        problems.append(
+                            Problem(
+                                where,
+                                f"{code}: 'until' phải là ngày trước khi hợp nhất",
+                                f"{code}: 'until' must be the day before the merger ({m.from_})",
+                            )
+                        )
     regimes: list[Regime] = regimes_f.regimes if regimes_f else []
     if regimes_doc:
         for i, regime in enumerate(regimes):
@@ -411,6 +446,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         digest.hexdigest()[:16],
         origins,
         claims,
+        localities,
     )
 
 

@@ -299,3 +299,27 @@ class Claim(Strict):
 
 class VerificationFile(Strict):
     claims: dict[str, list[Claim]]
+
+
+class Province(Strict):
+    """A province or centrally run city (or the marker for a place abroad) — rules/localities.yaml."""
+
+    code: str
+    vi: str
+    kind: Literal["tinh", "thanh_pho", "abroad"]
+    until: dt.date | None = None  # last day it existed as a unit (absorbed by a merger the next day)
+    aliases: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Merger(Strict):
+    """Provinces absorbed into others from a date: into → the members absorbed (the unit keeps its own code)."""
+
+    from_: dt.date = Field(alias="from")
+    source: Citation
+    into: dict[str, list[str]]
+
+
+class LocalitiesFile(Strict):
+    provinces: list[Province]
+    mergers: list[Merger] = Field(default_factory=list)
