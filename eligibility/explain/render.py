@@ -39,6 +39,10 @@ def render_text(d: Decision, lang: str = "vi", show_not_applicable: bool = False
     verdict = _t(VERDICT_LABELS[d.verdict], lang)
     out.append(("Profile" if lang == "en" else "Hồ sơ") + f": {d.profile_id}")
     out.append(_request_line(d, lang))
+    if d.locality is not None and d.locality.note is not None:
+        out.append(
+            ("Note" if lang == "en" else "Lưu ý") + ": " + (d.locality.note.en if lang == "en" else d.locality.note.vi)
+        )
     out.append(("Verdict" if lang == "en" else "Kết luận") + f": {verdict}  [{d.verdict}]")
     if d.retirement:
         r = d.retirement
@@ -135,6 +139,8 @@ def render_html(d: Decision, lang: str = "vi", timeline: str | None = None) -> s
         ("Bộ quy tắc / Rule pack", d.rulepack),
         ("Chế độ / Regimes", "; ".join(r.vi for r in d.regime)),
     ]
+    if d.locality is not None and d.locality.note is not None:
+        meta.insert(2, ("Lưu ý / Note", d.locality.note.en if lang == "en" else d.locality.note.vi))
     tl_html = "\n" + timeline if timeline else ""
     meta_rows = "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(str(v))}</td></tr>" for k, v in meta)
     return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(head)} — {e(d.profile_id)}</title>
