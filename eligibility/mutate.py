@@ -9,9 +9,10 @@ Only the cases a mutant can affect are run: those whose request reads the mutate
 ``ParameterUse`` of their decision), the mutated event parameter, or the mutated criterion (in force for the
 request), and for ``person.min_age_months`` (read by ``Evaluator.check_inputs``) every case dated in the step.
 
-durable_rules never frees a ruleset, and every mutant compiles new ones: mutants run in worker processes
-that are replaced after ``batch`` mutants (``ProcessPoolExecutor(max_tasks_per_child=…)``, spawn), so memory
-stays bounded however many mutants there are. ``workers=0`` runs in this process (for small runs and tests).
+durable_rules never frees a ruleset, and every mutant compiles new ones: mutants run in worker processes,
+``batch`` mutants per process, each process replaced after its batch (``multiprocessing.Pool`` with
+``maxtasksperchild=1``; fork where available, else spawn), so memory stays bounded however many mutants there
+are. ``workers=0`` runs in this process (small runs; it keeps every ruleset it compiles).
 
 Library use::
 
@@ -28,7 +29,6 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,9 +294,10 @@ def _judge(rules: RulePack, cases: Iterable[Case], mutant: Mutant) -> MutantOutc
     return MutantOutcome(mutant, False, n)
 
 
-def _work(mutant: Mutant, case_ids: list[str]) -> MutantOutcome:
+def _work(batch: list[tuple[Mutant, list[str]]]) -> list[MutantOutcome]:
+    """One worker process's share: a batch of mutants (the process then exits, freeing its rulesets)."""
     cases = _STATE["cases"]
-    return _judge(_STATE["rules"], [cases[i] for i in case_ids], mutant)
+    return [_judge(_STATE["rules"], [cases[i] for i in ids], m) for m, ids in batch]
 
 
 Progress = Callable[[int, int, MutantOutcome], None]
@@ -336,20 +337,22 @@ def run(
             if on_progress:
                 on_progress(len(outcomes), len(jobs), outcome)
     else:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=ctx,
-            initializer=_init,
-            initargs=(str(root), str(cases_root)),
-            max_tasks_per_child=batch,
-        ) as pool:
-            futures = [pool.submit(_work, m, ids) for m, ids in jobs]
-            for fut in as_completed(futures):
-                outcome = fut.result()
-                outcomes.append(outcome)
-                if on_progress:
-                    on_progress(len(outcomes), len(jobs), outcome)
+        # one process per batch of mutants (maxtasksperchild=1): durable rulesets die with the process.
+        # fork shares the loaded rules and cases; spawn (other platforms) loads them in each worker.
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        if fork:
+            _STATE.update(rules=rules, cases={c.id: c for c in judged})
+        batches = [jobs[i : i + batch] for i in range(0, len(jobs), batch)]
+        init: Any = None if fork else _init
+        args: tuple[str, ...] = () if fork else (str(root), str(cases_root))
+        with ctx.Pool(workers, initializer=init, initargs=args, maxtasksperchild=1) as pool:
+            for outs in pool.imap_unordered(_work, batches):
+                for outcome in outs:
+                    outcomes.append(outcome)
+                    if on_progress:
+                        on_progress(len(outcomes), len(jobs), outcome)
+        _STATE.clear()
         order = {m: i for i, (m, _) in enumerate(jobs)}
         outcomes.sort(key=lambda o: order[o.mutant])
     return MutationResult(outcomes, time.perf_counter() - started, len(judged), failures)
