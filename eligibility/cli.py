@@ -268,6 +268,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
             print(f"error: {p}")
         print(f"{len(problems)} problem(s), {len(warnings)} warning(s)")
         return 1 if problems else 0
+    if args.rules_cmd == "mutate":
+        return _cmd_mutate(args)
     rules = _rules(args)
     if args.rules_cmd == "list":
         for c in sorted(rules.criteria, key=lambda c: c.id):
@@ -288,6 +290,25 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(render_criterion(c, rules, args.lang))
         return 0
     return 2
+
+
+def _cmd_mutate(args: argparse.Namespace) -> int:
+    from eligibility.mutate import REVIEW_DATE, run
+
+    def progress(done: int, total: int, outcome: Any) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r{done}/{total} mutants")
+            sys.stderr.flush()
+
+    result = run(getattr(args, "rules", None), args.cases, workers=args.workers, on_progress=progress)
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    for m in result.survivors:
+        mark = f" [in force on {REVIEW_DATE:%d/%m/%Y}]" if m.in_force_on(REVIEW_DATE) else ""
+        print(f"survivor: {m.label}{mark}")
+    print(result.summary())
+    ok = result.score * 100 >= args.min_score and not result.survivors_in_force(REVIEW_DATE)
+    return 0 if ok else 1
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -352,6 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
         rp.add_argument("--lang", choices=["vi", "en"], default="vi")
         if name == "lint":
             rp.add_argument("--cases", default=None, help="cases directory (default: cases/ beside rules/)")
+    rp = rsub.add_parser("mutate", help="mutation testing: move each threshold by one, run the golden cases")
+    rp.add_argument("--rules")
+    rp.add_argument("--cases", default=None, help="cases directory (default: cases/ beside rules/)")
+    rp.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores; 0: in process)")
+    rp.add_argument("--min-score", dest="min_score", type=float, default=95.0, help="exit 1 below this percentage")
     rp = rsub.add_parser("show")
     rp.add_argument("id")
     rp.add_argument("--rules")
