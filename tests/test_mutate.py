@@ -55,3 +55,25 @@ def test_mutation_score_and_no_survivor_in_force(result) -> None:  # type: ignor
     in_force = [m.label for m in result.survivors_in_force(REVIEW_DATE)]
     assert in_force == [], in_force
     assert result.score >= 0.95, result.summary() + "\n" + "\n".join(m.label for m in result.survivors)
+
+
+def test_lint_reports_a_step_without_boundary_cases(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    import yaml
+
+    from eligibility.rulepack.lint import lint
+
+    src = Path(__file__).resolve().parents[1] / "cases"
+    dst = tmp_path / "cases"
+    shutil.copytree(src, dst)
+    f = dst / "boundaries.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    data["cases"] = [c for c in data["cases"] if c["id"] != "bd-appt-age-qd377-59"]
+    f.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    problems, _ = lint(cases_dir=dst)
+    assert any(
+        "appointment.min_months_to_retirement step from 2025-10-08 (= 60)" in p and "just misses" in p for p in problems
+    ), problems
+    assert len(problems) == 1, problems
