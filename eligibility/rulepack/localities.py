@@ -34,6 +34,7 @@ class Localities:
     mergers: tuple[Merger, ...]
     _lookup: dict[str, str] = field(default_factory=dict)
     _absorbed: dict[str, tuple[str, Merger]] = field(default_factory=dict)
+    _resolved: dict[str, str | None] = field(default_factory=dict)  # cache: text → code (bounded below)
 
     @staticmethod
     def build(data: LocalitiesFile) -> Localities:
@@ -50,8 +51,16 @@ class Localities:
         return Localities(provinces, tuple(data.mergers), lookup, absorbed)
 
     def resolve(self, text: str) -> str | None:
-        """The province code a text names, or None."""
-        return self._lookup.get(_key(text))
+        """The province code a text names, or None (cached: a pool repeats a few dozen spellings)."""
+        try:
+            return self._resolved[text]
+        except KeyError:
+            pass
+        code = self._lookup.get(_key(text))
+        if len(self._resolved) > 10_000:
+            self._resolved.clear()
+        self._resolved[text] = code
+        return code
 
     def suggest(self, text: str) -> list[str]:
         """Close province codes for a misspelt name (difflib on folded names), best first."""
