@@ -501,7 +501,7 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
 
 
 def test_progress_only_when_enabled() -> None:
-    from eligibility.batch.commands import Progress
+    from eligibility.cli.pool import Progress
 
     quiet, loud = io.StringIO(), io.StringIO()
     assert list(Progress(3, quiet, False).wrap([1, 2, 3])) == [1, 2, 3]

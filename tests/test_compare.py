@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from eligibility.cli import main
-from eligibility.explain.compare import Side, compare_pool, read_items
+from eligibility.batch.compare import Side, compare_pool, read_items
 from eligibility.explain.evaluate import Evaluator
 from eligibility.rulepack import load_rules
 

@@ -291,8 +291,10 @@ def test_example_profile_as_dict_equals_file(example_data: dict[str, Any]) -> No
     assert yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["id"] == a.profile_id
 
 
-@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2080, 12, 31)),
-       st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2080, 12, 31)))
+@given(
+    st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2080, 12, 31)),
+    st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2080, 12, 31)),
+)
 def test_whole_months_matches_relativedelta(start: dt.date, end: dt.date) -> None:
     """The integer month count is exactly dateutil's relativedelta (month ends included)."""
     from dateutil.relativedelta import relativedelta

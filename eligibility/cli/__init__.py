@@ -253,7 +253,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from eligibility.rulepack.lint import lint, render_criterion
+    from eligibility.lint import lint, render_criterion
 
     if args.rules_cmd == "lint":
         problems, warnings = lint(getattr(args, "rules", None), args.cases)
@@ -359,11 +359,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_test)
 
-    from eligibility.explain.compare import add_command as add_compare  # issue 6: who flips between A and B
+    from eligibility.batch.compare import add_command as add_compare  # issue 6: who flips between A and B
 
     add_compare(sub)
 
-    from eligibility.batch.commands import add_commands
+    from eligibility.cli.pool import add_commands
 
     add_commands(sub)
     return parser
