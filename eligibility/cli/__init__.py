@@ -240,9 +240,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             _out(args, json.dumps(data, ensure_ascii=False, indent=2))
             return 0
         if args.format == "html":
-            _out(args, render_html(decision, args.lang, timeline=tl.render_html(args.lang)))
+            _out(args, render_html(decision, args.lang, timeline=timeline.timeline_context(tl, args.lang)))
             return 0
-        extra = "\n\n" + tl.render_text(args.lang)
+        extra = "\n\n" + timeline.render_text(tl, args.lang)
     if args.format == "json":
         _out(args, render_json(decision))
     elif args.format == "html":

@@ -1,0 +1,71 @@
+"""Pages and charts from Jinja2 templates: the one HTML layer of the library.
+
+The same templates serve every HTML output — ``eligibility check|explain --format html``, the pool
+report of ``eligibility screen --out x.html`` — and are meant for the local web page too:
+
+=========================  ==================================================================
+``base.html.j2``           the layout: ``<head>``, the stylesheets, blocks ``title``, ``body``
+``decision.html.j2``       the one-page record of a check (findings, missing inputs, timeline)
+``timeline.html.j2``       the timeline section (included by the record; renders alone too)
+``pool_report.html.j2``    the pool report: summary, funnel, targets, one row per person
+``charts.svg.j2``          SVG charts (macro ``bars``: horizontal bars with target marks)
+``static/*.css, *.js``     stylesheets and the table-sorting script
+=========================  ==================================================================
+
+A page written to a file is self-contained: the static files are inlined (``inline_static=True``,
+the default). A web application passes ``inline_static=False`` and ``static_url`` to link them
+instead. Callers build the context (``eligibility.explain.render.decision_context``,
+``eligibility.explain.timeline.render.timeline_context``, ``eligibility.batch.writers.report_context``)
+so that any shell renders the same page from the same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+
+@lru_cache(maxsize=32)
+def static_text(name: str) -> Markup:
+    """The content of ``static/<name>`` (a stylesheet or script, trusted: shipped with the package)."""
+    return Markup(resources.files(__name__).joinpath("static", name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("eligibility", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["static_text"] = static_text
+    return env
+
+
+def _defaults(context: dict[str, Any]) -> dict[str, Any]:
+    context.setdefault("inline_static", True)
+    context.setdefault("static_url", "static")
+    return context
+
+
+def render(name: str, **context: Any) -> str:
+    """Render template ``name`` with ``context``."""
+    return environment().get_template(name).render(_defaults(context))
+
+
+def stream(name: str, **context: Any) -> Iterator[str]:
+    """Render template ``name`` piece by piece (for pages with a row per person of a large pool)."""
+    return environment().get_template(name).generate(_defaults(context))
+
+
+def macro(template: str, name: str) -> Any:
+    """A macro of a template, callable from Python (e.g. ``macro("charts.svg.j2", "bars")``)."""
+    return getattr(environment().get_template(template).module, name)
