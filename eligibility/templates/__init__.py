@@ -8,7 +8,7 @@ report of ``eligibility screen --out x.html`` — and are meant for the local we
 ``decision.html.j2``       the one-page record of a check (findings, missing inputs, timeline)
 ``timeline.html.j2``       the timeline section (included by the record; renders alone too)
 ``pool_report.html.j2``    the pool report: summary, funnel, targets, one row per person
-``charts.svg.j2``          SVG charts (macro ``bars``: horizontal bars with target marks)
+``charts/bars.svg.j2``     SVG chart: horizontal bars with target marks (``bar_chart`` in templates)
 ``static/*.css, *.js``     stylesheets and the table-sorting script
 =========================  ==================================================================
 
@@ -36,6 +36,51 @@ def static_text(name: str) -> Markup:
     return Markup(resources.files(__name__).joinpath("static", name).read_text(encoding="utf-8"))
 
 
+def bar_geometry(
+    items: list[tuple[str, float, str]],
+    *,
+    width: int = 640,
+    unit: str = "",
+    maximum: float | None = None,
+    markers: list[float | None] | None = None,
+) -> dict[str, Any]:
+    """Where the bars of ``charts/bars.svg.j2`` go: (label, value, colour) per bar; optional target marks."""
+    label_w, bar_h = 300, 20
+    bar_w = width - label_w - 60
+    top = maximum if maximum is not None else max((v for _, v, _ in items), default=0) or 1
+    bars = []
+    for i, (label, value, colour) in enumerate(items):
+        mark = None
+        if markers is not None and markers[i] is not None:
+            mark = label_w + max(0.0, min(1.0, (markers[i] or 0) / top)) * bar_w
+        bars.append(
+            {
+                "label": label,
+                "shown": label if len(label) <= 46 else label[:45].rstrip() + "…",
+                "y": 6 + i * (bar_h + 6),
+                "w": 0 if top <= 0 else max(0.0, min(1.0, value / top)) * bar_w,
+                "value": f"{value:g}",
+                "colour": colour,
+                "marker": mark,
+            }
+        )
+    return {
+        "width": width,
+        "height": len(items) * (bar_h + 6) + 6,
+        "label_w": label_w,
+        "bar_h": bar_h,
+        "unit": unit,
+        "bars": bars,
+    }
+
+
+def bar_chart(items: list[tuple[str, float, str]], **options: Any) -> Markup:
+    """A horizontal bar chart as inline SVG (empty for no items); see :func:`bar_geometry`."""
+    if not items:
+        return Markup("")
+    return Markup(environment().get_template("charts/bars.svg.j2").render(c=bar_geometry(items, **options)))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -45,8 +90,10 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=lambda value: "" if value is None else value,  # an absent value prints as nothing
     )
     env.globals["static_text"] = static_text
+    env.globals["bar_chart"] = bar_chart
     return env
 
 
