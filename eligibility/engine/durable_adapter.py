@@ -143,6 +143,8 @@ def three(c: cd.Condition) -> tuple[DNF, DNF, DNF]:
             [frozenset({("cmp", c.fact, _INV[c.op], value)})],
             [frozenset({("nex", c.fact)})],
         )
+    if isinstance(c, cd.Exists):  # known or not: never unknown itself (applies_when over request facts)
+        return [frozenset({("ex", c.fact)})], [frozenset({("nex", c.fact)})], []
     if isinstance(c, cd.Not):
         passes, fails, unknowns = three(c.part)
         return fails, passes, unknowns
