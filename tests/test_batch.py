@@ -577,3 +577,44 @@ def test_screen_timeline_gives_next_change_like_explain(pack: Any) -> None:
     assert tl.changes, "the example's age criterion lapses within ten years"
     assert result.next_change == tl.changes[0].date.isoformat()
     assert result.next_verdict == tl.changes[0].verdict_after
+
+
+def test_local_trait_is_the_engines_outcome_of_the_locality_criterion(
+    pack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool report's "local" trait is the engine's outcome of nonlocal.not_local.qd65 (fail = local),
+    the same as a non-local placement check says; unknown stays None; engine faults are not swallowed."""
+    import yaml
+
+    from eligibility.engine.durable_adapter import DurableEngine
+    from eligibility.errors import EngineError
+
+    base = yaml.safe_load((ROOT / "examples" / "profile.yaml").read_text(encoding="utf-8"))
+    outside = {"hometown": {"province": "Nam Định"}, "birthplace": {"province": "Nam Định"}}
+    people = {
+        "local": {**base, "grew_up_in": {"province": "Lào Cai"}},
+        "outsider": {**base, **outside, "grew_up_in": {"province": "Nam Định"}, "localities_worked": []},
+        "unknown": {
+            k: v for k, v in base.items() if k not in ("hometown", "birthplace", "grew_up_in", "localities_worked")
+        },
+    }
+    req = {"action": "planning", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-10-01"}
+    results = list(screen(list(enumerate(people.values(), start=1)), req, pack, workers=1))
+    assert [r.traits.local if r.traits else "?" for r in results] == [True, False, None]
+    placement = {"action": "nonlocal_placement", "post": "bi-thu-tinh-uy", "locality": "lao-cai", "date": "2025-10-01"}
+    for profile, r in zip(people.values(), results, strict=True):
+        outcome = evaluate(profile, placement, pack).finding("nonlocal.not_local.qd65").outcome
+        assert r.traits is not None and r.traits.local == {"fail": True, "pass": False, "unknown": None}[outcome]
+    no_locality = list(screen([(1, people["local"])], {**req, "locality": None}, pack, workers=1))
+    assert no_locality[0].traits is not None and no_locality[0].traits.local is None
+
+    real = DurableEngine.outcomes
+
+    def broken(self: Any, version: Any, facts: Any) -> Any:
+        if version.name.startswith("local-"):
+            raise EngineError("planted fault")
+        return real(self, version, facts)
+
+    monkeypatch.setattr(DurableEngine, "outcomes", broken)
+    with pytest.raises(EngineError, match="planted fault"):
+        list(screen([(1, people["local"])], req, pack, workers=1))

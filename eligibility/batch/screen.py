@@ -13,6 +13,7 @@ facts, engine and findings as ``eligibility check``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -27,7 +28,7 @@ from typing import Any, Literal
 
 from eligibility.batch.columns import BY_KEY, column_of
 from eligibility.batch.reader import PoolRow
-from eligibility.engine.reference import evaluate as kleene
+from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator
@@ -37,7 +38,6 @@ from eligibility.model import levels as lv
 from eligibility.model.load import parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
-from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import RulePack, load_rules
 
 DEFAULT_CHUNK = 1000
@@ -132,7 +132,7 @@ class _Worker:
         self.keep_decision = keep_decision
         self.detail = detail
         self._requests: dict[str, Request] = {}
-        self._nonlocal: dict[tuple[Any, ...], cd.Condition | None] = {}
+        self._nonlocal: dict[dt.date, RuleVersion | None] = {}  # the "local" criterion, resolved per date
 
     def request_for(self, overrides: Mapping[str, Any]) -> Request:
         if not overrides:
@@ -258,32 +258,28 @@ class _Worker:
         )
 
     def _local(self, request: Request, factset: FactSet) -> bool | None:
-        """Người địa phương by the rule pack's own (unverified) predicate; None when undecidable."""
+        """Người địa phương by the rule pack's own (unverified) criterion, decided by the engine like any
+        outcome; None when there is no locality, when the rule pack has no such criterion in force on the
+        date, or when the profile does not tell (the criterion is unknown)."""
         if request.locality is None:
             return None
-        key = (request.date,)
-        if key not in self._nonlocal:
-            cond: cd.Condition | None = None
-            try:
-                crit = self.rules.criterion(NONLOCAL_CRITERION)
-            except KeyError:
-                crit = None
-            if crit is not None:
-
-                def resolve(node: cd.Compare, operand: cd.Operand) -> cd.Const:
-                    assert isinstance(operand, cd.Param)
-                    return cd.Const(self.rules.parameter_value(operand.name, request.date)[0])
-
-                try:
-                    cond = cd.substitute(crit.condition, resolve)
-                except (RulePackError, KeyError, AssertionError):
-                    cond = None
-            self._nonlocal[key] = cond
-        cond = self._nonlocal[key]
-        if cond is None:
+        version = self._nonlocal.get(request.date, False)
+        if version is False:
+            version = self._nonlocal[request.date] = self._local_version(request.date)
+        if version is None:
             return None
-        outcome = kleene(cond, factset.values)  # "not local" passes
+        outcome = self.evaluator.engine.outcomes(version, factset.values)[NONLOCAL_CRITERION]  # "not local" passes
         return None if outcome == "unknown" else outcome == "fail"
+
+    def _local_version(self, on: dt.date) -> RuleVersion | None:
+        try:
+            crit = self.rules.criterion(NONLOCAL_CRITERION)
+        except KeyError:
+            return None
+        if not crit.spec.in_force.contains(on):
+            return None
+        condition = self.evaluator.resolve(crit.condition, on)
+        return RuleVersion.build("local", [ResolvedCriterion(crit.id, condition)])
 
     def run_chunk(self, items: list[PoolRow]) -> list[RowResult]:
         return [self.run(item) for item in items]
