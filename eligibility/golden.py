@@ -28,6 +28,7 @@ import yaml
 
 from eligibility.errors import EligibilityError, InputError, Problem
 from eligibility.explain.decision import Decision
+from eligibility.explain.evaluate import Evaluator
 from eligibility.model import parse_profile, parse_request
 from eligibility.rulepack.loader import RulePack
 
@@ -120,8 +121,6 @@ def load_cases(root: str | Path) -> list[Case]:
 
 
 def run_case(case: Case, rules: RulePack) -> CaseResult:
-    from eligibility import Evaluator
-
     problems: list[str] = []
     try:
         decision = Evaluator(rules).evaluate(parse_profile(case.profile), parse_request(case.request))
