@@ -14,7 +14,8 @@ import pytest
 
 from eligibility import evaluate, load_rules
 from eligibility.batch import synthetic
-from eligibility.batch.columns import BY_KEY, COLUMNS, find_column, layout, profile_to_row, row_to_profile
+from eligibility.batch.columns import BY_KEY, COLUMNS, find_column, layout
+from eligibility.batch.mapping import profile_to_row, row_to_profile
 from eligibility.batch.reader import PoolRow, _read_xlsx_openpyxl, read_pool
 from eligibility.batch.report import PoolAccumulator, pool_report, targets_for
 from eligibility.batch.screen import Brief, RowResult, Traits, screen

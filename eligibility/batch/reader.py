@@ -21,16 +21,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from eligibility.batch.columns import (
-    POST_COLUMN,
-    Cell,
-    Layout,
-    clean,
-    find_column,
-    layout,
-    row_to_profile,
-    title_code_map,
-)
+from eligibility.batch.columns import POST_COLUMN, Cell, Layout, find_column, layout
+from eligibility.batch.mapping import clean, row_to_profile, title_code_map
 from eligibility.errors import InputError, Problem
 from eligibility.model.profile import Profile
 

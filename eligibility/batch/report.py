@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility.batch.columns import BY_KEY
+from eligibility.batch.mapping import column_of
 from eligibility.batch.screen import RowResult, Traits
 from eligibility.errors import Problem
 from eligibility.explain.decision import VERDICT_LABELS

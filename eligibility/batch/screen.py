@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Literal
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility.batch.columns import BY_KEY
+from eligibility.batch.mapping import column_of
 from eligibility.batch.reader import PoolRow
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError, Problem, RulePackError

@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from eligibility.batch.columns import COLUMNS, POST_COLUMN, profile_to_row
+from eligibility.batch.columns import COLUMNS, POST_COLUMN
+from eligibility.batch.mapping import profile_to_row
 
 DEFAULT_DATE = dt.date(2025, 10, 1)
 PROVINCES = (

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from eligibility import templates
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility.batch.columns import BY_KEY
+from eligibility.batch.mapping import column_of
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
 from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream

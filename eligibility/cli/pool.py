@@ -146,7 +146,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     rules = load_rules(args.rules)
     if args.post is not None and args.post not in rules.titles:
-        from eligibility.batch.columns import title_code_map
+        from eligibility.batch.mapping import title_code_map
         from eligibility.model import levels as lv
 
         args.post = title_code_map(rules.titles).get(lv.fold(args.post), args.post)
