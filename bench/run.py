@@ -391,15 +391,17 @@ t0 = time.perf_counter()
 import eligibility
 t1 = time.perf_counter()
 from eligibility import cli
-parser = cli.build_parser()
+ctx = cli.cli.make_context("eligibility", list(__ARGS__))  # parse the options (click)
 t2 = time.perf_counter()
 from eligibility.rulepack import load_rules
 rules = load_rules()
 t3 = time.perf_counter()
+from eligibility import api
+from eligibility.cli.options import request_fields
 from eligibility.model import load_profile
 profile = load_profile("examples/profile.yaml")
-args = parser.parse_args(__ARGS__)
-request = cli.request_from_args(args, rules)
+sub = cli.cli.get_command(ctx, ctx.protected_args[0]).make_context("check", list(ctx.args))
+request = api.request_of(request_fields(sub.params), rules)
 t4 = time.perf_counter()
 from eligibility.explain.evaluate import Evaluator
 ev = Evaluator(rules)

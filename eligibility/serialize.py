@@ -20,10 +20,12 @@ from typing import Any
 _KEY = "eligibility.json"
 
 
-def json_meta(*, name: str | None = None, skip: bool = False, omit_none: bool = False) -> dict[str, Any]:
+def json_meta(
+    *, name: str | None = None, skip: bool = False, omit_none: bool = False, omit_empty: bool = False
+) -> dict[str, Any]:
     """Field metadata for the JSON: ``name`` (the key), ``skip`` (never in the JSON), ``omit_none``
-    (left out when ``None``) — ``field(metadata=json_meta(name="from"))``."""
-    return {_KEY: {"name": name, "skip": skip, "omit_none": omit_none}}
+    (left out when ``None``), ``omit_empty`` (left out when empty) — ``field(metadata=json_meta(name="from"))``."""
+    return {_KEY: {"name": name, "skip": skip, "omit_none": omit_none, "omit_empty": omit_empty}}
 
 
 def to_data(obj: Any) -> Any:
@@ -40,7 +42,7 @@ def to_data(obj: Any) -> Any:
             if opts.get("skip"):
                 continue
             value = getattr(obj, f.name)
-            if value is None and opts.get("omit_none"):
+            if (value is None and opts.get("omit_none")) or (not value and opts.get("omit_empty")):
                 continue
             out[opts.get("name") or names.get(f.name, f.name)] = to_data(value)
         return out

@@ -502,12 +502,23 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
 
 
 def test_progress_only_when_enabled() -> None:
-    from eligibility.cli.pool import Progress
+    from eligibility.cli.options import progress_bar
 
-    quiet, loud = io.StringIO(), io.StringIO()
-    assert list(Progress(3, quiet, False).wrap([1, 2, 3])) == [1, 2, 3]
-    assert list(Progress(3, loud, True).wrap([1, 2, 3])) == [1, 2, 3]
-    assert quiet.getvalue() == "" and "3/3" in loud.getvalue()
+    quiet, loud, short, long = io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO()
+    with progress_bar("off", file=quiet) as hook:
+        assert hook is None
+    with progress_bar("on", file=loud) as hook:
+        assert hook is not None
+        for i in range(1, 4):
+            hook(i, 3)
+    with progress_bar("auto", file=short) as hook:  # not a terminal: no bar
+        assert hook is None
+    assert quiet.getvalue() == "" and "3/3" in loud.getvalue() and short.getvalue() == ""
+    with progress_bar("on", file=long, min_rows=2) as hook:  # unknown length: a count and a rate
+        assert hook is not None
+        for i in range(1, 6):
+            hook(i, None)
+    assert "5" in long.getvalue()
 
 
 # ----- the synthetic generator -----------------------------------------------------------------------

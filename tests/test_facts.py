@@ -25,7 +25,7 @@ BASE: dict[str, Any] = {"id": "F-1", "sex": "nam", "birth_date": "1972-05-14"}
 
 @pytest.fixture(scope="module")
 def facts_of(rules: Any) -> Any:
-    ev = Evaluator(rules, engine=object())  # facts only: the engine is never asked
+    ev = Evaluator(rules)  # facts only (prepare asks the engine which criteria apply)
 
     def facts(
         profile: dict[str, Any], date: str, action: str = "appointment", post: str = "giam-doc-so", **request: Any

@@ -23,6 +23,7 @@ from typing import Any
 
 from eligibility.batch.columns import BY_KEY, COLUMNS, REQUIRED, Cell, Column, Layout
 from eligibility.errors import Problem
+from eligibility.facts.catalog import INPUTS
 from eligibility.model import levels as lv
 
 _NONE_WORDS = {"khong", "khong co", "chua co", "none", "no"}
@@ -427,5 +428,11 @@ def column_of(location: str) -> tuple[str | None, int | None]:
     return None, item
 
 
-def column_header(key: str) -> str:
-    return BY_KEY[key].vi
+def input_header(name: str) -> str:
+    """The header of the column that records a profile input (``education.degree`` → "Trình độ chuyên
+    môn"), as the fact catalogue declares it (:data:`eligibility.facts.catalog.INPUTS`); the input's own
+    name when no column records it."""
+    spec = INPUTS.get(name)
+    if spec is None or spec.column is None:
+        return name
+    return BY_KEY[spec.column].vi

@@ -195,7 +195,7 @@ class _Worker:
         if self.timeline:
             from eligibility.explain import timeline
 
-            tl = timeline.build(ev, profile, request, verify=False)
+            tl = timeline.build(ev, profile, request)  # verified against evaluate, like every timeline shown
             if tl.changes:
                 result.next_change = tl.changes[0].date.isoformat()
                 result.next_verdict = tl.changes[0].verdict_after

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from eligibility import templates
-from eligibility.batch.columns import BY_KEY
-from eligibility.batch.mapping import column_of
+from eligibility.batch.mapping import input_header
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
 from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
@@ -62,8 +61,7 @@ def missing_columns(r: RowResult) -> str:
     """The columns to fill in for a row's unknown findings, most decisive first."""
     out: list[str] = []
     for inp, _ in r.missing_inputs:
-        key, _i = column_of(inp)
-        name = BY_KEY[key].vi if key else inp
+        name = input_header(inp)
         if name not in out:
             out.append(name)
     return "; ".join(out)

@@ -24,10 +24,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @lru_cache(maxsize=32)
@@ -83,6 +85,8 @@ def bar_chart(items: list[tuple[str, float, str]], **options: Any) -> Markup:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    import jinja2  # imported on first use: a text or JSON check does not pay for it
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("eligibility", "templates"),
         autoescape=True,
