@@ -365,6 +365,40 @@ def _specs() -> list[FactSpec]:
             inputs=("localities_worked", "request.locality"),
             time_dependent=True,
         ),
+        # status, leave and how past posts ended (NĐ 170/2025 as amended by NĐ 300/2026, from 1/8/2026)
+        FactSpec(
+            "staff_status",
+            "code",
+            "đối tượng (cán bộ, công chức, viên chức)",
+            "staff status",
+            inputs=("staff_status",),
+            vocab=lv.STAFF_STATUS,
+        ),
+        FactSpec(
+            "on_maternity_leave",
+            "bool",
+            "đang nghỉ thai sản",
+            "on maternity leave",
+            inputs=("maternity_leave",),
+            time_dependent=True,
+        ),
+        FactSpec(
+            "last_exit_reason",
+            "code",
+            "lý do thôi giữ chức vụ gần nhất",
+            "how the latest post that ended ended",
+            inputs=("posts",),
+            vocab=lv.END_REASON,
+            time_dependent=True,
+        ),
+        FactSpec(
+            "months_since_last_exit",
+            "int",
+            "số tháng kể từ khi thôi giữ chức vụ gần nhất",
+            "months since the latest post ended",
+            inputs=("posts",),
+            time_dependent=True,
+        ),
     ]
     for form in _FORMS:
         label = lv.DISCIPLINE_FORM.labels_vi[form]
@@ -530,6 +564,10 @@ def _inputs() -> list[InputSpec]:
             "profile",
             "abroad_or_inpatient_months",
         ),
+        InputSpec(
+            "staff_status", "đối tượng (cán bộ, công chức, viên chức)", "staff status", "profile", "staff_status"
+        ),
+        InputSpec("maternity_leave", "thời gian nghỉ thai sản", "maternity leave", "record", "maternity_leave_from"),
         InputSpec("request.locality", "địa phương nơi bố trí", "locality of the post", "request"),
         InputSpec("request.rotation_months", "thời gian luân chuyển dự kiến", "planned rotation length", "request"),
         InputSpec("request.pool_size_for_title", "số người đã quy hoạch", "people already planned", "request"),
