@@ -19,12 +19,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from eligibility.batch.columns import BY_KEY, COLUMNS, REQUIRED, Cell, Column, Layout
 from eligibility.errors import Problem
 from eligibility.facts.catalog import INPUTS
 from eligibility.model import levels as lv
+from eligibility.model.profile import Profile
 
 _NONE_WORDS = {"khong", "khong co", "chua co", "none", "no"}
 _TRUE = {
@@ -182,7 +183,10 @@ class Record:
         return ((self.opener,) if self.opener else ()) + self.members
 
 
-_LISTS = {"posts"}  # record lists held as one item in a row (one current post); the others open with several values
+def _is_list(name: str) -> bool:
+    """The profile field holds a list of records (the profile model says so)."""
+    info = Profile.model_fields.get(name)
+    return info is not None and any(get_origin(a) is list for a in (info.annotation, *get_args(info.annotation)))
 
 
 def _records() -> dict[str, Record]:
@@ -193,7 +197,7 @@ def _records() -> dict[str, Record]:
     out: dict[str, Record] = {}
     for name, cols in groups.items():
         opener = next((c for c in cols if c.opens), None)
-        many = opener is not None and (opener.multi or name in _LISTS)
+        many = opener is not None and _is_list(name)  # a list: one item a row, or one per value (multi)
         out[name] = Record(name, opener, tuple(c for c in cols if c is not opener), many)
     return out
 

@@ -198,6 +198,7 @@ def candidate_dates(
         anchors.append(post.from_)
         if post.to is not None:
             out.add(post.to + DAY)
+            anchors.append(post.to + DAY)  # months since the post ended
     for entry in profile.planning or []:
         for d in (entry.approved, entry.removed):
             if d is not None:
@@ -210,6 +211,10 @@ def candidate_dates(
         if rec.decided is not None:
             out.add(rec.decided)
             anchors.append(rec.decided)
+    for leave in profile.maternity_leave or []:
+        out.add(leave.from_)
+        if leave.to is not None:
+            out.add(leave.to + DAY)
     for a in dict.fromkeys(anchors):
         out.update(_anchored(a, lo, hi))
     return sorted(d for d in out if lo < d <= hi)
