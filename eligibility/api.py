@@ -35,12 +35,40 @@ from typing import TYPE_CHECKING, Any
 from eligibility.errors import InputError, Problem
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator
+from eligibility.explain.inputs import (
+    ProfileLike,
+    RequestLike,
+    RulesLike,
+    default_rules,
+    profile_of,
+    request_of,
+    rules_of,
+)
 from eligibility.model import levels as lv
-from eligibility.model.load import load_profile, parse_profile, parse_request
-from eligibility.model.profile import Profile
 from eligibility.model.request import Request
 from eligibility.rulepack.loader import RulePack, load_rules
 from eligibility.serialize import json_meta
+
+__all__ = [
+    "DerivedFacts",
+    "ProfileLike",
+    "RequestLike",
+    "RulesLike",
+    "compare_files",
+    "default_rules",
+    "derive",
+    "evaluate",
+    "explain",
+    "lint",
+    "load_rules",
+    "profile_of",
+    "request_of",
+    "retirement",
+    "rules_of",
+    "run_cases",
+    "screen_file",
+    "write_template",
+]
 
 if TYPE_CHECKING:  # imported where used: the pool and timeline machinery is not needed by `check`
     from eligibility.batch.compare import Comparison
@@ -48,62 +76,6 @@ if TYPE_CHECKING:  # imported where used: the pool and timeline machinery is not
     from eligibility.explain.timeline import Timeline
     from eligibility.facts.retirement import Retirement
     from eligibility.golden import CaseResult
-    from eligibility.progress import Progress
-
-ProfileLike = Profile | Mapping[str, Any] | str | Path
-RequestLike = Request | Mapping[str, Any]
-RulesLike = RulePack | str | Path | None
-
-
-# ----- inputs -------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def default_rules() -> RulePack:
-    """The bundled rule pack (``rules/`` of a checkout, or the copy inside the installed package)."""
-    return load_rules()
-
-
-def rules_of(rules: RulesLike) -> RulePack:
-    if isinstance(rules, RulePack):
-        return rules
-    return default_rules() if rules is None else load_rules(rules)
-
-
-def profile_of(profile: ProfileLike) -> Profile:
-    if isinstance(profile, Profile):
-        return profile
-    if isinstance(profile, str | Path):
-        return load_profile(profile)
-    return parse_profile(dict(profile))
-
-
-def request_of(request: RequestLike, rules: RulePack) -> Request:
-    """A :class:`Request`; a dict without ``date`` is for today, or a nomination's reference month."""
-    if isinstance(request, Request):
-        return request
-    data = {k: v for k, v in request.items() if v is not None}
-    if "date" not in data:
-        data["date"] = default_date(data, rules)
-    return parse_request(data)
-
-
-def default_date(data: Mapping[str, Any], rules: RulePack) -> str:
-    """Today, or for a nomination the event's reference month for the post's level."""
-    try:
-        action = lv.ACTION.parse(data.get("action"))
-    except ValueError:
-        action = None
-    if action == "nomination" and data.get("event") in rules.events:
-        event = rules.events[data["event"]]
-        level = data.get("level")
-        if level is None and data.get("post") in rules.titles:
-            level = rules.titles[data["post"]].level
-        try:
-            level = lv.LEVEL.parse(level) if level else None
-        except ValueError:
-            level = None
-        if level in event.reference_months:
-            return str(event.reference_months[level]) + "-01"
-    return dt.date.today().isoformat()
 
 
 @lru_cache(maxsize=8)
@@ -206,39 +178,14 @@ def retirement(sex: str, born: str | dt.date, convention: str = "actual") -> Ret
 
 
 # ----- pools --------------------------------------------------------------------------------------
-def screen_file(
-    pool: str | Path,
-    request: RequestLike,
-    rules: RulesLike = None,
-    *,
-    out: Sequence[str | Path] = (),
-    post_column: str | None = None,
-    detail: str = "issues",
-    timeline: bool = False,
-    workers: int | None = None,
-    chunk_size: int | None = None,
-    progress: Progress | None = None,
-    on_warning: Any = None,
-) -> ScreenRun:
-    """Screen a pool file (.xlsx, .csv, .jsonl) and write reports (.xlsx, .jsonl, .html); see
-    :func:`eligibility.batch.pipeline.screen_file`. Use :class:`~eligibility.batch.screen.Screener`
-    to screen rows you already have."""
+def screen_file(pool: str | Path, request: RequestLike, rules: RulesLike = None, **options: Any) -> ScreenRun:
+    """Screen a pool file (.xlsx, .csv, .jsonl) and write reports (.xlsx, .jsonl, .html); the options
+    (``out``, ``post_column``, ``detail``, ``timeline``, ``workers``, ``chunk_size``, ``progress``,
+    ``on_warning``) are those of :func:`eligibility.batch.pipeline.screen_file`. Use
+    :class:`~eligibility.batch.screen.Screener` to screen rows you already have."""
     from eligibility.batch.pipeline import screen_file as run
 
-    pack = rules_of(rules)
-    return run(
-        pool,
-        request_of(request, pack),
-        pack,
-        out=out,
-        post_column=post_column,
-        detail=detail,
-        timeline=timeline,
-        workers=workers,
-        chunk_size=chunk_size,
-        progress=progress,
-        on_warning=on_warning,
-    )
+    return run(pool, request, rules, **options)
 
 
 def compare_files(
@@ -246,20 +193,13 @@ def compare_files(
     request: Mapping[str, Any],
     dates: Sequence[str | dt.date],
     rules: RulesLike = None,
-    *,
-    rules_b: RulesLike = None,
-    when: bool = False,
-    progress: Progress | None = None,
+    **options: Any,
 ) -> Comparison:
-    """Who flips between two dates (or two rule packs: ``rules`` for A, ``rules_b`` for B), and why;
-    see :func:`eligibility.batch.compare.compare_files`."""
+    """Who flips between two dates (or two rule packs: ``rules`` for A, ``rules_b=`` for B), and why; the
+    options (``rules_b``, ``when``, ``progress``) are those of :func:`eligibility.batch.compare.compare_files`."""
     from eligibility.batch.compare import compare_files as run
 
-    pack_a = rules_of(rules)
-    pack_b = rules_of(rules_b) if rules_b is not None else None
-    if pack_b is not None and pack_b.root == pack_a.root and pack_b.hash == pack_a.hash:
-        pack_b = None
-    return run(pool, request, dates, pack_a, pack_b, when=when, progress=progress)
+    return run(pool, request, dates, rules, **options)
 
 
 def write_template(path: str | Path, rules: RulesLike = None) -> Path:

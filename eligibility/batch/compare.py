@@ -30,13 +30,13 @@ from eligibility.batch.reader import read_pool
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import VERDICT_LABELS, Decision, Finding, Text
 from eligibility.explain.evaluate import Evaluator, Prepared
+from eligibility.explain.inputs import RulesLike, rules_of
 from eligibility.explain.timeline.causes import show
 from eligibility.facts.catalog import FACTS
 from eligibility.model.load import parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.progress import Progress
 from eligibility.rulepack import conditions as cd
-from eligibility.rulepack.loader import RulePack
 from eligibility.serialize import json_meta, to_data
 
 ABSENT = "absent"
@@ -476,18 +476,20 @@ def compare_files(
     pool: str | Path,
     request: Mapping[str, Any],
     dates: Sequence[str | dt.date],
-    rules_a: RulePack,
-    rules_b: RulePack | None = None,
+    rules: RulesLike = None,
     *,
+    rules_b: RulesLike = None,
     when: bool = False,
     progress: Progress | None = None,
 ) -> Comparison:
     """Compare the pool file ``pool`` for ``request`` (its fields; the dates come from ``dates``) at
-    ``dates[0]`` under ``rules_a`` and at ``dates[-1]`` under ``rules_b`` (default: the same pack).
+    ``dates[0]`` under ``rules`` and at ``dates[-1]`` under ``rules_b`` (default: the same pack).
     Give two dates, or one date and two rule packs. ``when`` finds the day of each flip between two
     dates (same rule pack; each timeline verified against ``evaluate``)."""
     days = [str(d) for d in dates]
-    two_packs = rules_b is not None and rules_b is not rules_a
+    rules_a = rules_of(rules)
+    pack_b = rules_of(rules_b) if rules_b is not None else rules_a
+    two_packs = (pack_b.root, pack_b.hash) != (rules_a.root, rules_a.hash)
     if not days or len(days) > 2:
         raise InputError(Problem("--date", "cần một hoặc hai ngày xét", "one or two dates are needed", ", ".join(days)))
     if len(days) == 1 and not two_packs:
@@ -499,15 +501,15 @@ def compare_files(
             )
         )
     evaluator_a = Evaluator(rules_a)
-    evaluator_b = Evaluator(rules_b) if rules_b is not None and two_packs else evaluator_a
+    evaluator_b = Evaluator(pack_b) if two_packs else evaluator_a
     sides: list[Side] = []
     for evaluator, day in ((evaluator_a, days[0]), (evaluator_b, days[-1])):
         req = parse_request({**request, "date": day})
         fields = req.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
         fields["action"] = req.action
         fields.pop("date", None)
-        rules = evaluator.rules
-        label = req.date.isoformat() + (f", {rules.root} ({rules.hash})" if two_packs else "")
+        pack = evaluator.rules
+        label = req.date.isoformat() + (f", {pack.root} ({pack.hash})" if two_packs else "")
         sides.append(Side(evaluator, req.date, fields, label))
     return compare_pool(read_items(pool, rules_a.titles), sides[0], sides[1], when=when, progress=progress)
 

@@ -11,10 +11,9 @@ their own way.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from eligibility.batch.mapping import title_code_map
 from eligibility.batch.reader import read_pool
@@ -23,8 +22,8 @@ from eligibility.batch.screen import DEFAULT_CHUNK, Screener, default_workers
 from eligibility.batch.writers import open_writer
 from eligibility.errors import InputError, Problem
 from eligibility.explain.evaluate import Evaluator
+from eligibility.explain.inputs import RequestLike, RulesLike, request_of, rules_of
 from eligibility.model import levels as lv
-from eligibility.model.load import parse_request
 from eligibility.model.request import Request
 from eligibility.progress import Progress
 from eligibility.rulepack.loader import RulePack
@@ -48,8 +47,8 @@ class ScreenRun:
 
 def screen_file(
     pool: str | Path,
-    request: Request | Mapping[str, Any],
-    rules: RulePack,
+    request: RequestLike,
+    rules: RulesLike = None,
     *,
     out: Sequence[str | Path] = (),
     post_column: str | None = None,
@@ -67,7 +66,8 @@ def screen_file(
     report, never dropped. ``progress(done, total)`` is called as rows are screened; ``on_warning`` for
     each problem of the file as a whole, before the rows are screened."""
     started = time.perf_counter()
-    req = _request(request, rules)
+    rules = rules_of(rules)
+    req = _request(request_of(request, rules), rules)
     if req.post is not None or post_column is None:
         # check the request once (unknown title, district level after 2025-07-01, a missing post) —
         # unless each row names its own title
@@ -127,9 +127,8 @@ def screen_file(
     return ScreenRun(report, [Path(p) for p in out], warnings, time.perf_counter() - started)
 
 
-def _request(request: Request | Mapping[str, Any], rules: RulePack) -> Request:
+def _request(req: Request, rules: RulePack) -> Request:
     """The request, with a post given by its title's name turned into its code."""
-    req = request if isinstance(request, Request) else parse_request(dict(request))
     if req.post is not None and req.post not in rules.titles:
         code = title_code_map(rules.titles).get(lv.fold(req.post))
         if code is not None:

@@ -161,32 +161,17 @@ class _Worker:
                         for q in (_name_column(p, item) for p in exc.problems)
                         if q.location not in seen and not _is_missing_required(q, seen)
                     )
-            return RowResult(
-                item.row, "input_error", id=item.id, name=item.name, post=item.request.get("post"), problems=problems
-            )
+            return _input_error(item, problems)
         try:
             profile = item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
         except InputError as exc:
-            return RowResult(
-                item.row,
-                "input_error",
-                id=item.id,
-                name=item.name,
-                post=item.request.get("post"),
-                problems=[_name_column(p, item) for p in exc.problems],
-            )
+            return _input_error(item, [_name_column(p, item) for p in exc.problems])
         try:
             request = self.request_for(item.request)
             prepared = self.evaluator.prepare(request)
         except InputError as exc:
-            return RowResult(
-                item.row,
-                "input_error",
-                id=profile.id,
-                name=profile.full_name,
-                post=item.request.get("post") or self.request.post,
-                problems=[_name_request(p, item) for p in exc.problems],
-            )
+            problems = [_name_request(p, item) for p in exc.problems]
+            return _input_error(item, problems, profile, item.request.get("post") or self.request.post)
         ev = self.evaluator
         factset = ev.facts(profile, prepared)
         outcomes = ev.engine.outcomes(prepared.version, factset.values)
@@ -284,6 +269,18 @@ class _Worker:
 
     def run_chunk(self, items: list[PoolRow]) -> list[RowResult]:
         return [self.run(item) for item in items]
+
+
+def _input_error(item: PoolRow, problems: list[Problem], profile: Profile | None = None, post: Any = None) -> RowResult:
+    """The result of a row that cannot be screened, named as well as the row allows."""
+    return RowResult(
+        item.row,
+        "input_error",
+        id=profile.id if profile else item.id,
+        name=profile.full_name if profile else item.name,
+        post=post if profile else item.request.get("post"),
+        problems=problems,
+    )
 
 
 def _is_missing_required(q: Problem, seen: set[str]) -> bool:
@@ -445,28 +442,13 @@ def _as_row(r: PoolRow | RowInput) -> PoolRow:
 
 
 def screen(
-    rows: Iterable[PoolRow | RowInput],
-    request: Request | Mapping[str, Any],
-    rules: RulePack,
-    *,
-    workers: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    keep_decision: bool = False,
-    detail: str = "issues",
-    timeline: bool = False,
+    rows: Iterable[PoolRow | RowInput], request: Request | Mapping[str, Any], rules: RulePack, **options: Any
 ) -> Iterator[RowResult]:
     """Screen ``rows`` (from :func:`~eligibility.batch.reader.read_pool`, or ``(row, profile | dict |
-    InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order.
+    InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order. The options
+    are those of :class:`Screener` (``workers``, ``chunk_size``, ``keep_decision``, ``detail``, ``timeline``).
 
     Each result's :attr:`RowResult.decision` equals ``evaluate(profile, request, rules)`` for that row.
     """
-    with Screener(
-        request,
-        rules,
-        workers=workers,
-        chunk_size=chunk_size,
-        keep_decision=keep_decision,
-        detail=detail,
-        timeline=timeline,
-    ) as s:
+    with Screener(request, rules, **options) as s:
         yield from s.screen(rows)
