@@ -255,7 +255,7 @@ def test_durable_matches_reference(
 
 
 def test_parity_fixed_examples(worker: Worker) -> None:
-    """Hand-picked shapes the random search might reach late: every trap of durable_rules.md."""
+    """Hand-picked shapes the random search might reach late: every trap of docs/durable_rules.md."""
     i0, i1 = cd.FactRef("i0"), cd.FactRef("i1")
     criteria: list[cd.Condition] = [
         cd.Compare("i0", "ge", i1),

@@ -2,7 +2,7 @@
 
 Each vocabulary maps many spellings ("Đại học", "dai hoc", "university") to one code, and each
 ordered vocabulary gives its codes an integer rank so that the engine compares integers, never
-strings (durable_rules orders strings wrongly; see DESIGN.md §5).
+strings (durable_rules orders strings wrongly; see docs/DESIGN.md §5).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ DEGREE = _vocab(
     ordered=True,
 )
 
-# sơ cấp < trung cấp < cao cấp; cử nhân chính trị counts as cao cấp (rulebook 11.2)
+# sơ cấp < trung cấp < cao cấp; cử nhân chính trị counts as cao cấp (docs/rulebook.md §11.2)
 POLITICAL_THEORY = _vocab(
     "political_theory",
     "trình độ lý luận chính trị",
