@@ -213,7 +213,7 @@ def write_template(path: str | Path, rules: RulesLike = None) -> Path:
 def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = None) -> tuple[list[str], list[str]]:
     """Check a rule pack beyond loading it: every criterion compiles at every parameter step, every
     criterion has a passing and a failing golden case; returns (problems, warnings)."""
-    from eligibility.lint import lint as run
+    from eligibility.linter import lint as run
 
     return run(rules_dir, cases_dir)
 

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("eligibility.explain",),
     ("eligibility.explain.timeline",),
     ("eligibility.batch", "eligibility.golden"),
-    ("eligibility.lint",),
+    ("eligibility.linter",),
     ("eligibility.api",),
     ("eligibility",),
     ("eligibility.cli",),

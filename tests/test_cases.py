@@ -23,7 +23,7 @@ import pytest
 
 from eligibility import default_rules
 from eligibility.golden import Case, CaseResult, coverage, load_cases, run_case
-from eligibility.lint import lint
+from eligibility.linter import lint
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = ROOT / "cases"

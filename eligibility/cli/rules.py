@@ -41,7 +41,7 @@ def titles(rules: str | None, lang: str) -> int:
 @rules_option
 @lang_option
 def show(criterion_id: str, rules: str | None, lang: str) -> int:
-    from eligibility.lint import render_criterion
+    from eligibility.linter import render_criterion
 
     pack = api.rules_of(rules)
     try:
