@@ -1156,6 +1156,16 @@ def sec_pool_one(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+KEPT = "<!-- Below: measured by other scripts of bench/ (kept when run.py rewrites the report above). -->"
+
+
+def write_results(path: Path, text: str) -> None:
+    """Write the report, keeping the part of the file below the KEPT marker (other scripts' results)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = old[old.index(KEPT) :] if KEPT in old else ""
+    path.write_text(text.rstrip("\n") + ("\n\n" + kept if kept else "\n"), encoding="utf-8")
+
+
 SECTIONS = {
     "latency": sec_latency,
     "cli": sec_cli,
@@ -1221,7 +1231,7 @@ def main() -> int:
         text, table = render_report(results, TARGETS)
         print(table)
         if not args.no_write:
-            Path(args.out).write_text(text, encoding="utf-8")
+            write_results(Path(args.out), text)
         return 0
 
     cfg = dict(QUICK if args.quick else FULL)
@@ -1250,7 +1260,7 @@ def main() -> int:
     print(table)
     if not args.no_write:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_results(Path(args.out), text)
         raw = Path(args.out).parent / "results.json"
         raw.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
         log(f"wrote {args.out} and {raw} ({results['total_wall_s']:.0f} s in all)")
