@@ -44,6 +44,7 @@ import yaml
 
 from eligibility.errors import EligibilityError, InputError, Problem
 from eligibility.explain.decision import Decision
+from eligibility.explain.evaluate import Evaluator
 from eligibility.model import parse_profile, parse_request
 from eligibility.rulepack.loader import RulePack
 
@@ -153,11 +154,9 @@ def load_cases(root: str | Path) -> list[Case]:
     return cases
 
 
-def run_case(case: Case, rules: RulePack, evaluator: Any = None) -> CaseResult:
+def run_case(case: Case, rules: RulePack, evaluator: Evaluator | None = None) -> CaseResult:
     """Evaluate one case and compare it with its expectations (``xfail`` is not applied here)."""
     if evaluator is None:
-        from eligibility.explain.evaluate import Evaluator
-
         evaluator = Evaluator(rules)
     problems: list[str] = []
     try:
@@ -227,11 +226,9 @@ class SuiteResult:
         return ", ".join(parts)
 
 
-def run_cases(cases: list[Case], rules: RulePack, evaluator: Any = None) -> SuiteResult:
+def run_cases(cases: list[Case], rules: RulePack, evaluator: Evaluator | None = None) -> SuiteResult:
     """Run every case with one evaluator; expected failures are judged as pytest's strict xfail."""
     if evaluator is None:
-        from eligibility.explain.evaluate import Evaluator
-
         evaluator = Evaluator(rules)
     return SuiteResult([run_case(c, rules, evaluator) for c in cases])
 

@@ -14,7 +14,8 @@ import pytest
 
 from eligibility import evaluate, load_rules
 from eligibility.batch import synthetic
-from eligibility.batch.columns import BY_KEY, COLUMNS, find_column, layout, profile_to_row, row_to_profile
+from eligibility.batch.columns import BY_KEY, COLUMNS, find_column, layout
+from eligibility.batch.mapping import profile_to_row, row_to_profile
 from eligibility.batch.reader import PoolRow, _read_xlsx_openpyxl, read_pool
 from eligibility.batch.report import PoolAccumulator, pool_report, targets_for
 from eligibility.batch.screen import Brief, RowResult, Traits, screen
@@ -501,12 +502,23 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
 
 
 def test_progress_only_when_enabled() -> None:
-    from eligibility.batch.commands import Progress
+    from eligibility.cli.options import progress_bar
 
-    quiet, loud = io.StringIO(), io.StringIO()
-    assert list(Progress(3, quiet, False).wrap([1, 2, 3])) == [1, 2, 3]
-    assert list(Progress(3, loud, True).wrap([1, 2, 3])) == [1, 2, 3]
-    assert quiet.getvalue() == "" and "3/3" in loud.getvalue()
+    quiet, loud, short, long = io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO()
+    with progress_bar("off", file=quiet) as hook:
+        assert hook is None
+    with progress_bar("on", file=loud) as hook:
+        assert hook is not None
+        for i in range(1, 4):
+            hook(i, 3)
+    with progress_bar("auto", file=short) as hook:  # not a terminal: no bar
+        assert hook is None
+    assert quiet.getvalue() == "" and "3/3" in loud.getvalue() and short.getvalue() == ""
+    with progress_bar("on", file=long, min_rows=2) as hook:  # unknown length: a count and a rate
+        assert hook is not None
+        for i in range(1, 6):
+            hook(i, None)
+    assert "5" in long.getvalue()
 
 
 # ----- the synthetic generator -----------------------------------------------------------------------
@@ -577,3 +589,44 @@ def test_screen_timeline_gives_next_change_like_explain(pack: Any) -> None:
     assert tl.changes, "the example's age criterion lapses within ten years"
     assert result.next_change == tl.changes[0].date.isoformat()
     assert result.next_verdict == tl.changes[0].verdict_after
+
+
+def test_local_trait_is_the_engines_outcome_of_the_locality_criterion(
+    pack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool report's "local" trait is the engine's outcome of nonlocal.not_local.qd65 (fail = local),
+    the same as a non-local placement check says; unknown stays None; engine faults are not swallowed."""
+    import yaml
+
+    from eligibility.engine.durable_adapter import DurableEngine
+    from eligibility.errors import EngineError
+
+    base = yaml.safe_load((ROOT / "examples" / "profile.yaml").read_text(encoding="utf-8"))
+    outside = {"hometown": {"province": "Nam Định"}, "birthplace": {"province": "Nam Định"}}
+    people = {
+        "local": {**base, "grew_up_in": {"province": "Lào Cai"}},
+        "outsider": {**base, **outside, "grew_up_in": {"province": "Nam Định"}, "localities_worked": []},
+        "unknown": {
+            k: v for k, v in base.items() if k not in ("hometown", "birthplace", "grew_up_in", "localities_worked")
+        },
+    }
+    req = {"action": "planning", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-10-01"}
+    results = list(screen(list(enumerate(people.values(), start=1)), req, pack, workers=1))
+    assert [r.traits.local if r.traits else "?" for r in results] == [True, False, None]
+    placement = {"action": "nonlocal_placement", "post": "bi-thu-tinh-uy", "locality": "lao-cai", "date": "2025-10-01"}
+    for profile, r in zip(people.values(), results, strict=True):
+        outcome = evaluate(profile, placement, pack).finding("nonlocal.not_local.qd65").outcome
+        assert r.traits is not None and r.traits.local == {"fail": True, "pass": False, "unknown": None}[outcome]
+    no_locality = list(screen([(1, people["local"])], {**req, "locality": None}, pack, workers=1))
+    assert no_locality[0].traits is not None and no_locality[0].traits.local is None
+
+    real = DurableEngine.outcomes
+
+    def broken(self: Any, version: Any, facts: Any) -> Any:
+        if version.name.startswith("local-"):
+            raise EngineError("planted fault")
+        return real(self, version, facts)
+
+    monkeypatch.setattr(DurableEngine, "outcomes", broken)
+    with pytest.raises(EngineError, match="planted fault"):
+        list(screen([(1, people["local"])], req, pack, workers=1))

@@ -15,22 +15,14 @@ import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from eligibility.batch.columns import (
-    POST_COLUMN,
-    Cell,
-    Layout,
-    clean,
-    find_column,
-    layout,
-    row_to_profile,
-    title_code_map,
-)
+from eligibility.batch.columns import POST_COLUMN, Cell, Layout, find_column, layout
+from eligibility.batch.mapping import clean, row_to_profile, title_code_map
 from eligibility.errors import InputError, Problem
 from eligibility.model.profile import Profile
 
@@ -223,6 +215,21 @@ def _blank(cells: tuple[Cell, ...]) -> bool:
     return all(clean(c) is None for c in cells)
 
 
+def _rows(
+    source: PoolSource,
+    numbered: Iterable[tuple[int, tuple[Cell, ...]]],
+    lay: Layout,
+    codes: Mapping[str, str] | None,
+    lazy: bool,
+) -> Iterator[PoolRow]:
+    """The rows of a spreadsheet after its header, by row number; empty rows counted, not yielded."""
+    for n, cells in numbered:
+        if _blank(cells):
+            source.blank_rows += 1
+            continue
+        yield _make_row(cells, lay, n, codes, lazy)
+
+
 def _read_xlsx(
     p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool, lazy: bool = False
 ) -> PoolSource:
@@ -244,11 +251,7 @@ def _read_xlsx(
 
     def rows() -> Iterator[PoolRow]:
         try:
-            for n, cells in chain(zip(numbers[h + 1 :], head[h + 1 :], strict=True), it):
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
+            yield from _rows(source, chain(zip(numbers[h + 1 :], head[h + 1 :], strict=True), it), lay, codes, lazy)
         except ET.ParseError as exc:
             raise InputError(Problem(str(p), f"tệp Excel hỏng: {exc}", f"the Excel file is damaged: {exc}")) from None
         finally:
@@ -284,20 +287,8 @@ def _read_xlsx_openpyxl(
 
     def rows() -> Iterator[PoolRow]:
         try:
-            n = h + 1
-            for cells in head[h + 1 :]:
-                n += 1
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
-            for cells in it:
-                n += 1
-                cells = tuple(cells)
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
+            numbered = enumerate(chain(head[h + 1 :], (tuple(cells) for cells in it)), start=h + 2)
+            yield from _rows(source, numbered, lay, codes, lazy)
         finally:
             wb.close()
 
@@ -483,34 +474,30 @@ def _read_csv(
         raise
     source = PoolSource(p, "csv", lay, warnings, max(0, _count_lines(p) - (h + 1)))
 
-    def rows() -> Iterator[PoolRow]:
+    def numbered() -> Iterator[tuple[int, tuple[Cell, ...]]]:
         n = h + 1
+        for cells in head[h + 1 :]:
+            n += 1
+            yield n, cells
+        while True:
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise InputError(
+                    Problem(
+                        str(p),
+                        f"không đọc được tệp CSV sau dòng {n}: {exc}",
+                        f"cannot read the CSV file after row {n}: {exc}",
+                    )
+                ) from None
+            n += 1
+            yield n, tuple(raw)
+
+    def rows() -> Iterator[PoolRow]:
         try:
-            for cells in head[h + 1 :]:
-                n += 1
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
-            while True:
-                try:
-                    raw = next(reader)
-                except StopIteration:
-                    break
-                except (UnicodeDecodeError, csv.Error) as exc:
-                    raise InputError(
-                        Problem(
-                            str(p),
-                            f"không đọc được tệp CSV sau dòng {n}: {exc}",
-                            f"cannot read the CSV file after row {n}: {exc}",
-                        )
-                    ) from None
-                n += 1
-                cells = tuple(raw)
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
+            yield from _rows(source, numbered(), lay, codes, lazy)
         finally:
             fh.close()
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility.batch.mapping import input_header
 from eligibility.batch.screen import RowResult, Traits
 from eligibility.errors import Problem
 from eligibility.explain.decision import VERDICT_LABELS
@@ -159,49 +159,6 @@ class PoolReport:
         d = self.rows if of is None else of
         return f"{100.0 * n / d:.1f}%" if d else "—"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "request": self.request,
-            "rulepack": self.rulepack,
-            "rows": self.rows,
-            "screened": self.screened,
-            "input_errors": self.errors,
-            "blank_rows_skipped": self.blank_rows,
-            "verdicts": self.verdicts,
-            "funnel": [vars(c) for c in self.criteria],
-            "binding": self.binding.criterion if self.binding else None,
-            "missing_inputs": [vars(m) for m in self.missing],
-            "targets": [
-                {
-                    "id": t.target.id,
-                    "vi": t.target.vi,
-                    "en": t.target.en,
-                    "measure": t.target.measure,
-                    "province": t.province,
-                    "year": t.target.year,
-                    "op": t.target.op,
-                    "percent": t.target.percent,
-                    "percent_max": t.target.percent_max,
-                    "binding": t.target.binding,
-                    "scope": t.scope,
-                    "known": t.known,
-                    "yes": t.yes,
-                    "actual": t.actual,
-                    "gap": t.gap,
-                    "status": t.status()[1],
-                    "eligible_actual": t.eligible_actual,
-                    "source": {
-                        "id": t.target.source.id,
-                        "article": t.target.source.article,
-                        "tag": t.target.source.tag,
-                    },
-                }
-                for t in self.targets
-            ],
-            "duplicates": self.duplicates,
-            "notes": [list(n) for n in self.notes],
-        }
-
 
 def targets_for(rules: RulePack, request: Request) -> list[tuple[PoolTarget, str | None]]:
     """The pool targets that apply to a request: every central target, and the overlay targets of
@@ -335,7 +292,7 @@ class PoolAccumulator:
             st.remaining = sum(n for fs, n in self.fail_sets.items() if not (fs & removed))
         binding = max((s for s in order if s.alone > 0), key=lambda s: (s.alone, s.fail), default=None)
         missing = [
-            MissingStat(inp, _column_for(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
+            MissingStat(inp, input_header(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
             for inp, n in sorted(self.missing_people.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         verdicts = {v: self.verdicts.get(v, 0) for v in VERDICTS}
@@ -383,14 +340,6 @@ class PoolAccumulator:
                 except KeyError:
                     continue
                 st.title_vi, st.title_en = spec.title.vi, spec.title.en
-
-
-def _column_for(inp: str) -> str:
-    """The pool column that records a profile input (``education.degree`` → "Trình độ chuyên môn")."""
-    key, _ = column_of(inp)
-    if key is None:
-        return inp
-    return BY_KEY[key].vi
 
 
 def pool_report(results: Iterable[RowResult], rules: RulePack, request: Request | dict[str, Any]) -> PoolReport:

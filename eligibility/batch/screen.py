@@ -14,6 +14,7 @@ facts, engine and findings as ``eligibility check``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -26,9 +27,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Literal
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility.batch.columns import BY_KEY
+from eligibility.batch.mapping import column_of
 from eligibility.batch.reader import PoolRow
-from eligibility.engine.reference import evaluate as kleene
+from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator
@@ -38,7 +40,6 @@ from eligibility.model import levels as lv
 from eligibility.model.load import parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
-from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import RulePack, load_rules
 
 DEFAULT_CHUNK = 1000
@@ -133,7 +134,7 @@ class _Worker:
         self.keep_decision = keep_decision
         self.detail = detail
         self._requests: dict[str, Request] = {}
-        self._nonlocal: dict[tuple[Any, ...], cd.Condition | None] = {}
+        self._nonlocal: dict[dt.date, RuleVersion | None] = {}  # the "local" criterion, resolved per date
 
     def request_for(self, overrides: Mapping[str, Any]) -> Request:
         if not overrides:
@@ -161,32 +162,17 @@ class _Worker:
                         for q in (_name_column(p, item) for p in exc.problems)
                         if q.location not in seen and not _is_missing_required(q, seen)
                     )
-            return RowResult(
-                item.row, "input_error", id=item.id, name=item.name, post=item.request.get("post"), problems=problems
-            )
+            return _input_error(item, problems)
         try:
             profile = item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
         except InputError as exc:
-            return RowResult(
-                item.row,
-                "input_error",
-                id=item.id,
-                name=item.name,
-                post=item.request.get("post"),
-                problems=[_name_column(p, item) for p in exc.problems],
-            )
+            return _input_error(item, [_name_column(p, item) for p in exc.problems])
         try:
             request = self.request_for(item.request)
             prepared = self.evaluator.prepare(request)
         except InputError as exc:
-            return RowResult(
-                item.row,
-                "input_error",
-                id=profile.id,
-                name=profile.full_name,
-                post=item.request.get("post") or self.request.post,
-                problems=[_name_request(p, item) for p in exc.problems],
-            )
+            problems = [_name_request(p, item) for p in exc.problems]
+            return _input_error(item, problems, profile, item.request.get("post") or self.request.post)
         ev = self.evaluator
         try:
             ev.check_inputs(profile, prepared)  # impossible dates, age below the minimum, unknown provinces
@@ -206,7 +192,7 @@ class _Worker:
         if self.timeline:
             from eligibility.explain import timeline
 
-            tl = timeline.build(ev, profile, request, verify=False)
+            tl = timeline.build(ev, profile, request)  # verified against evaluate, like every timeline shown
             if tl.changes:
                 result.next_change = tl.changes[0].date.isoformat()
                 result.next_verdict = tl.changes[0].verdict_after
@@ -270,35 +256,43 @@ class _Worker:
         )
 
     def _local(self, request: Request, factset: FactSet) -> bool | None:
-        """Người địa phương by the rule pack's own (unverified) predicate; None when undecidable."""
+        """Người địa phương by the rule pack's own (unverified) criterion, decided by the engine like any
+        outcome; None when there is no locality, when the rule pack has no such criterion in force on the
+        date, or when the profile does not tell (the criterion is unknown)."""
         if request.locality is None:
             return None
-        key = (request.date,)
-        if key not in self._nonlocal:
-            cond: cd.Condition | None = None
-            try:
-                crit = self.rules.criterion(NONLOCAL_CRITERION)
-            except KeyError:
-                crit = None
-            if crit is not None:
-
-                def resolve(node: cd.Compare, operand: cd.Operand) -> cd.Const:
-                    assert isinstance(operand, cd.Param)
-                    return cd.Const(self.rules.parameter_value(operand.name, request.date)[0])
-
-                try:
-                    cond = cd.substitute(crit.condition, resolve)
-                except (RulePackError, KeyError, AssertionError):
-                    cond = None
-            self._nonlocal[key] = cond
-        cond = self._nonlocal[key]
-        if cond is None:
+        version = self._nonlocal.get(request.date, False)
+        if version is False:
+            version = self._nonlocal[request.date] = self._local_version(request.date)
+        if version is None:
             return None
-        outcome = kleene(cond, factset.values)  # "not local" passes
+        outcome = self.evaluator.engine.outcomes(version, factset.values)[NONLOCAL_CRITERION]  # "not local" passes
         return None if outcome == "unknown" else outcome == "fail"
+
+    def _local_version(self, on: dt.date) -> RuleVersion | None:
+        try:
+            crit = self.rules.criterion(NONLOCAL_CRITERION)
+        except KeyError:
+            return None
+        if not crit.spec.in_force.contains(on):
+            return None
+        condition = self.evaluator.resolve(crit.condition, on)
+        return RuleVersion.build("local", [ResolvedCriterion(crit.id, condition)])
 
     def run_chunk(self, items: list[PoolRow]) -> list[RowResult]:
         return [self.run(item) for item in items]
+
+
+def _input_error(item: PoolRow, problems: list[Problem], profile: Profile | None = None, post: Any = None) -> RowResult:
+    """The result of a row that cannot be screened, named as well as the row allows."""
+    return RowResult(
+        item.row,
+        "input_error",
+        id=profile.id if profile else item.id,
+        name=profile.full_name if profile else item.name,
+        post=post if profile else item.request.get("post"),
+        problems=problems,
+    )
 
 
 def _is_missing_required(q: Problem, seen: set[str]) -> bool:
@@ -460,28 +454,13 @@ def _as_row(r: PoolRow | RowInput) -> PoolRow:
 
 
 def screen(
-    rows: Iterable[PoolRow | RowInput],
-    request: Request | Mapping[str, Any],
-    rules: RulePack,
-    *,
-    workers: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    keep_decision: bool = False,
-    detail: str = "issues",
-    timeline: bool = False,
+    rows: Iterable[PoolRow | RowInput], request: Request | Mapping[str, Any], rules: RulePack, **options: Any
 ) -> Iterator[RowResult]:
     """Screen ``rows`` (from :func:`~eligibility.batch.reader.read_pool`, or ``(row, profile | dict |
-    InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order.
+    InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order. The options
+    are those of :class:`Screener` (``workers``, ``chunk_size``, ``keep_decision``, ``detail``, ``timeline``).
 
     Each result's :attr:`RowResult.decision` equals ``evaluate(profile, request, rules)`` for that row.
     """
-    with Screener(
-        request,
-        rules,
-        workers=workers,
-        chunk_size=chunk_size,
-        keep_decision=keep_decision,
-        detail=detail,
-        timeline=timeline,
-    ) as s:
+    with Screener(request, rules, **options) as s:
         yield from s.screen(rows)

@@ -7,15 +7,14 @@ table rows go to temporary files until the summary is known (:mod:`eligibility.b
 
 from __future__ import annotations
 
-import html
 import json
-import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility import templates
+from eligibility.batch.mapping import input_header
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
 from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
@@ -62,8 +61,7 @@ def missing_columns(r: RowResult) -> str:
     """The columns to fill in for a row's unknown findings, most decisive first."""
     out: list[str] = []
     for inp, _ in r.missing_inputs:
-        key, _i = column_of(inp)
-        name = BY_KEY[key].vi if key else inp
+        name = input_header(inp)
         if name not in out:
             out.append(name)
     return "; ".join(out)
@@ -404,24 +402,7 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
     return out
 
 
-# ----- HTML ------------------------------------------------------------------------------------
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:24px;color:#1d2733;max-width:1400px}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #cfd8e3;padding-bottom:4px}
-table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #d5dde6;padding:4px 8px;
-text-align:left;vertical-align:top}th{background:#e8eef5}td.n{text-align:right}
-table.sortable th{cursor:pointer;user-select:none}table.sortable th:after{content:" \\2195";color:#8a99ab}
-.v-eligible{color:#1d7a33}.v-not_eligible{color:#b42318}.v-incomplete{color:#9a6700}.v-needs_authority{color:#5b3fb5}
-.v-input_error{color:#7a2e0e;font-weight:600}.muted{color:#5f6b7a;font-size:12px}svg text{font-size:12px}
-"""
-_JS = """
-document.querySelectorAll('table.sortable').forEach(function(t){
- t.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',function(){
-  var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';
-  rows.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent,p=parseFloat(a),q=parseFloat(c);
-   var r=(!isNaN(p)&&!isNaN(q))?p-q:a.localeCompare(c,'vi');return asc?r:-r;});
-  rows.forEach(function(r){b.appendChild(r);});});});});
-"""
+# ----- HTML ----------------------------------------------------------------------------------------
 _COLORS = {
     "eligible": "#2e9e4f",
     "needs_authority": "#7a5cd6",
@@ -431,45 +412,83 @@ _COLORS = {
 }
 
 
-def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
+def report_context(rep: PoolReport) -> dict[str, Any]:
+    """What ``pool_report.html.j2`` shows of a pool report (everything but the people)."""
+    req = rep.request
+    shown = [t for t in rep.targets if t.actual is not None]
+    return {
+        "action": req.get("action"),
+        "post": req.get("post") or "theo từng dòng",
+        "locality": req.get("locality") or "—",
+        "date": req.get("date"),
+        "rulepack": rep.rulepack,
+        "rows": rep.rows,
+        "blank_rows": rep.blank_rows,
+        "verdict_bars": [(LABELS[v][0], rep.verdicts.get(v, 0), _COLORS[v]) for v in VERDICTS],
+        "verdicts": [
+            {
+                "code": v,
+                "vi": LABELS[v][0],
+                "en": LABELS[v][1],
+                "count": rep.verdicts.get(v, 0),
+                "share": rep.percent(rep.verdicts.get(v, 0)),
+            }
+            for v in VERDICTS
+        ],
+        "binding": rep.binding,
+        "criteria": rep.criteria,
+        "fail_bars": [(s.title_vi, s.fail, "#d64545") for s in rep.criteria if s.fail],
+        "unknown_bars": [(s.title_vi, s.unknown, "#e0a82e") for s in rep.criteria if s.unknown],
+        "missing": rep.missing,
+        "missing_bars": [(m.column, m.people, "#e0a82e") for m in rep.missing[:15]],
+        "target_bars": [(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown],
+        "target_marks": [float(t.target.percent) for t in shown],
+        "targets": [
+            {
+                "name": t.target.vi,
+                "binding": t.target.binding,
+                "where": t.province or "trung ương",
+                "scope": t.scope_text(),
+                "year": t.target.year,
+                "target": t.target_text(),
+                "actual": _fmt_pct(t.actual),
+                "gap": _fmt_gap(t.gap),
+                "status": t.status()[0],
+                "yes": t.yes,
+                "known": t.known,
+                "eligible_actual": _fmt_pct(t.eligible_actual),
+                "source": f"{rep.source_titles.get(t.target.source.id, t.target.source.id)}, "
+                f"{t.target.source.article} [{t.target.source.tag}]",
+            }
+            for t in rep.targets
+        ],
+        "notes": rep.notes,
+        "warnings": rep.warnings,
+        "duplicates": rep.duplicates[:50],
+    }
 
 
-def bar_chart(
-    items: list[tuple[str, float, str]],
-    *,
-    width: int = 640,
-    unit: str = "",
-    maximum: float | None = None,
-    markers: list[float | None] | None = None,
-) -> str:
-    """A horizontal bar chart as inline SVG: (label, value, colour) per bar; optional target markers."""
-    if not items:
-        return ""
-    label_w, bar_w, h = 300, width - 300 - 60, 20
-    top = maximum if maximum is not None else max((v for _, v, _ in items), default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{len(items) * (h + 6) + 6}" role="img">']
-    for i, (label, value, colour) in enumerate(items):
-        y = 6 + i * (h + 6)
-        w = 0 if top <= 0 else max(0.0, min(1.0, value / top)) * bar_w
-        shown = label if len(label) <= 46 else label[:45].rstrip() + "…"
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end"><title>{_e(label)}</title>{_e(shown)}</text>'
-        )
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{h}" fill="{colour}"/>')
-        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 14}">{value:g}{unit}</text>')
-        if markers is not None and markers[i] is not None:
-            mx = label_w + max(0.0, min(1.0, (markers[i] or 0) / top)) * bar_w
-            parts.append(
-                f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y - 2}" y2="{y + h + 2}" stroke="#1d2733" '
-                f'stroke-width="2"><title>chỉ tiêu / target</title></line>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+def person_row(r: RowResult) -> dict[str, Any]:
+    """One person's line in the report's table."""
+    v = r.verdict if r.status == "ok" else "input_error"
+    return {
+        "row": r.row,
+        "id": r.id,
+        "name": r.name,
+        "post": r.post,
+        "verdict": v,
+        "label": LABELS.get(v or "", (v,))[0],
+        "text": errors_text(r) if r.status != "ok" else short(r, "fail"),
+        "waivable": short(r, "waivable"),
+        "unknown": short(r, "unknown"),
+        "missing": missing_columns(r),
+    }
 
 
 class HtmlWriter:
-    """A self-contained page: summary with inline-SVG bar charts and a sortable table (vanilla JS)."""
+    """A self-contained page (``pool_report.html.j2``): the summary with SVG bar charts and a sortable
+    table of people. The people are kept in a temporary file (one JSON line each) until the summary is
+    known, then streamed into the page, so memory stays flat for any pool."""
 
     needs_decision = False
 
@@ -478,133 +497,22 @@ class HtmlWriter:
         self._rows: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def write(self, r: RowResult) -> None:
-        v = r.verdict if r.status == "ok" else "input_error"
-        text = errors_text(r) if r.status != "ok" else short(r, "fail")
-        self._rows.write(
-            f'<tr><td class="n">{r.row}</td><td>{_e(r.id)}</td><td>{_e(r.name)}</td><td>{_e(r.post)}</td>'
-            f'<td class="v-{v}">{_e(LABELS.get(v or "", (v,))[0])}</td><td>{_e(text)}</td>'
-            f"<td>{_e(short(r, 'waivable'))}</td><td>{_e(short(r, 'unknown'))}</td><td>{_e(missing_columns(r))}</td>"
-            "</tr>\n"
-        )
+        self._rows.write(json.dumps(person_row(r), ensure_ascii=False, default=str) + "\n")
+
+    def _people(self) -> Iterator[dict[str, Any]]:
+        self._rows.seek(0)
+        for line in self._rows:
+            yield json.loads(line)
 
     def close(self, rep: PoolReport) -> None:
         tmp = self.path.with_name(self.path.name + ".part")
+        page = templates.stream(
+            "pool_report.html.j2", r=report_context(rep), people=self._people(), lang="vi", stylesheets=["report.css"]
+        )
         with tmp.open("w", encoding="utf-8") as out:
-            out.write(self._head(rep))
-            self._rows.seek(0)
-            shutil.copyfileobj(self._rows, out)
-            out.write(f"</tbody></table>\n<script>{_JS}</script>\n</body></html>\n")
+            out.writelines(page)
         self._rows.close()
         tmp.replace(self.path)
 
     def abort(self) -> None:
         self._rows.close()
-
-    def _head(self, rep: PoolReport) -> str:
-        req = rep.request
-        w: list[str] = [
-            '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">',
-            "<title>Rà soát nguồn quy hoạch / Pool screening</title>",
-            f"<style>{_CSS}</style></head><body>",
-            "<h1>Rà soát nguồn quy hoạch <span class=muted>/ Pool screening</span></h1>",
-            f"<p>Việc: <b>{_e(req.get('action'))}</b> · chức danh: "
-            f"<b>{_e(req.get('post') or 'theo từng dòng')}</b> · địa phương: "
-            f"<b>{_e(req.get('locality') or '—')}</b> · ngày xét: <b>{_e(req.get('date'))}"
-            f"</b> · bộ quy tắc <code>{_e(rep.rulepack)}</code> · {rep.rows} dòng"
-            + (f" · {rep.blank_rows} dòng trống bỏ qua" if rep.blank_rows else "")
-            + "</p>",
-        ]
-        w.append("<h2>Kết luận <span class=muted>/ Verdicts</span></h2>")
-        w.append(bar_chart([(f"{LABELS[v][0]}", rep.verdicts.get(v, 0), _COLORS[v]) for v in VERDICTS]))
-        w.append("<table><tr><th>Kết luận</th><th>Số người</th><th>Tỷ lệ</th></tr>")
-        for v in VERDICTS:
-            n = rep.verdicts.get(v, 0)
-            w.append(
-                f'<tr><td class="v-{v}">{_e(LABELS[v][0])} <span class=muted>/ {_e(LABELS[v][1])}</span></td>'
-                f'<td class="n">{n}</td><td class="n">{rep.percent(n)}</td></tr>'
-            )
-        w.append("</table>")
-        w.append("<h2>Phễu tiêu chí <span class=muted>/ Failure funnel</span></h2>")
-        if rep.binding is not None:
-            w.append(
-                f"<p>Tiêu chí ràng buộc nhất (một mình loại nhiều người nhất): <b>{_e(rep.binding.title_vi)}</b> "
-                f"— {rep.binding.alone} người <span class=muted>/ binding criterion: "
-                f"{_e(rep.binding.criterion)}</span></p>"
-            )
-        w.append(bar_chart([(s.title_vi, s.fail, "#d64545") for s in rep.criteria if s.fail]))
-        w.append(bar_chart([(s.title_vi, s.unknown, "#e0a82e") for s in rep.criteria if s.unknown]))
-        w.append(
-            '<table class="sortable"><thead><tr><th>Tiêu chí</th><th>Áp dụng</th><th>Không đạt</th>'
-            "<th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th><th>Chỉ vướng tiêu chí này</th>"
-            "<th>Còn lại</th></tr></thead><tbody>"
-        )
-        for s in rep.criteria:
-            star = " ★" if rep.binding is s else ""
-            w.append(
-                f"<tr><td>{_e(s.title_vi)}{star}<br><span class=muted>{_e(s.criterion)}</span></td>"
-                f'<td class="n">{s.applies}</td><td class="n">{s.fail}</td><td class="n">{s.waivable}</td>'
-                f'<td class="n">{s.unknown}</td><td class="n">{s.alone}</td><td class="n">{s.remaining}</td></tr>'
-            )
-        w.append("</tbody></table>")
-        w.append("<h2>Dữ liệu còn thiếu <span class=muted>/ Missing inputs</span></h2>")
-        if rep.missing:
-            w.append(bar_chart([(m.column, m.people, "#e0a82e") for m in rep.missing[:15]]))
-            w.append(
-                "<table><tr><th>Cột cần bổ sung</th><th>Số người</th><th>Chỉ thiếu cột này</th>"
-                "<th>Tiêu chí bị ảnh hưởng</th></tr>"
-            )
-            for m in rep.missing:
-                w.append(
-                    f'<tr><td>{_e(m.column)} <span class=muted>({_e(m.input)})</span></td><td class="n">{m.people}'
-                    f'</td><td class="n">{m.only_gap}</td><td>{_e(", ".join(m.criteria))}</td></tr>'
-                )
-            w.append("</table>")
-        else:
-            w.append("<p>Không thiếu dữ liệu.</p>")
-        w.append("<h2>Cơ cấu nguồn so với chỉ tiêu <span class=muted>/ Structure against targets</span></h2>")
-        if rep.targets:
-            shown = [t for t in rep.targets if t.actual is not None]
-            w.append(
-                bar_chart(
-                    [(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown],
-                    unit="%",
-                    maximum=100,
-                    markers=[float(t.target.percent) for t in shown],
-                )
-            )
-            w.append(
-                '<table class="sortable"><thead><tr><th>Chỉ tiêu</th><th>Chỉ tiêu %</th><th>Thực tế</th>'
-                "<th>Chênh lệch</th><th>Kết quả</th><th>Có / có dữ liệu</th><th>Thực tế (đủ điều kiện)</th>"
-                "<th>Căn cứ</th></tr></thead><tbody>"
-            )
-            for t in rep.targets:
-                tg = t.target
-                src = f"{rep.source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
-                where = t.province or "trung ương"
-                aim = "" if tg.binding else " (phấn đấu)"
-                w.append(
-                    f"<tr><td>{_e(tg.vi)}{aim}<br><span class=muted>{_e(where)} · {_e(t.scope_text())} · "
-                    f'{tg.year}</span></td><td>{_e(t.target_text())}</td><td class="n">{_fmt_pct(t.actual)}</td>'
-                    f'<td class="n">{_fmt_gap(t.gap)}</td><td>{_e(t.status()[0])}</td>'
-                    f'<td class="n">{t.yes} / {t.known}</td><td class="n">{_fmt_pct(t.eligible_actual)}</td>'
-                    f"<td>{_e(src)}</td></tr>"
-                )
-            w.append("</tbody></table>")
-        else:
-            w.append("<p>Không có chỉ tiêu cơ cấu cho yêu cầu này.</p>")
-        w.append("<h2>Ghi chú <span class=muted>/ Notes</span></h2><ul>")
-        for vi, en in rep.notes:
-            w.append(f"<li>{_e(vi)}<br><span class=muted>{_e(en)}</span></li>")
-        for warn in rep.warnings:
-            w.append(f"<li>Cảnh báo: {_e(warn.location)}: {_e(warn.vi)} <span class=muted>/ {_e(warn.en)}</span></li>")
-        for row, ident, first in rep.duplicates[:50]:
-            w.append(f"<li>Dòng {row}: mã hồ sơ {_e(ident)} trùng dòng {first}</li>")
-        w.append("</ul>")
-        w.append("<h2>Danh sách <span class=muted>/ People</span></h2>")
-        w.append("<p class=muted>Bấm vào tiêu đề cột để sắp xếp / click a header to sort.</p>")
-        w.append(
-            '<table class="sortable"><thead><tr><th>Dòng</th><th>Mã hồ sơ</th><th>Họ và tên</th><th>Chức danh</th>'
-            "<th>Kết luận</th><th>Không đạt / lỗi</th><th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th>"
-            "<th>Cột cần bổ sung</th></tr></thead><tbody>\n"
-        )
-        return "\n".join(w)

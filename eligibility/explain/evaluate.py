@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
-from eligibility.engine.reference import evaluate as kleene
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import (
     Decision,
@@ -279,35 +278,62 @@ class Evaluator:
         ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.place_of(on))
 
         in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
+        in_force = [c for c in in_force if c.spec.events is None or request.event in c.spec.events]
+        groups = set(rules.titles[request.post].groups) if request.post else set()
+        applies = self._applies(request, [c for c in in_force if self._scoped(c, locality, level, groups)], ctx)
         applicable: list[LoadedCriterion] = []
         not_applicable: list[LoadedCriterion] = []
         resolved: list[ResolvedCriterion] = []
         params: dict[str, list[ParameterUse]] = {}
-        probe = request_facts(request, ctx)
         for c in in_force:
-            spec = c.spec
-            if spec.events is not None and (request.event not in spec.events):
-                continue  # belongs to another event's rule version
-            ok = True
-            if spec.province is not None and spec.province != locality:
-                ok = False
-            if ok and spec.levels is not None and level not in spec.levels:
-                ok = False
-            groups = set(rules.titles[request.post].groups) if request.post else set()
-            if ok and "any" not in spec.groups:
-                ok = bool(groups & set(spec.groups))
-            if ok and groups & set(spec.exclude_groups):
-                ok = False
-            if ok and c.applies_when is not None:
-                ok = kleene(c.applies_when, probe) == "pass"
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
+            resolved.append(ResolvedCriterion(c.id, self.resolve(c.condition, on, request.event, uses)))
+            params[c.id] = uses
+            (applicable if c.id in applies else not_applicable).append(c)
+        version = RuleVersion.build(request.action, resolved)
+        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, locality_ref)
 
-            def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
-                if isinstance(operand, cd.Rank):
-                    vocab = lv.RANKED[FACTS[node.fact].rank_of or ""]
-                    return cd.Const(vocab.rank(operand.code))
-                assert isinstance(operand, cd.Param)
-                value, cite, step = self._param(operand.name, on, request.event)
+    @staticmethod
+    def _scoped(c: LoadedCriterion, locality: str | None, level: str | None, groups: set[str]) -> bool:
+        """The criterion's scope (province — the post's province on the date, after any merger —, levels,
+        title groups) covers the request."""
+        spec = c.spec
+        if spec.province is not None and spec.province != locality:
+            return False
+        if spec.levels is not None and level not in spec.levels:
+            return False
+        if "any" not in spec.groups and not groups & set(spec.groups):
+            return False
+        return not groups & set(spec.exclude_groups)
+
+    def _applies(self, request: Request, scoped: list[LoadedCriterion], ctx: FactContext) -> set[str]:
+        """The ids of the criteria that apply to the request: in scope and, for a criterion with
+        ``applies_when``, that condition passes — decided by the engine (a ruleset of the conditions,
+        named by their content, asserted with the request's facts; cached with the prepared request)."""
+        conditional = [c for c in scoped if c.applies_when is not None]
+        passed: set[str] = set()
+        if conditional:
+            version = RuleVersion.build(
+                f"{request.action}-applies",
+                [ResolvedCriterion(c.id, c.applies_when) for c in conditional if c.applies_when],
+            )
+            outcomes = self.engine.outcomes(version, request_facts(request, ctx))
+            passed = {cid for cid, outcome in outcomes.items() if outcome == "pass"}
+        return {c.id for c in scoped if c.applies_when is None or c.id in passed}
+
+    def resolve(
+        self, condition: cd.Condition, on: dt.date, event: str | None = None, uses: list[ParameterUse] | None = None
+    ) -> cd.Condition:
+        """``condition`` with its parameters read on ``on`` (and the event's) and its ranks as integers;
+        each parameter read is appended to ``uses`` with its value, step and source."""
+
+        def resolve(node: cd.Compare, operand: cd.Operand) -> cd.Const:
+            if isinstance(operand, cd.Rank):
+                vocab = lv.RANKED[FACTS[node.fact].rank_of or ""]
+                return cd.Const(vocab.rank(operand.code))
+            assert isinstance(operand, cd.Param)
+            value, cite, step = self._param(operand.name, on, event)
+            if uses is not None:
                 uses.append(
                     ParameterUse(
                         name=operand.name,
@@ -318,14 +344,9 @@ class Evaluator:
                         confidence=cite.tag,
                     )
                 )
-                return cd.Const(value)
+            return cd.Const(value)
 
-            cond = cd.substitute(c.condition, resolve)
-            resolved.append(ResolvedCriterion(c.id, cond))
-            params[c.id] = uses
-            (applicable if ok else not_applicable).append(c)
-        version = RuleVersion.build(request.action, resolved)
-        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, locality_ref)
+        return cd.substitute(condition, resolve)
 
     def _standard_uses(self, c: LoadedCriterion, request: Request, on: dt.date) -> list[ParameterUse]:
         """The title standards a criterion reads (target_required_*), cited like parameters."""

@@ -11,13 +11,6 @@ from eligibility.model import levels as lv
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
-_CODE_VOCABS = {
-    "sex": lv.SEX,
-    "political_standard": lv.POLITICAL_STANDARD,
-    "relation": lv.RELATION,
-    "rotation_purpose": lv.ROTATION_PURPOSE,
-}
-
 
 def placeholders(template: str) -> list[str]:
     return PLACEHOLDER.findall(template)
@@ -38,7 +31,7 @@ def display(name: str, value: object, lang: str, rank_of: str | None = None) -> 
             code = vocab.codes[value]
             return vocab.labels_vi[code] if lang == "vi" else vocab.labels_en[code]
     if isinstance(value, str):
-        code_vocab = _CODE_VOCABS.get(name)
+        code_vocab = spec.vocab if spec else None  # declared in the fact catalogue
         if code_vocab and value in code_vocab.codes:
             return code_vocab.labels_vi[value] if lang == "vi" else code_vocab.labels_en[value]
     return str(value)

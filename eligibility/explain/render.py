@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
+from eligibility import templates
 from eligibility.explain.decision import OUTCOME_LABELS, TAG_LABELS, VERDICT_LABELS, Decision, Finding
 
 _MARK = {"pass": "✓", "fail": "✗", "waivable": "!", "unknown": "?", "not_applicable": "–"}
@@ -101,53 +101,48 @@ def render_json(d: Decision) -> str:
     return d.to_json(indent=2)
 
 
-_CSS = """
-body{font-family:"Times New Roman",serif;max-width:800px;margin:2em auto;color:#111}
-h1{font-size:1.3em;text-align:center;text-transform:uppercase} .meta td{padding:2px 8px}
-table.f{border-collapse:collapse;width:100%;font-size:.92em} table.f td,table.f th{border:1px solid #999;padding:4px;vertical-align:top}
-.pass{background:#eef8ee}.fail{background:#fbeaea}.waivable{background:#fff6e0}.unknown{background:#f0f0f6}
-.verdict{font-size:1.15em;font-weight:bold;margin:1em 0} small{color:#555}
-@media print{body{margin:0}}
-"""
-
-
-def render_html(d: Decision, lang: str = "vi", timeline: str | None = None) -> str:
-    """A printable page; ``timeline`` is an HTML fragment (``Timeline.render_html``) placed after the findings."""
-    e = html.escape
-    rows: list[str] = []
-    for f in _sorted(d.findings):
-        if f.outcome == "not_applicable":
-            continue
-        msg = f.message.en if lang == "en" else f.message.vi
-        title = f.title.en if lang == "en" else f.title.vi
-        rows.append(
-            f'<tr class="{f.outcome}"><td>{e(title)}<br><small>{e(f.criterion)}</small></td>'
-            f"<td>{e(_t(OUTCOME_LABELS[f.outcome], lang))}</td><td>{e(msg)}</td>"
-            f"<td>{e(f.source.number)}, {e(f.source.article)}<br><small>[{f.confidence}] "
-            f"{e(_t(TAG_LABELS[f.confidence], lang))}</small></td></tr>"
-        )
-    missing = "".join(f"<li>{e(m.input)}: {e(', '.join(m.criteria))}</li>" for m in d.missing_inputs)
-    head = "Eligibility check" if lang == "en" else "Phiếu kiểm tra điều kiện, tiêu chuẩn cán bộ"
-    cols = (
-        ["Criterion", "Outcome", "Explanation", "Source"]
-        if lang == "en"
-        else ["Tiêu chí", "Kết quả", "Giải thích", "Căn cứ"]
-    )
-    meta: list[tuple[str, Any]] = [
+def decision_context(d: Decision, lang: str = "vi") -> dict[str, Any]:
+    """What ``decision.html.j2`` shows of a decision (the record of one check)."""
+    en = lang == "en"
+    findings = [
+        {
+            "outcome": f.outcome,
+            "title": f.title.en if en else f.title.vi,
+            "criterion": f.criterion,
+            "outcome_label": _t(OUTCOME_LABELS[f.outcome], lang),
+            "message": f.message.en if en else f.message.vi,
+            "source": f"{f.source.number}, {f.source.article}",
+            "confidence": f.confidence,
+            "confidence_label": _t(TAG_LABELS[f.confidence], lang),
+        }
+        for f in _sorted(d.findings)
+        if f.outcome != "not_applicable"
+    ]
+    meta = [
         ("Hồ sơ / Profile", d.profile_id),
         ("Yêu cầu / Request", _request_line(d, lang)),
         ("Bộ quy tắc / Rule pack", d.rulepack),
         ("Chế độ / Regimes", "; ".join(r.vi for r in d.regime)),
     ]
     if d.locality is not None and d.locality.note is not None:
-        meta.insert(2, ("Lưu ý / Note", d.locality.note.en if lang == "en" else d.locality.note.vi))
-    tl_html = "\n" + timeline if timeline else ""
-    meta_rows = "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(str(v))}</td></tr>" for k, v in meta)
-    return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(head)} — {e(d.profile_id)}</title>
-<style>{_CSS}</style></head><body><h1>{e(head)}</h1><table class="meta">{meta_rows}</table>
-<p class="verdict">{e(_t(VERDICT_LABELS[d.verdict], lang))} ({e(d.verdict)})</p>
-<table class="f"><tr>{"".join(f"<th>{c}</th>" for c in cols)}</tr>{"".join(rows)}</table>
-{f"<h2>Dữ liệu còn thiếu / Missing inputs</h2><ul>{missing}</ul>" if missing else ""}{tl_html}
-<p><small>Kết quả do công cụ eligibility tính theo quy định đang áp dụng vào ngày xét; cấp có thẩm quyền quyết định.
-[P] văn bản gốc, [S] nguồn thứ cấp, [D] suy ra, [M] chưa xác minh.</small></p></body></html>
-"""
+        meta.insert(2, ("Lưu ý / Note", d.locality.note.en if en else d.locality.note.vi))
+    return {
+        "heading": "Eligibility check" if en else "Phiếu kiểm tra điều kiện, tiêu chuẩn cán bộ",
+        "profile_id": d.profile_id,
+        "meta": meta,
+        "verdict": d.verdict,
+        "verdict_label": _t(VERDICT_LABELS[d.verdict], lang),
+        "columns": ["Criterion", "Outcome", "Explanation", "Source"]
+        if en
+        else ["Tiêu chí", "Kết quả", "Giải thích", "Căn cứ"],
+        "findings": findings,
+        "missing": [(m.input, ", ".join(m.criteria)) for m in d.missing_inputs],
+    }
+
+
+def render_html(d: Decision, lang: str = "vi", timeline: dict[str, Any] | None = None) -> str:
+    """The printable one-page record (``decision.html.j2``); ``timeline`` is a timeline's context
+    (:func:`eligibility.explain.timeline.render.timeline_context`), shown after the findings."""
+    return templates.render(
+        "decision.html.j2", d=decision_context(d, lang), t=timeline, lang=lang, stylesheets=["record.css"]
+    )

@@ -215,6 +215,16 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     if profile.assessments is not None:
         _assessment_facts(profile, on, v)
 
+    # status, leave and how the latest ended post ended
+    if profile.staff_status is not None:
+        v["staff_status"] = profile.staff_status
+    if profile.maternity_leave is not None:
+        v["on_maternity_leave"] = any(
+            leave.from_ <= on and (leave.to is None or on <= leave.to) for leave in profile.maternity_leave
+        )
+    if profile.posts is not None:
+        _exit_facts(profile, on, v)
+
     # locality
     if ctx.locality is not None:
         here = ctx.locality
@@ -283,6 +293,18 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
             key=lambda p: p.from_,
         )
         v["months_in_target_post_here"] = _months_latest_stretch(same, on)
+
+
+def _exit_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
+    """How the latest post that ended by ``on`` ended, and the whole months since (from the day after)."""
+    ended = [p for p in profile.posts or [] if p.to is not None and p.to < on]
+    if not ended:
+        return
+    last = max(ended, key=lambda p: (p.to, p.from_))
+    assert last.to is not None
+    v["months_since_last_exit"] = whole_months_between(last.to + dt.timedelta(days=1), on)
+    if last.end_reason is not None:
+        v["last_exit_reason"] = last.end_reason
 
 
 def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:

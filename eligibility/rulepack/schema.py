@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from eligibility.facts.catalog import TOPICS
 
 Tag = Literal["P", "S", "D", "M"]
 TAG_ORDER = {"P": 0, "S": 1, "D": 2, "M": 3}  # higher = weaker evidence
@@ -129,23 +131,13 @@ class Messages(Strict):
     unknown: Bilingual | None = None
 
 
-Topic = Literal[
-    "age",
-    "planning",
-    "tenure",
-    "degree",
-    "political_theory",
-    "state_management",
-    "political_clearance",
-    "discipline",
-    "health",
-    "assets",
-    "assessment",
-    "locality",
-    "language",
-    "investigation",
-    "quota",
-]
+def _known_topic(value: str) -> str:
+    if value not in TOPICS:
+        raise ValueError(f"unknown topic {value!r}; known: {', '.join(TOPICS)}")
+    return value
+
+
+Topic = Annotated[str, AfterValidator(_known_topic)]  # the topics are declared in eligibility.facts.catalog
 
 Action = Literal["planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement"]
 
