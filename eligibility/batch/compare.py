@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eligibility.batch.outputs import atomic, neutralize
 from eligibility.batch.reader import read_pool
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import VERDICT_LABELS, Decision, Finding, Text
@@ -180,7 +181,7 @@ class Comparison:
         w = csv.DictWriter(buf, fieldnames=cols)
         w.writeheader()
         for row in self.table_rows(lang):
-            w.writerow(row)
+            w.writerow({k: neutralize(v) for k, v in row.items()})  # ids such as =HYPERLINK(…) stay text
         return buf.getvalue()
 
     def render_text(self, lang: str = "vi") -> str:
@@ -253,7 +254,8 @@ class Comparison:
         else:
             text = self.render_text(lang)
         encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"  # a BOM so that Excel reads UTF-8
-        p.write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+        with atomic(p, "w", encoding=encoding, newline="") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
