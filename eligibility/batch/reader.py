@@ -88,6 +88,12 @@ class PoolSource:
     blank_rows: int = 0
     late_warnings: list[Problem] = field(default_factory=list)  # rows skipped, unnamed columns (once read)
     shape: Any = None
+
+    @property
+    def skipped_rows(self) -> int:
+        """Rows that are not people and not blank (titles, numbering, headings, the signature block)."""
+        return self.shape.rows if self.shape is not None else 0
+
     _rows: Iterator[PoolRow] | None = None
 
     def __iter__(self) -> Iterator[PoolRow]:
@@ -254,8 +260,10 @@ class _Shape:
     skipped: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # first, last, vi, en, text
     footer: bool = False
     unnamed: dict[int, int] = field(default_factory=dict)  # position of a column without a header → rows
+    rows: int = 0  # rows skipped (title rows above the header included)
 
     def skip(self, n: int, vi: str, en: str, text: str) -> None:
+        self.rows += 1
         if self.skipped and self.skipped[-1][2] == vi and self.skipped[-1][1] in (n - 1, n - 2, n - 3):
             first, _, _, _, old = self.skipped[-1]
             self.skipped[-1] = (first, n, vi, en, old if len(old) > 60 else f"{old} · {text}"[:120])
@@ -389,12 +397,13 @@ def _classify(cells: tuple[Cell, ...], lay: Layout, shape: _Shape, first: bool) 
     values = [v for i, v in texts if i != shape.stt]
     if not values:
         return ("chỉ có số thứ tự", "only the row number is filled")
-    if first and all(_NUMBERING.match(w) for w in [lv.fold(as_text(v)) for _, v in texts]):
+    if first and len(texts) >= 2 and all(_NUMBERING.match(lv.fold(as_text(v))) for _, v in texts):
         return ("dòng đánh số cột", "a row numbering the columns")
     stt_value = clean(cells[shape.stt]) if shape.stt is not None and shape.stt < len(cells) else None
     if len(values) <= 2 and not isinstance(stt_value, int) and all(isinstance(v, str) for v in values):
         text = " ".join(words)
-        if _HEADING.match(text) or all(as_text(v).upper() == as_text(v) for v in values):
+        upper = all(as_text(v).upper() == as_text(v) and any(ch.isalpha() for ch in as_text(v)) for v in values)
+        if _HEADING.match(text) or upper:
             return ("dòng tiêu đề mục", "a section heading")
     return None
 
