@@ -222,12 +222,13 @@ def run_cli(
     script: str | None = None,
     stop_after: float | None = None,
     stop_signal: int = signal.SIGTERM,
+    env: dict[str, str] | None = None,
 ) -> Run:
     """``eligibility ARGS`` (or ``python -c SCRIPT ARGS``) in a child limited to ``memory`` bytes of address
     space (each process of it) and ``timeout`` seconds; ``stop_after`` sends ``stop_signal`` after that time."""
     cmd = [sys.executable, "-c", script or "import sys; from eligibility.cli import main; sys.exit(main())", *args]
     out_path, err_path = cwd / ".stdout", cwd / ".stderr"
-    env = {**os.environ, "PYTHONFAULTHANDLER": "", "COLUMNS": "200"}
+    env = {**os.environ, "PYTHONFAULTHANDLER": "", "COLUMNS": "200", **(env or {})}
     started = time.perf_counter()
     with out_path.open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen(

@@ -23,6 +23,7 @@ only); a crash of this process itself cannot be isolated there.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -370,6 +371,9 @@ class RowTimeout(Exception):
 def internal_error(item: PoolRow, kind: str, text: str) -> RowResult:
     """The result of a row whose screening failed inside the program (not the user's input): never a verdict."""
     text = " ".join(text.split())[:300]
+    if item.id is None and item.cells is not None:
+        with contextlib.suppress(Exception):  # a row still in raw cells (the worker died on it): name it if we can
+            item.resolve()
     return RowResult(
         item.row,
         "internal_error",

@@ -107,7 +107,7 @@ class _ProfileLoader(_TextDatesLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None,
                 None,
@@ -121,7 +121,7 @@ class _ProfileLoader(_TextDatesLoader):
                     None,
                     None,
                     f"lồng quá {MAX_DEPTH} tầng / nested more than {MAX_DEPTH} levels",
-                    self.peek_event().start_mark,
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
             return super().compose_node(parent, index)
         finally:
@@ -170,10 +170,8 @@ def read_data(path: str | Path) -> Any:
     if _flow_depth(text) > MAX_DEPTH:
         raise _too_deep(p)
     try:
-        if p.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.load(text, Loader=_ProfileLoader)  # noqa: S506 - a SafeLoader subclass
+        is_json = p.suffix.lower() == ".json"
+        data = json.loads(text) if is_json else yaml.load(text, Loader=_ProfileLoader)  # noqa: S506 - SafeLoader
     except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
         raise InputError(Problem(str(p), f"lỗi cú pháp: {exc}", f"syntax error: {exc}")) from None
     except RecursionError:
