@@ -234,3 +234,26 @@ def test_the_screen_report_escapes_what_the_pool_holds(tmp_path: Path) -> None:
 
 def _rows_of(path: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_in_process_screening_stops_a_row_past_the_time_limit(monkeypatch: pytest.MonkeyPatch, rules: Any) -> None:
+    from eligibility.batch.screen import screen
+    from eligibility.explain import evaluate as ev
+
+    real = ev.Evaluator.facts
+    calls: list[str] = []
+
+    def slow(self: Any, profile: Any, prepared: Any) -> Any:
+        calls.append(profile.id)
+        if profile.id == "SLOW":
+            time.sleep(30)
+        return real(self, profile, prepared)
+
+    monkeypatch.setattr(ev.Evaluator, "facts", slow)
+    people = [(i, {"id": ident, "sex": "nam", "birth_date": "1970"}) for i, ident in enumerate(["A", "SLOW", "B"], 2)]
+    request = {"action": "planning", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-10-01"}
+    started = time.monotonic()
+    results = list(screen(people, request, rules, workers=1, row_seconds=0.5))
+    assert time.monotonic() - started < 10
+    assert [r.status for r in results] == ["ok", "internal_error", "ok"]
+    assert calls.count("SLOW") == 2 and "time limit" in results[1].problems[0].en  # tried twice, then a fault

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eligibility.batch.outputs import atomic, neutralize
+from eligibility.batch.outputs import atomic, check_output, neutralize
 from eligibility.batch.reader import read_pool
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import VERDICT_LABELS, Decision, Finding, Text
@@ -90,6 +90,7 @@ class Comparison:
     b: Side
     rows: list[RowComparison] = field(default_factory=list)
     rule_changes: list[FlipCause] = field(default_factory=list)  # what differs for the base request itself
+    source: Path | None = field(default=None, metadata=json_meta(skip=True))  # the pool file (never overwritten)
 
     @property
     def flips(self) -> list[RowComparison]:
@@ -245,7 +246,7 @@ class Comparison:
         return "\n".join(out)
 
     def write(self, path: str | Path, lang: str = "vi") -> None:
-        p = Path(path)
+        p = check_output(path, "--out", [self.source] if self.source is not None else [])
         suffix = p.suffix.lower()
         if suffix == ".json":
             text = self.to_json()
@@ -513,7 +514,9 @@ def compare_files(
         pack = evaluator.rules
         label = req.date.isoformat() + (f", {pack.root} ({pack.hash})" if two_packs else "")
         sides.append(Side(evaluator, req.date, fields, label))
-    return compare_pool(read_items(pool, rules_a.titles), sides[0], sides[1], when=when, progress=progress)
+    result = compare_pool(read_items(pool, rules_a.titles), sides[0], sides[1], when=when, progress=progress)
+    result.source = Path(pool)
+    return result
 
 
 def _compare_one(item: PoolItem, a: Side, b: Side, *, when: bool) -> RowComparison:

@@ -378,17 +378,26 @@ def _start(
     return last, lay, warnings, shape
 
 
+def _filled(cells: tuple[Cell, ...], i: int) -> bool:
+    if i >= len(cells):
+        return False
+    v = cells[i]
+    return v is not None and (not isinstance(v, str) or bool(v.strip()))
+
+
 def _blank(cells: tuple[Cell, ...]) -> bool:
     return all(clean(c) is None for c in cells)
 
 
 def _classify(cells: tuple[Cell, ...], lay: Layout, shape: _Shape, first: bool) -> tuple[str, str] | None:
     """Why a row is not a person (vi, en), or None: it is one (or an error that names what it lacks)."""
+    personal = any(_filled(cells, i) for i in shape.personal)
+    if personal and not shape.footer and not first:
+        return None  # the usual row: a person (checked without cleaning every cell)
     texts = _texts(cells)
     if not texts:
         return ("dòng trống", "blank row")
     words = [lv.fold(as_text(v)) for i, v in texts if i != shape.stt]
-    personal = any(i < len(cells) and clean(cells[i]) is not None for i in shape.personal)
     if not personal and (shape.footer or any(_FOOTER.search(w) for w in words)):
         shape.footer = True  # the signature block: names and titles, possibly under any column, no sex or birth date
         return ("phần ký tên cuối bảng", "the signature block under the table")

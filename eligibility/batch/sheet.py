@@ -21,7 +21,6 @@ with a named limit (:mod:`eligibility.batch.limits`) before calamine allocates a
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import html
 import re
 import zipfile
@@ -92,9 +91,11 @@ class Scan:
 
     @property
     def area(self) -> int:
+        """Cells of the grid calamine allocates: its rows from the first of the sheet (python-calamine yields
+        them from row 1), its columns from the first used one."""
         if not self.last_row:
             return 0
-        return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
+        return self.last_row * (self.last_col - self.first_col + 1)
 
     @property
     def read_size(self) -> int:
@@ -478,14 +479,6 @@ def _too_many_columns(where: str, limits: Limits, found: str) -> InputError:
 
 
 # ----- reading, once checked --------------------------------------------------------------------
-def _value(v: Any) -> Cell:
-    if isinstance(v, str):
-        return v if v else None
-    if isinstance(v, dt.time | dt.timedelta):
-        return str(v)
-    return v
-
-
 class SheetRows:
     """The rows of a checked sheet, read by calamine: (row number, cell values) from the first used row."""
 
@@ -500,9 +493,9 @@ class SheetRows:
             self._sheet = self._book.get_sheet_by_name(self.scan.sheet)
         except Exception as exc:  # noqa: BLE001 - calamine's errors: a damaged part, a bad index, …
             raise damaged(str(path), _calamine_message(exc)) from None
-        start = self._sheet.start
-        self.first_row = (start[0] + 1) if start else 1
-        self.first_col = (start[1] + 1) if start else 1
+        start, end = self._sheet.start, self._sheet.end
+        self.first_col = (start[1] + 1) if start else 1  # rows are yielded from row 1, cells from the first column
+        self._rows_expected = (end[0] + 1) if end else 0
 
     @property
     def last_row(self) -> int:
@@ -513,13 +506,15 @@ class SheetRows:
         return [(c - self.first_col, ref) for c, ref in self.scan.formulas.get(row, [])]
 
     def rows(self) -> Iterator[tuple[int, tuple[Cell, ...]]]:
-        n = self.first_row - 1
+        n = 0
         try:
             for raw in self._sheet.iter_rows():
                 n += 1
-                yield n, tuple(_value(v) for v in raw)
+                yield n, tuple(raw)  # "" for an empty cell: the reader's clean() reads it as None
         except Exception as exc:  # noqa: BLE001
             raise damaged(str(self.path), _calamine_message(exc)) from None
+        if n != self._rows_expected:  # row numbers would be wrong: refuse rather than misnumber
+            raise damaged(str(self.path), f"{n} dòng / rows read, {self._rows_expected} expected")
         for extra in sorted(r for r in self.scan.formulas if r > n):  # rows holding only such formulas
             yield extra, ()
 

@@ -39,12 +39,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from eligibility.errors import EngineError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class PoolFailed(RuntimeError):
-    """A worker could not start (its initializer raised): no item can be handled."""
+class PoolFailed(EngineError):
+    """A worker could not start (its initializer raised): no item can be handled (the CLI exits 3)."""
 
 
 @dataclass
