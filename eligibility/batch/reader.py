@@ -264,7 +264,8 @@ class _Shape:
 
     def skip(self, n: int, vi: str, en: str, text: str) -> None:
         self.rows += 1
-        if self.skipped and self.skipped[-1][2] == vi and self.skipped[-1][1] in (n - 1, n - 2, n - 3):
+        near = self.skipped and (self.footer or self.skipped[-1][1] >= n - 3)  # one block: the footer, or close rows
+        if near and self.skipped[-1][2] == vi:
             first, _, _, _, old = self.skipped[-1]
             self.skipped[-1] = (first, n, vi, en, old if len(old) > 60 else f"{old} · {text}"[:120])
         else:
@@ -398,23 +399,25 @@ def _classify(cells: tuple[Cell, ...], lay: Layout, shape: _Shape, first: bool) 
     if not texts:
         return ("dòng trống", "blank row")
     words = [lv.fold(as_text(v)) for i, v in texts if i != shape.stt]
+    if first and len(texts) >= 2 and all(_NUMBERING.match(lv.fold(as_text(v))) for _, v in texts):
+        return ("dòng đánh số cột", "a row numbering the columns")
     if not personal and (shape.footer or any(_FOOTER.search(w) for w in words)):
         shape.footer = True  # the signature block: names and titles, possibly under any column, no sex or birth date
         return ("phần ký tên cuối bảng", "the signature block under the table")
-    if any(i < len(cells) and clean(cells[i]) is not None for i in shape.required):
-        return None
     values = [v for i, v in texts if i != shape.stt]
     if not values:
         return ("chỉ có số thứ tự", "only the row number is filled")
-    if first and len(texts) >= 2 and all(_NUMBERING.match(lv.fold(as_text(v))) for _, v in texts):
-        return ("dòng đánh số cột", "a row numbering the columns")
     stt_value = clean(cells[shape.stt]) if shape.stt is not None and shape.stt < len(cells) else None
-    if len(values) <= 2 and not isinstance(stt_value, int) and all(isinstance(v, str) for v in values):
-        text = " ".join(words)
-        upper = all(as_text(v).upper() == as_text(v) and any(ch.isalpha() for ch in as_text(v)) for v in values)
-        if _HEADING.match(text) or upper:
+    if not personal and len(values) <= 2 and not isinstance(stt_value, int) and all(isinstance(v, str) for v in values):
+        text = " ".join(([lv.fold(as_text(stt_value))] if stt_value is not None else []) + words)
+        if _HEADING.match(text) or all(_shouted(as_text(v)) for v in values):
             return ("dòng tiêu đề mục", "a section heading")
     return None
+
+
+def _shouted(text: str) -> bool:
+    """Several words in capitals and no digit ("KHỐI ĐẢNG"): a heading, never an id such as "LC-0001"."""
+    return text.upper() == text and " " in text.strip() and not any(ch.isdigit() for ch in text)
 
 
 def _rows(
