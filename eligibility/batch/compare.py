@@ -469,7 +469,19 @@ def compare_pool(
     for i, item in enumerate(items, start=1):
         if isinstance(item, Profile):
             item = PoolItem(i, profile=item, id=item.id)
-        result.rows.append(_compare_one(item, a, b, when=when and same_pack and a.date != b.date))
+        try:
+            row = _compare_one(item, a, b, when=when and same_pack and a.date != b.date)
+        except Exception as exc:  # noqa: BLE001 - one row's fault stays in that row (issue 13)
+            text = " ".join(str(exc).split())[:200]
+            fault = Problem(
+                "(hệ thống / system)",
+                f"lỗi nội bộ khi so sánh dòng này, không phải kết luận ({type(exc).__name__}): {text}",
+                f"internal fault while comparing this row, not a verdict ({type(exc).__name__}): {text}",
+                None,
+                item.row,
+            )
+            row = RowComparison(item.row, item.id, item.name, None, None, problems=(fault,))
+        result.rows.append(row)
         if progress is not None:
             progress(i, None)
     return result
