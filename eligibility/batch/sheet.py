@@ -48,6 +48,7 @@ _ROW_NUMBERS = re.compile(rb'<row r="(\d{1,7})"[^>]*>\s*<c ')
 _ODD_ROW = re.compile(rb'<row(?=[\s/>])(?! r="[1-9]\d{0,6}")|<row r="[1-9]\d{6}')
 _CELL_OPEN = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _REF = re.compile(rb"^\$?([A-Za-z]+)\$?(\d+)$")
+_SHARED_FAST = re.compile(rb't="s"><v>(\d{1,9})</v>')
 _SHARED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*</(?:\w+:)?v>')
 _FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\b[^>]*?(/?)>([^<]*))?"
@@ -316,7 +317,7 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, checker: _Checker, sc
                     raise _too_many_rows(where, limits, raw.decode())
         # cells: references. The usual form (<c r="B12") is checked by a few searches for a reference
         # outside the range seen so far; any other form, or a hit, is read cell by cell.
-        opened = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/")
+        opened = piece.count(b"<c")  # also <col, <cfRule … outside the cells: then the piece is read exactly
         if b":c" in piece:
             opened = len(_CELL_OPEN.findall(piece))
         usual = piece.count(b'<c r="')
@@ -341,12 +342,15 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, checker: _Checker, sc
                         m = _CELL_FAST.search(body)
                         raise _cell_too_long(where, limits, (m.group(1) + m.group(2)).decode() if m else None)
         # shared text repeated into cells
-        if b't="s"' in piece:
-            for idx in _SHARED_CELL.findall(piece):
-                i = int(idx)
-                if i >= len(shared):
-                    raise damaged(where, f"chỉ số chuỗi dùng chung / shared string index {i}")
-                scan.shared_bytes += shared[i]
+        n_shared = piece.count(b't="s"')
+        if n_shared:
+            idx = _SHARED_FAST.findall(piece)  # the usual form; any other: every cell by the general pattern
+            if len(idx) != n_shared:
+                idx = _SHARED_CELL.findall(piece)
+            try:
+                scan.shared_bytes += sum(map(shared.__getitem__, map(int, idx)))
+            except IndexError:
+                raise damaged(where, "chỉ số chuỗi dùng chung / shared string index out of range") from None
         if 32 * scan.area + 40 * scan.cells + scan.shared_bytes > limits.unzipped_bytes:
             raise checker.too_big("trang tính khi đọc", "the sheet once read")
         # formulas without a cached value
