@@ -209,6 +209,8 @@ class Run:
 
 def _limits(memory: int) -> None:
     os.setsid()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # as a shell starts a command, whatever this process ignores
+        signal.signal(sig, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 

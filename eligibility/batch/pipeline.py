@@ -15,7 +15,7 @@ their own way.
   limit, a worker that died — each retried once, then listed as ``internal_error``);
 * ``2`` — the run could not start or the file was refused (:class:`~eligibility.errors.InputError`:
   the request, an unreadable file, a file beyond :class:`~eligibility.batch.limits.Limits`); no report;
-* ``3`` — the report was written but the engine failed on every row.
+* ``3`` — the report was written but the engine failed on every row it was given (no verdict at all).
 
 SIGTERM (and SIGINT, as ``KeyboardInterrupt``) stop the run: the workers are killed, partial report
 files are removed, and :class:`~eligibility.errors.Stopped` is raised for the caller to report.
@@ -65,9 +65,10 @@ class ScreenRun:
 
     @property
     def exit_code(self) -> int:
-        """0 every row has a verdict or an input error; 1 some rows hit an internal fault; 3 all of them."""
+        """0 every row has a verdict or an input error; 1 some rows hit an internal fault; 3 the engine failed
+        on every row it was given (no verdict at all: every row an internal fault or an input error)."""
         faults = self.report.faults
-        if faults and faults == self.report.rows:
+        if faults and faults == self.report.rows - self.report.errors:
             return 3
         return 1 if faults else 0
 
