@@ -29,7 +29,6 @@ from eligibility.batch.screen import _Worker
 from eligibility.errors import InputError
 from eligibility.model.request import Request
 
-settings.register_profile("fuzz", max_examples=50_000, deadline=None)
 EXAMPLES = max(2_000, settings.default.max_examples)
 CALL_SECONDS = 2.0
 PACK = load_rules()

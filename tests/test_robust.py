@@ -232,10 +232,6 @@ def test_the_screen_report_escapes_what_the_pool_holds(tmp_path: Path) -> None:
     assert dup["row"] == 4
 
 
-def _rows_of(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
-
-
 def test_in_process_screening_stops_a_row_past_the_time_limit(monkeypatch: pytest.MonkeyPatch, rules: Any) -> None:
     from eligibility.batch.screen import screen
     from eligibility.explain import evaluate as ev
