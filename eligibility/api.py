@@ -186,7 +186,9 @@ def retirement(sex: str, born: str | dt.date, convention: str = "actual") -> Ret
 def screen_file(pool: str | Path, request: RequestLike, rules: RulesLike = None, **options: Any) -> ScreenRun:
     """Screen a pool file (.xlsx, .csv, .jsonl) and write reports (.xlsx, .jsonl, .html); the options
     (``out``, ``post_column``, ``detail``, ``timeline``, ``workers``, ``chunk_size``, ``progress``,
-    ``on_warning``) are those of :func:`eligibility.batch.pipeline.screen_file`. Use
+    ``on_warning``, ``limits``) are those of :func:`eligibility.batch.pipeline.screen_file`. Every row is
+    accounted for; how the run ended is ``ScreenRun.exit_code`` (0 / 1 / 3; a refused file raises
+    :class:`InputError`; SIGTERM raises :class:`~eligibility.errors.Stopped`). Use
     :class:`~eligibility.batch.screen.Screener` to screen rows you already have."""
     from eligibility.batch.pipeline import screen_file as run
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eligibility.batch.outputs import atomic, check_output, neutralize
 from eligibility.batch.reader import read_pool
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import VERDICT_LABELS, Decision, Finding, Text
@@ -89,6 +90,7 @@ class Comparison:
     b: Side
     rows: list[RowComparison] = field(default_factory=list)
     rule_changes: list[FlipCause] = field(default_factory=list)  # what differs for the base request itself
+    source: Path | None = field(default=None, metadata=json_meta(skip=True))  # the pool file (never overwritten)
 
     @property
     def flips(self) -> list[RowComparison]:
@@ -180,7 +182,7 @@ class Comparison:
         w = csv.DictWriter(buf, fieldnames=cols)
         w.writeheader()
         for row in self.table_rows(lang):
-            w.writerow(row)
+            w.writerow({k: neutralize(v) for k, v in row.items()})  # ids such as =HYPERLINK(…) stay text
         return buf.getvalue()
 
     def render_text(self, lang: str = "vi") -> str:
@@ -244,7 +246,7 @@ class Comparison:
         return "\n".join(out)
 
     def write(self, path: str | Path, lang: str = "vi") -> None:
-        p = Path(path)
+        p = check_output(path, "--out", [self.source] if self.source is not None else [])
         suffix = p.suffix.lower()
         if suffix == ".json":
             text = self.to_json()
@@ -253,7 +255,8 @@ class Comparison:
         else:
             text = self.render_text(lang)
         encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"  # a BOM so that Excel reads UTF-8
-        p.write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+        with atomic(p, "w", encoding=encoding, newline="") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -466,7 +469,19 @@ def compare_pool(
     for i, item in enumerate(items, start=1):
         if isinstance(item, Profile):
             item = PoolItem(i, profile=item, id=item.id)
-        result.rows.append(_compare_one(item, a, b, when=when and same_pack and a.date != b.date))
+        try:
+            row = _compare_one(item, a, b, when=when and same_pack and a.date != b.date)
+        except Exception as exc:  # noqa: BLE001 - one row's fault stays in that row (issue 13)
+            text = " ".join(str(exc).split())[:200]
+            fault = Problem(
+                "(hệ thống / system)",
+                f"lỗi nội bộ khi so sánh dòng này, không phải kết luận ({type(exc).__name__}): {text}",
+                f"internal fault while comparing this row, not a verdict ({type(exc).__name__}): {text}",
+                None,
+                item.row,
+            )
+            row = RowComparison(item.row, item.id, item.name, None, None, problems=(fault,))
+        result.rows.append(row)
         if progress is not None:
             progress(i, None)
     return result
@@ -511,7 +526,9 @@ def compare_files(
         pack = evaluator.rules
         label = req.date.isoformat() + (f", {pack.root} ({pack.hash})" if two_packs else "")
         sides.append(Side(evaluator, req.date, fields, label))
-    return compare_pool(read_items(pool, rules_a.titles), sides[0], sides[1], when=when, progress=progress)
+    result = compare_pool(read_items(pool, rules_a.titles), sides[0], sides[1], when=when, progress=progress)
+    result.source = Path(pool)
+    return result
 
 
 def _compare_one(item: PoolItem, a: Side, b: Side, *, when: bool) -> RowComparison:

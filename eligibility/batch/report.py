@@ -30,8 +30,15 @@ from eligibility.model.request import Request
 from eligibility.rulepack.loader import RulePack
 from eligibility.rulepack.schema import PoolTarget
 
-VERDICTS = ("eligible", "needs_authority", "incomplete", "not_eligible", "input_error")
-LABELS: dict[str, tuple[str, str]] = {**VERDICT_LABELS, "input_error": ("Lỗi dữ liệu đầu vào", "Input error")}
+VERDICTS = ("eligible", "needs_authority", "incomplete", "not_eligible", "input_error", "internal_error")
+LABELS: dict[str, tuple[str, str]] = {
+    **VERDICT_LABELS,
+    "input_error": ("Lỗi dữ liệu đầu vào", "Input error"),
+    "internal_error": (
+        "Lỗi nội bộ, chưa xét được (không phải kết luận)",
+        "Internal fault, not screened (not a verdict)",
+    ),
+}
 MEASURES = {
     "young": ("cán bộ trẻ", "young cadres"),
     "women": ("cán bộ nữ", "women"),
@@ -151,6 +158,7 @@ class PoolReport:
     targets: list[TargetStat]
     warnings: list[Problem] = field(default_factory=list)
     duplicates: list[tuple[int, str, int]] = field(default_factory=list)  # (row, id, first row)
+    faults: int = 0  # rows that hit an internal fault (engine, time limit, worker death): listed, never verdicts
     error_columns: list[tuple[str, int]] = field(default_factory=list)  # column → rows with an error there
     notes: list[tuple[str, str]] = field(default_factory=list)
     source_titles: dict[str, str] = field(default_factory=dict)  # source id → "number"
@@ -232,7 +240,7 @@ class PoolAccumulator:
             if first != r.row and len(self.duplicates) < 10_000:
                 self.duplicates.append((r.row, r.id, first))
         if r.status != "ok":
-            self.verdicts["input_error"] += 1
+            self.verdicts[r.status] += 1
             for col in {p.location for p in r.problems}:
                 self.error_columns[col] += 1
             return
@@ -285,7 +293,7 @@ class PoolAccumulator:
     def report(self) -> PoolReport:
         self._fill_titles()
         order = sorted(self.stats.values(), key=lambda s: (-s.fail, -s.waivable, -s.unknown, s.criterion))
-        screened = self.rows - self.verdicts["input_error"]
+        screened = self.rows - self.verdicts["input_error"] - self.verdicts["internal_error"]
         removed: set[str] = set()
         for st in order:
             removed.add(st.criterion)
@@ -327,6 +335,7 @@ class PoolAccumulator:
             targets=self.targets,
             warnings=self.warnings,
             duplicates=self.duplicates,
+            faults=self.verdicts["internal_error"],
             error_columns=sorted(self.error_columns.items(), key=lambda kv: (-kv[1], kv[0])),
             notes=notes,
             source_titles={s.id: s.number for s in self.rules.sources.values()},

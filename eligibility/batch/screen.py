@@ -2,27 +2,37 @@
 
 :func:`screen` (or a :class:`Screener` kept open for many pools) turns :class:`PoolRow` objects
 into :class:`RowResult` objects, one per row, in input order. Work is split into chunks of about
-1,000 rows and sent to a :class:`concurrent.futures.ProcessPoolExecutor`; each worker process
-builds its own :class:`~eligibility.explain.evaluate.Evaluator` (and so its own durable_rules
-engine) in the pool's initializer — the engine is never shared between threads or processes.
-At most ``2 × workers`` chunks are in flight, so memory stays flat however long the pool is.
+1,000 rows and run by a :class:`~eligibility.batch.supervisor.Supervisor` of worker processes; each
+worker builds its own :class:`~eligibility.explain.evaluate.Evaluator` (and so its own durable_rules
+engine) when it starts — the engine is never shared between threads or processes. At most
+``2 × workers`` chunks are in flight, so memory stays flat however long the pool is.
 
 A row's decision is exactly ``Evaluator.evaluate(profile, request)``: the same preparation,
 facts, engine and findings as ``eligibility check``.
+
+**Every row gets a result.** Whatever happens while one row is read, validated, derived or evaluated
+stays in that row (:meth:`_Worker.run`): an :class:`InputError`, an absurd number (``OverflowError``)
+or nesting too deep (``RecursionError``) makes it an ``input_error`` row; an engine fault
+(:class:`EngineError`) or any other exception makes it an ``internal_error`` row naming the fault —
+never a verdict, never the end of the pool. A worker that dies on a row, or a row that runs past
+``row_seconds`` (default 10 s), is retried once in a fresh worker and then reported as an
+``internal_error`` row (the supervisor's contract). With ``workers=1`` rows run in this process: an
+exception is isolated the same way and a row past the time limit is stopped by an alarm (main thread
+only); a crash of this process itself cannot be isolated there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Literal
@@ -30,8 +40,9 @@ from typing import Any, Literal
 from eligibility.batch.columns import BY_KEY
 from eligibility.batch.mapping import column_of
 from eligibility.batch.reader import PoolRow
+from eligibility.batch.supervisor import Supervisor
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
-from eligibility.errors import InputError, Problem, RulePackError
+from eligibility.errors import EngineError, InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator
 from eligibility.facts.derive import FactSet
@@ -43,6 +54,7 @@ from eligibility.model.request import Request
 from eligibility.rulepack.loader import RulePack, load_rules
 
 DEFAULT_CHUNK = 1000
+ROW_SECONDS = 10.0  # a row running longer is stopped, retried once, then an internal fault
 RowInput = tuple[int, Profile | dict[str, Any] | InputError]  # (row number, profile | dict | error)
 NONLOCAL_CRITERION = "nonlocal.not_local.qd65"  # the rule pack's (unverified) definition of "người địa phương"
 
@@ -82,7 +94,7 @@ class RowResult:
     """The outcome for one input row."""
 
     row: int
-    status: Literal["ok", "input_error"]
+    status: Literal["ok", "input_error", "internal_error"]
     id: str | None = None
     name: str | None = None
     post: str | None = None
@@ -149,6 +161,31 @@ class _Worker:
         return req
 
     def run(self, item: PoolRow) -> RowResult:
+        """The row's result, whatever happens: nothing raised here ends the pool."""
+        try:
+            return self._run(item)
+        except InputError as exc:
+            return _input_error(item, [Problem(p.location, p.vi, p.en, p.value, item.row) for p in exc.problems])
+        except (OverflowError, RecursionError) as exc:
+            return _input_error(
+                item,
+                [
+                    Problem(
+                        "(dòng / row)",
+                        "có giá trị vượt phạm vi tính toán (số hoặc năm quá lớn) hoặc lồng quá sâu",
+                        f"holds a value out of range (a number or year too large) or nesting too deep ({type(exc).__name__})",
+                        None,
+                        item.row,
+                    )
+                ],
+            )
+        except RowTimeout:
+            raise
+        except Exception as exc:  # noqa: BLE001 - an engine fault or a bug: this row's internal error
+            kind = "engine" if isinstance(exc, EngineError) else type(exc).__name__
+            return internal_error(item, kind, str(exc))
+
+    def _run(self, item: PoolRow) -> RowResult:
         item.resolve()
         if item.problems:
             problems = list(item.problems)
@@ -327,6 +364,39 @@ def _name_request(p: Problem, item: PoolRow) -> Problem:
 _STATE: _Worker | None = None
 
 
+class RowTimeout(Exception):
+    """A row ran past the time limit (in-process screening only; workers are stopped by the supervisor)."""
+
+
+def internal_error(item: PoolRow, kind: str, text: str) -> RowResult:
+    """The result of a row whose screening failed inside the program (not the user's input): never a verdict."""
+    text = " ".join(text.split())[:300]
+    if item.id is None and item.cells is not None:
+        with contextlib.suppress(Exception):  # a row still in raw cells (the worker died on it): name it if we can
+            item.resolve()
+    return RowResult(
+        item.row,
+        "internal_error",
+        id=item.id,
+        name=item.name,
+        post=item.request.get("post") if item.request else None,
+        problems=[
+            Problem(
+                "(hệ thống / system)",
+                f"lỗi nội bộ khi xét dòng này, không phải kết luận ({kind}): {text}",
+                f"internal fault while screening this row, not a verdict ({kind}): {text}",
+                None,
+                item.row,
+            )
+        ],
+    )
+
+
+def _on_fault(item: PoolRow, kind: str, text: str) -> RowResult:
+    names = {"timeout": "quá thời gian / time limit", "died": "tiến trình dừng / worker died", "error": "error"}
+    return internal_error(item, names.get(kind, kind), text)
+
+
 def _init_worker(
     rules: RulePack | str, rules_hash: str, request: Request, keep_decision: bool, detail: str, timeline: bool = False
 ) -> None:
@@ -351,9 +421,9 @@ def start_method() -> str:
     return "spawn"
 
 
-def _run_chunk(items: list[PoolRow]) -> list[RowResult]:
+def _run_one(item: PoolRow) -> RowResult:
     assert _STATE is not None, "worker not initialised"
-    return _STATE.run_chunk(items)
+    return _STATE.run(item)
 
 
 def default_workers() -> int:
@@ -366,8 +436,8 @@ def default_workers() -> int:
 class Screener:
     """Screens pools against one request template; keep it open to screen several pools.
 
-    ``workers=1`` evaluates in this process (no pool). Use as a context manager, or call
-    :meth:`close`.
+    ``workers=1`` evaluates in this process (no pool). ``row_seconds`` is the time limit of one row.
+    Use as a context manager, or call :meth:`close`.
     """
 
     def __init__(
@@ -380,6 +450,7 @@ class Screener:
         keep_decision: bool = False,
         detail: str = "issues",
         timeline: bool = False,
+        row_seconds: float = ROW_SECONDS,
     ) -> None:
         self.timeline = timeline  # also compute each row's next verdict change (eligibility.explain.timeline)
         self.request = request if isinstance(request, Request) else parse_request(dict(request))
@@ -388,8 +459,10 @@ class Screener:
         self.chunk_size = max(1, chunk_size)
         self.keep_decision = keep_decision
         self.detail = detail
-        self._pool: ProcessPoolExecutor | None = None
+        self.row_seconds = row_seconds
+        self._pool: Supervisor[PoolRow, RowResult] | None = None
         self._local: _Worker | None = None
+        self.faults = 0  # rows that ended in an internal fault (engine, time limit, worker death)
 
     def _ensure(self) -> None:
         if self.workers <= 1:
@@ -399,11 +472,14 @@ class Screener:
             method = start_method()
             # a forked worker inherits the loaded rule pack; a spawned one loads it again (and checks its hash)
             rules: RulePack | str = self.rules if method == "fork" else str(self.rules.root)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context(method),
+            self._pool = Supervisor(
+                _run_one,
+                _on_fault,
+                workers=self.workers,
                 initializer=_init_worker,
                 initargs=(rules, self.rules.hash, self.request, self.keep_decision, self.detail, self.timeline),
+                item_seconds=self.row_seconds,
+                context=multiprocessing.get_context(method),
             )
 
     def screen(self, rows: Iterable[PoolRow | RowInput]) -> Iterator[RowResult]:
@@ -413,25 +489,41 @@ class Screener:
         chunks = iter(lambda: list(islice(items, self.chunk_size)), [])
         if self._local is not None:
             for chunk in chunks:
-                yield from self._local.run_chunk(chunk)
+                for item in chunk:
+                    result = self._run_local(item)
+                    self.faults += result.status == "internal_error"
+                    yield result
             return
         assert self._pool is not None
-        pending: deque[Future[list[RowResult]]] = deque()
-        in_flight = 2 * self.workers
-        try:
-            for chunk in chunks:
-                pending.append(self._pool.submit(_run_chunk, chunk))
-                while len(pending) >= in_flight:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        finally:
-            for f in pending:
-                f.cancel()
+        for result in self._pool.map(chunks):
+            self.faults += result.status == "internal_error"
+            yield result
+
+    def _run_local(self, item: PoolRow) -> RowResult:
+        assert self._local is not None
+        alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+        if not alarm:
+            return self._local.run(item)
+        for attempt in (1, 2):
+
+            def expired(signum: int, frame: object) -> None:
+                raise RowTimeout
+
+            previous = signal.signal(signal.SIGALRM, expired)
+            signal.setitimer(signal.ITIMER_REAL, self.row_seconds)
+            try:
+                return self._local.run(item)
+            except RowTimeout:
+                if attempt == 2:
+                    return _on_fault(item, "timeout", "quá thời gian cho phép / over the time limit")
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None
 
     def __enter__(self) -> Screener:

@@ -3,6 +3,11 @@
 Every writer takes results one at a time (``write``) and the pool report at the end
 (``close``), so a pool of any length is written in flat memory: workbook sheets and the HTML
 table rows go to temporary files until the summary is known (:mod:`eligibility.batch.xlsx`).
+
+Every file is written under a temporary name beside its target and renamed over it when complete
+(:mod:`eligibility.batch.outputs`): an interrupted run leaves no partial report. Text cells of the
+workbook are neutralised (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR); the HTML page
+is autoescaped by Jinja2. Every JSONL line carries its row number (``row``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import IO, Any, Protocol
 
 from eligibility import templates
 from eligibility.batch.mapping import input_header
+from eligibility.batch.outputs import check_output, discard, finish, temporary
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
 from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
@@ -35,8 +41,8 @@ class Writer(Protocol):
     def abort(self) -> None: ...
 
 
-def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
-    """A writer for ``path`` by its extension (.xlsx, .jsonl, .html)."""
+def open_writer(path: str | Path, *, detail: str = "issues", inputs: Iterable[str | Path] = ()) -> Writer:
+    """A writer for ``path`` by its extension (.xlsx, .jsonl, .html); ``inputs`` may not be overwritten."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in REPORT_FORMATS:
@@ -48,8 +54,7 @@ def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
                 str(p),
             )
         )
-    if not p.parent.exists():
-        raise InputError(Problem("--out", "thư mục không tồn tại", "the folder does not exist", str(p.parent)))
+    check_output(p, "--out", inputs)
     if suffix == ".xlsx":
         return XlsxWriter(p, detail=detail)
     if suffix == ".jsonl":
@@ -92,25 +97,25 @@ class JsonlWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._tmp = path.with_name(path.name + ".part")
+        self._tmp = temporary(path)
         self._fh: IO[str] = self._tmp.open("w", encoding="utf-8")
 
     def write(self, r: RowResult) -> None:
         if r.status == "ok":
             if r.decision_json is None:
                 raise ValueError("the JSONL report needs decisions (screen with keep_decision=True)")
-            self._fh.write(r.decision_json)
+            self._fh.write(f'{{"row": {int(r.row)}, ' + r.decision_json.lstrip()[1:])
         else:
             self._fh.write(json.dumps(r.error_dict(), ensure_ascii=False, default=str))
         self._fh.write("\n")
 
     def close(self, report: PoolReport) -> None:
         self._fh.close()
-        self._tmp.replace(self.path)
+        finish(self._tmp, self.path)
 
     def abort(self) -> None:
         self._fh.close()
-        self._tmp.unlink(missing_ok=True)
+        discard(self._tmp)
 
 
 # ----- XLSX ------------------------------------------------------------------------------------
@@ -208,8 +213,8 @@ class XlsxWriter:
                     r.id,
                     r.name,
                     r.post,
-                    LABELS["input_error"][0],
-                    "input_error",
+                    LABELS[r.status][0],
+                    r.status,
                     None,
                     None,
                     None,
@@ -409,6 +414,7 @@ _COLORS = {
     "incomplete": "#e0a82e",
     "not_eligible": "#d64545",
     "input_error": "#8a4b2a",
+    "internal_error": "#555555",
 }
 
 
@@ -470,7 +476,7 @@ def report_context(rep: PoolReport) -> dict[str, Any]:
 
 def person_row(r: RowResult) -> dict[str, Any]:
     """One person's line in the report's table."""
-    v = r.verdict if r.status == "ok" else "input_error"
+    v = r.verdict if r.status == "ok" else r.status
     return {
         "row": r.row,
         "id": r.id,
@@ -505,14 +511,21 @@ class HtmlWriter:
             yield json.loads(line)
 
     def close(self, rep: PoolReport) -> None:
-        tmp = self.path.with_name(self.path.name + ".part")
-        page = templates.stream(
-            "pool_report.html.j2", r=report_context(rep), people=self._people(), lang="vi", stylesheets=["report.css"]
-        )
-        with tmp.open("w", encoding="utf-8") as out:
-            out.writelines(page)
-        self._rows.close()
-        tmp.replace(self.path)
+        tmp = temporary(self.path)
+        try:
+            page = templates.stream(
+                "pool_report.html.j2",
+                r=report_context(rep),
+                people=self._people(),
+                lang="vi",
+                stylesheets=["report.css"],
+            )
+            with tmp.open("w", encoding="utf-8") as out:
+                out.writelines(page)
+            finish(tmp, self.path)
+        finally:
+            discard(tmp)
+            self._rows.close()
 
     def abort(self) -> None:
         self._rows.close()

@@ -6,7 +6,9 @@ writes the same SpreadsheetML with string joins, a few microseconds per cell. Ea
 go to a temporary file as they come (flat memory); :meth:`XlsxStream.save` assembles the zip
 package. Strings are inline (no shared-string table), dates are serial numbers with a date
 format, text longer than Excel's 32,767-character cell limit is cut with "…", and characters
-XML 1.0 forbids are dropped.
+XML 1.0 forbids are dropped. Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``,
+tab, CR first) is written with a leading ``'`` (:func:`eligibility.batch.outputs.neutralize`), and the
+package is written to a temporary file beside the target, renamed over it only when complete.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
+
+from eligibility.batch.outputs import discard, finish, neutralize, temporary
 
 NORMAL, HEADER, TITLE, DATE = 0, 1, 2, 3  # cell styles (cellXfs indexes)
 MAX_ROWS = 1_048_576
@@ -64,7 +68,7 @@ _LETTERS = [column_letter(i) for i in range(256)]
 
 
 def _text(value: str) -> str:
-    value = _ILLEGAL.sub("", value)
+    value = neutralize(_ILLEGAL.sub("", value))
     if len(value) > MAX_CELL:
         value = value[: MAX_CELL - 1] + "…"
     return escape(value)
@@ -226,7 +230,7 @@ class XlsxStream:
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
             'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
         )
-        tmp = self.path.with_name(self.path.name + ".part")
+        tmp = temporary(self.path)
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
                 z.writestr("[Content_Types].xml", types)
@@ -237,9 +241,9 @@ class XlsxStream:
                 for i, s in enumerate(self.sheets, start=1):
                     with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
                         s.write_to(out)
-            tmp.replace(self.path)
+            finish(tmp, self.path)
         finally:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
             self.close()
         return self.path
 

@@ -2,8 +2,10 @@
 
 Each command parses its options, calls one library function and renders the result; the request
 options are declared once (:mod:`eligibility.cli.options`). Vietnamese output by default, ``--lang en``
-for English. Exit codes: 0 for any verdict, 1 for failing lint or cases, 2 for bad input (a bilingual
-message naming the field, never a traceback), 3 for an engine fault (never a verdict).
+for English. Exit codes: 0 for any verdict, 1 for failing lint or cases (or, for ``screen``, a report
+with rows that hit an internal fault), 2 for bad input (a bilingual message naming the field, never a
+traceback; also a file error such as a missing folder), 3 for an engine fault (never a verdict),
+130 / 143 when stopped by Ctrl-C / SIGTERM (one line, no traceback, no partial file).
 
 click, not typer: click is the toolkit typer is built on, with no type-annotation magic; its option
 decorators can be generated from one table (the request options), it parses exactly what argparse
@@ -20,7 +22,7 @@ import click
 from eligibility.cli.person import check, explain, facts, retirement
 from eligibility.cli.pool import compare, screen, template
 from eligibility.cli.rules import rules, test
-from eligibility.errors import EligibilityError, EngineError
+from eligibility.errors import EligibilityError, EngineError, Stopped
 
 
 @click.group(
@@ -60,9 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        sys.stderr.write("Đã dừng / aborted\n")
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        sys.stderr.write("Đã dừng (Ctrl-C); không ghi báo cáo dở dang / stopped (Ctrl-C); no partial report left\n")
         return 130
+    except Stopped as exc:
+        sys.stderr.write(
+            "Đã dừng theo yêu cầu; không ghi báo cáo dở dang / stopped on request; no partial report left\n"
+        )
+        return 128 + exc.signum
     except EligibilityError as exc:
         sys.stderr.write(exc.render(lang) + "\n")
         return 2
@@ -71,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     except BrokenPipeError:  # pragma: no cover
         return 0
+    except OSError as exc:  # a folder that vanished, a disk full, no permission: the user's to fix
+        where = exc.filename or ""
+        sys.stderr.write(
+            f"Lỗi tệp / file error: {where}: {exc.strerror or exc} (kiểm tra đường dẫn, quyền ghi, dung lượng đĩa / "
+            "check the path, the permissions, the free space)\n"
+        )
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

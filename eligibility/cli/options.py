@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
@@ -128,7 +127,10 @@ def emit(text: str, out: str | None = None) -> None:
     """Write ``text`` (and a final newline) to ``out`` or to standard output."""
     text = text if text.endswith("\n") else text + "\n"
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        from eligibility.batch.outputs import atomic, check_output
+
+        with atomic(check_output(out), "w", encoding="utf-8") as fh:  # all or nothing, never a folder
+            fh.write(text)
     else:
         click.echo(text, nl=False)
 

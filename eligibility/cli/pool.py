@@ -1,8 +1,10 @@
 """Pools: ``screen``, ``template`` and ``compare``.
 
-Exit codes: 0 when the report was written (rows with input errors are in the report, with status
-``input_error``), 2 when the run could not start (file, request or rule-pack problem), 3 for an
-engine fault.
+Exit codes of ``screen`` (:attr:`eligibility.batch.pipeline.ScreenRun.exit_code`): 0 — the report was
+written and every row has a verdict or an input error; 1 — the report was written but some rows hit an
+internal fault (engine fault, time limit, worker death), each listed; 2 — the run could not start or the
+file was refused (request, unreadable file, a limit); 3 — the engine failed on every row. 130 / 143 —
+stopped by Ctrl-C / SIGTERM (workers stopped, partial files removed).
 """
 
 from __future__ import annotations
@@ -53,6 +55,20 @@ from eligibility.errors import InputError, Problem
 )
 @click.option("--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)")
 @click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)")
+@click.option(
+    "--max-unzipped-mb",
+    type=click.IntRange(1, 1 << 20),
+    default=512,
+    show_default=True,
+    help="giới hạn kích thước .xlsx sau giải nén / limit on an .xlsx once decompressed (and once read), MB",
+)
+@click.option(
+    "--row-timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="giây tối đa cho một dòng / seconds one row may take (then retried once, then an internal fault)",
+)
 @progress_option
 @lang_option
 def screen(
@@ -64,10 +80,13 @@ def screen(
     timeline: bool,
     workers: int | None,
     chunk_size: int | None,
+    max_unzipped_mb: int,
+    row_timeout: float,
     progress: str,
     lang: str,
     **opts: Any,
 ) -> int:
+    from eligibility.batch.limits import Limits
     from eligibility.batch.report import LABELS, VERDICTS
 
     fields = request_fields(opts)
@@ -92,6 +111,7 @@ def screen(
             chunk_size=chunk_size,
             progress=hook,
             on_warning=lambda w: warn(f"Cảnh báo / warning: {w.render(lang)}"),
+            limits=Limits(unzipped_bytes=max_unzipped_mb << 20, row_seconds=row_timeout),
         )
     rep = run.report
     counts = ", ".join(f"{LABELS[v][0 if lang == 'vi' else 1]}: {rep.verdicts.get(v, 0)}" for v in VERDICTS)
@@ -99,7 +119,12 @@ def screen(
         f"{rep.rows} dòng / rows ({counts}) — {run.seconds:.1f} s, {run.rate:,.0f} dòng/s; "
         f"báo cáo / report: {', '.join(out)}"
     )
-    return 0
+    if rep.faults:
+        warn(
+            f"{rep.faults} dòng lỗi nội bộ, chưa xét được (xem báo cáo, trạng thái internal_error) / "
+            f"{rep.faults} rows hit an internal fault (see the report, status internal_error)"
+        )
+    return run.exit_code
 
 
 @click.command(help="mẫu danh sách nguồn quy hoạch / empty pool workbook with a guide (or a header-only .csv)")

@@ -397,6 +397,21 @@ class Evaluator:
             p = ev.parameters[name.removeprefix("event.")]
             y, m = map(int, ev.reference_months[min(ev.reference_months)].split("-"))
             return p.value, p.source, dt.date(y, m, 1)
+        spec = self.rules.parameters.get(name)
+        if spec is not None and not any(v.from_ <= on and (v.until is None or on <= v.until) for v in spec.values):
+            # a date the rule pack does not cover is the user's input, not a fault of the rule pack (issue 13;
+            # rules/coverage.yaml of issue 11 will name each action's earliest date)
+            first = min(v.from_ for v in spec.values)
+            raise InputError(
+                Problem(
+                    "date",
+                    f"bộ quy tắc chưa mã hóa quy định áp dụng vào ngày này (tham số {name} có giá trị từ "
+                    f"{first:%d/%m/%Y}); chọn ngày xét trong khoảng bộ quy tắc có",
+                    f"the rule pack does not encode the rules in force on this date (parameter {name} has values "
+                    f"from {first.isoformat()}); choose a date the rule pack covers",
+                    on.isoformat(),
+                )
+            )
         return self.rules.parameter_value(name, on)
 
     def _source_ref(self, cite: Citation) -> SourceRef:
