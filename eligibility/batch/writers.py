@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from eligibility import templates
+from eligibility.batch.listing import birth_cell, main_reason
 from eligibility.batch.mapping import input_header
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
-from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
+from eligibility.batch.xlsx import BOXED, BOXED_DATE, BOXED_HEADER, HEADER, NORMAL, TITLE, PrintSetup, Sheet, XlsxStream
 from eligibility.errors import InputError, Problem
+from eligibility.explain import names
 from eligibility.explain.decision import OUTCOME_LABELS
+from eligibility.model import levels as lv
 
 REPORT_FORMATS = (".xlsx", ".jsonl", ".html")
 SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét", "unknown": "Chưa rõ"}
@@ -55,6 +58,16 @@ def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
     if suffix == ".jsonl":
         return JsonlWriter(p)
     return HtmlWriter(p)
+
+
+def row_height(values: tuple[Any, ...], widths: tuple[float, ...], line: float = 15.0) -> float:
+    """The height (points) a row of wrapped text needs: its longest cell in lines of its column's width."""
+    lines = 1
+    for v, w in zip(values, widths, strict=False):
+        if isinstance(v, str) and v:
+            per_line = max(1.0, w * 1.2 - 1)
+            lines = max(lines, sum(-(-max(1, len(part)) // int(per_line)) for part in v.split("\n")))
+    return line * lines + 2
 
 
 def missing_columns(r: RowResult) -> str:
@@ -115,10 +128,23 @@ class JsonlWriter:
 
 # ----- XLSX ------------------------------------------------------------------------------------
 class XlsxWriter:
-    """Sheets "Kết quả" (one row per person), "Chi tiết" (findings, long form), "Lỗi dữ liệu"
-    (input errors and warnings) and "Tổng hợp" (the pool report)."""
+    """Sheets "Danh sách trích ngang" (the list a board hands in: one line per person, printed landscape on
+    A4 with the header on every page), "Kết quả" (one row per person), "Chi tiết" (findings, long form),
+    "Lỗi dữ liệu" (input errors and warnings) and "Tổng hợp" (the pool report)."""
 
     needs_decision = False
+    LISTING_HEADERS = (
+        "STT",
+        "Họ và tên",
+        "Ngày, tháng, năm sinh",
+        "Giới tính",
+        "Chức vụ hiện tại",
+        "Trình độ chuyên môn",
+        "Lý luận chính trị",
+        "Kết luận",
+        "Lý do chính",
+    )
+    LISTING_WIDTHS = (6, 24, 12, 8, 34, 22, 11, 20, 52)
     RESULT_HEADERS = (
         "Dòng",
         "Mã hồ sơ",
@@ -154,6 +180,10 @@ class XlsxWriter:
         self.path = path
         self.detail = detail
         self.book = XlsxStream(path)
+        self.listing = self.book.add_sheet("Danh sách trích ngang", self.LISTING_WIDTHS, freeze_header=True, top_rows=2)
+        self.listing.print_setup = PrintSetup(landscape=True, header="DANH SÁCH TRÍCH NGANG")
+        self.listing.date_style = BOXED_DATE
+        self.listing.append(self.LISTING_HEADERS, BOXED_HEADER, 32)
         self.results = self._sheet("Kết quả", self.RESULT_HEADERS, self.RESULT_WIDTHS)
         self._detail_parts = 1
         self.details = self._sheet("Chi tiết", self.DETAIL_HEADERS, self.DETAIL_WIDTHS)
@@ -166,7 +196,32 @@ class XlsxWriter:
         ws.append(headers, HEADER)
         return ws
 
+    def _list(self, r: RowResult) -> None:
+        p = r.person
+        verdict = r.verdict if r.status == "ok" else "input_error"
+        post = None
+        if p is not None:
+            post = p.current_post
+            if post and p.unit and lv.fold(p.unit) not in lv.fold(post):
+                post = f"{post}, {p.unit}"
+        missing = list(dict.fromkeys(input_header(inp) for inp, _ in r.missing_inputs))
+        fails = [b.title_vi for b in r.findings if b.outcome == "fail"]
+        waivable = [b.title_vi for b in r.findings if b.outcome == "waivable"]
+        values = (
+            self.listing.rows - self.listing.header_row + 1,
+            r.name,
+            birth_cell(p.birth) if p else None,
+            p.sex if p else None,
+            post,
+            p.degree if p else None,
+            p.political_theory if p else None,
+            LABELS.get(verdict or "", (verdict,))[0],
+            main_reason(verdict, fails, waivable, missing, errors_text(r)),
+        )
+        self.listing.append(values, BOXED, row_height(values, self.LISTING_WIDTHS))
+
     def write(self, r: RowResult) -> None:
+        self._list(r)
         if r.status == "ok":
             verdict = r.verdict or ""
             self.results.append(
@@ -237,6 +292,10 @@ class XlsxWriter:
         self.details.append(values)
 
     def close(self, report: PoolReport) -> None:
+        from eligibility.explain.inputs import default_rules
+
+        request = "; ".join(f"{k}: {v}" for k, v in names.request_items(report.request, default_rules()))
+        self.listing.set_top([(("DANH SÁCH TRÍCH NGANG",), TITLE), (("Đề nghị — " + request,), NORMAL)])
         for w in report.warnings:
             self.errors.append(
                 (
