@@ -7,6 +7,7 @@ table rows go to temporary files until the summary is known (:mod:`eligibility.b
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ from eligibility.errors import InputError, Problem
 from eligibility.explain import names
 from eligibility.explain.decision import OUTCOME_LABELS
 from eligibility.model import levels as lv
+from eligibility.rulepack.loader import RulePack
 
 REPORT_FORMATS = (".xlsx", ".jsonl", ".html")
 SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét", "unknown": "Chưa rõ"}
@@ -58,6 +60,13 @@ def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
     if suffix == ".jsonl":
         return JsonlWriter(p)
     return HtmlWriter(p)
+
+
+def _rules() -> RulePack:
+    """The rule pack whose names the reports use for codes (the bundled one)."""
+    from eligibility.explain.inputs import default_rules
+
+    return default_rules()
 
 
 def row_height(values: tuple[Any, ...], widths: tuple[float, ...], line: float = 15.0) -> float:
@@ -229,7 +238,7 @@ class XlsxWriter:
                     r.row,
                     r.id,
                     r.name,
-                    r.post,
+                    names.title_name(r.post, _rules()),
                     LABELS.get(verdict, (verdict,))[0],
                     verdict,
                     short(r, "fail"),
@@ -237,7 +246,7 @@ class XlsxWriter:
                     short(r, "unknown"),
                     missing_columns(r),
                     None,
-                    r.next_change,
+                    dt.date.fromisoformat(r.next_change) if r.next_change else None,
                     LABELS.get(r.next_verdict, (r.next_verdict,))[0] if r.next_verdict else None,
                 )
             )
@@ -253,7 +262,7 @@ class XlsxWriter:
                         b.message_vi,
                         b.source,
                         b.confidence,
-                        ", ".join(b.missing),
+                        ", ".join(names.input_name(m) for m in b.missing),
                     )
                 )
         else:
@@ -292,9 +301,7 @@ class XlsxWriter:
         self.details.append(values)
 
     def close(self, report: PoolReport) -> None:
-        from eligibility.explain.inputs import default_rules
-
-        request = "; ".join(f"{k}: {v}" for k, v in names.request_items(report.request, default_rules()))
+        request = "; ".join(f"{k}: {v}" for k, v in names.request_items(report.request, _rules()))
         self.listing.set_top([(("DANH SÁCH TRÍCH NGANG",), TITLE), (("Đề nghị — " + request,), NORMAL)])
         for w in report.warnings:
             self.errors.append(
@@ -341,10 +348,11 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
     add = out.append
     req = rep.request
     add(("title", ("Tổng hợp kết quả rà soát nguồn quy hoạch / Pool screening summary",)))
-    add(("row", ("Việc / action", req.get("action"))))
-    add(("row", ("Chức danh / post", req.get("post") or "(theo từng dòng / per row)")))
-    add(("row", ("Địa phương / locality", req.get("locality") or "—")))
-    add(("row", ("Ngày xét / date", req.get("date"))))
+    rules = _rules()
+    add(("row", ("Việc / action", names.action_name(req.get("action")))))
+    add(("row", ("Chức danh / post", names.title_name(req.get("post"), rules) or "(theo từng dòng / per row)")))
+    add(("row", ("Địa phương / locality", names.locality_name(req.get("locality"), rules) or "—")))
+    add(("row", ("Ngày xét / date", names.date_text(req.get("date")))))
     if req.get("term"):
         add(("row", ("Nhiệm kỳ / term", req.get("term"))))
     add(("row", ("Bộ quy tắc / rule pack", rep.rulepack)))
@@ -474,12 +482,13 @@ _COLORS = {
 def report_context(rep: PoolReport) -> dict[str, Any]:
     """What ``pool_report.html.j2`` shows of a pool report (everything but the people)."""
     req = rep.request
+    rules = _rules()
     shown = [t for t in rep.targets if t.actual is not None]
     return {
-        "action": req.get("action"),
-        "post": req.get("post") or "theo từng dòng",
-        "locality": req.get("locality") or "—",
-        "date": req.get("date"),
+        "action": names.action_name(req.get("action")),
+        "post": names.title_name(req.get("post"), rules) or "theo từng dòng",
+        "locality": names.locality_name(req.get("locality"), rules) or "—",
+        "date": names.date_text(req.get("date")),
         "rulepack": rep.rulepack,
         "rows": rep.rows,
         "blank_rows": rep.blank_rows,
@@ -534,7 +543,7 @@ def person_row(r: RowResult) -> dict[str, Any]:
         "row": r.row,
         "id": r.id,
         "name": r.name,
-        "post": r.post,
+        "post": names.title_name(r.post, _rules()),
         "verdict": v,
         "label": LABELS.get(v or "", (v,))[0],
         "text": errors_text(r) if r.status != "ok" else short(r, "fail"),
