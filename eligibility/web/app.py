@@ -207,9 +207,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         page = templates.render(
             "web/result.html.j2",
             d=_record(tl.decision, context, profile, rules),
-            t=context,
+            t=None,
+            full=context,
             lang="vi",
-            stylesheets=["record.css", "web.css"],
+            stylesheets=["web.css", "record.css"],
             inline_static=False,
             static_url="/static",
             carry=json.dumps(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -263,8 +264,15 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
         p["file_verified"] = file_ok
     if v("abroad_months"):
         p["abroad_or_inpatient_months"] = v("abroad_months")
+    if v("kept"):  # what the form does not edit, kept as the uploaded file had it
+        kept = json.loads(v("kept"))
+        if "foreign_languages" in kept:
+            edu["foreign_languages"] = kept.pop("foreign_languages")
+        p.update(kept)
     return p
 
+
+KEPT = ("maternity_leave", "retirement_override")  # profile fields the form keeps without showing them
 
 REQUEST_FIELDS = {  # the request's options, and the actions each belongs to
     "relation": ("appointment",),
@@ -409,6 +417,12 @@ def from_profile(profile: Profile, request: Mapping[str, Any] | None = None, rul
         values["file_verified"] = "yes" if profile.file_verified else "no"
     if profile.abroad_or_inpatient_months is not None:
         values["abroad_months"] = str(profile.abroad_or_inpatient_months)
+    dumped = profile.model_dump(mode="json", by_alias=True, exclude_none=True)
+    kept = {k: dumped[k] for k in KEPT if k in dumped}
+    if edu.foreign_languages is not None:
+        kept["foreign_languages"] = dumped["education"]["foreign_languages"]
+    if kept:
+        values["kept"] = json.dumps(kept, ensure_ascii=False)
     for key, value in (request or {}).items():
         if value is None or value is False:
             continue

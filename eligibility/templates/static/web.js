@@ -39,6 +39,9 @@ if (filter) {
     document.querySelectorAll('.rules-list tbody tr').forEach(function (tr) {
       tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) < 0;
     });
+    document.querySelectorAll('.rule-group').forEach(function (g) {
+      g.hidden = !g.querySelector('tbody tr:not([hidden])');
+    });
   });
 }
 // the progress of a screening
