@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("eligibility.linter", "eligibility.mutate"),
     ("eligibility.api",),
     ("eligibility",),
-    ("eligibility.cli",),
+    ("eligibility.cli", "eligibility.web"),
 ]
 
 

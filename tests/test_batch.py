@@ -312,7 +312,7 @@ def test_example_pool_screens_with_every_defect_reported(tmp_path: Path) -> None
         args += ["--out", str(o)]
     assert main(args) == 0
     wb = openpyxl.load_workbook(outs[0], read_only=True)
-    assert wb.sheetnames == ["Kết quả", "Chi tiết", "Lỗi dữ liệu", "Tổng hợp"]
+    assert wb.sheetnames == ["Danh sách trích ngang", "Kết quả", "Chi tiết", "Lỗi dữ liệu", "Tổng hợp"]
     results = list(wb["Kết quả"].iter_rows(min_row=2, values_only=True))
     n_input = sum(1 for _ in read_pool(EXAMPLE_POOL))
     assert len(results) == n_input == 300

@@ -38,6 +38,7 @@ from itertools import islice
 from typing import Any, Literal
 
 from eligibility.batch.columns import BY_KEY
+from eligibility.batch.listing import PersonBrief, person_brief
 from eligibility.batch.mapping import column_of
 from eligibility.batch.reader import PoolRow
 from eligibility.batch.supervisor import Supervisor
@@ -108,6 +109,7 @@ class RowResult:
     decision_json: str | None = None  # Decision.to_dict() as JSON (when kept)
     next_change: str | None = None  # the first date the verdict changes (with timeline=True), ISO
     next_verdict: str | None = None  # the verdict from that date
+    person: PersonBrief | None = None  # what the "danh sách trích ngang" shows of the person
 
     @property
     def decision(self) -> Decision | None:
@@ -271,6 +273,7 @@ class _Worker:
             passes=passes,
             missing_inputs=[(m.input, tuple(m.criteria)) for m in decision.missing_inputs],
             traits=self._traits(profile, request, factset),
+            person=person_brief(profile, request.date, self.rules),
             decision_json=json.dumps(decision.to_dict(), ensure_ascii=False) if self.keep_decision else None,
         )
 

@@ -12,6 +12,7 @@ is autoescaped by Jinja2. Every JSONL line carries its row number (``row``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -19,13 +20,17 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from eligibility import templates
+from eligibility.batch.listing import birth_cell, main_reason
 from eligibility.batch.mapping import input_header
 from eligibility.batch.outputs import check_output, discard, finish, temporary
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
-from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
+from eligibility.batch.xlsx import BOXED, BOXED_DATE, BOXED_HEADER, HEADER, NORMAL, TITLE, PrintSetup, Sheet, XlsxStream
 from eligibility.errors import InputError, Problem
+from eligibility.explain import names
 from eligibility.explain.decision import OUTCOME_LABELS
+from eligibility.model import levels as lv
+from eligibility.rulepack.loader import RulePack
 
 REPORT_FORMATS = (".xlsx", ".jsonl", ".html")
 SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét", "unknown": "Chưa rõ"}
@@ -60,6 +65,23 @@ def open_writer(path: str | Path, *, detail: str = "issues", inputs: Iterable[st
     if suffix == ".jsonl":
         return JsonlWriter(p)
     return HtmlWriter(p)
+
+
+def _rules() -> RulePack:
+    """The rule pack whose names the reports use for codes (the bundled one)."""
+    from eligibility.explain.inputs import default_rules
+
+    return default_rules()
+
+
+def row_height(values: tuple[Any, ...], widths: tuple[float, ...], line: float = 15.0) -> float:
+    """The height (points) a row of wrapped text needs: its longest cell in lines of its column's width."""
+    lines = 1
+    for v, w in zip(values, widths, strict=False):
+        if isinstance(v, str) and v:
+            per_line = max(1.0, w * 1.2 - 1)
+            lines = max(lines, sum(-(-max(1, len(part)) // int(per_line)) for part in v.split("\n")))
+    return line * lines + 2
 
 
 def missing_columns(r: RowResult) -> str:
@@ -120,10 +142,23 @@ class JsonlWriter:
 
 # ----- XLSX ------------------------------------------------------------------------------------
 class XlsxWriter:
-    """Sheets "Kết quả" (one row per person), "Chi tiết" (findings, long form), "Lỗi dữ liệu"
-    (input errors and warnings) and "Tổng hợp" (the pool report)."""
+    """Sheets "Danh sách trích ngang" (the list a board hands in: one line per person, printed landscape on
+    A4 with the header on every page), "Kết quả" (one row per person), "Chi tiết" (findings, long form),
+    "Lỗi dữ liệu" (input errors and warnings) and "Tổng hợp" (the pool report)."""
 
     needs_decision = False
+    LISTING_HEADERS = (
+        "STT",
+        "Họ và tên",
+        "Ngày, tháng, năm sinh",
+        "Giới tính",
+        "Chức vụ hiện tại",
+        "Trình độ chuyên môn",
+        "Lý luận chính trị",
+        "Kết luận",
+        "Lý do chính",
+    )
+    LISTING_WIDTHS = (6, 24, 12, 8, 34, 22, 11, 20, 52)
     RESULT_HEADERS = (
         "Dòng",
         "Mã hồ sơ",
@@ -159,6 +194,10 @@ class XlsxWriter:
         self.path = path
         self.detail = detail
         self.book = XlsxStream(path)
+        self.listing = self.book.add_sheet("Danh sách trích ngang", self.LISTING_WIDTHS, freeze_header=True, top_rows=2)
+        self.listing.print_setup = PrintSetup(landscape=True, header="DANH SÁCH TRÍCH NGANG")
+        self.listing.date_style = BOXED_DATE
+        self.listing.append(self.LISTING_HEADERS, BOXED_HEADER, 32)
         self.results = self._sheet("Kết quả", self.RESULT_HEADERS, self.RESULT_WIDTHS)
         self._detail_parts = 1
         self.details = self._sheet("Chi tiết", self.DETAIL_HEADERS, self.DETAIL_WIDTHS)
@@ -171,7 +210,32 @@ class XlsxWriter:
         ws.append(headers, HEADER)
         return ws
 
+    def _list(self, r: RowResult) -> None:
+        p = r.person
+        verdict = r.verdict if r.status == "ok" else "input_error"
+        post = None
+        if p is not None:
+            post = p.current_post
+            if post and p.unit and lv.fold(p.unit) not in lv.fold(post):
+                post = f"{post}, {p.unit}"
+        missing = list(dict.fromkeys(input_header(inp) for inp, _ in r.missing_inputs))
+        fails = [b.title_vi for b in r.findings if b.outcome == "fail"]
+        waivable = [b.title_vi for b in r.findings if b.outcome == "waivable"]
+        values = (
+            self.listing.rows - self.listing.header_row + 1,
+            r.name,
+            birth_cell(p.birth) if p else None,
+            p.sex if p else None,
+            post,
+            p.degree if p else None,
+            p.political_theory if p else None,
+            LABELS.get(verdict or "", (verdict,))[0],
+            main_reason(verdict, fails, waivable, missing, errors_text(r)),
+        )
+        self.listing.append(values, BOXED, row_height(values, self.LISTING_WIDTHS))
+
     def write(self, r: RowResult) -> None:
+        self._list(r)
         if r.status == "ok":
             verdict = r.verdict or ""
             self.results.append(
@@ -179,7 +243,7 @@ class XlsxWriter:
                     r.row,
                     r.id,
                     r.name,
-                    r.post,
+                    names.title_name(r.post, _rules()),
                     LABELS.get(verdict, (verdict,))[0],
                     verdict,
                     short(r, "fail"),
@@ -187,7 +251,7 @@ class XlsxWriter:
                     short(r, "unknown"),
                     missing_columns(r),
                     None,
-                    r.next_change,
+                    dt.date.fromisoformat(r.next_change) if r.next_change else None,
                     LABELS.get(r.next_verdict, (r.next_verdict,))[0] if r.next_verdict else None,
                 )
             )
@@ -203,7 +267,7 @@ class XlsxWriter:
                         b.message_vi,
                         b.source,
                         b.confidence,
-                        ", ".join(b.missing),
+                        ", ".join(names.input_name(m) for m in b.missing),
                     )
                 )
         else:
@@ -242,6 +306,8 @@ class XlsxWriter:
         self.details.append(values)
 
     def close(self, report: PoolReport) -> None:
+        request = "; ".join(f"{k}: {v}" for k, v in names.request_items(report.request, _rules()))
+        self.listing.set_top([(("DANH SÁCH TRÍCH NGANG",), TITLE), (("Đề nghị — " + request,), NORMAL)])
         for w in report.warnings:
             self.errors.append(
                 (
@@ -287,10 +353,11 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
     add = out.append
     req = rep.request
     add(("title", ("Tổng hợp kết quả rà soát nguồn quy hoạch / Pool screening summary",)))
-    add(("row", ("Việc / action", req.get("action"))))
-    add(("row", ("Chức danh / post", req.get("post") or "(theo từng dòng / per row)")))
-    add(("row", ("Địa phương / locality", req.get("locality") or "—")))
-    add(("row", ("Ngày xét / date", req.get("date"))))
+    rules = _rules()
+    add(("row", ("Việc / action", names.action_name(req.get("action")))))
+    add(("row", ("Chức danh / post", names.title_name(req.get("post"), rules) or "(theo từng dòng / per row)")))
+    add(("row", ("Địa phương / locality", names.locality_name(req.get("locality"), rules) or "—")))
+    add(("row", ("Ngày xét / date", names.date_text(req.get("date")))))
     if req.get("term"):
         add(("row", ("Nhiệm kỳ / term", req.get("term"))))
     add(("row", ("Bộ quy tắc / rule pack", rep.rulepack)))
@@ -421,12 +488,13 @@ _COLORS = {
 def report_context(rep: PoolReport) -> dict[str, Any]:
     """What ``pool_report.html.j2`` shows of a pool report (everything but the people)."""
     req = rep.request
+    rules = _rules()
     shown = [t for t in rep.targets if t.actual is not None]
     return {
-        "action": req.get("action"),
-        "post": req.get("post") or "theo từng dòng",
-        "locality": req.get("locality") or "—",
-        "date": req.get("date"),
+        "action": names.action_name(req.get("action")),
+        "post": names.title_name(req.get("post"), rules) or "theo từng dòng",
+        "locality": names.locality_name(req.get("locality"), rules) or "—",
+        "date": names.date_text(req.get("date")),
         "rulepack": rep.rulepack,
         "rows": rep.rows,
         "blank_rows": rep.blank_rows,
@@ -481,7 +549,7 @@ def person_row(r: RowResult) -> dict[str, Any]:
         "row": r.row,
         "id": r.id,
         "name": r.name,
-        "post": r.post,
+        "post": names.title_name(r.post, _rules()),
         "verdict": v,
         "label": LABELS.get(v or "", (v,))[0],
         "text": errors_text(r) if r.status != "ok" else short(r, "fail"),

@@ -22,6 +22,7 @@ import click
 from eligibility.cli.person import check, explain, facts, retirement
 from eligibility.cli.pool import compare, screen, template
 from eligibility.cli.rules import rules, test
+from eligibility.cli.serve import serve
 from eligibility.errors import EligibilityError, EngineError, Stopped
 
 
@@ -37,7 +38,7 @@ def cli() -> None:
     pass
 
 
-for command in (check, explain, facts, retirement, rules, test, screen, template, compare):
+for command in (check, explain, facts, retirement, rules, test, screen, template, compare, serve):
     cli.add_command(command)
 
 

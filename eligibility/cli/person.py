@@ -17,6 +17,7 @@ from eligibility.cli.options import (
     request_options,
     rules_option,
 )
+from eligibility.errors import InputError, Problem
 
 
 def _check_options(fn: Any) -> Any:
@@ -26,42 +27,66 @@ def _check_options(fn: Any) -> Any:
         rules_option,
         lang_option,
         out_option,
-        format_option("text", "json", "html"),
         click.option("--all", "show_all", is_flag=True, help="also list criteria that do not apply"),
     ):
         fn = deco(fn)
     return fn
 
 
-@click.command(help="kiểm tra một hồ sơ / check one profile")
+def _docx_out(out: str | None) -> str:
+    if not out:
+        raise InputError(
+            Problem("--out", "định dạng docx cần --out TỆP.docx", "the docx format needs --out FILE.docx", None)
+        )
+    return out
+
+
+@click.command(help="kiểm tra một hồ sơ / check one profile (html, docx: the record a board signs)")
 @_check_options
+@format_option("text", "json", "html", "docx")
 def check(profile: str, fmt: str, lang: str, out: str | None, show_all: bool, rules: str | None, **opts: Any) -> int:
     from eligibility.explain.render import render_html, render_json, render_text
 
-    decision = api.evaluate(profile, request_fields(opts), rules)
+    pack = api.rules_of(rules)
+    person = api.profile_of(profile)
+    if fmt in ("html", "docx"):  # the record shows the verdict over time: the check with its timeline
+        from eligibility.explain import timeline
+
+        tl = api.explain(person, request_fields(opts), pack)
+        context = timeline.timeline_context(tl, lang)
+        if fmt == "html":
+            emit(render_html(tl.decision, lang, timeline=context, profile=person, rules=pack), out)
+        else:
+            from eligibility.explain.record_docx import write_docx
+
+            write_docx(_docx_out(out), tl.decision, lang, timeline=context, profile=person, rules=pack)
+        return 0
+    decision = api.evaluate(person, request_fields(opts), pack)
     if fmt == "json":
         emit(render_json(decision), out)
-    elif fmt == "html":
-        emit(render_html(decision, lang), out)
     else:
-        emit(render_text(decision, lang, show_not_applicable=show_all), out)
+        emit(render_text(decision, lang, show_not_applicable=show_all, rules=pack), out)
     return 0
 
 
 @click.command(help="kiểm tra kèm mốc thời gian / check with the timeline (why not, and from when)")
 @_check_options
+@format_option("text", "json", "html")
 def explain(profile: str, fmt: str, lang: str, out: str | None, show_all: bool, rules: str | None, **opts: Any) -> int:
     from eligibility.explain import timeline
     from eligibility.explain.render import render_html, render_text
 
-    tl = api.explain(profile, request_fields(opts), rules)
+    pack = api.rules_of(rules)
+    person = api.profile_of(profile)
+    tl = api.explain(person, request_fields(opts), pack)
     decision = tl.decision  # the same decision, with holds_from / holds_until filled
     if fmt == "json":
         emit(json.dumps({**decision.to_dict(), "timeline": tl.to_dict()}, ensure_ascii=False, indent=2), out)
     elif fmt == "html":
-        emit(render_html(decision, lang, timeline=timeline.timeline_context(tl, lang)), out)
+        context = timeline.timeline_context(tl, lang)
+        emit(render_html(decision, lang, timeline=context, profile=person, rules=pack, full_timeline=True), out)
     else:
-        text = render_text(decision, lang, show_not_applicable=show_all)
+        text = render_text(decision, lang, show_not_applicable=show_all, rules=pack)
         emit(text + "\n\n" + timeline.render_text(tl, lang), out)
     return 0
 

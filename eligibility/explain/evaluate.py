@@ -28,7 +28,7 @@ from eligibility.explain.decision import (
     combine,
 )
 from eligibility.explain.messages import LOCALITY_NAME, negative_template, render
-from eligibility.facts.catalog import FACTS
+from eligibility.facts.catalog import FACTS, input_label
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
 from eligibility.model import levels as lv
@@ -646,13 +646,15 @@ class Evaluator:
                 return Text(vi=render(tpl.vi, values, "vi", rank_of), en=render(tpl.en, values, "en", rank_of))
             if missing:
                 need = ", ".join(missing)
+                need_vi = ", ".join(input_label(i) for i in missing)
                 return Text(
-                    vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.", en=f"Cannot be decided; missing: {need}."
+                    vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.",
+                    en=f"Cannot be decided; missing: {need}.",
                 )
             have = ", ".join(unclear or []) or "?"
             return Text(
                 vi=f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
-                "chức danh: ghi relation hoặc mã chức danh).",
+                "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
                 en=f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
                 "catalogue: record its relation or a title code).",
             )

@@ -239,7 +239,7 @@ def build(
         changes=changes,
         criteria=criteria,
         needed=needed,
-        notes=_notes(request, state0),
+        notes=_notes(request, state0, evaluator),
         unexpected=unexpected,
         dates_evaluated=len(probe.states),
         engine_calls=probe.engine_calls,
@@ -284,14 +284,19 @@ def _criterion_timeline(
     )
 
 
-def _notes(request: Request, state0: State) -> list[Text]:
+def _event_vi(evaluator: Evaluator, code: str | None) -> str:
+    event = evaluator.rules.events.get(code) if code else None
+    return f"sự kiện {event.vi}" if event is not None else f"sự kiện {code}"
+
+
+def _notes(request: Request, state0: State, evaluator: Evaluator) -> list[Text]:
     notes: list[Text] = []
     prepared0 = state0.prepared
     if request.action == "nomination" and prepared0 is not None:
         ref = format_month_vi(prepared0.context.age_reference_month)
         notes.append(
             Text(
-                vi=f"Giới thiệu ứng cử: sự kiện {request.event} ấn định tháng tính tuổi ({ref}), nên ngày nhận hồ sơ không "
+                vi=f"Giới thiệu ứng cử: {_event_vi(evaluator, request.event)} ấn định tháng tính tuổi ({ref}), nên ngày nhận hồ sơ không "
                 f"làm thay đổi các dữ kiện về tuổi (số tháng còn lại đến tuổi nghỉ hưu); mốc thời gian dưới đây chỉ "
                 f"phản ánh thời hạn kỷ luật và hiệu lực của quy định.",
                 en=f"Nomination: event {request.event} fixes the month at which age is counted ({ref}), so the date "

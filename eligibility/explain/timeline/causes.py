@@ -10,7 +10,10 @@ from eligibility.explain.messages import display
 from eligibility.explain.timeline.model import ABSENT, Cause, Change, CriterionChange, fmt_date
 from eligibility.explain.timeline.probe import State
 from eligibility.facts.catalog import FACTS
+from eligibility.facts.retirement import CONVENTION_LABELS
 from eligibility.rulepack import conditions as cd
+
+_UNITS = {"months": " tháng", "years": " năm", "percent": "%"}  # a parameter's unit after its value
 
 
 def _thresholds(version: RuleVersion, cid: str, fact: str, lang: str) -> list[str]:
@@ -109,6 +112,8 @@ def causes(evaluator: Evaluator, cid: str, before: State, after: State) -> tuple
         va = ua.value if ua else None
         if vb != va:
             src = f"{ua.source.number}, {ua.source.article}" if ua else ""
+            param = evaluator.rules.parameters.get(name)
+            unit = _UNITS.get(param.unit, "") if param is not None else ""
             out.append(
                 Cause(
                     "parameter",
@@ -116,7 +121,8 @@ def causes(evaluator: Evaluator, cid: str, before: State, after: State) -> tuple
                     vb,
                     va,
                     Text(
-                        vi=f"tham số {name}: {vb} → {va}" + (f" ({src})" if src else ""),
+                        vi=(f"{param.vi}: {vb} → {va}{unit}" if param is not None else f"tham số {name}: {vb} → {va}")
+                        + (f" ({src})" if src else ""),
                         en=f"parameter {name}: {vb} → {va}" + (f" ({src})" if src else ""),
                     ),
                 )
@@ -130,7 +136,11 @@ def causes(evaluator: Evaluator, cid: str, before: State, after: State) -> tuple
                 "age.retirement_convention",
                 cb,
                 ca,
-                Text(vi=f"cách tính tuổi nghỉ hưu: {cb} → {ca}", en=f"retirement-age convention: {cb} → {ca}"),
+                Text(
+                    vi=f"cách tính tuổi nghỉ hưu: {CONVENTION_LABELS.get(cb, (cb,))[0]} → "
+                    f"{CONVENTION_LABELS.get(ca, (ca,))[0]}",
+                    en=f"retirement-age convention: {cb} → {ca}",
+                ),
             )
         )
     names = cd.facts_of(evaluator.rules.criterion(cid).condition)

@@ -22,6 +22,7 @@ from eligibility.explain.timeline.model import (
     fmt_date,
 )
 from eligibility.facts.catalog import TOPICS
+from eligibility.rulepack.loader import RulePack
 
 
 def _mark(outcome: str) -> str:
@@ -125,6 +126,16 @@ def moving(tl: Timeline) -> list[CriterionTimeline]:
     ]
 
 
+def regime_names(ids: tuple[str, ...] | list[str], rules: RulePack | None = None) -> list[str]:
+    """Regimes by their Vietnamese names (the bundled rule pack's, unless ``rules`` is given)."""
+    if rules is None:
+        from eligibility.explain.inputs import default_rules
+
+        rules = default_rules()
+    by_id = {r.id: r.vi for r in rules.regimes}
+    return [by_id.get(i, i) for i in ids]
+
+
 def change_lines(ch: Change, lang: str) -> list[str]:
     vi = lang != "en"
     d = fmt_date(ch.date, lang)
@@ -138,7 +149,8 @@ def change_lines(ch: Change, lang: str) -> list[str]:
             f"{outcome_label(c.after, lang)}" + (f" — {why}" if why else "")
         )
     if ch.regimes_started:
-        lines.append("    " + ("chế độ bắt đầu: " if vi else "regimes starting: ") + ", ".join(ch.regimes_started))
+        started = ", ".join(ch.regimes_started) if not vi else "; ".join(regime_names(ch.regimes_started))
+        lines.append("    " + ("chế độ bắt đầu: " if vi else "regimes starting: ") + started)
     return lines
 
 
@@ -230,6 +242,84 @@ def render_text(tl: Timeline, lang: str = "vi") -> str:
     return "\n".join(out)
 
 
+_RUN_COLOURS = {  # verdicts and outcomes share a hue: green passes, purple for the authority, amber unknown, red fails
+    "eligible": "#2e9e4f",
+    "pass": "#2e9e4f",
+    "needs_authority": "#7a5cd6",
+    "waivable": "#7a5cd6",
+    "incomplete": "#e0a82e",
+    "unknown": "#e0a82e",
+    "not_eligible": "#d64545",
+    "fail": "#d64545",
+    ABSENT: "#e3e6ea",
+    UNAVAILABLE: "#c4c9d0",
+}
+_LEGEND = (  # colour → (vi, en), in the order shown
+    ("#2e9e4f", ("đạt, đủ điều kiện", "pass, eligible")),
+    ("#7a5cd6", ("cấp có thẩm quyền xem xét", "for the authority")),
+    ("#e0a82e", ("chưa rõ, thiếu dữ liệu", "unknown, data missing")),
+    ("#d64545", ("không đạt", "fail, not eligible")),
+    ("#e3e6ea", ("chưa / hết hiệu lực", "not in force")),
+    ("#c4c9d0", ("không xét được", "cannot be evaluated")),
+)
+CHART_CRITERIA = 4  # criteria rows under the verdict row
+
+
+def chart(tl: Timeline, lang: str = "vi", max_criteria: int = CHART_CRITERIA, width: int = 700) -> Any:
+    """The verdict over the window (first row) and the criteria that move or do not pass (the next rows), as
+    an SVG chart; the reference date is marked."""
+    vi = lang != "en"
+
+    def runs(periods: Any, label: Any) -> list[tuple[dt.date, dt.date, str, str]]:
+        out = []
+        for p in periods:
+            a = p.start or tl.window_start
+            b = p.end or tl.window_end
+            name = label(p.value)
+            out.append(
+                (a, b, _RUN_COLOURS.get(p.value, "#c4c9d0"), f"{name}: {fmt_date(a, lang)} – {fmt_date(b, lang)}")
+            )
+        return out
+
+    rows = [
+        (
+            "Kết luận" if vi else "Verdict",
+            runs(tl.periods, lambda v: verdict_label(None if v == UNAVAILABLE else v, lang)),
+        )
+    ]
+    for ct in moving(tl)[:max_criteria]:
+        rows.append((ct.title.vi if vi else ct.title.en, runs(ct.periods, lambda v: outcome_label(v, lang))))
+    used = {colour for _, rs in rows for _, _, colour, _ in rs}
+    legend = [(colour, pair[1] if not vi else pair[0]) for colour, pair in _LEGEND if colour in used]
+    marker = (tl.reference_date, ("Ngày xét " if vi else "Date ") + fmt_date(tl.reference_date, lang))
+    return templates.timeline_chart(rows, tl.window_start, tl.window_end, marker=marker, legend=legend, width=width)
+
+
+def what_would_change(tl: Timeline, lang: str = "vi", limit: int = 3) -> list[str]:
+    """What would change the verdict, in a few lines: since / until when it holds, the next dates on which time
+    changes it, and the changes to the file that time does not make."""
+    vi = lang != "en"
+    lines = summary_lines(tl, lang)
+    said = " ".join(lines)
+    for ch in tl.changes[:limit]:
+        d = fmt_date(ch.date, lang)
+        if d in said and ch is tl.changes[0]:
+            continue
+        titles = "; ".join(c.title.vi if vi else c.title.en for c in ch.criteria)
+        after = verdict_label(ch.verdict_after, lang)
+        lines.append(
+            (f"Từ ngày {d}: {after.lower() if after[:1].isupper() else after}" if vi else f"From {d}: {after}")
+            + (f" ({titles})" if titles else "")
+            + "."
+        )
+    for n in tl.needed[:limit]:
+        lines.append(f"{n.title.vi if vi else n.title.en}: {n.text.vi if vi else n.text.en}")
+    if len(tl.needed) > limit:
+        more = len(tl.needed) - limit
+        lines.append(f"… và {more} thay đổi khác (xem mốc thời gian)." if vi else f"… and {more} more changes.")
+    return lines
+
+
 def timeline_context(tl: Timeline, lang: str = "vi") -> dict[str, Any]:
     """What ``timeline.html.j2`` shows (the same content as :func:`render_text`)."""
     vi = lang != "en"
@@ -252,6 +342,8 @@ def timeline_context(tl: Timeline, lang: str = "vi") -> dict[str, Any]:
             }
         )
     return {
+        "chart": chart(tl, lang),
+        "what_would_change": what_would_change(tl, lang),
         "title": title,
         "window": window,
         "notes": [n.vi if vi else n.en for n in tl.notes],

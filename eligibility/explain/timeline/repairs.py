@@ -205,7 +205,9 @@ def needed_change(
     title = Text(vi=spec.title.vi, en=spec.title.en)
     tail_vi = " Hoặc cấp có thẩm quyền xem xét, quyết định (trường hợp đặc biệt)." if waivable else ""
     tail_en = " Or the competent authority decides (special case)." if waivable else ""
-    miss_vi = f" Cần bổ sung dữ liệu: {', '.join(missing)}." if missing else ""
+    miss_vi = (
+        f" Cần bổ sung dữ liệu: {', '.join(INPUTS[m].vi if m in INPUTS else m for m in missing)}." if missing else ""
+    )
     miss_en = f" Data to record: {', '.join(missing)}." if missing else ""
     if reqs:
         requirements = tuple(
