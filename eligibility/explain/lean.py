@@ -58,6 +58,7 @@ from eligibility.rulepack.loader import LoadedCriterion
 from eligibility.rulepack.schema import weakest
 
 NONLOCAL_CRITERION = "nonlocal.not_local.qd65"  # the rule pack's (unverified) definition of "người địa phương"
+LOCAL_TRAIT = "@trait.local"  # the locality criterion's id when it rides along in a request's rule version
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,9 @@ class RowPlan:
     not_applicable: tuple[str, ...]
     display: dict[str, object]  # display-only values of messages (the post's province name)
     facts_key: tuple[Any, ...]  # rows share a derivation between requests with the same key
-    local: RuleVersion | None  # the locality criterion resolved on the date (the "local" trait)
+    version: RuleVersion  # the request's rule version, with the locality criterion when it is not in it
+    local_id: str | None  # the outcome in ``version`` that decides the "local" trait
+    local: RuleVersion | None  # else the trait's own rule version (None: no locality or no such criterion)
     target_level: str | None
     target_groups: tuple[str, ...]
 
@@ -215,13 +218,27 @@ class LeanEvaluator:
             own,
         )
         post = self.rules.titles.get(request.post) if request.post else None
+        version, local_id = prepared.version, None
+        local = self._local_version(on) if request.locality is not None else None
+        if local is not None:  # one engine call a row: the trait's criterion rides along with the request's
+            (crit,) = local.criteria
+            ids = {c.id: c for c in version.criteria}
+            if crit.id in ids and ids[crit.id].condition == crit.condition:
+                local_id = crit.id  # the request's own version decides it already
+            elif LOCAL_TRAIT not in ids:
+                trait = ResolvedCriterion(LOCAL_TRAIT, crit.condition)
+                version = RuleVersion.build(f"{request.action}+local", [*version.criteria, trait])
+                local_id = LOCAL_TRAIT
+            # else (a rule pack criterion named like the trait): the trait asks the engine separately
         return RowPlan(
             prepared=prepared,
             steps=tuple(steps),
             not_applicable=tuple(c.id for c in prepared.not_applicable),
             display=display,
             facts_key=facts_key,
-            local=self._local_version(on) if request.locality is not None else None,
+            version=version,
+            local_id=local_id,
+            local=local if local_id is None else None,
             target_level=post.level if post else request.level,
             target_groups=tuple(post.groups) if post else (),
         )
@@ -253,8 +270,8 @@ class Subject:
         self.profile = profile
         self._checked: dict[dt.date, InputError | None] = {}
         self._facts: dict[tuple[Any, ...], FactSet] = {}
-        self._outcomes: dict[tuple[str, tuple[Any, ...]], dict[str, str]] = {}
-        self._local: dict[tuple[str, tuple[Any, ...]], bool | None] = {}
+        self._engine: dict[tuple[str, tuple[Any, ...]], tuple[dict[str, str], str | None]] = {}
+        self._local: dict[tuple[str, tuple[Any, ...]], str] = {}
 
     def check(self, prepared: Prepared) -> None:
         """:meth:`Evaluator.check_inputs` once per date (the profile's own problems do not depend on the
@@ -279,12 +296,20 @@ class Subject:
         return found
 
     def outcomes(self, prepared: Prepared) -> dict[str, str]:
-        """pass / fail / unknown of every criterion of the request's rule version, decided by durable."""
-        plan = self.lean_evaluator.plan(prepared)
-        key = (prepared.version.name, plan.facts_key)
-        found = self._outcomes.get(key)
+        """pass / fail / unknown of every criterion of the request's rule version, decided by durable (one
+        engine call with the locality criterion of the "local" trait, when there is one)."""
+        return self._run(self.lean_evaluator.plan(prepared))[0]
+
+    def _run(self, plan: RowPlan) -> tuple[dict[str, str], str | None]:
+        """(outcomes of the request's criteria, outcome of the locality criterion or None)."""
+        key = (plan.version.name, plan.facts_key)
+        found = self._engine.get(key)
         if found is None:
-            found = self._outcomes[key] = self.evaluator.engine.outcomes(prepared.version, self.facts(prepared).values)
+            raw = self.evaluator.engine.outcomes(plan.version, self.facts(plan.prepared).values)
+            local = raw.get(plan.local_id) if plan.local_id is not None else None
+            if plan.local_id == LOCAL_TRAIT:
+                del raw[LOCAL_TRAIT]
+            found = self._engine[key] = (raw, local)
         return found
 
     def decision(self, prepared: Prepared) -> Decision:
@@ -317,6 +342,9 @@ class Subject:
         missing_map: dict[str, list[str]] = {}
         for step in plan.steps:
             raw = outcomes[step.id]
+            if raw == "pass" and not passes:  # judge() leaves a pass as it is, and a pass is not shown
+                result[step.id] = "pass"
+                continue
             blocked = False
             for b in step.blockers:
                 if outcomes.get(b) == "fail":
@@ -382,12 +410,14 @@ class Subject:
         """Người địa phương by the rule pack's own (unverified) criterion, decided by the engine like any
         outcome; None without a locality, without such a criterion in force on the date, or when the profile
         does not tell (the criterion is unknown)."""
-        version = plan.local
-        if version is None:
+        if plan.local_id is not None:
+            outcome = self._run(plan)[1]
+        elif plan.local is not None:
+            key = (plan.local.name, plan.facts_key)
+            if key not in self._local:
+                facts = self.facts(plan.prepared).values
+                self._local[key] = self.evaluator.engine.outcomes(plan.local, facts)[NONLOCAL_CRITERION]
+            outcome = self._local[key]
+        else:
             return None
-        key = (version.name, plan.facts_key)
-        if key not in self._local:
-            facts = self.facts(plan.prepared).values
-            outcome = self.evaluator.engine.outcomes(version, facts)[NONLOCAL_CRITERION]  # "not local" passes
-            self._local[key] = None if outcome == "unknown" else outcome == "fail"
-        return self._local[key]
+        return None if outcome == "unknown" else outcome == "fail"  # "not local" passes
