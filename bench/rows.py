@@ -140,11 +140,12 @@ class Bench:
             out.append(subject)
         return out
 
-    def writer(self, action: str) -> tuple[Any, Any]:
+    def writer(self, action: str, name: str = "") -> tuple[Any, Any]:
         from eligibility.batch.report import PoolAccumulator
         from eligibility.batch.writers import XlsxWriter
 
-        return XlsxWriter(self.tmp / f"{action}.xlsx"), PoolAccumulator(self.rules, self.requests[action])
+        out = self.tmp / f"{name or 'report'}-{action}.xlsx"
+        return XlsxWriter(out), PoolAccumulator(self.rules, self.requests[action])
 
     def write(self, results: list[Any], action: str) -> None:
         writer, acc = self.writer(action)
@@ -248,70 +249,71 @@ class Bench:
         b, _ = self.timed(without)
         return max(0.0, a - b)
 
-    # -- row at a time (as a pool runs) --
-    def screened(self, rows: list[Any], action: str) -> float:
-        """CPU seconds of today's path in process: ``Screener(workers=1)`` (full Decisions, its RowResults),
-        the pool accumulator and the .xlsx writer."""
+    # -- several actions, the warm-up only --
+    def one_pass(self, rows: list[Any], actions: list[str]) -> None:
+        from eligibility.model.load import parse_profile
+
+        prepared = [self.prepared[a] for a in actions]
+        for item in rows:
+            self.lean.subject(parse_profile(item.data, row=item.row)).leans(prepared)
+
+
+class RowPaths:
+    """The paths row at a time, as a pool runs them (read, validate, evaluate, RowResult, the pool
+    accumulator, the .xlsx rows), each kept open across the blocks of a round (one Screener, one writer
+    per path and action)."""
+
+    def __init__(self, b: Bench) -> None:
         from eligibility.batch.screen import Screener
 
-        w, acc = self.writer(action)
-        with Screener(self.requests[action], self.rules, workers=1) as screener:
-            screener._ensure()
-            screener._local.evaluator = self.ev  # type: ignore[union-attr]  # the warm evaluator
+        self.b = b
+        self.screener = Screener(b.requests[ONE], b.rules, workers=1)
+        self.screener._ensure()
+        self.screener._local.evaluator = b.ev  # type: ignore[union-attr]  # the warm evaluator
+        self.writers: dict[tuple[str, str], tuple[Any, Any]] = {}
 
-            def run() -> None:
-                for r in screener.screen(rows):
-                    acc.add(r)
-                    w.write(r)
+    def _writer(self, path: str, action: str) -> tuple[Any, Any]:
+        key = (path, action)
+        if key not in self.writers:
+            self.writers[key] = self.b.writer(action, path)
+        return self.writers[key]
 
-            secs, _ = self.timed(run)
-        w.abort()
-        return secs
+    def _read(self, block: Path) -> list[Any]:
+        from eligibility.batch.reader import read_pool
 
-    # -- several actions --
-    def one_pass(self, rows: list[Any], actions: list[str]) -> float:
-        """CPU seconds: each row validated once, one Subject, a lean row per action, every row written."""
+        return list(read_pool(block, titles=self.b.rules.titles))
+
+    def full(self, block: Path) -> None:
+        """Today's path in process: ``Screener(workers=1)`` (full Decisions and its RowResults)."""
+        w, acc = self._writer("full", ONE)
+        for r in self.screener.screen(self._read(block)):
+            acc.add(r)
+            w.write(r)
+
+    def lean(self, block: Path, actions: list[str], tag: str) -> None:
+        """Each row validated once, one Subject, a lean row per action, each written."""
         from eligibility.model.load import parse_profile
 
-        lean = self.lean
-        prepared = [self.prepared[a] for a in actions]
-        writers = {a: self.writer(a) for a in actions}
+        lean = self.b.lean
+        prepared = [self.b.prepared[a] for a in actions]
+        writers = [self._writer(tag, a) for a in actions]
+        for item in self._read(block):
+            subject = lean.subject(parse_profile(item.data, row=item.row))
+            for got, (w, acc) in zip(subject.leans(prepared), writers, strict=True):
+                r = lean_row_result(item, got)
+                acc.add(r)
+                w.write(r)
 
-        def run() -> None:
-            for item in rows:
-                profile = parse_profile(item.data, row=item.row)
-                subject = lean.subject(profile)
-                for a, p in zip(actions, prepared, strict=True):
-                    r = lean_row_result(item, subject.lean(p))
-                    w, acc = writers[a]
-                    acc.add(r)
-                    w.write(r)
-
-        secs, _ = self.timed(run)
-        for w, _ in writers.values():
-            w.abort()
-        return secs
-
-    def separately(self, rows: list[Any], actions: list[str]) -> float:
-        """CPU seconds: the actions one after another, each with its own read, validation, facts."""
-        from eligibility.model.load import parse_profile
-
-        total = 0.0
+    def separately(self, block: Path, actions: list[str]) -> None:
+        """The actions one after another, each reading, validating and deriving again."""
         for a in actions:
-            p = self.prepared[a]
-            w, acc = self.writer(a)
+            self.lean(block, [a], "separately")
 
-            def run(p: Any = p, w: Any = w, acc: Any = acc) -> None:
-                for item in self.read():
-                    profile = parse_profile(item.data, row=item.row)
-                    r = lean_row_result(item, self.lean.subject(profile).lean(p))
-                    acc.add(r)
-                    w.write(r)
-
-            secs, _ = self.timed(run)
+    def close(self) -> None:
+        for w, _ in self.writers.values():
             w.abort()
-            total += secs
-        return total
+        self.writers.clear()
+        self.screener.close()
 
 
 def row_result(item: Any, decision: Any, traits: Any) -> Any:
@@ -382,16 +384,48 @@ def write_pool(path: Path, n: int, seed: int = 101) -> None:
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")
 
 
+def row_round(b: Bench, blocks: list[Path], on: dt.date, shuffle: Any) -> dict[str, float]:
+    """CPU seconds of each path row at a time over every block; the paths alternate block by block in a
+    shuffled order, so that load from other processes hits them alike."""
+    paths = RowPaths(b)
+    steps: dict[str, Callable[[Path], Any]] = {
+        "floor": lambda blk: floor(blk, on),
+        "row.full": paths.full,
+        "row.lean": lambda blk: paths.lean(blk, [ONE], "lean"),
+        "five.one_pass": lambda blk: paths.lean(blk, FIVE, "five"),
+        "five.separately": lambda blk: paths.separately(blk, FIVE),
+    }
+    spent = dict.fromkeys(steps, 0.0)
+    for blk in blocks:
+        order = list(steps)
+        shuffle.shuffle(order)
+        for name in order:
+            t = time.process_time()
+            steps[name](blk)
+            spent[name] += time.process_time() - t
+    paths.close()
+    return spent
+
+
 def main() -> int:
+    import random
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=3000)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--block", type=int, default=250, help="rows per block (the paths alternate block by block)")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
     n = args.rows
     tmp = Path(tempfile.mkdtemp(prefix="bench-rows-pool-"))
     path = tmp / "pool.jsonl"
     write_pool(path, n)
+    lines = path.read_bytes().splitlines(keepends=True)
+    blocks = []
+    for k in range(0, n, args.block):
+        blk = tmp / f"block-{k:07d}.jsonl"
+        blk.write_bytes(b"".join(lines[k : k + args.block]))
+        blocks.append(blk)
     b = Bench(path, n)
     on = dt.date.fromisoformat(BASE["date"])
     # warm-up: rulesets created, caches filled, first-call costs out of the figures
@@ -399,31 +433,25 @@ def main() -> int:
     b.full(rows, ONE)
     b.lean_path(rows, ONE)
     b.one_pass(rows, FIVE)
-    for a in FIVE:
-        b.lean_path(rows, a)
 
     got: dict[str, list[float]] = {}
 
     def add(key: str, secs: float) -> None:
         got.setdefault(key, []).append(secs / n * 1e6)
 
+    shuffle = random.Random(14)
     for i in range(args.rounds):
         t0 = time.perf_counter()
         gc.collect()
-        add("floor", Bench.timed(lambda: floor(path, on))[0])
-        t_read, rows = Bench.timed(b.read)
-        add("row.full", t_read + b.screened(rows, ONE))
-        t_read, rows = Bench.timed(b.read)
-        add("row.lean", t_read + b.one_pass(rows, [ONE]))
-        add("five.one_pass", Bench.timed(b.read)[0] + b.one_pass(rows, FIVE))
-        add("five.separately", b.separately(rows, FIVE))
+        for name, secs in row_round(b, blocks, on, shuffle).items():
+            add(name, secs)
         t_read, rows = Bench.timed(b.read)
         for name, fn in (("full", b.full), ("lean", b.lean_path)):
-            secs = fn(rows, ONE)
+            secs_by = fn(rows, ONE)
             add(f"{name}.read", t_read)
-            for k, v in secs.items():
+            for k, v in secs_by.items():
                 add(f"{name}.{k}", v)
-            add(f"{name}.total", t_read + sum(secs.values()))
+            add(f"{name}.total", t_read + sum(secs_by.values()))
         assert [r.verdict for r in b.last_full] == [r.verdict for r in b.last_lean]
         assert [[_fields(x) for x in r.findings] for r in b.last_full] == [
             [_fields(x) for x in r.findings] for r in b.last_lean
@@ -432,41 +460,45 @@ def main() -> int:
         print(f"round {i + 1}/{args.rounds}: {time.perf_counter() - t0:.1f} s, load {os.getloadavg()[0]:.2f}")
 
     med = {k: statistics.median(v) for k, v in got.items()}
-    report(med, n, args.rounds, args.markdown)
+    ratios = {  # per round, then the median: a ratio within one round is what load does not move
+        "full": statistics.median(f / fl for f, fl in zip(got["row.full"], got["floor"], strict=True)),
+        "lean": statistics.median(f / fl for f, fl in zip(got["row.lean"], got["floor"], strict=True)),
+        "five": statistics.median(f / o for f, o in zip(got["five.one_pass"], got["row.lean"], strict=True)),
+        "sep": statistics.median(s / f for s, f in zip(got["five.separately"], got["five.one_pass"], strict=True)),
+    }
+    report(med, ratios, n, args.rounds, args.markdown)
     return 0
 
 
-def report(med: dict[str, float], n: int, rounds: int, markdown: bool) -> None:
+def report(med: dict[str, float], ratios: dict[str, float], n: int, rounds: int, markdown: bool) -> None:
     fl = med["floor"]
     full, lean = med["row.full"], med["row.lean"]
     print(f"\n{n:,} rows, {rounds} rounds, medians; CPU µs per row ({ONE}, {BASE})")
     print("row at a time (as a pool runs): read, validate, evaluate, RowResult, accumulator, .xlsx rows")
     print(f"  full (Screener today) {full:8.1f}   lean {lean:8.1f}   floor {fl:6.1f}")
     print(
-        f"  ratio to the floor: full {full / fl:.1f}×, lean {lean / fl:.1f}× (target ≤ 30×); lean / full {lean / full:.2f}"
+        f"  ratio to the floor (median of the rounds' ratios): full {ratios['full']:.1f}×, lean {ratios['lean']:.1f}× "
+        f"(target ≤ 30×); lean / full {lean / full:.2f}"
     )
-    print("step by step over all rows (the buckets; their sum is below the row-at-a-time figure: warm caches)")
+    print("step by step over all rows (the buckets; warm caches make their sum lower than row at a time)")
     print(f"  {'bucket':<10} {'full':>9} {'lean':>9}")
     for k in [*BUCKETS, "total"]:
         print(f"  {k:<10} {med[f'full.{k}']:9.1f} {med[f'lean.{k}']:9.1f}")
-    one, five, sep = med["row.lean"], med["five.one_pass"], med["five.separately"]
+    five, sep = med["five.one_pass"], med["five.separately"]
     print(
         f"five actions ({', '.join(FIVE)}): one pass {five:.0f} µs/row, separately {sep:.0f} µs/row; "
-        f"one pass / one action {five / one:.2f}× (target ≤ 2.5×), separately / one pass {sep / five:.2f}×"
+        f"one pass / one action {ratios['five']:.2f}× (target ≤ 2.5×), separately / one pass {ratios['sep']:.2f}×"
     )
     if markdown:
         print("\n| bucket (step by step) | full µs/row | lean µs/row |\n|---|---|---|")
         for k in [*BUCKETS, "total"]:
             print(f"| {k} | {med[f'full.{k}']:.1f} | {med[f'lean.{k}']:.1f} |")
-        print("\n| row at a time | CPU µs/row | ÷ floor |\n|---|---|---|")
-        for label, v in (
-            ("floor (plain Python)", fl),
-            (f"{ONE}, full (Screener today)", full),
-            (f"{ONE}, lean", lean),
-            ("five actions, one pass (lean)", five),
-            ("five actions, separately (lean)", sep),
-        ):
-            print(f"| {label} | {v:.1f} | {v / fl:.1f}× |")
+        print("\n| row at a time | CPU µs/row | ratio |\n|---|---|---|")
+        print(f"| floor (plain Python) | {fl:.1f} | 1 |")
+        print(f"| {ONE}, full (Screener today) | {full:.1f} | {ratios['full']:.1f}× the floor |")
+        print(f"| {ONE}, lean | {lean:.1f} | {ratios['lean']:.1f}× the floor |")
+        print(f"| five actions, one pass (lean) | {five:.1f} | {ratios['five']:.2f}× one action |")
+        print(f"| five actions, one after another (lean) | {sep:.1f} | {ratios['sep']:.2f}× one pass |")
 
 
 if __name__ == "__main__":

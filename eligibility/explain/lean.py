@@ -137,11 +137,20 @@ class RowPlan:
     not_applicable: tuple[str, ...]
     display: dict[str, object]  # display-only values of messages (the post's province name)
     facts_key: tuple[Any, ...]  # rows share a derivation between requests with the same key
-    version: RuleVersion  # the request's rule version, with the locality criterion when it is not in it
+    version: RuleVersion  # the applicable criteria, and the locality criterion of the "local" trait
     local_id: str | None  # the outcome in ``version`` that decides the "local" trait
     local: RuleVersion | None  # else the trait's own rule version (None: no locality or no such criterion)
     target_level: str | None
     target_groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Together:
+    """Requests sharing a fact context, decided in one rule version (:meth:`LeanEvaluator.together`)."""
+
+    plans: tuple[RowPlan, ...]
+    version: RuleVersion
+    names: tuple[dict[str, str], ...]  # per plan: its criterion id → the id in ``version``
 
 
 class LeanEvaluator:
@@ -153,6 +162,7 @@ class LeanEvaluator:
         self.rules = evaluator.rules
         self._plans: dict[int, tuple[Prepared, RowPlan]] = {}  # id(prepared) → (prepared, plan): kept alive
         self._local: dict[dt.date, RuleVersion | None] = {}
+        self._together: dict[tuple[int, ...], tuple[tuple[Prepared, ...], tuple[_Together, ...]]] = {}
 
     def prepare(self, request: Request) -> Prepared:
         """:meth:`Evaluator.prepare` (cached; an :class:`InputError` for a request that cannot be evaluated)."""
@@ -218,18 +228,21 @@ class LeanEvaluator:
             own,
         )
         post = self.rules.titles.get(request.post) if request.post else None
-        version, local_id = prepared.version, None
+        # the engine decides what the row reads: the applicable criteria (a decision reads no outcome of the
+        # others), and the locality criterion of the "local" trait along with them (one engine call a row)
+        criteria = [c for c in prepared.version.criteria if c.id in applicable]
+        local_id = None
         local = self._local_version(on) if request.locality is not None else None
-        if local is not None:  # one engine call a row: the trait's criterion rides along with the request's
+        if local is not None:
             (crit,) = local.criteria
-            ids = {c.id: c for c in version.criteria}
+            ids = {c.id: c for c in criteria}
             if crit.id in ids and ids[crit.id].condition == crit.condition:
-                local_id = crit.id  # the request's own version decides it already
+                local_id = crit.id  # the request decides it already
             elif LOCAL_TRAIT not in ids:
-                trait = ResolvedCriterion(LOCAL_TRAIT, crit.condition)
-                version = RuleVersion.build(f"{request.action}+local", [*version.criteria, trait])
+                criteria.append(ResolvedCriterion(LOCAL_TRAIT, crit.condition))
                 local_id = LOCAL_TRAIT
             # else (a rule pack criterion named like the trait): the trait asks the engine separately
+        version = RuleVersion.build(f"{request.action}+row", criteria)
         return RowPlan(
             prepared=prepared,
             steps=tuple(steps),
@@ -242,6 +255,41 @@ class LeanEvaluator:
             target_level=post.level if post else request.level,
             target_groups=tuple(post.groups) if post else (),
         )
+
+    def together(self, prepared: Sequence[Prepared]) -> tuple[_Together, ...]:
+        """How several requests are decided for one profile in as few engine calls as possible: the
+        requests that share a fact context (see :class:`Subject`) are asked together, in one rule version
+        holding each of their criteria once (cached per list of prepared requests)."""
+        key = tuple(id(p) for p in prepared)
+        hit = self._together.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], prepared, strict=True)):
+            return hit[1]
+        groups: dict[tuple[Any, ...], list[RowPlan]] = {}
+        for p in prepared:
+            plan = self.plan(p)
+            groups.setdefault(plan.facts_key, []).append(plan)
+        out: list[_Together] = []
+        for plans in groups.values():
+            if len(plans) < 2:
+                continue
+            criteria: dict[str, ResolvedCriterion] = {}
+            names: list[dict[str, str]] = []  # per plan: criterion id in the plan → id in the shared version
+            for k, plan in enumerate(plans):
+                mine: dict[str, str] = {}
+                for c in plan.version.criteria:
+                    cid = c.id
+                    if cid in criteria and criteria[cid].condition != c.condition:
+                        cid = f"{c.id}@{k}"  # the same criterion resolved otherwise for this request
+                    criteria.setdefault(cid, ResolvedCriterion(cid, c.condition))
+                    mine[c.id] = cid
+                names.append(mine)
+            version = RuleVersion.build("together", list(criteria.values()))
+            out.append(_Together(tuple(plans), version, tuple(names)))
+        found = tuple(out)
+        if len(self._together) > 1024:
+            self._together.clear()
+        self._together[key] = (tuple(prepared), found)
+        return found
 
     def _local_version(self, on: dt.date) -> RuleVersion | None:
         """The rule pack's own definition of "người địa phương" on ``on`` (None when it has none in force)."""
@@ -296,8 +344,8 @@ class Subject:
         return found
 
     def outcomes(self, prepared: Prepared) -> dict[str, str]:
-        """pass / fail / unknown of every criterion of the request's rule version, decided by durable (one
-        engine call with the locality criterion of the "local" trait, when there is one)."""
+        """pass / fail / unknown of every applicable criterion of the request, decided by durable (one engine
+        call with the locality criterion of the "local" trait, when there is one)."""
         return self._run(self.lean_evaluator.plan(prepared))[0]
 
     def _run(self, plan: RowPlan) -> tuple[dict[str, str], str | None]:
@@ -326,6 +374,33 @@ class Subject:
             except InputError as exc:
                 out.append(exc)
         return out
+
+    def leans(self, prepared: Sequence[Prepared], *, passes: bool = False) -> list[LeanResult | InputError]:
+        """:meth:`lean` for each prepared request (or the InputError it raises), the requests that share a
+        fact context decided by the engine together, in one call."""
+        for group in self.lean_evaluator.together(prepared):
+            try:
+                self.check(group.plans[0].prepared)  # the same date for the whole group
+            except InputError:
+                continue
+            self._run_together(group)
+        out: list[LeanResult | InputError] = []
+        for p in prepared:
+            try:
+                out.append(self.lean(p, passes=passes))
+            except InputError as exc:
+                out.append(exc)
+        return out
+
+    def _run_together(self, group: _Together) -> None:
+        facts_key = group.plans[0].facts_key
+        if all((plan.version.name, facts_key) in self._engine for plan in group.plans):
+            return
+        raw = self.evaluator.engine.outcomes(group.version, self.facts(group.plans[0].prepared).values)
+        for plan, names in zip(group.plans, group.names, strict=True):
+            outcomes = {cid: raw[names[cid]] for cid in names if cid != LOCAL_TRAIT}
+            local = raw[names[plan.local_id]] if plan.local_id is not None else None
+            self._engine[(plan.version.name, facts_key)] = (outcomes, local)
 
     def lean(self, prepared: Prepared, *, passes: bool = False) -> LeanResult:
         """What a report shows of ``decision(prepared)``; messages only for the findings shown (passes only
