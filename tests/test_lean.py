@@ -331,3 +331,45 @@ def test_facts_are_derived_once_for_actions_sharing_a_fact_context(
     assert [r.action for r in results if isinstance(r, LeanResult)] == [p.request.action for p in prepared]
     alone = lean.subject(profile)
     assert results == [alone.lean(p) for p in prepared]
+
+
+# ----- message rendering (templates split once) equals the regular-expression substitution ------------
+def _render_by_sub(template: str, values: Any, lang: str, rank_of: Any) -> str:
+    import re
+
+    from eligibility.explain import messages
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key in messages._PHRASE_RENDERERS:
+            return messages._PHRASE_RENDERERS[key](values, lang)
+        if key not in values or values[key] is None:
+            return "?"
+        return messages.display(key, values[key], lang, rank_of.get(key))
+
+    return messages.PLACEHOLDER.sub(sub, template)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), profile=profiles())
+def test_rendering_equals_the_substitution(data: Any, profile: Profile, pack: Any, lean: LeanEvaluator) -> None:
+    from collections import ChainMap
+
+    from eligibility.explain.messages import render
+
+    request = parse_request(data.draw(requests(pack)))
+    try:
+        prepared = lean.prepare(request)
+        facts = lean.evaluator.facts(profile, prepared).values
+    except InputError:
+        return
+    plan = lean.plan(prepared)
+    for step in plan.steps:
+        values = ChainMap(plan.display, step.overrides, facts)
+        m = step.criterion.spec.message
+        for tpl in (m.pass_, m.fail, m.unknown):
+            if tpl is None:
+                continue
+            for lang, text in (("vi", tpl.vi), ("en", tpl.en)):
+                assert render(text, values, lang, step.rank_of) == _render_by_sub(text, values, lang, step.rank_of)
+    assert render("{a} và {b}{a}", {"a": 1}, "vi", {}) == "1 và ?1"
