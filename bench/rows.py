@@ -407,6 +407,57 @@ def row_round(b: Bench, blocks: list[Path], on: dt.date, shuffle: Any) -> dict[s
     return spent
 
 
+PROFILE_GROUPS = [  # (group, path fragments of the functions whose own time it sums), first match wins
+    (
+        "write: .xlsx rows, accumulator, RowResult",
+        ("batch/xlsx.py", "batch/writers.py", "batch/report.py", "saxutils", "bench/rows.py"),
+    ),
+    ("read: read_pool, json", ("batch/reader.py", "json/")),
+    ("validate: pydantic, model/", ("pydantic", "model/", "method 'validate_python'")),
+    ("facts: facts/", ("facts/",)),
+    ("engine: durable adapter and C calls", ("engine/", "durable_rules_engine")),
+    ("messages: wording, render", ("explain/messages.py", "_words", "wording")),
+    ("findings: lean rows (plan, judge, traits)", ("explain/lean.py", "explain/evaluate.py")),
+]
+
+
+def profile(b: Bench, actions: list[str]) -> list[tuple[str, float]]:
+    """Shares of CPU time by group (cProfile, own time of each function), lean rows row at a time."""
+    import cProfile
+    import pstats
+
+    paths = RowPaths(b)
+    paths.lean(b.path, actions, "profile")
+    prof = cProfile.Profile()
+    prof.enable()
+    paths.lean(b.path, actions, "profile")
+    prof.disable()
+    paths.close()
+    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in stats.values())
+    other = "other"
+    groups = dict.fromkeys([g for g, _ in PROFILE_GROUPS] + [other], 0.0)
+
+    def own_group(key: tuple[str, int, str]) -> str:
+        where = f"{key[0]}:{key[2]}"
+        return next((g for g, frags in PROFILE_GROUPS if any(f in where for f in frags)), other)
+
+    def share_out(key: tuple[str, int, str], secs: float, depth: int) -> None:
+        """A function of no group (a builtin, collections, re, ...) counts for its callers' groups."""
+        g = own_group(key)
+        callers = stats[key][4]
+        if g != other or depth > 4 or not callers:
+            groups[g] += secs
+            return
+        weight = sum(edge[2] for edge in callers.values()) or 1.0
+        for caller, edge in callers.items():
+            share_out(caller, secs * edge[2] / weight, depth + 1)
+
+    for key, v in stats.items():
+        share_out(key, v[2], 0)
+    return [(g, t / total) for g, t in groups.items()]
+
+
 def main() -> int:
     import random
 
@@ -415,6 +466,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--block", type=int, default=250, help="rows per block (the paths alternate block by block)")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="also where the lean row's time goes (cProfile)")
     args = ap.parse_args()
     n = args.rows
     tmp = Path(tempfile.mkdtemp(prefix="bench-rows-pool-"))
@@ -467,6 +519,11 @@ def main() -> int:
         "sep": statistics.median(s / f for s, f in zip(got["five.separately"], got["five.one_pass"], strict=True)),
     }
     report(med, ratios, n, args.rounds, args.markdown)
+    if args.profile:
+        for actions in ([ONE], FIVE):
+            print(f"\nwhere a lean row's CPU goes, {len(actions)} action(s), cProfile own time by group:")
+            for g, share in profile(b, actions):
+                print(f"| {g} | {100 * share:.1f}% |")
     return 0
 
 
