@@ -43,7 +43,7 @@ TAG_LABELS = {
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Text(Model):

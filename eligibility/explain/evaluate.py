@@ -11,7 +11,7 @@ import difflib
 from collections import ChainMap, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError, Problem, RulePackError
@@ -41,6 +41,16 @@ from eligibility.rulepack.schema import Citation, weakest
 
 MIN_AGE_PARAMETER = "person.min_age_months"  # read by check_inputs, not by a criterion
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
+
+
+class Judged(NamedTuple):
+    """A criterion's engine outcome as it reads for the person (:meth:`Evaluator.judge`)."""
+
+    outcome: str  # pass | fail | waivable | unknown | not_applicable
+    worded: str  # the outcome whose message is shown (a note's fail: "fail" while the outcome is "pass")
+    missing: list[str]  # inputs absent from the file (unknown outcomes)
+    unclear: list[str]  # inputs recorded but not deciding (unknown outcomes)
+    waivable: bool
 
 
 @dataclass
@@ -581,10 +591,46 @@ class Evaluator:
         names, rank_of, title = self._static(c)
         known = factset.values
         facts = {n: known.get(n) for n in names}
+        judged = self.judge(c, outcome, factset, waiver_blocked)
+        if missing_map is not None:
+            for inp in judged.missing:
+                missing_map[inp].append(c.id)
+        cite = spec.citation_on(on)
+        tag = weakest([cite.tag] + [u.confidence for u in uses])
+        overrides: dict[str, object] = {u.name: u.value for u in uses}
+        values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
+        if display:
+            values = ChainMap(dict(display), cast(dict[str, object], values))
+        vi, en = self.wording(c, judged, values, rank_of, tag == "M")
+        return Finding(
+            criterion=c.id,
+            title=title,
+            topic=spec.topic,
+            outcome=cast(Outcome, judged.outcome),
+            message=Text(vi=vi, en=en),
+            facts=facts,
+            parameters=uses,
+            source=self._source_ref(cite),
+            confidence=tag,
+            unverified=tag == "M",
+            waivable=judged.waivable,
+            missing=judged.missing,
+            holds_from=None,
+            holds_until=None,
+            overlay=c.overlay,
+        )
+
+    def judge(self, c: LoadedCriterion, outcome: str, factset: FactSet, waiver_blocked: bool = False) -> Judged:
+        """What the engine's outcome of a criterion means for the person (shared by :meth:`decide` and the
+        lean rows of :mod:`eligibility.explain.lean`): a note's fail is a pass worded as its fail message, a
+        waivable criterion's fail (unless a blocking criterion fails: ``waiver_blocked``) is ``waivable``, and an
+        unknown outcome lists the inputs missing (absent from the file) or unclear (recorded, not deciding)."""
+        spec = c.spec
         missing: list[str] = []
         unclear: list[str] = []
         if outcome == "unknown":
-            for n in names:
+            known = factset.values
+            for n in self._static(c)[0]:
                 if n not in known:
                     for inp in factset.missing.get(n, ()):
                         if inp not in missing:
@@ -592,41 +638,28 @@ class Evaluator:
                     for inp in factset.unclear.get(n, ()):
                         if inp not in unclear:
                             unclear.append(inp)
-            if missing_map is not None:
-                for inp in missing:
-                    missing_map[inp].append(c.id)
-        note_text = spec.note and outcome == "fail"
+        worded = outcome
         if outcome == "fail" and spec.note:
             outcome = "pass"  # a note never blocks; its fail message says which rule applies
         waivable = spec.waivable and not waiver_blocked
         if outcome == "fail" and waivable:
-            outcome = "waivable"
-        cite = spec.citation_on(on)
-        tag = weakest([cite.tag] + [u.confidence for u in uses])
-        overrides: dict[str, object] = {u.name: u.value for u in uses}
-        values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
-        if display:
-            values = ChainMap(dict(display), cast(dict[str, object], values))
-        msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing, unclear)
-        if tag == "M":
-            msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
-        return Finding(
-            criterion=c.id,
-            title=title,
-            topic=spec.topic,
-            outcome=cast(Outcome, outcome),
-            message=msg,
-            facts=facts,
-            parameters=uses,
-            source=self._source_ref(cite),
-            confidence=tag,
-            unverified=tag == "M",
-            waivable=waivable,
-            missing=missing,
-            holds_from=None,
-            holds_until=None,
-            overlay=c.overlay,
-        )
+            outcome = worded = "waivable"
+        return Judged(outcome, worded, missing, unclear, waivable)
+
+    def wording(
+        self,
+        c: LoadedCriterion,
+        judged: Judged,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        unverified: bool,
+    ) -> tuple[str, str]:
+        """The finding's message (Vietnamese, English) for a judged outcome, with "[chưa xác minh]" when the
+        criterion rests on an unverified source."""
+        vi, en = self._words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
+        if unverified:
+            return vi + " [chưa xác minh]", en + " [unverified]"
+        return vi, en
 
     def _message(
         self,
@@ -637,25 +670,34 @@ class Evaluator:
         missing: list[str],
         unclear: list[str] | None = None,
     ) -> Text:
+        vi, en = self._words(spec, outcome, values, rank_of, missing, unclear)
+        return Text(vi=vi, en=en)
+
+    def _words(
+        self,
+        spec: Any,
+        outcome: str,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        missing: list[str],
+        unclear: list[str] | None = None,
+    ) -> tuple[str, str]:
         m = spec.message
         if outcome == "not_applicable":
-            return Text(vi="Không áp dụng cho yêu cầu này.", en="Does not apply to this request.")
+            return "Không áp dụng cho yêu cầu này.", "Does not apply to this request."
         if outcome == "unknown":
             if m.unknown is not None:
                 tpl = m.unknown
-                return Text(vi=render(tpl.vi, values, "vi", rank_of), en=render(tpl.en, values, "en", rank_of))
+                return render(tpl.vi, values, "vi", rank_of), render(tpl.en, values, "en", rank_of)
             if missing:
                 need = ", ".join(missing)
                 need_vi = ", ".join(input_label(i) for i in missing)
-                return Text(
-                    vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.",
-                    en=f"Cannot be decided; missing: {need}.",
-                )
+                return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.", f"Cannot be decided; missing: {need}."
             have = ", ".join(unclear or []) or "?"
-            return Text(
-                vi=f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
+            return (
+                f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
                 "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
-                en=f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
+                f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
                 "catalogue: record its relation or a title code).",
             )
         tpl = m.pass_ if outcome == "pass" else m.fail
@@ -669,4 +711,4 @@ class Evaluator:
         if outcome == "waivable":
             vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
             en += " Special cases are decided by the competent authority."
-        return Text(vi=vi, en=en)
+        return vi, en

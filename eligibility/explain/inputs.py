@@ -18,6 +18,7 @@ from eligibility.model import levels as lv
 from eligibility.model.load import load_profile, parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
+from eligibility.rulepack.cache import load_rules_cached
 from eligibility.rulepack.loader import RulePack, load_rules
 
 ProfileLike = Profile | Mapping[str, Any] | str | Path
@@ -27,8 +28,9 @@ RulesLike = RulePack | str | Path | None
 
 @lru_cache(maxsize=1)
 def default_rules() -> RulePack:
-    """The bundled rule pack (``rules/`` of a checkout, or the copy inside the installed package)."""
-    return load_rules()
+    """The bundled rule pack (``rules/`` of a checkout, or the copy inside the installed package), through the
+    per-user cache of :mod:`eligibility.rulepack.cache` (the YAML files are read again whenever they change)."""
+    return load_rules_cached()
 
 
 def rules_of(rules: RulesLike) -> RulePack:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=8192)  # pools repeat a few hundred spellings (levels, provinces, ethnicities) row after row
 def fold(text: str) -> str:
     """Lower-case, strip accents (đ → d), collapse spaces, hyphens and underscores to one space."""
     text = unicodedata.normalize("NFD", nfc(text).strip().lower().replace("đ", "d"))

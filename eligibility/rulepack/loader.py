@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +173,8 @@ def default_rules_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
         return checkout / "rules"
+    from importlib import resources  # an installed package only (it imports tempfile, shutil, zipfile)
+
     return Path(str(resources.files("eligibility").joinpath("rules")))
 
 
