@@ -28,7 +28,9 @@ from eligibility.errors import InputError, Problem
 
 @click.command(
     help="rà soát danh sách nguồn quy hoạch / screen a planning pool (.xlsx, .csv, .jsonl); "
-    "mỗi dòng một người, báo cáo .xlsx / .jsonl / .html theo đuôi tệp --out"
+    "mỗi dòng một người, báo cáo .xlsx / .jsonl / .html theo đuôi tệp --out. "
+    "Nhiều việc một lượt / several actions in one pass: --action planning,appointment,... or --action all "
+    "(--event needed when nomination is among them)"
 )
 @click.argument("pool")
 @request_options()
@@ -88,8 +90,10 @@ def screen(
 ) -> int:
     from eligibility.batch.limits import Limits
     from eligibility.batch.report import LABELS, VERDICTS
+    from eligibility.explain import names
 
     fields = request_fields(opts)
+    actions = fields.pop("action")
     if fields.get("post") is not None and post_column is not None:
         raise InputError(
             Problem(
@@ -112,17 +116,24 @@ def screen(
             progress=hook,
             on_warning=lambda w: warn(f"Cảnh báo / warning: {w.render(lang)}"),
             limits=Limits(unzipped_bytes=max_unzipped_mb << 20, row_seconds=row_timeout),
+            actions=actions,
         )
     rep = run.report
+    for each in run.reports if len(run.reports) > 1 else []:
+        counts = ", ".join(f"{LABELS[v][0 if lang == 'vi' else 1]}: {each.verdicts.get(v, 0)}" for v in VERDICTS)
+        warn(f"{names.action_name(each.request.get('action'), lang)}: {counts}")
     counts = ", ".join(f"{LABELS[v][0 if lang == 'vi' else 1]}: {rep.verdicts.get(v, 0)}" for v in VERDICTS)
+    if len(run.reports) > 1:
+        counts = f"{len(run.reports)} việc / actions"
     warn(
         f"{rep.rows} dòng / rows ({counts}) — {run.seconds:.1f} s, {run.rate:,.0f} dòng/s; "
         f"báo cáo / report: {', '.join(out)}"
     )
-    if rep.faults:
+    faults = max((r.faults for r in run.reports), default=rep.faults)
+    if faults:
         warn(
-            f"{rep.faults} dòng lỗi nội bộ, chưa xét được (xem báo cáo, trạng thái internal_error) / "
-            f"{rep.faults} rows hit an internal fault (see the report, status internal_error)"
+            f"{faults} dòng lỗi nội bộ, chưa xét được (xem báo cáo, trạng thái internal_error) / "
+            f"{faults} rows hit an internal fault (see the report, status internal_error)"
         )
     return run.exit_code
 

@@ -1,0 +1,142 @@
+"""Lean rows in the pool pipeline, and several actions in one pass (issue 14).
+
+A pool file screened for reports that do not need full decisions (.xlsx, .html) goes through lean rows;
+the same file screened with a .jsonl report too keeps full decisions. Every cell of every sheet of the
+workbook is the same either way. Screening for several actions in one pass gives, for each action, what
+a separate one-action run gives: the same results (every field), the same pool report, the same cells of
+its sheets, the same JSONL lines.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from eligibility import api
+from eligibility.batch import synthetic
+from eligibility.batch.actions import parse_actions, requests_for
+from eligibility.batch.reader import read_pool
+from eligibility.batch.screen import Screener
+from eligibility.errors import InputError
+
+BASE = {"date": "2025-10-01", "locality": "lao-cai", "event": "congress-2025", "level": "province"}
+ACTIONS = ("planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement")
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    items = synthetic.generate(48, seed=14, with_request=True)
+    defects = [(3, "birth_date", "31/02/1980"), (7, "sex", "không rõ"), (11, "party_joined", "2090-01-01")]
+    return synthetic.write_pool(items, tmp_path_factory.mktemp("pool") / "pool.xlsx", cells=defects)
+
+
+def cells(path: Path) -> dict[str, list[list[Any]]]:
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_lean_report_equals_the_full_decision_report(pool: Path, tmp_path: Path) -> None:
+    lean, full = tmp_path / "lean.xlsx", tmp_path / "full.xlsx"
+    a = api.screen_file(pool, {**BASE, "action": "appointment"}, out=[lean, tmp_path / "lean.html"], workers=1)
+    b = api.screen_file(pool, {**BASE, "action": "appointment"}, out=[full, tmp_path / "full.jsonl"], workers=1)
+    assert a.report == b.report
+    got, want = cells(lean), cells(full)
+    assert got == want
+    assert len(want["Chi tiết"]) > 48 and any(r[4] == "Lỗi dữ liệu đầu vào" for r in want["Kết quả"])
+
+
+def test_the_lean_rows_equal_full_rows_field_by_field(pool: Path, rules: Any) -> None:
+    request = requests_for(BASE, ["planning"], rules)[0]
+    for detail in ("issues", "all"):
+        with (
+            Screener(request, rules, workers=1, detail=detail, lean=True) as lean,
+            Screener(request, rules, workers=1, detail=detail, lean=False) as full,
+        ):
+            got = list(lean.screen(read_pool(pool, titles=rules.titles)))
+            want = list(full.screen(read_pool(pool, titles=rules.titles)))
+        assert got == want
+        assert {r.status for r in want} == {"ok", "input_error"}
+
+
+def test_several_actions_equal_separate_runs(pool: Path, tmp_path: Path) -> None:
+    multi = [tmp_path / "all.xlsx", tmp_path / "all.jsonl", tmp_path / "all.html"]
+    run = api.screen_file(pool, BASE, out=multi, actions="all", workers=1)
+    assert [r.request["action"] for r in run.reports] == list(ACTIONS)
+    book = cells(multi[0])
+    lines = jsonl(multi[1])
+    assert len(lines) == 48 * len(ACTIONS)
+    combined = book["Đủ điều kiện cho việc gì"]
+    for k, action in enumerate(ACTIONS):
+        one = [tmp_path / f"{action}.xlsx", tmp_path / f"{action}.jsonl"]
+        single = api.screen_file(pool, {**BASE, "action": action}, out=one, workers=1)
+        assert run.reports[k] == single.report
+        sheets = cells(one[0])
+        label = {
+            "planning": "Quy hoạch",
+            "appointment": "Bổ nhiệm",
+            "reappointment": "Bổ nhiệm lại",
+            "nomination": "Giới thiệu ƯC",
+            "rotation": "Luân chuyển",
+            "nonlocal_placement": "Bố trí ngoài ĐP",
+        }[action]
+        assert book[f"{label} – kết quả"] == sheets["Kết quả"]
+        assert book[f"{label} – chi tiết"] == sheets["Chi tiết"]
+        assert book[f"{label} – tổng hợp"] == sheets["Tổng hợp"]
+        mine = [x for x in lines if x.get("action", (x.get("request") or {}).get("action")) == action]
+        assert [{k: v for k, v in x.items() if not (k == "action" and "errors" in x)} for x in mine] == jsonl(one[1])
+        verdicts = [row[4] for row in sheets["Kết quả"][1:]]
+        assert [row[3 + k] for row in combined[1 : 1 + 48]] == verdicts
+    eligible = [row[3 + len(ACTIONS)] for row in combined[1 : 1 + 48]]
+    assert any(eligible) and not all(eligible)
+    page = multi[2].read_text(encoding="utf-8")
+    assert "Đủ điều kiện cho việc gì" in page and page.count("<h2 id=") == len(ACTIONS)
+
+
+def test_screen_all_equals_one_screener_per_request(pool: Path, rules: Any) -> None:
+    requests = requests_for(BASE, ACTIONS, rules)
+    for workers in (1, 2):
+        with Screener(requests, rules, workers=workers, chunk_size=10, detail="all") as s:
+            together = list(s.screen_all(read_pool(pool, titles=rules.titles)))
+        for k, request in enumerate(requests):
+            with Screener(request, rules, workers=1, detail="all") as one:
+                alone = list(one.screen(read_pool(pool, titles=rules.titles)))
+            assert [t[k] for t in together] == alone
+            assert len(alone) == 48 and [r.row for r in alone] == sorted({r.row for r in alone})
+
+
+def test_actions_are_parsed_and_a_nomination_needs_its_event(rules: Any) -> None:
+    assert parse_actions("all") == ACTIONS
+    assert parse_actions("bổ nhiệm, planning,appointment") == ("appointment", "planning")
+    with pytest.raises(InputError) as bad:
+        parse_actions("planning,foo")
+    assert bad.value.problems[0].location == "--action" and bad.value.problems[0].value == "foo"
+    with pytest.raises(InputError) as no_event:
+        requests_for({"date": "2025-10-01", "post": "giam-doc-so"}, ("planning", "nomination"), rules)
+    problem = no_event.value.problems[0]
+    assert problem.location == "--event" and "nomination" in problem.en and "giới thiệu ứng cử" in problem.vi
+    assert [r.action for r in requests_for({"post": "giam-doc-so", "date": "2025-10-01"}, ["rotation"], rules)] == [
+        "rotation"
+    ]
+
+
+def test_cli_several_actions(pool: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from eligibility.cli import main
+
+    out = tmp_path / "r.xlsx"
+    args = ["screen", str(pool), "--action", "planning,appointment", "--date", "2025-10-01", "--out", str(out)]
+    assert main([*args, "--workers", "1", "--progress", "off"]) == 0
+    err = capsys.readouterr().err
+    assert "quy hoạch:" in err and "bổ nhiệm:" in err
+    assert list(cells(out))[:3] == ["Đủ điều kiện cho việc gì", "Quy hoạch – kết quả", "Quy hoạch – chi tiết"]
+    refused = ["screen", str(pool), "--action", "all", "--out", str(tmp_path / "x.xlsx"), "--progress", "off"]
+    assert main(refused) == 2
+    err = capsys.readouterr().err
+    assert "--event" in err and "nomination" in err and not (tmp_path / "x.xlsx").exists()
