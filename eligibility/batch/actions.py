@@ -9,7 +9,7 @@ Each row is read, validated and its facts derived once, then evaluated for each 
   and summary sheets (the sheets of the one-action report), and one "Lỗi dữ liệu" sheet;
 * ``.html`` — the same combined table and a section per action (verdicts, failure funnel, missing inputs);
 * ``.jsonl`` — one line per row and action (the decision names its action in ``request.action``; an
-  error line carries ``action``).
+  error line carries ``action``); ``.parquet`` — one record per row and action (its ``action`` column).
 
 :func:`parse_actions` reads the option (names or codes, comma-separated, or ``all``) and
 :func:`requests_for` builds one request per action from one set of request fields, refusing a
@@ -140,6 +140,14 @@ class OneAction:
         self.writer.abort()
 
 
+class EveryAction(OneAction):
+    """A writer of one record per result (Parquet: it has an ``action`` column) given every action's."""
+
+    def write_all(self, results: Sequence[RowResult]) -> None:
+        for r in results:
+            self.writer.write(r)
+
+
 def open_actions_writer(
     path: str | Path, actions: Sequence[str], *, detail: str = "issues", inputs: Iterable[str | Path] = ()
 ) -> ActionsWriter:
@@ -156,6 +164,8 @@ def open_actions_writer(
         return ActionsXlsxWriter(p, actions, detail=detail)
     if suffix == ".jsonl":
         return ActionsJsonlWriter(p)
+    if suffix == ".parquet":
+        return EveryAction(open_writer(path, detail=detail, inputs=inputs))
     return ActionsHtmlWriter(p, actions)
 
 

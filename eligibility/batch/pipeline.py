@@ -147,7 +147,8 @@ def screen_file(
     )
     lay = source.layout
     no_post = lay is None or lay.post_index is None
-    if req.post is None and source.kind != "jsonl" and no_post and any(r.action != "nomination" for r in reqs):
+    tabular = lay is not None  # rows of cells (a JSONL line or a nested Parquet record may carry its request)
+    if req.post is None and tabular and no_post and any(r.action != "nomination" for r in reqs):
         raise InputError(
             Problem(
                 "--post",

@@ -1,4 +1,4 @@
-"""Reading a pool: .xlsx, .csv or .jsonl, one person per row, streamed.
+"""Reading a pool: .xlsx, .csv, .jsonl or .parquet, one person per row, streamed.
 
 :func:`read_pool` yields one :class:`PoolRow` per input row, in file order, whether the row
 could be read or not: a bad row carries its problems (row number, column, reason in Vietnamese
@@ -37,7 +37,7 @@ from eligibility.errors import InputError, Problem
 from eligibility.model import levels as lv
 from eligibility.model.profile import Profile
 
-FORMATS = (".xlsx", ".csv", ".jsonl")
+FORMATS = (".xlsx", ".csv", ".jsonl", ".parquet")
 HEADER_SCAN_ROWS = 20  # the header may sit under a few title rows
 MAX_DEPTH = 32  # nesting of a JSONL line (a profile is 4 deep)
 
@@ -131,19 +131,21 @@ def read_pool(
         raise InputError(
             Problem(
                 str(p),
-                f"định dạng tệp không hỗ trợ{hint}; dùng .xlsx, .csv hoặc .jsonl",
-                "unsupported file type; use .xlsx, .csv or .jsonl",
+                f"định dạng tệp không hỗ trợ{hint}; dùng .xlsx, .csv, .jsonl hoặc .parquet",
+                "unsupported file type; use .xlsx, .csv, .jsonl or .parquet",
                 p.suffix,
             )
         )
-    if p.is_dir():
+    if p.is_dir() and suffix != ".parquet":  # a Parquet dataset may be a folder of files
         raise InputError(Problem(str(p), "là một thư mục, không phải tệp", "is a folder, not a file"))
-    if not p.is_file():
+    if not p.is_file() and not p.is_dir():
         raise InputError(Problem(str(p), "không tìm thấy tệp", "file not found"))
     codes = title_code_map(titles) if titles else None
     try:
         if suffix == ".jsonl":
             return _read_jsonl(p, codes, lim)
+        if suffix == ".parquet":
+            return _read_parquet(p, post_column, codes, use_default_post, lazy, lim)
         if suffix == ".csv":
             return _read_csv(p, post_column, codes, use_default_post, lazy, lim)
         return _read_xlsx(p, post_column, codes, use_default_post, lazy, lim)
@@ -589,6 +591,45 @@ def _read_csv(
         limits,
         on_header=lambda lay: header_fields.append(len(lay.headers)),
     )
+
+
+def _read_parquet(
+    p: Path,
+    post_column: str | None,
+    codes: Mapping[str, str] | None,
+    use_default_post: bool,
+    lazy: bool,
+    limits: Limits,
+) -> PoolSource:
+    """A Parquet file or dataset (:mod:`eligibility.batch.parquet`): the template's columns are read as a
+    spreadsheet's, the profile's own fields as JSONL lines; record numbers are the row numbers."""
+    from eligibility.batch import parquet
+
+    names = parquet.columns(p)
+    total = parquet.count(p)
+    if _recognised(names) >= 2:  # flat: the pool template's columns
+
+        def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
+            yield 0, tuple(names), []  # the header, before record 1
+            for n, record in parquet.records(p):
+                yield n, parquet.flat_cells(names, record), []
+
+        return _spreadsheet(
+            p, "parquet", rows(), lambda header: total, lambda: None, post_column, codes, use_default_post, lazy, limits
+        )
+    source = PoolSource(p, "parquet", None, [], total)
+
+    def nested() -> Iterator[PoolRow]:
+        for n, record in parquet.records(p):
+            obj = parquet.nested(record)
+            bad = _shape_problem(obj, limits)
+            if bad is not None:
+                yield PoolRow(n, problems=[Problem("(bản ghi / record)", bad[0], bad[1], None, n)])
+                continue
+            yield _jsonl_row(obj, n, codes)
+
+    source._rows = nested()
+    return source
 
 
 def _jsonl_problem(n: int, vi: str, en: str) -> PoolRow:

@@ -32,7 +32,7 @@ from eligibility.explain.decision import OUTCOME_LABELS
 from eligibility.model import levels as lv
 from eligibility.rulepack.loader import RulePack
 
-REPORT_FORMATS = (".xlsx", ".jsonl", ".html")
+REPORT_FORMATS = (".xlsx", ".jsonl", ".html", ".parquet")
 SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét", "unknown": "Chưa rõ"}
 
 
@@ -54,8 +54,8 @@ def open_writer(path: str | Path, *, detail: str = "issues", inputs: Iterable[st
         raise InputError(
             Problem(
                 "--out",
-                "định dạng báo cáo không hỗ trợ; dùng .xlsx, .jsonl hoặc .html",
-                "unsupported report type; use .xlsx, .jsonl or .html",
+                "định dạng báo cáo không hỗ trợ; dùng .xlsx, .jsonl, .html hoặc .parquet",
+                "unsupported report type; use .xlsx, .jsonl, .html or .parquet",
                 str(p),
             )
         )
@@ -64,6 +64,10 @@ def open_writer(path: str | Path, *, detail: str = "issues", inputs: Iterable[st
         return XlsxWriter(p, detail=detail)
     if suffix == ".jsonl":
         return JsonlWriter(p)
+    if suffix == ".parquet":
+        from eligibility.batch.parquet import ParquetWriter  # pyarrow: the optional extra "scale"
+
+        return ParquetWriter(p, detail=detail)
     return HtmlWriter(p)
 
 
