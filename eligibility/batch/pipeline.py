@@ -38,7 +38,7 @@ from eligibility.batch.mapping import title_code_map
 from eligibility.batch.outputs import check_output, remove_partial_files
 from eligibility.batch.reader import read_pool
 from eligibility.batch.report import PoolAccumulator, PoolReport
-from eligibility.batch.screen import DEFAULT_CHUNK, Screener, default_workers
+from eligibility.batch.screen import DEFAULT_CHUNK, RowResult, Screener, default_workers
 from eligibility.errors import InputError, Problem, Stopped
 from eligibility.explain.evaluate import Evaluator
 from eligibility.explain.inputs import RequestLike, RulesLike, request_of, rules_of
@@ -74,6 +74,12 @@ class ScreenRun:
         return 1 if any(r.faults for r in reports) else 0
 
 
+@dataclass
+class _Read:
+    blank_rows: int = 0
+    late_warnings: list[Problem] = field(default_factory=list)
+
+
 @contextlib.contextmanager
 def stop_on_sigterm() -> Iterator[None]:
     """While inside, SIGTERM raises :class:`Stopped` (main thread only; elsewhere a no-op)."""
@@ -106,6 +112,7 @@ def screen_file(
     on_warning: Callable[[Problem], None] | None = None,
     limits: Limits | None = None,
     actions: str | Sequence[str] | None = None,
+    scheduler: str | None = None,
 ) -> ScreenRun:
     """Screen the pool file ``pool`` (.xlsx, .csv, .jsonl) for ``request`` and write a report to each path
     of ``out`` (.xlsx, .jsonl, .html). ``request`` may name a post by its title's name; without a post,
@@ -120,7 +127,11 @@ def screen_file(
     one pass (the request's own ``action`` is then ignored; a nomination among them needs ``event``): one
     report per ``out`` path with a part per action and who is eligible for what
     (:mod:`eligibility.batch.actions`), and :attr:`ScreenRun.reports` one pool report per action. Reports
-    that do not need full decisions (.xlsx, .html) are built from lean rows; .jsonl keeps decisions."""
+    that do not need full decisions (.xlsx, .html) are built from lean rows; .jsonl keeps decisions.
+
+    ``scheduler`` runs the rows on Dask instead of local worker processes: ``"local"`` / ``"local:N"`` (a
+    LocalCluster) or ``"tcp://host:8786"`` (:mod:`eligibility.batch.distributed`; results identical; a
+    Parquet pool is read by the workers, partition by partition)."""
     started = time.perf_counter()
     lim = limits or Limits()
     for path in out:
@@ -176,18 +187,45 @@ def screen_file(
             acc.change_dates = timeline
         done = 0
         ok = False
+        extra = _Read()  # what workers that read their own partitions found (blank rows, skipped rows)
         try:
-            with Screener(
-                reqs,
-                rules,
-                workers=n_workers,
-                chunk_size=chunk,
-                keep_decision=keep,
-                detail=detail,
-                timeline=timeline,
-                row_seconds=lim.row_seconds,
-            ) as screener:
-                for results in screener.screen_all(source):
+            with contextlib.ExitStack() as stack:
+                stream: Iterator[tuple[RowResult, ...]]
+                if scheduler is None:
+                    screener = stack.enter_context(
+                        Screener(
+                            reqs,
+                            rules,
+                            workers=n_workers,
+                            chunk_size=chunk,
+                            keep_decision=keep,
+                            detail=detail,
+                            timeline=timeline,
+                            row_seconds=lim.row_seconds,
+                        )
+                    )
+                    stream = screener.screen_all(source)
+                else:
+                    from eligibility.batch.distributed import DaskScreener, ReadOptions
+
+                    cluster = stack.enter_context(
+                        DaskScreener(
+                            reqs,
+                            rules,
+                            scheduler=scheduler,
+                            workers=workers,
+                            chunk_size=chunk_size or DEFAULT_CHUNK,
+                            keep_decision=keep,
+                            detail=detail,
+                            timeline=timeline,
+                        )
+                    )
+                    if source.kind == "parquet":  # each worker reads its own partitions
+                        read = ReadOptions(post_column, use_default_post=req.post is None)
+                        stream = cluster.screen_parquet(pool, total or 0, read, extra)
+                    else:
+                        stream = cluster.screen_all(source)
+                for results in stream:
                     for acc, result in zip(accs, results, strict=True):
                         acc.add(result)
                     for w in writers:
@@ -195,13 +233,13 @@ def screen_file(
                     done += 1
                     if progress is not None:
                         progress(done, total)
-            for warning in source.late_warnings:
+            for warning in [*source.late_warnings, *extra.late_warnings]:
                 for acc in accs:
                     acc.warnings.append(warning)
                 if on_warning is not None:
                     on_warning(warning)
             for acc in accs:
-                acc.blank_rows = source.blank_rows
+                acc.blank_rows = source.blank_rows + extra.blank_rows
             reports = [acc.report() for acc in accs]
             for w in writers:
                 w.close_all(reports)

@@ -111,6 +111,7 @@ def read_pool(
     use_default_post: bool = True,
     lazy: bool = False,
     limits: Limits | None = None,
+    records: tuple[int, int] | None = None,
 ) -> PoolSource:
     """Open a pool file. Iterate the result for :class:`PoolRow` objects (streamed, file order).
 
@@ -122,6 +123,8 @@ def read_pool(
     ``lazy=True`` leaves spreadsheet rows as raw cells (:meth:`PoolRow.resolve` converts them) so
     that the screen's worker processes do the conversion instead of the reading process.
     ``limits`` (default :data:`~eligibility.batch.limits.DEFAULT_LIMITS`): a file beyond them is refused.
+    ``records=(start, stop)`` reads only the records start ≤ i < stop (0-based) of a Parquet pool (a
+    partition read where it is screened); row numbers stay the file's record numbers.
     """
     lim = limits or DEFAULT_LIMITS
     p = Path(path)
@@ -141,11 +144,13 @@ def read_pool(
     if not p.is_file() and not p.is_dir():
         raise InputError(Problem(str(p), "không tìm thấy tệp", "file not found"))
     codes = title_code_map(titles) if titles else None
+    if records is not None and suffix != ".parquet":
+        raise ValueError("records=(start, stop) reads a part of a Parquet pool only")
     try:
         if suffix == ".jsonl":
             return _read_jsonl(p, codes, lim)
         if suffix == ".parquet":
-            return _read_parquet(p, post_column, codes, use_default_post, lazy, lim)
+            return _read_parquet(p, post_column, codes, use_default_post, lazy, lim, records)
         if suffix == ".csv":
             return _read_csv(p, post_column, codes, use_default_post, lazy, lim)
         return _read_xlsx(p, post_column, codes, use_default_post, lazy, lim)
@@ -600,18 +605,20 @@ def _read_parquet(
     use_default_post: bool,
     lazy: bool,
     limits: Limits,
+    records: tuple[int, int] | None = None,
 ) -> PoolSource:
     """A Parquet file or dataset (:mod:`eligibility.batch.parquet`): the template's columns are read as a
     spreadsheet's, the profile's own fields as JSONL lines; record numbers are the row numbers."""
     from eligibility.batch import parquet
 
     names = parquet.columns(p)
-    total = parquet.count(p)
+    start, stop = records if records is not None else (0, None)
+    total = parquet.count(p) if stop is None else max(0, stop - start)
     if _recognised(names) >= 2:  # flat: the pool template's columns
 
         def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
             yield 0, tuple(names), []  # the header, before record 1
-            for n, record in parquet.records(p):
+            for n, record in parquet.records(p, start, stop):
                 yield n, parquet.flat_cells(names, record), []
 
         return _spreadsheet(
@@ -620,7 +627,7 @@ def _read_parquet(
     source = PoolSource(p, "parquet", None, [], total)
 
     def nested() -> Iterator[PoolRow]:
-        for n, record in parquet.records(p):
+        for n, record in parquet.records(p, start, stop):
             obj = parquet.nested(record)
             bad = _shape_problem(obj, limits)
             if bad is not None:

@@ -16,6 +16,7 @@ flat memory while the results stream to the writers; :func:`pool_report` does it
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -289,6 +290,48 @@ class PoolAccumulator:
                     ts.yes += value
                     ts.eligible_known += eligible
                     ts.eligible_yes += eligible and value
+
+    def merge(self, other: PoolAccumulator) -> PoolAccumulator:
+        """Add ``other`` — the accumulator of the rows that come after this one's (another partition of the
+        same pool, same request and rule pack) — to this one; the report is then the one of all the rows
+        fed to either, as if one accumulator had seen them in order. Returns self."""
+        if other.rules.hash != self.rules.hash or other.request != self.request:
+            raise ValueError("only accumulators of the same request and rule pack merge")
+        self.rows += other.rows
+        self.verdicts.update(other.verdicts)
+        for cid, st in other.stats.items():
+            mine = self.stats.get(cid)
+            if mine is None:
+                self.stats[cid] = dataclasses.replace(st)
+                continue
+            if not mine.title_vi and st.title_vi:
+                mine.title_vi, mine.title_en = st.title_vi, st.title_en
+            for name in ("applies", "passed", "fail", "waivable", "unknown", "alone"):
+                setattr(mine, name, getattr(mine, name) + getattr(st, name))
+        self.fail_sets.update(other.fail_sets)
+        self.missing_people.update(other.missing_people)
+        for inp, crits in other.missing_criteria.items():
+            self.missing_criteria.setdefault(inp, set()).update(crits)
+        self.missing_only.update(other.missing_only)
+        for mine_t, theirs in zip(self.targets, other.targets, strict=True):
+            for name in ("scope", "known", "yes", "eligible_scope", "eligible_known", "eligible_yes"):
+                setattr(mine_t, name, getattr(mine_t, name) + getattr(theirs, name))
+        # a file id first seen in the other part is a duplicate of this part's row, if this part has it
+        for row, ident, first in other.duplicates:
+            if len(self.duplicates) < 10_000:
+                self.duplicates.append((row, ident, self.first_row.get(ident, first)))
+        for ident, row in other.first_row.items():
+            first = self.first_row.setdefault(ident, row)
+            if first != row and len(self.duplicates) < 10_000:
+                self.duplicates.append((row, ident, first))
+        self.duplicates.sort()
+        self.error_columns.update(other.error_columns)
+        self.blank_rows += other.blank_rows
+        self.change_dates = self.change_dates or other.change_dates
+        for w in other.warnings:
+            if w not in self.warnings:
+                self.warnings.append(w)
+        return self
 
     def report(self) -> PoolReport:
         self._fill_titles()

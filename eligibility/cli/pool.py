@@ -58,6 +58,12 @@ from eligibility.errors import InputError, Problem
 @click.option("--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)")
 @click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)")
 @click.option(
+    "--scheduler",
+    default=None,
+    help="chạy trên Dask / run on Dask: local, local:N (a LocalCluster of N processes) or tcp://host:8786 "
+    "(a running `dask scheduler`); needs pip install 'eligibility[scale]'",
+)
+@click.option(
     "--max-unzipped-mb",
     type=click.IntRange(1, 1 << 20),
     default=512,
@@ -82,6 +88,7 @@ def screen(
     timeline: bool,
     workers: int | None,
     chunk_size: int | None,
+    scheduler: str | None,
     max_unzipped_mb: int,
     row_timeout: float,
     progress: str,
@@ -117,6 +124,7 @@ def screen(
             on_warning=lambda w: warn(f"Cảnh báo / warning: {w.render(lang)}"),
             limits=Limits(unzipped_bytes=max_unzipped_mb << 20, row_seconds=row_timeout),
             actions=actions,
+            scheduler=scheduler,
         )
     rep = run.report
     for each in run.reports if len(run.reports) > 1 else []:
