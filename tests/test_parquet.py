@@ -59,6 +59,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     pq.write_table(pa.Table.from_pylist(records[:25]), folder / "part-0.parquet")
     pq.write_table(pa.Table.from_pylist(records[25:]), folder / "part-1.parquet")
     out["folder"] = folder
+    people = synthetic.generate(25, seed=6)  # the profile's own fields as columns (structs, lists)
+    out["people.jsonl"] = synthetic.write_pool(people, d / "people.jsonl")
+    out["people"] = d / "people.parquet"
+    lines = out["people.jsonl"].read_text(encoding="utf-8").splitlines()
+    pq.write_table(pa.Table.from_pylist([_strings(json.loads(x)) for x in lines]), out["people"], row_group_size=10)
     return out
 
 
@@ -86,6 +91,15 @@ def test_nested_parquet_reads_as_its_jsonl(files: dict[str, Path], rules: Any) -
     assert screened(files["nested"], rules) == want
     assert screened(files["folder"], rules) == want  # a dataset: its files in name order, numbered on
     assert want[12].status == "input_error" and want[12].problems[0].location == "birth_date"
+
+
+def test_profile_fields_as_columns_read_as_jsonl(files: dict[str, Path], rules: Any) -> None:
+    """Columns named like the template's English aliases (sex, birth_date) but holding structs are the
+    profile's shape, read as JSONL lines."""
+    with Screener({**REQUEST, "post": "giam-doc-so"}, rules, workers=1) as s:
+        want = list(s.screen(read_pool(files["people.jsonl"], titles=rules.titles)))
+        got = list(s.screen(read_pool(files["people"], titles=rules.titles)))
+    assert got == want and {r.status for r in got} == {"ok"}
 
 
 def test_reading_goes_by_row_groups(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,10 +4,10 @@ A national extract is a Parquet file (or a folder of them, one per partition). R
 batches (:meth:`pyarrow.parquet.ParquetFile.iter_batches`), so memory holds one batch, never the file.
 Two shapes are read, told apart by the column names:
 
-* **flat** — the columns of the pool template (Vietnamese headers, as in .xlsx / .csv: "Mã hồ sơ",
+* **flat** — only plain columns (no structs or lists), named as the columns of the pool template (Vietnamese headers, as in .xlsx / .csv: "Mã hồ sơ",
   "Giới tính", "Ngày sinh", …): each record is a row of cells, read by the same code as a spreadsheet
   (same columns, same conversions, same errors naming the column);
-* **nested** — the profile's own fields (``id``, ``sex``, ``birth_date``, structs and lists as in
+* **nested** — any other file: the profile's own fields (``id``, ``sex``, ``birth_date``, structs and lists as in
   YAML / JSON), or a ``profile`` struct with a ``request`` struct beside it: each record is what a
   JSONL line holds and is read as one (same errors).
 
@@ -83,6 +83,14 @@ def open_file(path: Path) -> Any:
 def columns(path: Path) -> tuple[str, ...]:
     """The column names of the first file of ``path`` (all files of a dataset share them)."""
     return tuple(open_file(parquet_files(path)[0]).schema_arrow.names)
+
+
+def nested_columns(path: Path) -> bool:
+    """Whether a column holds structs or lists (the profile's own shape, not the template's cells)."""
+    import pyarrow.types as pt
+
+    schema = open_file(parquet_files(path)[0]).schema_arrow
+    return any(pt.is_struct(f.type) or pt.is_list(f.type) or pt.is_large_list(f.type) for f in schema)
 
 
 def count(path: Path) -> int:

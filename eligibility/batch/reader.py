@@ -614,7 +614,7 @@ def _read_parquet(
     names = parquet.columns(p)
     start, stop = records if records is not None else (0, None)
     total = parquet.count(p) if stop is None else max(0, stop - start)
-    if _recognised(names) >= 2:  # flat: the pool template's columns
+    if not parquet.nested_columns(p) and _recognised(names) >= 2:  # flat: the pool template's columns
 
         def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
             yield 0, tuple(names), []  # the header, before record 1
