@@ -9,6 +9,7 @@ its sheets, the same JSONL lines.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,22 @@ def test_cli_several_actions(pool: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert main(refused) == 2
     err = capsys.readouterr().err
     assert "--event" in err and "nomination" in err and not (tmp_path / "x.xlsx").exists()
+
+
+def test_jsonl_lines_parsed_in_the_workers_equal_lines_parsed_on_reading(tmp_path: Path, rules: Any) -> None:
+    """read_pool(lazy=True) leaves JSONL lines as text for the workers (the parent only splits lines):
+    every row, blank line and error is the same as when the reader parses them."""
+    good = json.dumps(synthetic.generate(1, seed=3)[0], ensure_ascii=False)
+    deep = "[" * 40 + "]" * 40
+    lines = ["\ufeff" + good, "{broken", "", "\u00a0", "[1, 2]", deep, good.replace('"id": "', '"id": "X'), "12"]
+    path = tmp_path / "pool.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    eager = read_pool(path, titles=rules.titles)
+    lazy = read_pool(path, titles=rules.titles, lazy=True)
+    got = [dataclasses.replace(r.resolve(), limits=None, codes=None) for r in lazy]  # carried for resolve()
+    assert got == list(eager) and len(got) == 6
+    assert lazy.blank_rows == eager.blank_rows == 2
+    with Screener({**BASE, "action": "planning", "post": "giam-doc-so"}, rules, workers=2, chunk_size=2) as s:
+        screened = list(s.screen(read_pool(path, titles=rules.titles, lazy=True)))
+    assert [r.row for r in screened] == [1, 2, 5, 6, 7, 8]
+    assert [r.status for r in screened] == ["ok", "input_error", "input_error", "input_error", "ok", "input_error"]

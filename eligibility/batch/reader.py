@@ -62,9 +62,17 @@ class PoolRow:
     cells: tuple[Cell, ...] | None = None  # raw cells not yet converted (``read_pool(..., lazy=True)``)
     codes: Mapping[str, str] | None = None
     pre: list[Problem] = field(default_factory=list)  # found while reading (a formula without a value)
+    text: str | None = None  # a JSONL line not yet parsed (``read_pool(..., lazy=True)``)
+    limits: Limits | None = None  # what a JSONL line may hold (its nesting, its texts), checked when parsed
 
     def resolve(self) -> PoolRow:
-        """Convert raw cells into ``data``, ``request`` and ``problems`` (once; a no-op otherwise)."""
+        """Convert raw cells (or a JSONL line) into ``data``, ``request`` and ``problems`` (once; a no-op
+        otherwise)."""
+        if self.text is not None:
+            done = _parse_line(self.text, self.row, self.codes, self.limits or DEFAULT_LIMITS)
+            self.data, self.request, self.problems = done.data, done.request, done.problems
+            self.id, self.name, self.text = done.id, done.name, None
+            return self
         if self.cells is not None and self.layout is not None:
             done = _row_from_cells(self.cells, self.layout, self.row, self.codes)
             self.data, self.request, self.problems = done.data, done.request, done.problems + self.pre
@@ -148,7 +156,7 @@ def read_pool(
         raise ValueError("records=(start, stop) reads a part of a Parquet pool only")
     try:
         if suffix == ".jsonl":
-            return _read_jsonl(p, codes, lim)
+            return _read_jsonl(p, codes, lim, lazy)
         if suffix == ".parquet":
             return _read_parquet(p, post_column, codes, use_default_post, lazy, lim, records)
         if suffix == ".csv":
@@ -665,7 +673,7 @@ def _shape_problem(obj: Any, limits: Limits) -> tuple[str, str] | None:
     return None
 
 
-def _read_jsonl(p: Path, codes: Mapping[str, str] | None, limits: Limits) -> PoolSource:
+def _read_jsonl(p: Path, codes: Mapping[str, str] | None, limits: Limits, lazy: bool = False) -> PoolSource:
     source = PoolSource(p, "jsonl", None, [], _count_lines(p))
     cap = 4 * limits.line_chars  # bytes
 
@@ -696,40 +704,43 @@ def _read_jsonl(p: Path, codes: Mapping[str, str] | None, limits: Limits) -> Poo
                 if not line:
                     source.blank_rows += 1
                     continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield _jsonl_problem(
-                        n,
-                        f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
-                        f"JSON syntax error: {exc.msg} (column {exc.colno})",
-                    )
-                    continue
-                except (RecursionError, ValueError, MemoryError):
-                    yield _jsonl_problem(
-                        n,
-                        f"lồng nhau quá sâu hoặc số quá lớn (tối đa {MAX_DEPTH} tầng)",
-                        f"nested too deeply or a number too large (at most {MAX_DEPTH} levels)",
-                    )
-                    continue
-                bad = _shape_problem(obj, limits)
-                if bad is not None:
-                    row = _jsonl_problem(n, *bad)
-                    if isinstance(obj, dict):
-                        ident = (
-                            obj.get("id")
-                            if "id" in obj
-                            else (obj.get("profile") or {}).get("id")
-                            if isinstance(obj.get("profile"), dict)
-                            else None
-                        )
-                        row.id = None if ident is None else str(ident)[:100]
-                    yield row
-                    continue
-                yield _jsonl_row(obj, n, codes)
+                # lazy: the line is parsed where it is screened (a worker), not in the reading process
+                yield PoolRow(n, text=line, codes=codes, limits=limits) if lazy else _parse_line(line, n, codes, limits)
 
     source._rows = rows()
     return source
+
+
+def _parse_line(line: str, n: int, codes: Mapping[str, str] | None, limits: Limits) -> PoolRow:
+    """A JSONL line (decoded, stripped, not blank) as a row, or the row's problem."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _jsonl_problem(
+            n,
+            f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
+            f"JSON syntax error: {exc.msg} (column {exc.colno})",
+        )
+    except (RecursionError, ValueError, MemoryError):
+        return _jsonl_problem(
+            n,
+            f"lồng nhau quá sâu hoặc số quá lớn (tối đa {MAX_DEPTH} tầng)",
+            f"nested too deeply or a number too large (at most {MAX_DEPTH} levels)",
+        )
+    bad = _shape_problem(obj, limits)
+    if bad is not None:
+        row = _jsonl_problem(n, *bad)
+        if isinstance(obj, dict):
+            ident = (
+                obj.get("id")
+                if "id" in obj
+                else (obj.get("profile") or {}).get("id")
+                if isinstance(obj.get("profile"), dict)
+                else None
+            )
+            row.id = None if ident is None else str(ident)[:100]
+        return row
+    return _jsonl_row(obj, n, codes)
 
 
 def _jsonl_row(obj: Any, n: int, codes: Mapping[str, str] | None) -> PoolRow:

@@ -468,7 +468,7 @@ class RowTimeout(Exception):
 def internal_error(item: PoolRow, kind: str, text: str) -> RowResult:
     """The result of a row whose screening failed inside the program (not the user's input): never a verdict."""
     text = " ".join(text.split())[:300]
-    if item.id is None and item.cells is not None:
+    if item.id is None and (item.cells is not None or item.text is not None):
         with contextlib.suppress(Exception):  # a row still in raw cells (the worker died on it): name it if we can
             item.resolve()
     return RowResult(
