@@ -9,7 +9,9 @@ Every configuration is ``eligibility.screen_file`` on a synthetic JSONL pool (``
 seed 101, the request of ``bench/rows.py``: post giam-doc-so, Lào Cai, 2025-11-03; written before timing), run
 as a fresh child process and measured from outside with ``os.wait4``: CPU seconds of the child and all its
 reaped descendants (the worker processes, the Dask nanny and worker processes), peak RSS of the child
-(the parent of the run: reading, merging, writing) and of its largest descendant (a worker), and wall time.
+(``VmHWM``: the parent of the run — reading, merging, writing) and of its largest descendant (a worker:
+``ru_maxrss`` of the reaped children; for spawned Dask workers it includes the image of the process that
+started them, so it is an upper bound), and wall time.
 The box is shared: figures are given as ratios within the run; CPU per row is not inflated by other load
 the way wall time is.
 
@@ -80,9 +82,17 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         "rows": run.report.rows,
         "seconds": seconds,
         "verdicts": [r.verdicts for r in run.reports],
-        "self_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "self_peak_mb": vm_hwm_mb(),
         "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def vm_hwm_mb() -> float:
+    """This process's peak RSS since its exec (``VmHWM``; ``ru_maxrss`` would include the forking image)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
@@ -169,15 +179,21 @@ def main() -> int:
     ap.add_argument("--dask-max", type=int, default=10_000, help="Dask runs only for pools up to this size")
     ap.add_argument("--cold-rounds", type=int, default=7)
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--make", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         Path(args.result).write_text(json.dumps(child(json.loads(args.child))))
         return 0
+    if args.make:
+        pools([int(x) for x in args.make.split(",")], Path(args.result))
+        return 0
     sizes = [int(x) for x in args.sizes.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     started = time.perf_counter()
-    made = pools(sizes, tmp)
+    made = {n: {"jsonl": tmp / f"pool-{n}.jsonl", "parquet": tmp / f"pool-{n}.parquet"} for n in sizes}
+    subprocess.run([sys.executable, __file__, "--make", args.sizes, "--result", str(tmp)], check=True)  # apart:
+    # the pools' memory must not be in this process when it forks the runs (ru_maxrss counts the forking image)
     print(f"pools written in {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.2f}")
     rows: list[tuple[str, int, dict[str, Any]]] = []
     floors: dict[int, float] = {}
