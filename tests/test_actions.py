@@ -32,6 +32,7 @@ ACTIONS = ("planning", "appointment", "reappointment", "nomination", "rotation",
 def pool(tmp_path_factory: pytest.TempPathFactory) -> Path:
     items = synthetic.generate(48, seed=14, with_request=True)
     defects = [(3, "birth_date", "31/02/1980"), (7, "sex", "không rõ"), (11, "party_joined", "2090-01-01")]
+    defects.append((20, "id", "SYN-14-000005"))  # a duplicate file id
     return synthetic.write_pool(items, tmp_path_factory.mktemp("pool") / "pool.xlsx", cells=defects)
 
 
@@ -71,6 +72,7 @@ def test_several_actions_equal_separate_runs(pool: Path, tmp_path: Path) -> None
     multi = [tmp_path / "all.xlsx", tmp_path / "all.jsonl", tmp_path / "all.html"]
     run = api.screen_file(pool, BASE, out=multi, actions="all", workers=1)
     assert [r.request["action"] for r in run.reports] == list(ACTIONS)
+    assert all(r.duplicates == [(22, "SYN-14-000005", 6)] for r in run.reports)
     book = cells(multi[0])
     lines = jsonl(multi[1])
     assert len(lines) == 48 * len(ACTIONS)

@@ -48,6 +48,7 @@ from eligibility.progress import Progress
 from eligibility.rulepack.loader import RulePack
 
 IN_PROCESS_MAX_ROWS = 500  # below this, spawning worker processes costs more than it saves
+KEEP_CHUNK = 200  # rows per chunk when full decisions travel back (JSONL): the parent holds 2 x workers chunks
 
 
 @dataclass
@@ -182,7 +183,12 @@ def screen_file(
         chunk = chunk_size or (
             DEFAULT_CHUNK if total is None else max(50, min(DEFAULT_CHUNK, total // max(1, n_workers * 4) or 50))
         )
+        if chunk_size is None:  # what is in flight (2 x workers chunks) stays small: a row's results per action,
+            chunk = max(50, chunk // len(reqs))  # and full decisions (~25 kB a row in JSON)
+            chunk = min(chunk, KEEP_CHUNK) if keep else chunk
         accs = [PoolAccumulator(rules, r, warnings=warnings) for r in reqs]
+        for acc in accs[1:]:  # the same rows under every action: their file ids kept once, the duplicates shared
+            acc.track_ids, acc.duplicates = False, accs[0].duplicates
         for acc in accs:
             acc.change_dates = timeline
         done = 0

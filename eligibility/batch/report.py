@@ -233,10 +233,11 @@ class PoolAccumulator:
         self.duplicates: list[tuple[int, str, int]] = []
         self.error_columns: Counter[str] = Counter()
         self.blank_rows = 0
+        self.track_ids = True  # False: another accumulator of the same rows finds the duplicate ids
 
     def add(self, r: RowResult) -> None:
         self.rows += 1
-        if r.id is not None:
+        if r.id is not None and self.track_ids:
             first = self.first_row.setdefault(r.id, r.row)
             if first != r.row and len(self.duplicates) < 10_000:
                 self.duplicates.append((r.row, r.id, first))
