@@ -4,6 +4,7 @@
     python bench/scale.py                  # 10,000 and 100,000 rows (~20 minutes on a shared 2-core box)
     python bench/scale.py --sizes 2000     # a short run while developing
     python bench/scale.py --markdown       # also the tables as Markdown (for RESULTS.md)
+    python bench/scale.py --memory --sizes 10000,100000 --cold-rounds 0   # peak memory only (~12 minutes)
 
 Every configuration is ``eligibility.screen_file`` on a synthetic JSONL pool (``eligibility.batch.synthetic``,
 seed 101, the request of ``bench/rows.py``: post giam-doc-so, Lào Cai, 2025-11-03; written before timing), run
@@ -176,6 +177,9 @@ def main() -> int:
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument(
+        "--memory", action="store_true", help="only the runs whose memory may grow: one action, all six, JSONL"
+    )
     ap.add_argument("--dask-max", type=int, default=10_000, help="Dask runs only for pools up to this size")
     ap.add_argument("--cold-rounds", type=int, default=7)
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -215,6 +219,20 @@ def main() -> int:
 
     one: dict[tuple[int, int], float] = {}
     for n in sizes:
+        if args.memory:  # the configurations whose memory may grow with the pool
+            floors[n] = measure({"kind": "floor", "pool": str(made[n]["jsonl"])})["cpu_inner"] / n * 1e6
+            go("one action, xlsx, 2 worker(s)", n, kind="screen", actions="appointment", out="xlsx", workers=2)
+            go(
+                "all six actions, xlsx, 2 worker(s)",
+                n,
+                kind="screen",
+                actions="all",
+                event="congress-2025",
+                out="xlsx",
+                workers=2,
+            )
+            go("one action, jsonl (full), 2 workers", n, kind="screen", actions="appointment", out="jsonl", workers=2)
+            continue
         f = measure({"kind": "floor", "pool": str(made[n]["jsonl"])})
         floors[n] = f["cpu_inner"] / n * 1e6
         print(f"{'floor (json.loads + retirement)':<34} {n:>7}  CPU {floors[n]:7.1f} µs/row", flush=True)
@@ -280,7 +298,7 @@ def main() -> int:
                 f"{pq_dask['wall'] / pq_local['wall']:.2f}×; verdicts identical: {same}",
                 flush=True,
             )
-    cold = coldstart(args.cold_rounds)
+    cold = coldstart(args.cold_rounds) if args.cold_rounds else {"check_cpu": 0.0, "pydantic_cpu": 0.0, "ratio": 0.0}
     print(
         f"cold start: eligibility check {cold['check_cpu']:.3f} s CPU, import pydantic {cold['pydantic_cpu']:.3f} s: "
         f"{cold['ratio']:.2f}× (median of {args.cold_rounds} rounds)"
