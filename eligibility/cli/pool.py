@@ -27,8 +27,8 @@ from eligibility.errors import InputError, Problem
 
 
 @click.command(
-    help="rà soát danh sách nguồn quy hoạch / screen a planning pool (.xlsx, .csv, .jsonl); "
-    "mỗi dòng một người, báo cáo .xlsx / .jsonl / .html theo đuôi tệp --out. "
+    help="rà soát danh sách nguồn quy hoạch / screen a planning pool (.xlsx, .csv, .jsonl, .parquet); "
+    "mỗi dòng một người, báo cáo .xlsx / .jsonl / .html / .parquet theo đuôi tệp --out. "
     "Nhiều việc một lượt / several actions in one pass: --action planning,appointment,... or --action all "
     "(--event needed when nomination is among them)"
 )
@@ -42,7 +42,10 @@ from eligibility.errors import InputError, Problem
 )
 @rules_option
 @click.option(
-    "--out", multiple=True, required=True, help="báo cáo / report: .xlsx, .jsonl or .html (repeat for several)"
+    "--out",
+    multiple=True,
+    required=True,
+    help="báo cáo / report: .xlsx, .jsonl, .html or .parquet (repeat for several)",
 )
 @click.option(
     "--detail",
