@@ -28,6 +28,17 @@ class FactSpec:
 
 _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
 
+# NĐ 170/2025 Điều 55 (NĐ 300/2026): how a past post ended decides the waiting period before planning
+# or appointment; "tu_chuc_any" is the resignation family for the "< 5 years left" rule (any target).
+LEAVING = ("thoi_giu_chuc_vu", "tu_chuc", "tu_chuc_thay_mien_nhiem", "mien_nhiem", "tu_chuc_any")
+_LEAVING_VI = {
+    "thoi_giu_chuc_vu": ("thôi giữ chức vụ", "being relieved of a post"),
+    "tu_chuc": ("từ chức", "resigning a post"),
+    "tu_chuc_thay_mien_nhiem": ("từ chức thay cho miễn nhiệm", "resigning instead of removal"),
+    "mien_nhiem": ("miễn nhiệm", "removal from a post"),
+    "tu_chuc_any": ("từ chức (mọi chức vụ)", "resigning (any post)"),
+}
+
 
 def _specs() -> list[FactSpec]:
     s: list[FactSpec] = [
@@ -114,6 +125,25 @@ def _specs() -> list[FactSpec]:
         FactSpec(
             "minority_area", "bool", "địa bàn vùng đồng bào dân tộc thiểu số", "ethnic-minority area", request=True
         ),
+        FactSpec(
+            "term_years",
+            "int",
+            "thời hạn giữ chức vụ (năm)",
+            "term of the post (years)",
+            inputs=("request.term_years",),
+            request=True,
+        ),
+        # a part of a condition whose provision is not encoded (its source was not read): never known, so a
+        # comparison on it is always unknown and the finding says "chưa mã hóa / not encoded"
+        FactSpec("not_encoded", "bool", "quy định chưa được mã hóa", "provision not encoded"),
+        FactSpec(
+            "status",
+            "code",
+            "đối tượng (cán bộ, công chức, viên chức)",
+            "status",
+            inputs=("status",),
+            codes=lv.STATUS.codes,
+        ),
         # identity and age
         FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), codes=lv.SEX.codes),
         FactSpec("party_member", "bool", "đảng viên", "Party member", inputs=("party",)),
@@ -189,6 +219,29 @@ def _specs() -> list[FactSpec]:
         ),
         FactSpec(
             "max_grade_held", "int", "bậc chức vụ cao nhất đã kinh qua", "highest post grade held", inputs=("posts",)
+        ),
+        FactSpec(
+            "months_in_adjacent_posts",
+            "int",
+            "số tháng giữ chức vụ liền kề hoặc tương đương, cao hơn (cộng dồn; không tính thời gian giao quyền, "
+            "chức vụ thôi giữ do kỷ luật)",
+            "months in the adjacent or an equivalent or higher post (cumulative; acting periods and posts left "
+            "through discipline excluded)",
+            inputs=("posts", "posts.end_reason", "discipline"),
+        ),
+        FactSpec(
+            "months_to_retirement_at_term_end",
+            "int",
+            "số tháng công tác còn lại tính từ tháng hết thời hạn bổ nhiệm đến tháng đủ tuổi nghỉ hưu",
+            "months left from the month the term ends to the retirement month",
+            inputs=("birth_date", "sex", "posts", "request.term_end"),
+        ),
+        FactSpec(
+            "term_end_month",
+            "month",
+            "tháng hết thời hạn bổ nhiệm",
+            "month the current term ends",
+            inputs=("posts", "request.term_end"),
         ),
         FactSpec(
             "months_in_target_post_here",
@@ -270,6 +323,77 @@ def _specs() -> list[FactSpec]:
             "số tháng đi nước ngoài, điều trị nội trú",
             "months abroad or in hospital",
             inputs=("abroad_or_inpatient_months",),
+        ),
+        FactSpec(
+            "on_maternity_leave",
+            "bool",
+            "đang nghỉ chế độ thai sản",
+            "on maternity leave",
+            inputs=("maternity_leave",),
+        ),
+        FactSpec(
+            "barred_from_office",
+            "bool",
+            "bị cấm đảm nhiệm chức vụ",
+            "barred from holding office",
+            inputs=("barred_from_office",),
+        ),
+        FactSpec(
+            "under_inspection",
+            "bool",
+            "đang giải quyết tố cáo, khiếu nại kỷ luật, kiểm tra dấu hiệu vi phạm hoặc bị kiến nghị xử lý",
+            "under a denunciation, discipline complaint or inspection, or recommended for handling",
+            inputs=("under_inspection",),
+        ),
+        FactSpec("suspended", "bool", "đang bị tạm đình chỉ công tác", "suspended from duty", inputs=("suspended",)),
+        FactSpec(
+            "responsibility_review",
+            "bool",
+            "có thông tin về trách nhiệm cá nhân chưa có kết luận chính thức",
+            "personal responsibility under review without a final conclusion",
+            inputs=("responsibility_review",),
+        ),
+        FactSpec(
+            "has_state_discipline",
+            "bool",
+            "có kỷ luật chính quyền",
+            "has a State discipline record",
+            inputs=("discipline",),
+        ),
+        FactSpec(
+            "has_unexpired_discipline",
+            "bool",
+            "có quyết định kỷ luật chưa ghi là hết hiệu lực",
+            "has a discipline decision not recorded as expired",
+            inputs=("discipline",),
+        ),
+        FactSpec(
+            "recent_good_years",
+            "int",
+            "số năm liên tiếp gần nhất được xếp loại hoàn thành tốt nhiệm vụ trở lên",
+            "latest consecutive years rated completed well or better",
+            inputs=("assessments",),
+        ),
+        FactSpec(
+            "recent_good_years_final",
+            "int",
+            "số năm liên tiếp gần nhất hoàn thành tốt nhiệm vụ trở lên (chuỗi kết thúc bởi năm đã xếp loại)",
+            "latest consecutive years rated well or better (the run ends at a rated year)",
+            inputs=("assessments",),
+        ),
+        FactSpec(
+            "latest_year_rated_good",
+            "bool",
+            "năm gần nhất được xếp loại hoàn thành tốt nhiệm vụ trở lên",
+            "the latest year rated completed well or better",
+            inputs=("assessments",),
+        ),
+        FactSpec(
+            "term_years_failed_all_rated",
+            "int",
+            "số năm không hoàn thành nhiệm vụ trong thời hạn giữ chức vụ (khi mọi năm đều đã xếp loại)",
+            "years rated not completed in the term (when every year of the term is rated)",
+            inputs=("assessments",),
         ),
         FactSpec(
             "term_years_completed",
@@ -389,6 +513,45 @@ def _specs() -> list[FactSpec]:
                 inputs=("discipline",),
             )
         )
+    for kind in LEAVING:
+        vi, en = _LEAVING_VI[kind]
+        inputs = ("posts", "posts.end_reason")
+        s.append(
+            FactSpec(
+                f"left_by_{kind}",
+                "bool",
+                f"đã thôi một chức vụ do {vi} (hoặc chưa ghi lý do)",
+                f"left a post by {en} (or the reason is not recorded)",
+                inputs=inputs,
+            )
+        )
+        s.append(
+            FactSpec(
+                f"months_since_left_by_{kind}",
+                "int",
+                f"số tháng kể từ khi thôi chức vụ ({vi})",
+                f"months since leaving the post ({en})",
+                inputs=inputs,
+            )
+        )
+        s.append(
+            FactSpec(
+                f"left_by_{kind}_confirmed",
+                "bool",
+                f"hồ sơ ghi rõ lý do thôi chức vụ gần nhất là {vi}",
+                f"the file records the latest such leaving as {en}",
+                inputs=inputs,
+            )
+        )
+    s.append(
+        FactSpec(
+            "months_left_at_tu_chuc",
+            "int",
+            "số tháng công tác còn lại khi từ chức",
+            "months of working time left when resigning",
+            inputs=("posts", "posts.end_reason", "birth_date", "sex"),
+        )
+    )
     return s
 
 

@@ -232,6 +232,14 @@ INVESTIGATION = _vocab(
         ("investigated", "đang bị điều tra", "under investigation", ["điều tra"]),
         ("prosecuted", "đang bị truy tố", "being prosecuted", ["truy tố"]),
         ("on_trial", "đang bị xét xử", "on trial", ["xét xử"]),
+        # NĐ 170/2025 Điều 29 khoản 9 điểm đ (NĐ 300/2026): tạm giữ, tạm giam, khởi tố
+        (
+            "detained",
+            "đang bị tạm giữ, tạm giam",
+            "held or detained",
+            ["tạm giữ", "tạm giam", "bị tạm giữ", "bị tạm giam"],
+        ),
+        ("charged", "đang bị khởi tố", "charged (prosecution opened)", ["khởi tố", "bị khởi tố", "khởi tố bị can"]),
     ],
     ordered=False,
 )
@@ -316,6 +324,59 @@ ACTION = _vocab(
     ordered=False,
 )
 
+# The person's status (Luật Cán bộ, công chức; Luật Viên chức): which State rules govern them.
+STATUS = _vocab(
+    "status",
+    "đối tượng",
+    [
+        ("can_bo", "cán bộ", "cadre (elected or approved post)", ["can bo"]),
+        ("cong_chuc", "công chức", "civil servant", ["cong chuc", "civil servant"]),
+        ("vien_chuc", "viên chức", "public employee", ["vien chuc", "public employee"]),
+        (
+            "other",
+            "khác",
+            "other (armed forces, enterprise, not in the civil service)",
+            ["lực lượng vũ trang", "doanh nghiệp", "người lao động"],
+        ),
+    ],
+    ordered=False,
+)
+
+# How a post held ended (NĐ 170/2025 Điều 52–55 as amended by NĐ 300/2026; NĐ 115/2020 Điều 54–55).
+END_REASON = _vocab(
+    "end_reason",
+    "lý do thôi giữ chức vụ",
+    [
+        (
+            "completed",
+            "kết thúc bình thường",
+            "ended normally",
+            [
+                "hết thời hạn",
+                "hết nhiệm kỳ",
+                "hoàn thành",
+                "điều động",
+                "luân chuyển",
+                "bổ nhiệm chức vụ khác",
+                "nghỉ hưu",
+                "chuyển công tác",
+            ],
+        ),
+        ("thoi_giu_chuc_vu", "cho thôi giữ chức vụ", "relieved of the post", ["thôi giữ chức vụ"]),
+        ("tu_chuc", "từ chức", "resigned", ["xin từ chức"]),
+        (
+            "tu_chuc_thay_mien_nhiem",
+            "từ chức thay cho miễn nhiệm",
+            "resigned instead of being removed",
+            ["tự nguyện từ chức (thuộc trường hợp miễn nhiệm)", "từ chức (trường hợp miễn nhiệm)"],
+        ),
+        ("mien_nhiem", "miễn nhiệm", "removed from the post", ["bị miễn nhiệm"]),
+        ("cach_chuc", "cách chức", "dismissed from the post (discipline)", ["bị cách chức", "kỷ luật cách chức"]),
+        ("bai_nhiem", "bãi nhiệm", "recalled from elected office", ["bị bãi nhiệm"]),
+    ],
+    ordered=False,
+)
+
 # vocabularies whose ranks int facts hold (FactSpec.rank_of names one of these)
 RANKED = {"degree": DEGREE, "political_theory": POLITICAL_THEORY, "state_management": STATE_MANAGEMENT, "level": LEVEL}
 
@@ -338,5 +399,7 @@ VOCABULARIES = {
         CANDIDATE_SOURCE,
         ROTATION_PURPOSE,
         ACTION,
+        STATUS,
+        END_REASON,
     )
 }
