@@ -26,6 +26,7 @@ from eligibility.rulepack.schema import (
     CentralTargetsFile,
     Citation,
     Claim,
+    CoverageFile,
     CriteriaFile,
     Criterion,
     Event,
@@ -133,6 +134,7 @@ class RulePack:
     hash: str
     origins: dict[str, str] = field(default_factory=dict)  # parameter name / title code → file:line
     claims: dict[str, list[Claim]] = field(default_factory=dict)  # source id → what was checked of it
+    coverage: CoverageFile | None = None  # rules/coverage.yaml (reviewed_through, earliest date per action)
 
     def criterion(self, cid: str) -> LoadedCriterion:
         for c in self.criteria:
@@ -198,7 +200,15 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         doc = read_yaml(path)
         return _validate(model, doc, problems), doc
 
-    known = {"sources.yaml", "regimes.yaml", "titles.yaml", "events.yaml", "targets.yaml", "verification.yaml"}
+    known = {
+        "sources.yaml",
+        "regimes.yaml",
+        "titles.yaml",
+        "events.yaml",
+        "targets.yaml",
+        "verification.yaml",
+        "coverage.yaml",
+    }
     for p in files:
         rel = p.relative_to(base)
         if len(rel.parts) == 1 and rel.name not in known:
@@ -216,6 +226,10 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     events_f, events_doc = one("events.yaml", EventsFile)
     targets_f, targets_doc = one("targets.yaml", CentralTargetsFile)
     verification_f, verification_doc = one("verification.yaml", VerificationFile)
+    coverage_f: CoverageFile | None = None
+    coverage_doc: YamlDoc | None = None
+    if (base / "coverage.yaml").exists():  # optional: `eligibility rules lint` warns when it is missing
+        coverage_f, coverage_doc = one("coverage.yaml", CoverageFile)
 
     sources: dict[str, Source] = {}
     for s in sources_f.sources if sources_f else []:
@@ -239,6 +253,10 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     if verification_doc:
         for sid in claims:
             check_source(sid, verification_doc.where(("claims", sid)))
+
+    if coverage_f and coverage_doc:
+        for action, ac in coverage_f.actions.items():
+            check_source(ac.source.id, coverage_doc.where(("actions", action)))
 
     regimes: list[Regime] = regimes_f.regimes if regimes_f else []
     if regimes_doc:
@@ -349,6 +367,35 @@ def load_rules(root: str | Path | None = None) -> RulePack:
             if lc:
                 criteria.append(lc)
 
+    by_id = {c.id: c for c in criteria}
+    for c in criteria:
+        for cb in c.spec.covered_by:
+            other = by_id.get(cb.criterion)
+            if other is None:
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: covered_by nêu tiêu chí không tồn tại {cb.criterion}",
+                        f"{c.id}: covered_by names an unknown criterion {cb.criterion}",
+                    )
+                )
+            elif not (other.spec.in_force.contains(cb.from_) and other.spec.in_force.contains(cb.until)):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: {cb.criterion} không có hiệu lực suốt khoảng covered_by {cb.from_}…{cb.until}",
+                        f"{c.id}: {cb.criterion} is not in force over the whole covered_by window {cb.from_}…{cb.until}",
+                    )
+                )
+            elif not set(c.spec.actions) & set(other.spec.actions):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: {cb.criterion} không cùng việc",
+                        f"{c.id}: {cb.criterion} does not share an action",
+                    )
+                )
+
     seen: dict[str, str] = {}
     for c in criteria:
         if c.id in seen:
@@ -391,6 +438,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         digest.hexdigest()[:16],
         origins,
         claims,
+        coverage_f,
     )
 
 
@@ -441,6 +489,7 @@ def _check_criterion(
             bad(f"sự kiện {e!r} không có trong events.yaml", f"event {e!r} is not in events.yaml")
     if overlay is None and c.province is not None:
         bad("chỉ tiêu chí trong overlays/ được ghi province", "only overlay criteria may name a province")
+    _check_windows(c, sources, bad)
     try:
         cond = cd.parse_condition(c.condition, "condition")
     except cd.ConditionError as exc:
@@ -507,7 +556,61 @@ def _check_criterion(
                     )
     if len(problems) > before:
         return None
+    if c.status:
+        # status ∈ S → condition: an unknown status leaves a failing condition unknown (Kleene); a known status
+        # outside S is reported as not applicable by the evaluator
+        outside: cd.Condition = cd.All(tuple(cd.Compare("status", "ne", cd.Const(st)) for st in c.status))
+        cond = cd.AnyOf((outside, cond))
     return LoadedCriterion(c, cond, applies, where, overlay)
+
+
+def evaluated_windows(c: Criterion) -> list[tuple[dt.date, dt.date]]:
+    """The parts of the criterion's ``in_force`` window where its condition is evaluated (not ``not_encoded``)."""
+    start, end = c.in_force.from_, c.in_force.until or FAR_FUTURE
+    out: list[tuple[dt.date, dt.date]] = []
+    cursor = start
+    for g in sorted(c.not_encoded, key=lambda g: g.from_):
+        g_end = g.until or FAR_FUTURE
+        if g_end < cursor or g.from_ > end:
+            continue
+        if g.from_ > cursor:
+            out.append((cursor, min(end, g.from_ - dt.timedelta(days=1))))
+        cursor = g_end + dt.timedelta(days=1)
+        if cursor > end:
+            return out
+    if cursor <= end:
+        out.append((cursor, end))
+    return out
+
+
+def _check_windows(c: Criterion, sources: dict[str, Source], bad: Any) -> None:
+    windows: list[tuple[dt.date, dt.date, str]] = []
+    for key, gaps in (("not_required", c.not_required), ("not_encoded", c.not_encoded)):
+        for g in gaps:
+            if g.source is not None and g.source.id not in sources:
+                bad(
+                    f"văn bản {g.source.id!r} không có trong sources.yaml",
+                    f"source {g.source.id!r} is not in sources.yaml",
+                    (key,),
+                )
+            if g.until is not None and g.until < g.from_:
+                bad(f"{key}: 'until' trước 'from'", f"{key}: 'until' is before 'from'", (key,))
+            windows.append((g.from_, g.until or FAR_FUTURE, key))
+    for cb in c.covered_by:
+        if cb.until < cb.from_:
+            bad("covered_by: 'until' trước 'from'", "covered_by: 'until' is before 'from'", ("covered_by",))
+        windows.append((cb.from_, cb.until, "covered_by"))
+    for a, b, key in windows:
+        if key != "not_encoded" and a <= (c.in_force.until or FAR_FUTURE) and b >= c.in_force.from_:
+            bad(
+                f"{key} phải nằm ngoài thời gian hiệu lực của tiêu chí",
+                f"a {key} window must lie outside the criterion's in_force window",
+                (key,),
+            )
+    windows.sort()
+    for (_a1, b1, k1), (a2, _b2, k2) in zip(windows, windows[1:], strict=False):
+        if a2 <= b1:
+            bad(f"khoảng {k1} và {k2} chồng lên nhau (từ {a2})", f"{k1} and {k2} windows overlap (from {a2})", (k2,))
 
 
 def _check_const(ftype: str, codes: tuple[str, ...], value: object, node: cd.Compare, bad: Any) -> None:
@@ -550,26 +653,27 @@ def _check_param(
     if p is None:
         bad(f"tham số {name!r} không tồn tại", f"undefined parameter {name!r}", ("condition",))
         return
-    # the parameter must cover the criterion's whole window
-    start, end = c.in_force.from_, c.in_force.until or FAR_FUTURE
-    cursor: dt.date | None = start
-    for v in p.values:
-        assert cursor is not None
-        if v.from_ > cursor:
-            break  # a gap before this value
-        if v.until is None:
-            cursor = None  # covered for good
-            break
-        if v.until >= cursor:
+    # the parameter must cover the criterion's whole window, except where the criterion is not encoded
+    for start, end in evaluated_windows(c):
+        cursor: dt.date | None = start
+        for v in p.values:
+            assert cursor is not None
+            if v.until is not None and v.until < cursor:
+                continue  # ends before this window
+            if v.from_ > cursor:
+                break  # a gap before this value
+            if v.until is None:
+                cursor = None  # covered for good
+                break
             cursor = v.until + dt.timedelta(days=1)
-        if cursor > end:
-            break
-    if cursor is not None and cursor <= end:
-        bad(
-            f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
-            f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
-            f"({start.isoformat()} – {c.in_force.until or 'open'})",
-            ("condition",),
-        )
+            if cursor > end:
+                break
+        if cursor is not None and cursor <= end:
+            bad(
+                f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
+                f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
+                f"({start.isoformat()} – {c.in_force.until or 'open'})",
+                ("condition",),
+            )
     for v in p.values:
         _check_const(ftype, codes, v.value, cd.Compare(name, "eq", cd.Const(v.value)), bad)
