@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import ChainMap, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.engine.reference import evaluate as kleene
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import (
+    Coverage,
     Decision,
     Finding,
     MissingInput,
+    NotEncoded,
     Outcome,
     ParameterUse,
     RegimeRef,
@@ -35,9 +37,32 @@ from eligibility.model.profile import Profile
 from eligibility.model.request import Request
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack
-from eligibility.rulepack.schema import Citation, weakest
+from eligibility.rulepack.schema import Citation, CoverageGap, Criterion, weakest
 
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
+NOT_ENCODED = cd.Compare("not_encoded", "eq", cd.Const(True))  # always unknown: the fact is never known
+_STANDARD_FACTS = {
+    "target_required_degree_rank": "degree",
+    "target_required_political_theory_rank": "political_theory",
+    "target_required_state_management_rank": "state_management",
+    "target_required_prior_grade": "prior_grade",
+}
+_STANDARD_VI = {
+    "degree": ("trình độ chuyên môn", "degree"),
+    "political_theory": ("lý luận chính trị", "political theory"),
+    "state_management": ("quản lý nhà nước", "state management"),
+    "prior_grade": ("chức vụ đã kinh qua", "prior post"),
+}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Why a criterion is not evaluated on the request date (rules/coverage: not_encoded, not_required)."""
+
+    kind: str  # not_encoded | not_required
+    reason: Text
+    source: Citation | None
+    encoded_from: dt.date | None = None
 
 
 @dataclass
@@ -52,6 +77,7 @@ class Prepared:
     applicable: list[LoadedCriterion]
     not_applicable: list[LoadedCriterion]
     params: dict[str, list[ParameterUse]]  # criterion id → parameters read
+    gaps: dict[str, Gap] = field(default_factory=dict)  # criterion id → why it is not evaluated on this date
 
 
 class Evaluator:
@@ -93,7 +119,7 @@ class Evaluator:
             minority = minority or bool(st.minority_language)
         lists = self.rules.nonlocal_lists
         listed = on is not None and any(g in lists and lists[g].from_ <= on for g in t.groups)
-        return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed)
+        return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed, t.term_years)
 
     def _lookup(self, code: str) -> TitleInfo | None:
         return self._titles.get(code)
@@ -112,6 +138,17 @@ class Evaluator:
         rules = self.rules
         on = request.date
         problems: list[Problem] = []
+        start = rules.coverage.actions.get(request.action) if rules.coverage else None  # type: ignore[call-overload]
+        if start is not None and on < start.from_:
+            raise InputError(
+                Problem(
+                    "date",
+                    f"việc '{lv.ACTION.labels_vi[request.action]}' chỉ được mã hóa từ ngày {start.from_:%d/%m/%Y}; "
+                    "quy định trước đó chưa được mã hóa",
+                    f"action '{request.action}' is encoded from {start.from_.isoformat()}; earlier rules are not encoded",
+                    on.isoformat(),
+                )
+            )
         target: TitleInfo | None = None
         level = request.level
         if request.post is not None:
@@ -206,16 +243,21 @@ class Evaluator:
             convention = str(self._param("age.retirement_convention", on)[0])
         ctx = FactContext(on, ref_month, convention, target, request.locality, self._lookup)
 
-        in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
         applicable: list[LoadedCriterion] = []
         not_applicable: list[LoadedCriterion] = []
         resolved: list[ResolvedCriterion] = []
         params: dict[str, list[ParameterUse]] = {}
+        gaps: dict[str, Gap] = {}
         probe = request_facts(request, ctx)
-        for c in in_force:
+        for c in rules.criteria:
             spec = c.spec
+            if request.action not in spec.actions:
+                continue
             if spec.events is not None and (request.event not in spec.events):
                 continue  # belongs to another event's rule version
+            gap = self._gap(spec, on)
+            if gap is None and not spec.in_force.contains(on):
+                continue  # not in force and nothing to say (covered by another criterion, or past only)
             ok = True
             if spec.province is not None and spec.province != request.locality:
                 ok = False
@@ -228,6 +270,19 @@ class Evaluator:
                 ok = False
             if ok and c.applies_when is not None:
                 ok = kleene(c.applies_when, probe) == "pass"
+                if not ok and gap is None and request.post is not None:
+                    gap = self._standard_gap(c, request.post, on)
+            if gap is not None:
+                params[c.id] = []
+                if ok and gap.kind == "not_encoded":  # applies, but its rules for this date are not encoded
+                    gaps[c.id] = gap
+                    resolved.append(ResolvedCriterion(c.id, NOT_ENCODED))
+                    applicable.append(c)
+                else:  # does not apply to this request, or the law of that time had no such condition
+                    if ok:
+                        gaps[c.id] = gap
+                    not_applicable.append(c)
+                continue
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
 
             def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
@@ -253,7 +308,72 @@ class Evaluator:
             params[c.id] = uses
             (applicable if ok else not_applicable).append(c)
         version = RuleVersion.build(request.action, resolved)
-        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params)
+        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, gaps)
+
+    # ----- coverage ---------------------------------------------------------------------------
+    def _gap(self, spec: Criterion, on: dt.date) -> Gap | None:
+        """A declared or implicit coverage gap of the criterion on ``on`` (None: evaluate it, or say nothing)."""
+        declared = spec.gap_on(on)
+        if declared is not None:
+            kind, window = declared
+            if not isinstance(window, CoverageGap):
+                return None  # covered_by: the same test is evaluated by another criterion
+            encoded_from = self._encoded_after(spec, on) if kind == "not_encoded" else None
+            return Gap(kind, Text(vi=window.reason.vi, en=window.reason.en), window.source, encoded_from)
+        if spec.in_force.contains(on) or on >= spec.in_force.from_:
+            return None
+        reviewed = self.rules.coverage.reviewed_through if self.rules.coverage else None
+        until = spec.in_force.until
+        if until is not None and (reviewed is None or until < reviewed):
+            return None  # a condition of the past only: nothing to say before it
+        first = spec.in_force.from_
+        return Gap(
+            "not_encoded",
+            Text(
+                vi=f"quy định áp dụng trước ngày {first:%d/%m/%Y} chưa được mã hóa",
+                en=f"the rules before {first.isoformat()} are not encoded",
+            ),
+            None,
+            first,
+        )
+
+    @staticmethod
+    def _encoded_after(spec: Criterion, on: dt.date) -> dt.date | None:
+        """The first date after ``on`` on which the criterion is evaluated again, if any."""
+        window = next((g for g in spec.not_encoded if g.contains(on)), None)
+        if window is None or window.until is None:
+            return None
+        nxt = window.until + dt.timedelta(days=1)
+        if spec.in_force.contains(nxt) or any(cb.contains(nxt) for cb in spec.covered_by):
+            return nxt
+        return spec.in_force.from_ if spec.in_force.from_ > on else None
+
+    def _standard_gap(self, c: LoadedCriterion, post: str, on: dt.date) -> Gap | None:
+        """A title standard that is encoded for the title, but not for this date (before its first step)."""
+        assert c.applies_when is not None
+        keys = [_STANDARD_FACTS[f] for f in cd.facts_of(c.applies_when) if f in _STANDARD_FACTS]
+        if not keys:
+            return None
+        title = self.rules.titles[post]
+        for key in keys:
+            steps = [st for st in title.standards if getattr(st, key) is not None]
+            if not steps or any(st.from_ <= on and (st.until is None or on <= st.until) for st in steps):
+                continue
+            later = [st.from_ for st in steps if st.from_ > on]
+            first = min(later) if later else None
+            vi, en = _STANDARD_VI[key]
+            when_vi = f" từ ngày {first:%d/%m/%Y}" if first else " cho thời gian khác"
+            when_en = f" from {first.isoformat()}" if first else " for other dates"
+            return Gap(
+                "not_encoded",
+                Text(
+                    vi=f"tiêu chuẩn {vi} của chức danh {title.vi} chỉ được mã hóa{when_vi}",
+                    en=f"the {en} standard of {title.en} is encoded only{when_en}",
+                ),
+                steps[0].source,
+                first,
+            )
+        return None
 
     def _standard_uses(self, c: LoadedCriterion, request: Request, on: dt.date) -> list[ParameterUse]:
         """The title standards a criterion reads (target_required_*), cited like parameters."""
@@ -335,17 +455,45 @@ class Evaluator:
         on = prepared.request.date
         findings: list[Finding] = []
         missing_map: dict[str, list[str]] = defaultdict(list)
+        not_encoded: list[NotEncoded] = []
+        status = factset.values.get("status")
         for c in prepared.applicable:
-            outcome = outcomes[c.id]
-            findings.append(self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on))
+            gap = prepared.gaps.get(c.id)
+            if c.spec.status and status is not None and status not in c.spec.status:
+                findings.append(self._status_finding(c, str(status), on))
+            elif gap is not None:
+                finding = self._gap_finding(c, gap, on)
+                findings.append(finding)
+                not_encoded.append(
+                    NotEncoded(criterion=c.id, title=finding.title, encoded_from=gap.encoded_from, reason=gap.reason)
+                )
+            else:
+                outcome = outcomes[c.id]
+                finding = self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on)
+                findings.append(finding)
+                if outcome == "unknown" and not finding.missing and "not_encoded" in self._static(c)[0]:
+                    not_encoded.append(
+                        NotEncoded(criterion=c.id, title=finding.title, encoded_from=None, reason=finding.message)
+                    )
         for c in prepared.not_applicable:
-            findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
+            gap = prepared.gaps.get(c.id)
+            if gap is not None:
+                findings.append(self._gap_finding(c, gap, on))
+            else:
+                findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
         verdict = combine([f.outcome for f in findings])
         missing = sorted(missing_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         regimes = self._regimes.get(on)
         if regimes is None:
             regimes = [RegimeRef(id=r.id, vi=r.vi, en=r.en) for r in rules.regimes_at(on)]
             self._regimes[on] = regimes
+        reviewed = rules.coverage.reviewed_through if rules.coverage else None
+        coverage = Coverage(
+            reviewed_through=reviewed,
+            regimes=[r.id for r in regimes],
+            not_encoded=not_encoded,
+            after_review=reviewed is not None and on > reviewed,
+        )
         return Decision(
             profile_id=profile.id,
             request=prepared.request.model_dump(mode="json", exclude_none=True),
@@ -357,6 +505,57 @@ class Evaluator:
             convention=prepared.context.convention,
             reference_month=format_month(prepared.context.age_reference_month),
             retirement=factset.retirement.as_dict() if factset.retirement else None,
+            coverage=coverage,
+        )
+
+    def _gap_finding(self, c: LoadedCriterion, gap: Gap, on: dt.date) -> Finding:
+        """The finding of a criterion not evaluated on this date: not encoded (unknown) or not required then."""
+        spec = c.spec
+        cite = gap.source or spec.citation_on(max(on, spec.in_force.from_))
+        if gap.kind == "not_encoded":
+            since_vi = f" Tiêu chí được mã hóa từ ngày {gap.encoded_from:%d/%m/%Y}." if gap.encoded_from else ""
+            since_en = f" Encoded from {gap.encoded_from.isoformat()}." if gap.encoded_from else ""
+            msg = Text(
+                vi=f"Chưa mã hóa quy định cho ngày này: {gap.reason.vi}.{since_vi}",
+                en=f"Not encoded for this date: {gap.reason.en}.{since_en}",
+            )
+            outcome: Outcome = "unknown"
+        else:
+            msg = Text(
+                vi=f"Không áp dụng vào ngày này: {gap.reason.vi}.", en=f"Not required on this date: {gap.reason.en}."
+            )
+            outcome = "not_applicable"
+        return Finding(
+            criterion=c.id,
+            title=Text(vi=spec.title.vi, en=spec.title.en),
+            topic=spec.topic,
+            outcome=outcome,
+            message=msg,
+            source=self._source_ref(cite),
+            confidence=cite.tag,
+            waivable=spec.waivable,
+            overlay=c.overlay,
+        )
+
+    def _status_finding(self, c: LoadedCriterion, status: str, on: dt.date) -> Finding:
+        """A criterion for another status than the person's (công chức / viên chức …): not applicable."""
+        spec = c.spec
+        cite = spec.citation_on(on)
+        wanted = spec.status or []
+        return Finding(
+            criterion=c.id,
+            title=Text(vi=spec.title.vi, en=spec.title.en),
+            topic=spec.topic,
+            outcome="not_applicable",
+            message=Text(
+                vi=f"Không áp dụng: tiêu chí dành cho {', '.join(lv.STATUS.labels_vi[x] for x in wanted)}; "
+                f"hồ sơ ghi {lv.STATUS.labels_vi[status]}.",
+                en=f"Not applicable: the criterion is for {', '.join(lv.STATUS.labels_en[x] for x in wanted)}; "
+                f"the file records {lv.STATUS.labels_en[status]}.",
+            ),
+            source=self._source_ref(cite),
+            confidence=cite.tag,
+            overlay=c.overlay,
         )
 
     def _static(self, c: LoadedCriterion) -> tuple[list[str], dict[str, str], Text]:
