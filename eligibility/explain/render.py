@@ -40,6 +40,8 @@ def render_text(d: Decision, lang: str = "vi", show_not_applicable: bool = False
     out.append(("Profile" if lang == "en" else "Hồ sơ") + f": {d.profile_id}")
     out.append(_request_line(d, lang))
     out.append(("Verdict" if lang == "en" else "Kết luận") + f": {verdict}  [{d.verdict}]")
+    if d.coverage is not None:
+        out.append(("Coverage" if lang == "en" else "Phạm vi") + f": {d.coverage.line(lang)}")
     if d.retirement:
         r = d.retirement
         if lang == "en":
@@ -103,8 +105,18 @@ h1{font-size:1.3em;text-align:center;text-transform:uppercase} .meta td{padding:
 table.f{border-collapse:collapse;width:100%;font-size:.92em} table.f td,table.f th{border:1px solid #999;padding:4px;vertical-align:top}
 .pass{background:#eef8ee}.fail{background:#fbeaea}.waivable{background:#fff6e0}.unknown{background:#f0f0f6}
 .verdict{font-size:1.15em;font-weight:bold;margin:1em 0} small{color:#555}
+.coverage{font-size:.92em;border-left:3px solid #999;padding:2px 8px}.coverage.warn{border-color:#c60;background:#fff6e0}
 @media print{body{margin:0}}
 """
+
+
+def _coverage_html(d: Decision, lang: str) -> str:
+    """The coverage line under the verdict: a warning box after the review date or when something is not encoded."""
+    cov = d.coverage
+    if cov is None:
+        return ""
+    cls = "coverage warn" if cov.after_review or cov.not_encoded else "coverage"
+    return f'\n<p class="{cls}">{html.escape(cov.line(lang))}</p>'
 
 
 def render_html(d: Decision, lang: str = "vi", timeline: str | None = None) -> str:
@@ -139,7 +151,7 @@ def render_html(d: Decision, lang: str = "vi", timeline: str | None = None) -> s
     meta_rows = "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(str(v))}</td></tr>" for k, v in meta)
     return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(head)} — {e(d.profile_id)}</title>
 <style>{_CSS}</style></head><body><h1>{e(head)}</h1><table class="meta">{meta_rows}</table>
-<p class="verdict">{e(_t(VERDICT_LABELS[d.verdict], lang))} ({e(d.verdict)})</p>
+<p class="verdict">{e(_t(VERDICT_LABELS[d.verdict], lang))} ({e(d.verdict)})</p>{_coverage_html(d, lang)}
 <table class="f"><tr>{"".join(f"<th>{c}</th>" for c in cols)}</tr>{"".join(rows)}</table>
 {f"<h2>Dữ liệu còn thiếu / Missing inputs</h2><ul>{missing}</ul>" if missing else ""}{tl_html}
 <p><small>Kết quả do công cụ eligibility tính theo quy định đang áp dụng vào ngày xét; cấp có thẩm quyền quyết định.
