@@ -397,13 +397,14 @@ def _adjacent_posts(profile: Profile, ctx: FactContext, v: dict[str, FactValue])
     time in a higher, equal or equivalent post counts, except a post left through discipline; acting periods
     (giao quyền) do not count (Điều 14). The current post's grade stands for "liền kề" [D]."""
     on = ctx.reference_date
-    current = _current_post(profile, on)
-    if current is None:
+    held = [p for p in profile.current_posts(on) if not p.acting]  # the post held, not an acting one
+    if not held:
         return
+    current = max(held, key=lambda p: p.from_)
     posts = [p for p in profile.posts or [] if p.from_ <= on]
     cur_grade = _grade(current, ctx.title_lookup)
     if cur_grade is None:
-        if (current.relation is not None or len(posts) == 1) and not current.acting:
+        if current.relation is not None or len(posts) == 1:
             v["months_in_adjacent_posts"] = _months_held(current, on)
         return
     counted: list[Post] = []
