@@ -270,8 +270,11 @@ class Evaluator:
                 ok = False
             if ok and c.applies_when is not None:
                 ok = kleene(c.applies_when, probe) == "pass"
-                if not ok and gap is None and request.post is not None:
-                    gap = self._standard_gap(c, request.post, on)
+                if not ok and request.post is not None and self._has_standard(c, request.post):
+                    # a title standard the title has, but not on this date: not encoded (unless a window says so)
+                    if gap is None:
+                        gap = self._standard_gap(c, request.post, on)
+                    ok = gap is not None
             if gap is not None:
                 params[c.id] = []
                 if ok and gap.kind == "not_encoded":  # applies, but its rules for this date are not encoded
@@ -347,6 +350,12 @@ class Evaluator:
         if spec.in_force.contains(nxt) or any(cb.contains(nxt) for cb in spec.covered_by):
             return nxt
         return spec.in_force.from_ if spec.in_force.from_ > on else None
+
+    def _has_standard(self, c: LoadedCriterion, post: str) -> bool:
+        """The criterion reads a title standard (applies_when) that the title encodes on some date."""
+        assert c.applies_when is not None
+        keys = [_STANDARD_FACTS[f] for f in cd.facts_of(c.applies_when) if f in _STANDARD_FACTS]
+        return any(getattr(st, key) is not None for key in keys for st in self.rules.titles[post].standards)
 
     def _standard_gap(self, c: LoadedCriterion, post: str, on: dt.date) -> Gap | None:
         """A title standard that is encoded for the title, but not for this date (before its first step)."""
