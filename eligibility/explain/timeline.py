@@ -974,6 +974,8 @@ def _show(name: str, value: object, lang: str) -> str:
 
 # ----- what would make a criterion pass -----------------------------------------------------------
 def _fact_kind(fact: str) -> str:
+    if fact == "not_encoded":  # a provision not encoded: no change to the file can make it pass
+        return "fixed"
     spec = FACTS[fact]
     if spec.request or fact == "planned_rotation_months":
         return "request"
