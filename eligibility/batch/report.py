@@ -342,6 +342,7 @@ class PoolAccumulator:
         for v, n in self.verdicts.items():
             verdicts.setdefault(v, n)
         notes = [
+            self._coverage_note(),
             CHANGE_DATE_DONE if self.change_dates else CHANGE_DATE_NOTE,
             (
                 "Chỉ tiêu cơ cấu chỉ được báo cáo, không dùng để loại từng người; tỷ lệ tính trên những người "
@@ -374,6 +375,35 @@ class PoolAccumulator:
             notes=notes,
             source_titles={s.id: s.number for s in self.rules.sources.values()},
         )
+
+    def _coverage_note(self) -> tuple[str, str]:
+        """The pool's coverage line, stated once: how far the rule pack was reviewed and which conditions of the
+        request are not encoded for its date (rules/coverage.yaml)."""
+        from eligibility.errors import EligibilityError
+        from eligibility.explain.decision import Coverage, NotEncoded, Text
+        from eligibility.explain.evaluate import Evaluator
+
+        cov = self.rules.coverage
+        reviewed = cov.reviewed_through if cov else None
+        not_encoded: list[NotEncoded] = []
+        try:
+            prepared = Evaluator(self.rules, engine=object()).prepare(self.request)  # no engine call is needed
+        except EligibilityError:
+            prepared = None
+        for c in prepared.applicable if prepared else []:
+            gap = prepared.gaps.get(c.id) if prepared else None
+            if gap is not None and gap.kind == "not_encoded":
+                title = Text(vi=c.spec.title.vi, en=c.spec.title.en)
+                not_encoded.append(
+                    NotEncoded(criterion=c.id, title=title, encoded_from=gap.encoded_from, reason=gap.reason)
+                )
+        line = Coverage(
+            reviewed_through=reviewed,
+            regimes=[],
+            not_encoded=not_encoded,
+            after_review=reviewed is not None and self.request.date > reviewed,
+        ).line
+        return line("vi"), line("en")
 
     def _fill_titles(self) -> None:
         for st in self.stats.values():
