@@ -3,7 +3,7 @@
 >>> from eligibility import load_rules, load_profile, evaluate, Request
 >>> rules = load_rules()
 >>> decision = evaluate(load_profile("examples/profile.yaml"),
-...                     Request(action="appointment", post="giam-doc-so", locality="lao-cai", date="2025-11-03"),
+...                     Request(action="appointment", post="giam-doc-so", locality="lao-cai", date="2026-11-03"),
 ...                     rules)
 >>> decision.verdict
 'eligible'

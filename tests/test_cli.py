@@ -23,7 +23,7 @@ CHECK = [
     "--locality",
     "lao-cai",
     "--date",
-    "2025-11-03",
+    "2026-11-03",  # the example is eligible under NĐ 300/2026 (on 2025-11-03 NĐ 170's original text is not encoded)
 ]
 
 
@@ -115,7 +115,7 @@ def test_check_json_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["verdict"] == "eligible"
     assert data["missing_inputs"] == []
     assert data["request"]["action"] == "appointment" and data["request"]["post"] == "giam-doc-so"
-    assert data["request"]["date"] == "2025-11-03" and data["request"]["locality"] == "lao-cai"
+    assert data["request"]["date"] == "2026-11-03" and data["request"]["locality"] == "lao-cai"
     assert isinstance(data["rulepack"], str) and len(data["rulepack"]) == 16
     assert data["regime"] and all({"id", "vi", "en"} <= set(r) for r in data["regime"])
     assert data["findings"]
@@ -130,7 +130,7 @@ def test_check_json_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
         for p in f["parameters"]:
             assert {"name", "value", "read_on", "step_from", "source", "confidence"} <= set(p)
     age = next(f for f in data["findings"] if f["criterion"] == "appointment.age.months_to_retirement")
-    assert age["outcome"] == "pass" and age["facts"]["months_to_retirement"] == 102
+    assert age["outcome"] == "pass" and age["facts"]["months_to_retirement"] == 90  # 05/2034 − 11/2026
     assert [p["value"] for p in age["parameters"]] == [60]
     json.dumps(data, ensure_ascii=False)  # plain JSON types only
 
