@@ -10,9 +10,25 @@ File format::
         profile: base               # a name from `profiles`, or an inline profile mapping
         patch: {education: {political_theory: trung cấp}}   # optional deep merge into the profile
         request: {action: appointment, post: giam-doc-so, date: 2025-11-03}
+        xfail: "why the rule pack is expected to disagree"   # optional: an expected failure (strict)
         expect:
           verdict: not_eligible     # optional
           outcomes: {standard.political_theory: fail}       # criterion → expected outcome
+          messages: {reappointment.age.term_length: "thời hạn bổ nhiệm lại là 5 năm"}
+          facts: {planning.quota.titles_per_cadre: {planned_titles_same_level: 2,
+                                                    planning.max_titles_per_cadre: 3}}
+          error: "minimum age"      # the evaluation must raise an input error containing this text
+
+``messages``: the finding's message (Vietnamese or English) contains the text. It is how a case pins a
+``note`` criterion, whose outcome is always ``pass`` while its message says which rule applies.
+``facts``: the values the finding read — a fact (``finding.facts``) or a parameter (``finding.parameters``,
+by name) — equal the given values. ``error``: the request is refused with an :class:`InputError` (or
+another :class:`EligibilityError`) whose English text contains the substring.
+
+Expected failures work as in pytest with ``strict=True``: a case with ``xfail`` whose expectations fail is
+counted as *xfailed* and does not fail the run; one whose expectations hold is *xpassed* and fails the run
+(the marker has to be removed). :func:`run_cases` returns the counts; ``eligibility test cases/`` exits 0
+only when nothing failed and nothing xpassed.
 
 Run with ``eligibility test cases/`` or pytest (``tests/test_cases.py``).
 """
@@ -20,7 +36,7 @@ Run with ``eligibility test cases/`` or pytest (``tests/test_cases.py``).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +44,7 @@ import yaml
 
 from eligibility.errors import EligibilityError, InputError, Problem
 from eligibility.explain.decision import Decision
+from eligibility.explain.evaluate import Evaluator
 from eligibility.model import parse_profile, parse_request
 from eligibility.rulepack.loader import RulePack
 
@@ -42,6 +59,9 @@ class Case:
     expect_verdict: str | None
     expect_outcomes: dict[str, str]
     expect_error: str | None = None
+    expect_messages: dict[str, str] = field(default_factory=dict)
+    expect_facts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    xfail: str | None = None
 
 
 @dataclass
@@ -84,7 +104,7 @@ def load_cases(root: str | Path) -> list[Case]:
         profiles = data.get("profiles") or {}
         for i, raw in enumerate(data.get("cases") or []):
             where = f"{f}:cases[{i}]"
-            unknown = set(raw) - {"id", "description", "profile", "patch", "request", "expect"}
+            unknown = set(raw) - {"id", "description", "profile", "patch", "request", "expect", "xfail"}
             if unknown or "id" not in raw or "request" not in raw or "expect" not in raw:
                 raise InputError(
                     Problem(
@@ -100,6 +120,18 @@ def load_cases(root: str | Path) -> list[Case]:
                 prof = profiles[prof]
             prof = _merge(prof or {}, raw.get("patch") or {})
             expect = raw["expect"] or {}
+            bad_keys = set(expect) - {"verdict", "outcomes", "messages", "facts", "error"}
+            if bad_keys or not isinstance(expect.get("facts") or {}, dict):
+                raise InputError(
+                    Problem(
+                        where,
+                        f"khóa 'expect' không hợp lệ {sorted(bad_keys)}",
+                        f"unknown 'expect' keys {sorted(bad_keys)}; use verdict, outcomes, messages, facts, error",
+                    )
+                )
+            xfail = raw.get("xfail")
+            if xfail is not None and (not isinstance(xfail, str) or not xfail.strip()):
+                raise InputError(Problem(where, "'xfail' cần ghi lý do", "'xfail' needs a reason (text)"))
             cid = str(raw["id"])
             if cid in seen:
                 raise InputError(Problem(where, f"trùng mã ca {cid} (đã có ở {seen[cid]})", f"duplicate case id {cid}"))
@@ -114,17 +146,21 @@ def load_cases(root: str | Path) -> list[Case]:
                     expect.get("verdict"),
                     dict(expect.get("outcomes") or {}),
                     expect.get("error"),
+                    {str(k): str(v) for k, v in (expect.get("messages") or {}).items()},
+                    {str(k): dict(v or {}) for k, v in (expect.get("facts") or {}).items()},
+                    xfail,
                 )
             )
     return cases
 
 
-def run_case(case: Case, rules: RulePack) -> CaseResult:
-    from eligibility import Evaluator
-
+def run_case(case: Case, rules: RulePack, evaluator: Evaluator | None = None) -> CaseResult:
+    """Evaluate one case and compare it with its expectations (``xfail`` is not applied here)."""
+    if evaluator is None:
+        evaluator = Evaluator(rules)
     problems: list[str] = []
     try:
-        decision = Evaluator(rules).evaluate(parse_profile(case.profile), parse_request(case.request))
+        decision = evaluator.evaluate(parse_profile(case.profile), parse_request(case.request))
     except EligibilityError as exc:
         if case.expect_error and case.expect_error in exc.render("en"):
             return CaseResult(case, True, [])
@@ -140,7 +176,61 @@ def run_case(case: Case, rules: RulePack) -> CaseResult:
             problems.append(f"{cid}: not evaluated (expected {expected})")
         elif got.outcome != expected:
             problems.append(f"{cid}: {got.outcome} != expected {expected} — {got.message.en}")
+    for cid, text in case.expect_messages.items():
+        got = by_id.get(cid)
+        if got is None:
+            problems.append(f"{cid}: not evaluated (expected a message with {text!r})")
+        elif text not in got.message.vi and text not in got.message.en:
+            problems.append(f"{cid}: message does not contain {text!r} — {got.message.vi}")
+    for cid, values in case.expect_facts.items():
+        got = by_id.get(cid)
+        if got is None:
+            problems.append(f"{cid}: not evaluated (expected facts {values})")
+            continue
+        read: dict[str, object] = dict(got.facts)
+        read.update({u.name: u.value for u in got.parameters})
+        for name, expected_value in values.items():
+            if name not in read:
+                problems.append(f"{cid}: does not read {name}")
+            elif read[name] != expected_value:
+                problems.append(f"{cid}: {name} = {read[name]!r} != expected {expected_value!r}")
     return CaseResult(case, not problems, problems, decision)
+
+
+@dataclass
+class SuiteResult:
+    """The run of a set of cases: each result and its status (``pass``, ``fail``, ``xfail``, ``xpass``)."""
+
+    results: list[CaseResult]
+
+    @staticmethod
+    def status(result: CaseResult) -> str:
+        if result.case.xfail:
+            return "xpass" if result.ok else "xfail"
+        return "pass" if result.ok else "fail"
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if self.status(r) == status)
+
+    @property
+    def ok(self) -> bool:
+        """True when no case failed and no expected failure passed (strict xfail, as pytest)."""
+        return self.count("fail") == 0 and self.count("xpass") == 0
+
+    def summary(self) -> str:
+        parts = [f"{self.count('pass')} passed", f"{self.count('fail')} failed"]
+        if self.count("xfail"):
+            parts.append(f"{self.count('xfail')} xfailed")
+        if self.count("xpass"):
+            parts.append(f"{self.count('xpass')} xpassed (strict: remove the xfail marker)")
+        return ", ".join(parts)
+
+
+def run_cases(cases: list[Case], rules: RulePack, evaluator: Evaluator | None = None) -> SuiteResult:
+    """Run every case with one evaluator; expected failures are judged as pytest's strict xfail."""
+    if evaluator is None:
+        evaluator = Evaluator(rules)
+    return SuiteResult([run_case(c, rules, evaluator) for c in cases])
 
 
 def coverage(cases: list[Case], rules: RulePack) -> dict[str, set[str]]:

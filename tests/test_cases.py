@@ -3,16 +3,17 @@
 Each case is run through :func:`eligibility.golden.run_case`, one parametrized test per case (the test id
 is the case id).
 
-A case whose description contains ``BUG?:`` encodes the regulation where the rule pack or the code is
-suspected to be wrong (the description gives the evidence). It is a strict expected failure: it is kept as
-the regulation says, it does not break the suite, and once the rules are fixed it passes, the strict xfail
-turns into a failure, and the marker has to be removed from the description.
+A case with an ``xfail`` key (a reason) encodes the regulation where the rule pack or the code is suspected
+to be wrong (the description gives the evidence). It is a strict expected failure, here as in
+``eligibility test`` (:class:`eligibility.golden.SuiteResult`): it is kept as the regulation says, it does
+not break the suite, and once the rules are fixed it passes, the strict xfail turns into a failure, and the
+marker has to be removed.
 
 Coverage: every criterion needs a case where it passes and one where it fails (``fail`` or, for a waivable
 criterion, ``waivable``; a ``note`` criterion never fails; a criterion that reads the reserved fact
 ``not_encoded`` needs a case where it is unknown instead, and a passing one unless it is wholly not encoded). ``test_rules_lint_is_clean`` asks
 ``eligibility rules lint`` (which counts what cases *expect*); ``test_criterion_covered_by_verified_cases``
-is stricter: it counts only cases that are not ``BUG?:`` cases and that actually pass.
+is stricter: it counts only cases that are not expected failures and that actually pass.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ import pytest
 
 from eligibility import default_rules
 from eligibility.golden import Case, CaseResult, coverage, load_cases, run_case
+from eligibility.linter import lint
 from eligibility.rulepack import conditions as cd
-from eligibility.rulepack.lint import lint
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = ROOT / "cases"
-BUG_MARK = "BUG?:"
 FAILING = {"fail", "waivable"}
 
 RULES = default_rules()
@@ -38,17 +38,17 @@ BY_ID: dict[str, Case] = {c.id: c for c in CASES}
 
 
 def _suspected(case: Case) -> bool:
-    return BUG_MARK in case.description
+    return case.xfail is not None
 
 
 VERIFIED = [c for c in CASES if not _suspected(c)]
 NOTES = {c.id for c in RULES.criteria if c.spec.note}
-COVERED = coverage(VERIFIED, RULES)  # criterion → outcomes expected by non-BUG? cases
-CLAIMED = coverage(CASES, RULES)  # the same, counting BUG? cases too (what lint sees)
+COVERED = coverage(VERIFIED, RULES)  # criterion → outcomes expected by cases that are not expected failures
+CLAIMED = coverage(CASES, RULES)  # the same, counting expected failures too (what lint sees)
 
 
 # criteria that read the reserved fact `not_encoded` (partly or wholly not encoded) pass or stay unknown, never fail
-PARTLY = {c.id: set(cd.facts_of(c.condition)) - {"not_encoded", "status"} for c in RULES.criteria}
+PARTLY = {c.id: set(cd.facts_of(c.condition)) - {"not_encoded", "staff_status"} for c in RULES.criteria}
 PARTLY = {cid: rest for cid, rest in PARTLY.items() if "not_encoded" in cd.facts_of(RULES.criterion(cid).condition)}
 
 
@@ -71,7 +71,7 @@ def results() -> dict[str, CaseResult]:
 def _case_param(case: Case) -> Any:
     marks = []
     if _suspected(case):
-        marks.append(pytest.mark.xfail(strict=True, reason=f"{case.file.name}: suspected rule/code bug (BUG?:)"))
+        marks.append(pytest.mark.xfail(strict=True, reason=f"{case.file.name}: {case.xfail}"))
     return pytest.param(case.id, id=case.id, marks=marks)
 
 
@@ -87,7 +87,9 @@ def _criterion_param(criterion: str) -> Any:
     if _missing_sides(COVERED.get(criterion, set()), criterion) and not _missing_sides(
         CLAIMED.get(criterion, set()), criterion
     ):
-        marks.append(pytest.mark.xfail(strict=True, reason="covered only by BUG?: cases (the criterion cannot apply)"))
+        marks.append(
+            pytest.mark.xfail(strict=True, reason="covered only by expected failures (the criterion cannot apply)")
+        )
     return pytest.param(criterion, id=criterion, marks=marks)
 
 

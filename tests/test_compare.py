@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from eligibility.batch.compare import Side, compare_pool, read_items
 from eligibility.cli import main
-from eligibility.explain.compare import Side, compare_pool, read_items
 from eligibility.explain.evaluate import Evaluator
 from eligibility.rulepack import load_rules
 
@@ -24,7 +24,7 @@ POST = "truong-phong-dvsncl"
 BASE: dict[str, Any] = dict(
     sex="nam",
     birth_date="1975-05-10",
-    status="viên chức",
+    staff_status="viên chức",
     party={"member": True},
     education={"degree": "đại học", "political_theory": "cao cấp", "state_management": "chuyên viên chính"},
     posts=[{"title": "pho-truong-phong-dvsncl", "from": "2019-01-01"}],

@@ -18,9 +18,9 @@ from eligibility.errors import InputError, RulePackError
 from eligibility.explain import timeline
 from eligibility.explain.evaluate import Evaluator
 from eligibility.explain.render import render_html, render_text
+from eligibility.linter import coverage_gaps, lint
 from eligibility.model import parse_profile, parse_request
 from eligibility.rulepack import load_rules
-from eligibility.rulepack.lint import coverage_gaps, lint
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "profile.yaml"
@@ -130,15 +130,15 @@ def test_cli_date_before_coverage_exits_2(capsys: pytest.CaptureFixture[str]) ->
 
 def test_status_decides_applicability(example: dict[str, Any]) -> None:
     """Luật Viên chức Điều 56 applies to a viên chức: công chức → not applicable; status missing and a recent
-    State reprimand → unknown naming `status`; viên chức → fail."""
+    State reprimand → unknown naming `staff_status`; viên chức → fail."""
     base = dict(example, discipline=[{"kind": "state", "form": "khiển trách", "decided": "2025-10-01"}])
     req = {"action": "appointment", "post": "hieu-truong-thpt", "date": "2026-03-01"}
     assert evaluate(base, req).finding("vc.discipline.reprimand").outcome == "not_applicable"  # example: công chức
-    unknown = evaluate({k: v for k, v in base.items() if k != "status"}, req)
+    unknown = evaluate({k: v for k, v in base.items() if k != "staff_status"}, req)
     f = unknown.finding("vc.discipline.reprimand")
-    assert f.outcome == "unknown" and "status" in f.missing
-    assert "status" in {m.input for m in unknown.missing_inputs}
-    assert evaluate(dict(base, status="viên chức"), req).finding("vc.discipline.reprimand").outcome == "fail"
+    assert f.outcome == "unknown" and "staff_status" in f.missing
+    assert "staff_status" in {m.input for m in unknown.missing_inputs}
+    assert evaluate(dict(base, staff_status="viên chức"), req).finding("vc.discipline.reprimand").outcome == "fail"
 
 
 def test_partly_not_encoded_passes_or_stays_unknown(example: dict[str, Any]) -> None:
@@ -179,7 +179,7 @@ def test_new_profile_fields_parse_vietnamese_and_name_bad_values() -> None:
             "id": "X",
             "sex": "nữ",
             "birth_date": "1980-01-01",
-            "status": "Viên chức",
+            "staff_status": "Viên chức",
             "posts": [
                 {
                     "title": "truong-phong-so",
@@ -194,7 +194,7 @@ def test_new_profile_fields_parse_vietnamese_and_name_bad_values() -> None:
             "investigation": "tạm giam",
         }
     )
-    assert p.status == "vien_chuc" and p.investigation == "detained"
+    assert p.staff_status == "vien_chuc" and p.investigation == "detained"
     assert [q.end_reason for q in p.posts or []] == ["thoi_giu_chuc_vu", "tu_chuc", None]
     with pytest.raises(InputError) as err:
         parse_profile(
@@ -274,7 +274,7 @@ def test_not_required_needs_a_source(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     path = root / "criteria" / "state_2026.yaml"
     text = path.read_text(encoding="utf-8")
-    old = '        source: {id: nd-138-2020, article: "Điều 42 (danh mục điều kiện bổ nhiệm, bản dịch tiếng Anh)", tag: D,\n                 note: "derived from the list of Điều 42\'s conditions as read (rulebook §2.3, lawnet EN 104736)"}\n'
+    old = '        source: {id: nd-138-2020, article: "Điều 42 (danh mục điều kiện bổ nhiệm, bản dịch tiếng Anh)", tag: D,\n                 note: "derived from the list of Điều 42\'s conditions as read (docs/rulebook.md §2.3, lawnet EN 104736)"}\n'
     assert old in text
     path.write_text(text.replace(old, ""), encoding="utf-8")
     with pytest.raises(RulePackError) as err:

@@ -24,7 +24,7 @@ def test_official_table_rows(row: dict) -> None:
 
 @pytest.mark.parametrize(
     "sex,born,age,reached",
-    [  # rulebook §9.3, derived ends of the schedule
+    [  # docs/rulebook.md §9.3, derived ends of the schedule
         ("male", (1960, 12), (60, 0), "2020-12"),
         ("male", (1961, 1), (60, 3), "2021-04"),
         ("male", (1966, 3), (61, 9), "2027-12"),
@@ -92,3 +92,35 @@ def test_every_month_1955_1990_has_one_age_within_bounds() -> None:
                 assert lo <= age <= hi
                 assert age >= prev
                 prev = age
+
+
+def test_override_is_flagged_and_replaces_the_schedule() -> None:
+    """A retirement age set by law for the person (armed forces, extension) is marked ``overridden`` and replaces
+    the ND 135 age under every convention; the schedule itself is never marked."""
+    for convention in ("actual", "fixed_60_55", "fixed_2021"):
+        plain = retirement("male", 1970, 3, convention)
+        assert plain.overridden is False
+        assert plain.as_dict()["overridden"] is False
+        r = retirement("male", 1970, 3, convention, override_months=65 * 12)
+        assert r.overridden is True
+        assert r.as_dict()["overridden"] is True
+        assert (r.age_years_part, r.age_months_part) == (65, 0)
+        assert format_month(r.reached) == "2035-03"
+
+
+def test_decision_reports_the_override() -> None:
+    from eligibility import evaluate
+
+    profile = {
+        "id": "OV-1",
+        "sex": "nam",
+        "birth_date": "1970-03-10",
+        "retirement_override": {"years": 65, "reason": "kéo dài thời gian công tác theo luật"},
+    }
+    d = evaluate(profile, {"action": "planning", "post": "giam-doc-so", "date": "2025-11-03"})
+    assert d.retirement is not None
+    assert d.retirement["overridden"] is True
+    assert (d.retirement["age_years"], d.retirement["reached"]) == (65, "2035-03")
+    del profile["retirement_override"]
+    d = evaluate(profile, {"action": "planning", "post": "giam-doc-so", "date": "2025-11-03"})
+    assert d.retirement is not None and d.retirement["overridden"] is False

@@ -19,6 +19,7 @@ from eligibility.cli import main
 from eligibility.errors import InputError, RulePackError
 from eligibility.explain import timeline
 from eligibility.explain.evaluate import Evaluator
+from eligibility.facts.catalog import FACTS, INPUTS
 from eligibility.model import parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
@@ -104,10 +105,10 @@ def test_hd06_example_age_holds_until_august_2021(ev: Evaluator) -> None:
     assert [c.criterion for c in first.criteria] == [AGE]
     cause = first.criteria[0].causes[0]
     assert (cause.kind, cause.name, cause.before, cause.after) == ("fact", "months_to_retirement", 60, 59)
-    text = tl.render_text("vi")
+    text = timeline.render_text(tl, "vi")
     assert "đến ngày 01/09/2021 hết điều kiện về tuổi" in text
     assert "Đủ điều kiện đến hết ngày 31/08/2021" in text
-    assert "from 2021-09-01 no longer meets the age condition" in tl.render_text("en")
+    assert "from 2021-09-01 no longer meets the age condition" in timeline.render_text(tl, "en")
     assert tl.unexpected == []
 
 
@@ -127,7 +128,7 @@ def test_reprimand_qd80_block_ends_after_12_months(ev: Evaluator) -> None:
     assert change.date == dt.date(2024, 3, 15) and change.verdict_after == "incomplete"
     assert [c.criterion for c in change.criteria] == [KT]
     assert tl.changes[1].date == dt.date(2025, 5, 30) and tl.changes[1].verdict_after == "eligible"
-    assert "Từ ngày 30/05/2025 đủ điều kiện" in tl.render_text("vi")
+    assert "Từ ngày 30/05/2025 đủ điều kiện" in timeline.render_text(tl, "vi")
     assert not [n for n in tl.needed if n.criterion == KT]  # time fixes it: no change to the file is asked
 
 
@@ -147,13 +148,13 @@ def test_reprimand_in_2025_qd377_makes_it_24_months(ev: Evaluator) -> None:
     assert (step.name, step.before, step.after) == ("party.block_higher_khien_trach_months", 12, 24)
     # QĐ 296 (one year, waivable) ends on 2026-03-15
     assert tl.decision.finding(QD296).holds_from == dt.date(2026, 3, 15)
-    assert "08/10/2025" in tl.render_text("vi")
+    assert "08/10/2025" in timeline.render_text(tl, "vi")
 
 
 def test_day_before_check_finds_changes_the_candidates_missed(ev: Evaluator, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the month-count candidates, comparing each candidate with the day before still finds the
     exact day (by bisection) and says so."""
-    monkeypatch.setattr(timeline, "_anchored", lambda anchor, lo, hi: iter(()))
+    monkeypatch.setattr(timeline.probe, "_anchored", lambda anchor, lo, hi: iter(()))
     p = clean_profile(discipline=[{"kind": "đảng", "form": "khiển trách", "decided": "2023-03-15"}])
     tl = timeline.build(ev, p, request(date="2023-06-01"), horizon_years=2, lookback_years=1)
     assert tl.decision.finding(KT).holds_from == dt.date(2024, 3, 15)
@@ -192,7 +193,7 @@ def test_needed_changes_name_the_profile_change(ev: Evaluator) -> None:
     assert "kết luận tiêu chuẩn chính trị: đạt" in needed["common.political_standard"].text.vi
     assert "health" in needed["appointment.health"].missing
     assert "xác minh" in needed["appointment.file_and_assets"].text.vi
-    text = tl.render_text("vi")
+    text = timeline.render_text(tl, "vi")
     assert "Cần thay đổi hồ sơ để đạt" in text and "cần có trình độ cao cấp lý luận chính trị" in text
 
 
@@ -209,12 +210,19 @@ def test_immutable_facts_are_never_suggested(ev: Evaluator) -> None:
     local = [n for n in tl.needed if n.topic == "locality"]
     assert local and all(not n.fixable and not n.requirements for n in local)
     assert all("hometown" in n.blocked_by for n in local)
-    # an old candidate: the age cannot be fixed by the file either
-    old = clean_profile(birth_date="1964-01-01")
+    # an old candidate: the age cannot be fixed by the file either (born 1/1966: 61y9m → 10/2027, 23 months left)
+    old = clean_profile(birth_date="1966-01-01")
     tl = timeline.build(ev, old, request(date="2025-11-03"), horizon_years=3)
     age = [n for n in tl.needed if n.criterion == AGE]
     assert age and not age[0].fixable and "birth_date" in age[0].blocked_by
     assert "cấp có thẩm quyền" in age[0].text.vi  # waivable
+    # born 1/1964 (61y3m → 04/2025) is past the retirement age on 2025-11-03: no waiver is offered any more
+    # (issue 10, defect 1; this test asserted the waiver before)
+    retired = clean_profile(birth_date="1964-01-01")
+    tl = timeline.build(ev, retired, request(date="2025-11-03"), horizon_years=3)
+    age = [n for n in tl.needed if n.criterion == AGE]
+    assert age and not age[0].fixable and "cấp có thẩm quyền" not in age[0].text.vi
+    assert tl.verdict == "not_eligible"
 
 
 def test_nomination_says_the_event_fixes_the_age(ev: Evaluator) -> None:
@@ -405,4 +413,4 @@ def test_timeline_agrees_with_the_engine(
     # suggestions never touch what cannot change
     for n in tl.needed:
         for r in n.requirements:
-            assert not set(timeline.FACTS[r.fact].inputs) & set(timeline.IMMUTABLE_INPUTS), r
+            assert not any(INPUTS[i].kind == "immutable" for i in FACTS[r.fact].inputs), r

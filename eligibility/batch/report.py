@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility.batch.mapping import input_header
 from eligibility.batch.screen import RowResult, Traits
 from eligibility.errors import Problem
 from eligibility.explain.decision import VERDICT_LABELS
@@ -30,8 +30,15 @@ from eligibility.model.request import Request
 from eligibility.rulepack.loader import RulePack
 from eligibility.rulepack.schema import PoolTarget
 
-VERDICTS = ("eligible", "needs_authority", "incomplete", "not_eligible", "input_error")
-LABELS: dict[str, tuple[str, str]] = {**VERDICT_LABELS, "input_error": ("Lỗi dữ liệu đầu vào", "Input error")}
+VERDICTS = ("eligible", "needs_authority", "incomplete", "not_eligible", "input_error", "internal_error")
+LABELS: dict[str, tuple[str, str]] = {
+    **VERDICT_LABELS,
+    "input_error": ("Lỗi dữ liệu đầu vào", "Input error"),
+    "internal_error": (
+        "Lỗi nội bộ, chưa xét được (không phải kết luận)",
+        "Internal fault, not screened (not a verdict)",
+    ),
+}
 MEASURES = {
     "young": ("cán bộ trẻ", "young cadres"),
     "women": ("cán bộ nữ", "women"),
@@ -151,6 +158,7 @@ class PoolReport:
     targets: list[TargetStat]
     warnings: list[Problem] = field(default_factory=list)
     duplicates: list[tuple[int, str, int]] = field(default_factory=list)  # (row, id, first row)
+    faults: int = 0  # rows that hit an internal fault (engine, time limit, worker death): listed, never verdicts
     error_columns: list[tuple[str, int]] = field(default_factory=list)  # column → rows with an error there
     notes: list[tuple[str, str]] = field(default_factory=list)
     source_titles: dict[str, str] = field(default_factory=dict)  # source id → "number"
@@ -158,49 +166,6 @@ class PoolReport:
     def percent(self, n: int, of: int | None = None) -> str:
         d = self.rows if of is None else of
         return f"{100.0 * n / d:.1f}%" if d else "—"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "request": self.request,
-            "rulepack": self.rulepack,
-            "rows": self.rows,
-            "screened": self.screened,
-            "input_errors": self.errors,
-            "blank_rows_skipped": self.blank_rows,
-            "verdicts": self.verdicts,
-            "funnel": [vars(c) for c in self.criteria],
-            "binding": self.binding.criterion if self.binding else None,
-            "missing_inputs": [vars(m) for m in self.missing],
-            "targets": [
-                {
-                    "id": t.target.id,
-                    "vi": t.target.vi,
-                    "en": t.target.en,
-                    "measure": t.target.measure,
-                    "province": t.province,
-                    "year": t.target.year,
-                    "op": t.target.op,
-                    "percent": t.target.percent,
-                    "percent_max": t.target.percent_max,
-                    "binding": t.target.binding,
-                    "scope": t.scope,
-                    "known": t.known,
-                    "yes": t.yes,
-                    "actual": t.actual,
-                    "gap": t.gap,
-                    "status": t.status()[1],
-                    "eligible_actual": t.eligible_actual,
-                    "source": {
-                        "id": t.target.source.id,
-                        "article": t.target.source.article,
-                        "tag": t.target.source.tag,
-                    },
-                }
-                for t in self.targets
-            ],
-            "duplicates": self.duplicates,
-            "notes": [list(n) for n in self.notes],
-        }
 
 
 def targets_for(rules: RulePack, request: Request) -> list[tuple[PoolTarget, str | None]]:
@@ -275,7 +240,7 @@ class PoolAccumulator:
             if first != r.row and len(self.duplicates) < 10_000:
                 self.duplicates.append((r.row, r.id, first))
         if r.status != "ok":
-            self.verdicts["input_error"] += 1
+            self.verdicts[r.status] += 1
             for col in {p.location for p in r.problems}:
                 self.error_columns[col] += 1
             return
@@ -328,14 +293,14 @@ class PoolAccumulator:
     def report(self) -> PoolReport:
         self._fill_titles()
         order = sorted(self.stats.values(), key=lambda s: (-s.fail, -s.waivable, -s.unknown, s.criterion))
-        screened = self.rows - self.verdicts["input_error"]
+        screened = self.rows - self.verdicts["input_error"] - self.verdicts["internal_error"]
         removed: set[str] = set()
         for st in order:
             removed.add(st.criterion)
             st.remaining = sum(n for fs, n in self.fail_sets.items() if not (fs & removed))
         binding = max((s for s in order if s.alone > 0), key=lambda s: (s.alone, s.fail), default=None)
         missing = [
-            MissingStat(inp, _column_for(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
+            MissingStat(inp, input_header(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
             for inp, n in sorted(self.missing_people.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         verdicts = {v: self.verdicts.get(v, 0) for v in VERDICTS}
@@ -371,6 +336,7 @@ class PoolAccumulator:
             targets=self.targets,
             warnings=self.warnings,
             duplicates=self.duplicates,
+            faults=self.verdicts["internal_error"],
             error_columns=sorted(self.error_columns.items(), key=lambda kv: (-kv[1], kv[0])),
             notes=notes,
             source_titles={s.id: s.number for s in self.rules.sources.values()},
@@ -378,20 +344,24 @@ class PoolAccumulator:
 
     def _coverage_note(self) -> tuple[str, str]:
         """The pool's coverage line, stated once: how far the rule pack was reviewed and which conditions of the
-        request are not encoded for its date (rules/coverage.yaml)."""
-        from eligibility.errors import EligibilityError
+        request are not encoded for its date (rules/coverage.yaml) — the criteria that applied to some row and
+        have a not-encoded window on the date (no engine call: the rows' outcomes say which applied)."""
+        from eligibility.explain.coverage import criterion_gap, has_standard, standard_gap
         from eligibility.explain.decision import Coverage, NotEncoded, Text
-        from eligibility.explain.evaluate import Evaluator
 
         cov = self.rules.coverage
         reviewed = cov.reviewed_through if cov else None
+        on = self.request.date
         not_encoded: list[NotEncoded] = []
-        try:
-            prepared = Evaluator(self.rules, engine=object()).prepare(self.request)  # no engine call is needed
-        except EligibilityError:
-            prepared = None
-        for c in prepared.applicable if prepared else []:
-            gap = prepared.gaps.get(c.id) if prepared else None
+        for c in self.rules.criteria:
+            st = self.stats.get(c.id)
+            if st is None or not st.applies:
+                continue
+            gap = criterion_gap(self.rules, c.spec, on)
+            post = self.request.post
+            known = post is not None and post in self.rules.titles
+            if gap is None and c.applies_when is not None and known and has_standard(self.rules, c, str(post)):
+                gap = standard_gap(self.rules, c, str(post), on)
             if gap is not None and gap.kind == "not_encoded":
                 title = Text(vi=c.spec.title.vi, en=c.spec.title.en)
                 not_encoded.append(
@@ -401,7 +371,7 @@ class PoolAccumulator:
             reviewed_through=reviewed,
             regimes=[],
             not_encoded=not_encoded,
-            after_review=reviewed is not None and self.request.date > reviewed,
+            after_review=reviewed is not None and on > reviewed,
         ).line
         return line("vi"), line("en")
 
@@ -413,14 +383,6 @@ class PoolAccumulator:
                 except KeyError:
                     continue
                 st.title_vi, st.title_en = spec.title.vi, spec.title.en
-
-
-def _column_for(inp: str) -> str:
-    """The pool column that records a profile input (``education.degree`` → "Trình độ chuyên môn")."""
-    key, _ = column_of(inp)
-    if key is None:
-        return inp
-    return BY_KEY[key].vi
 
 
 def pool_report(results: Iterable[RowResult], rules: RulePack, request: Request | dict[str, Any]) -> PoolReport:

@@ -3,7 +3,8 @@
 The JSON form of these models (``Decision.to_json()``) is the stable, documented output: keys
 ``verdict``, ``findings`` (each with ``criterion``, ``topic``, ``outcome``, ``message`` as
 ``{vi, en}``, ``facts``, ``parameters``, ``source``, ``confidence``, ``holds_from``,
-``holds_until``), ``missing_inputs``, ``regime``, ``rulepack``, ``request``, ``coverage``
+``holds_until``), ``missing_inputs``, ``regime``, ``rulepack``, ``request``, ``locality`` (``requested``,
+``code``, ``name``, ``note``: the post's province as evaluated, e.g. after a merger of provinces), ``coverage``
 (``reviewed_through``, ``regimes``, ``not_encoded``, ``after_review``).
 """
 
@@ -46,7 +47,7 @@ TAG_LABELS = {
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Text(Model):
@@ -100,6 +101,15 @@ class RegimeRef(Model):
     en: str
 
 
+class LocalityRef(Model):
+    """The post's province as evaluated: what the request said, the province used, and why they differ."""
+
+    requested: str
+    code: str
+    name: str
+    note: Text | None = None  # e.g. a province merged into another (Nghị quyết 202/2025/QH15)
+
+
 class NotEncoded(Model):
     """A condition that applies but could not be decided because its rules are not encoded for the date."""
 
@@ -151,6 +161,7 @@ class Decision(Model):
     convention: str
     reference_month: str
     retirement: dict[str, Any] | None = None
+    locality: LocalityRef | None = None
     coverage: Coverage | None = None
 
     def findings_with(self, outcome: str) -> list[Finding]:
@@ -170,7 +181,7 @@ class Decision(Model):
 
 
 def combine(outcomes: list[str]) -> Verdict:
-    """DESIGN §3: any fail → not_eligible; else any unknown → incomplete; else any waivable →
+    """docs/DESIGN.md §3: any fail → not_eligible; else any unknown → incomplete; else any waivable →
     needs_authority; else eligible."""
     if "fail" in outcomes:
         return "not_eligible"

@@ -7,18 +7,28 @@ turns the outcomes into findings with messages, parameters and sources.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import ChainMap, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
-from eligibility.engine.reference import evaluate as kleene
 from eligibility.errors import InputError, Problem, RulePackError
+from eligibility.explain.coverage import (
+    NOT_ENCODED,
+    Gap,
+    criterion_gap,
+    gap_finding,
+    has_standard,
+    standard_gap,
+    status_finding,
+)
 from eligibility.explain.decision import (
     Coverage,
     Decision,
     Finding,
+    LocalityRef,
     MissingInput,
     NotEncoded,
     Outcome,
@@ -28,41 +38,30 @@ from eligibility.explain.decision import (
     Text,
     combine,
 )
-from eligibility.explain.messages import render
-from eligibility.facts.catalog import FACTS
+from eligibility.explain.messages import LOCALITY_NAME, negative_template, render
+from eligibility.facts.catalog import FACTS, input_label
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
-from eligibility.facts.months import format_month, index_of, month_index
+from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
 from eligibility.model import levels as lv
+from eligibility.model.checks import profile_problems
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack
-from eligibility.rulepack.schema import Citation, CoverageGap, Criterion, weakest
+from eligibility.rulepack.schema import Citation, weakest
 
+MIN_AGE_PARAMETER = "person.min_age_months"  # read by check_inputs, not by a criterion
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
-NOT_ENCODED = cd.Compare("not_encoded", "eq", cd.Const(True))  # always unknown: the fact is never known
-_STANDARD_FACTS = {
-    "target_required_degree_rank": "degree",
-    "target_required_political_theory_rank": "political_theory",
-    "target_required_state_management_rank": "state_management",
-    "target_required_prior_grade": "prior_grade",
-}
-_STANDARD_VI = {
-    "degree": ("trình độ chuyên môn", "degree"),
-    "political_theory": ("lý luận chính trị", "political theory"),
-    "state_management": ("quản lý nhà nước", "state management"),
-    "prior_grade": ("chức vụ đã kinh qua", "prior post"),
-}
 
 
-@dataclass(frozen=True)
-class Gap:
-    """Why a criterion is not evaluated on the request date (rules/coverage: not_encoded, not_required)."""
+class Judged(NamedTuple):
+    """A criterion's engine outcome as it reads for the person (:meth:`Evaluator.judge`)."""
 
-    kind: str  # not_encoded | not_required
-    reason: Text
-    source: Citation | None
-    encoded_from: dt.date | None = None
+    outcome: str  # pass | fail | waivable | unknown | not_applicable
+    worded: str  # the outcome whose message is shown (a note's fail: "fail" while the outcome is "pass")
+    missing: list[str]  # inputs absent from the file (unknown outcomes)
+    unclear: list[str]  # inputs recorded but not deciding (unknown outcomes)
+    waivable: bool
 
 
 @dataclass
@@ -78,6 +77,7 @@ class Prepared:
     not_applicable: list[LoadedCriterion]
     params: dict[str, list[ParameterUse]]  # criterion id → parameters read
     gaps: dict[str, Gap] = field(default_factory=dict)  # criterion id → why it is not evaluated on this date
+    locality: LocalityRef | None = None  # the post's province as evaluated (after a merger, the new province)
 
 
 class Evaluator:
@@ -95,6 +95,7 @@ class Evaluator:
         self._statics: dict[str, tuple[list[str], dict[str, str], Text]] = {}
         self._sources: dict[tuple[str, str], SourceRef] = {}
         self._regimes: dict[dt.date, list[RegimeRef]] = {}
+        self._title_names: dict[str, str] = {}  # folded code / Vietnamese / English name → title code
 
     # ----- the target post and the context -------------------------------------------------
     def _title_info(self, code: str, on: dt.date | None = None) -> TitleInfo:
@@ -134,6 +135,75 @@ class Evaluator:
             self._prepared[request] = cached
         return cached
 
+    def _resolve_post(self, text: str) -> str:
+        """A title code from a code or a Vietnamese or English name ("Giám đốc Sở"), or an InputError with
+        the closest codes ("did you mean giam-doc-so")."""
+        titles = self.rules.titles
+        if text in titles:
+            return text
+        names = self._title_names
+        if not names:
+            for code, t in titles.items():
+                for name in (code, t.vi, t.en):
+                    names.setdefault(lv.fold(name), code)
+        found = names.get(lv.fold(text))
+        if found is not None:
+            return found
+        close = list(dict.fromkeys(names[k] for k in difflib.get_close_matches(lv.fold(text), list(names), 3, 0.85)))
+        if close:
+            vi = f"không có chức danh này; có phải là: {', '.join(close)}? (danh sách: eligibility rules titles)"
+            en = f"no such title; did you mean {', '.join(close)}? (list: eligibility rules titles)"
+        else:
+            known = ", ".join(sorted(titles)[:12])
+            vi = f"mã chức danh không có trong danh mục (ví dụ: {known}, …)"
+            en = f"title code not in the catalogue (e.g. {known}, …)"
+        raise InputError(Problem("post", vi, en, text))
+
+    def _resolve_locality(self, text: str, on: dt.date) -> LocalityRef:
+        """The post's province on the request date: a known province (or an InputError with "did you mean"),
+        mapped to the province it became part of when a merger is in force on that date, with a note."""
+        places = self.rules.localities
+        assert places is not None
+        code = places.resolve(text)
+        if code is None or not places.is_province(code):
+            close = [c for c in places.suggest(text) if places.is_province(c)]
+            hint_vi = f"; có phải là: {', '.join(close)}?" if close else " (xem rules/localities.yaml)"
+            hint_en = f"; did you mean {', '.join(close)}?" if close else " (see rules/localities.yaml)"
+            raise InputError(
+                Problem(
+                    "locality",
+                    f"không có tỉnh, thành phố trực thuộc trung ương này{hint_vi}",
+                    f"not a known province or centrally run city{hint_en}",
+                    text,
+                )
+            )
+        current = places.as_of(code, on)
+        note = None
+        if current != code:
+            merger = places.merger_of(code, on)
+            assert merger is not None
+            number = self.rules.sources[merger.source.id].number
+            old = places.label(code, "vi")
+            note = Text(
+                vi=f"{old[:1].upper()}{old[1:]} đã hợp nhất vào {places.label(current, 'vi')} từ ngày "
+                f"{merger.from_:%d/%m/%Y} (Nghị quyết {number}); xét theo {places.label(current, 'vi')}.",
+                en=f"{places.label(code, 'en')} merged into {places.label(current, 'en')} on "
+                f"{merger.from_.isoformat()} (Resolution {number}); evaluated as {places.label(current, 'en')}.",
+            )
+        return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
+
+    def place_of(self, on: dt.date) -> Callable[[str], str]:
+        """Recorded place (folded code or name) → the province it is on ``on`` (unknown text stays as it is)."""
+        places = self.rules.localities
+        if places is None:
+            return lambda code: code
+
+        def place(code: str) -> str:
+            resolved = places.resolve(code)
+            return code if resolved is None else places.as_of(resolved, on)
+
+        return place
+
     def _prepare(self, request: Request) -> Prepared:
         rules = self.rules
         on = request.date
@@ -151,17 +221,14 @@ class Evaluator:
             )
         target: TitleInfo | None = None
         level = request.level
+        if request.post is not None and request.post not in rules.titles:
+            request = request.model_copy(update={"post": self._resolve_post(request.post)})
+        locality_ref: LocalityRef | None = None
+        if request.locality is not None and rules.localities is not None:
+            locality_ref = self._resolve_locality(request.locality, on)
+        locality = locality_ref.code if locality_ref is not None else request.locality
         if request.post is not None:
-            if request.post not in rules.titles:
-                known = ", ".join(sorted(rules.titles)[:12])
-                raise InputError(
-                    Problem(
-                        "post",
-                        f"mã chức danh không có trong danh mục (ví dụ: {known}, …)",
-                        f"title code not in the catalogue (e.g. {known}, …)",
-                        request.post,
-                    )
-                )
+            assert request.post in rules.titles
             target = self._title_info(request.post, on)
             level = rules.titles[request.post].level
         if level == "district" and on > DISTRICT_LEVEL_ENDS:
@@ -241,40 +308,31 @@ class Evaluator:
             raise InputError(problems)
         if convention is None:
             convention = str(self._param("age.retirement_convention", on)[0])
-        ctx = FactContext(on, ref_month, convention, target, request.locality, self._lookup)
+        ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.place_of(on))
 
+        candidates = [c for c in rules.criteria if request.action in c.spec.actions]
+        candidates = [c for c in candidates if c.spec.events is None or request.event in c.spec.events]
+        # a criterion not in force is kept when a coverage gap says something about the date (rules/coverage)
+        gaps_on = {c.id: criterion_gap(rules, c.spec, on) for c in candidates}
+        candidates = [c for c in candidates if c.spec.in_force.contains(on) or gaps_on[c.id] is not None]
+        groups = set(rules.titles[request.post].groups) if request.post else set()
+        scoped = [c for c in candidates if self._scoped(c, locality, level, groups)]
+        applies = self._applies(request, scoped, ctx)
+        in_scope = {c.id for c in scoped}
         applicable: list[LoadedCriterion] = []
         not_applicable: list[LoadedCriterion] = []
         resolved: list[ResolvedCriterion] = []
         params: dict[str, list[ParameterUse]] = {}
         gaps: dict[str, Gap] = {}
-        probe = request_facts(request, ctx)
-        for c in rules.criteria:
-            spec = c.spec
-            if request.action not in spec.actions:
-                continue
-            if spec.events is not None and (request.event not in spec.events):
-                continue  # belongs to another event's rule version
-            gap = self._gap(spec, on)
-            if gap is None and not spec.in_force.contains(on):
-                continue  # not in force and nothing to say (covered by another criterion, or past only)
-            ok = True
-            if spec.province is not None and spec.province != request.locality:
-                ok = False
-            if ok and spec.levels is not None and level not in spec.levels:
-                ok = False
-            groups = set(rules.titles[request.post].groups) if request.post else set()
-            if ok and "any" not in spec.groups:
-                ok = bool(groups & set(spec.groups))
-            if ok and groups & set(spec.exclude_groups):
-                ok = False
-            if ok and c.applies_when is not None:
-                ok = kleene(c.applies_when, probe) == "pass"
-                if not ok and request.post is not None and self._has_standard(c, request.post):
-                    # a title standard the title has, but not on this date: not encoded (unless a window says so)
-                    if gap is None:
-                        gap = self._standard_gap(c, request.post, on)
-                    ok = gap is not None
+        for c in candidates:
+            gap = gaps_on[c.id]
+            ok = c.id in applies
+            standard = not ok and c.id in in_scope and c.applies_when is not None and request.post is not None
+            if standard and request.post is not None and has_standard(rules, c, request.post):
+                # a title standard the title has, but not on this date: not encoded (unless a window says so)
+                if gap is None:
+                    gap = standard_gap(rules, c, request.post, on)
+                ok = gap is not None
             if gap is not None:
                 params[c.id] = []
                 if ok and gap.kind == "not_encoded":  # applies, but its rules for this date are not encoded
@@ -287,13 +345,53 @@ class Evaluator:
                     not_applicable.append(c)
                 continue
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
+            resolved.append(ResolvedCriterion(c.id, self.resolve(c.condition, on, request.event, uses)))
+            params[c.id] = uses
+            (applicable if c.id in applies else not_applicable).append(c)
+        version = RuleVersion.build(request.action, resolved)
+        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, gaps, locality_ref)
 
-            def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
-                if isinstance(operand, cd.Rank):
-                    vocab = lv.RANKED[FACTS[node.fact].rank_of or ""]
-                    return cd.Const(vocab.rank(operand.code))
-                assert isinstance(operand, cd.Param)
-                value, cite, step = self._param(operand.name, on, request.event)
+    @staticmethod
+    def _scoped(c: LoadedCriterion, locality: str | None, level: str | None, groups: set[str]) -> bool:
+        """The criterion's scope (province — the post's province on the date, after any merger —, levels,
+        title groups) covers the request."""
+        spec = c.spec
+        if spec.province is not None and spec.province != locality:
+            return False
+        if spec.levels is not None and level not in spec.levels:
+            return False
+        if "any" not in spec.groups and not groups & set(spec.groups):
+            return False
+        return not groups & set(spec.exclude_groups)
+
+    def _applies(self, request: Request, scoped: list[LoadedCriterion], ctx: FactContext) -> set[str]:
+        """The ids of the criteria that apply to the request: in scope and, for a criterion with
+        ``applies_when``, that condition passes — decided by the engine (a ruleset of the conditions,
+        named by their content, asserted with the request's facts; cached with the prepared request)."""
+        conditional = [c for c in scoped if c.applies_when is not None]
+        passed: set[str] = set()
+        if conditional:
+            version = RuleVersion.build(
+                f"{request.action}-applies",
+                [ResolvedCriterion(c.id, c.applies_when) for c in conditional if c.applies_when],
+            )
+            outcomes = self.engine.outcomes(version, request_facts(request, ctx))
+            passed = {cid for cid, outcome in outcomes.items() if outcome == "pass"}
+        return {c.id for c in scoped if c.applies_when is None or c.id in passed}
+
+    def resolve(
+        self, condition: cd.Condition, on: dt.date, event: str | None = None, uses: list[ParameterUse] | None = None
+    ) -> cd.Condition:
+        """``condition`` with its parameters read on ``on`` (and the event's) and its ranks as integers;
+        each parameter read is appended to ``uses`` with its value, step and source."""
+
+        def resolve(node: cd.Compare, operand: cd.Operand) -> cd.Const:
+            if isinstance(operand, cd.Rank):
+                vocab = lv.RANKED[FACTS[node.fact].rank_of or ""]
+                return cd.Const(vocab.rank(operand.code))
+            assert isinstance(operand, cd.Param)
+            value, cite, step = self._param(operand.name, on, event)
+            if uses is not None:
                 uses.append(
                     ParameterUse(
                         name=operand.name,
@@ -304,85 +402,9 @@ class Evaluator:
                         confidence=cite.tag,
                     )
                 )
-                return cd.Const(value)
+            return cd.Const(value)
 
-            cond = cd.substitute(c.condition, resolve)
-            resolved.append(ResolvedCriterion(c.id, cond))
-            params[c.id] = uses
-            (applicable if ok else not_applicable).append(c)
-        version = RuleVersion.build(request.action, resolved)
-        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, gaps)
-
-    # ----- coverage ---------------------------------------------------------------------------
-    def _gap(self, spec: Criterion, on: dt.date) -> Gap | None:
-        """A declared or implicit coverage gap of the criterion on ``on`` (None: evaluate it, or say nothing)."""
-        declared = spec.gap_on(on)
-        if declared is not None:
-            kind, window = declared
-            if not isinstance(window, CoverageGap):
-                return None  # covered_by: the same test is evaluated by another criterion
-            encoded_from = self._encoded_after(spec, on) if kind == "not_encoded" else None
-            return Gap(kind, Text(vi=window.reason.vi, en=window.reason.en), window.source, encoded_from)
-        if spec.in_force.contains(on) or on >= spec.in_force.from_:
-            return None
-        reviewed = self.rules.coverage.reviewed_through if self.rules.coverage else None
-        until = spec.in_force.until
-        if until is not None and (reviewed is None or until < reviewed):
-            return None  # a condition of the past only: nothing to say before it
-        first = spec.in_force.from_
-        return Gap(
-            "not_encoded",
-            Text(
-                vi=f"quy định áp dụng trước ngày {first:%d/%m/%Y} chưa được mã hóa",
-                en=f"the rules before {first.isoformat()} are not encoded",
-            ),
-            None,
-            first,
-        )
-
-    @staticmethod
-    def _encoded_after(spec: Criterion, on: dt.date) -> dt.date | None:
-        """The first date after ``on`` on which the criterion is evaluated again, if any."""
-        window = next((g for g in spec.not_encoded if g.contains(on)), None)
-        if window is None or window.until is None:
-            return None
-        nxt = window.until + dt.timedelta(days=1)
-        if spec.in_force.contains(nxt) or any(cb.contains(nxt) for cb in spec.covered_by):
-            return nxt
-        return spec.in_force.from_ if spec.in_force.from_ > on else None
-
-    def _has_standard(self, c: LoadedCriterion, post: str) -> bool:
-        """The criterion reads a title standard (applies_when) that the title encodes on some date."""
-        assert c.applies_when is not None
-        keys = [_STANDARD_FACTS[f] for f in cd.facts_of(c.applies_when) if f in _STANDARD_FACTS]
-        return any(getattr(st, key) is not None for key in keys for st in self.rules.titles[post].standards)
-
-    def _standard_gap(self, c: LoadedCriterion, post: str, on: dt.date) -> Gap | None:
-        """A title standard that is encoded for the title, but not for this date (before its first step)."""
-        assert c.applies_when is not None
-        keys = [_STANDARD_FACTS[f] for f in cd.facts_of(c.applies_when) if f in _STANDARD_FACTS]
-        if not keys:
-            return None
-        title = self.rules.titles[post]
-        for key in keys:
-            steps = [st for st in title.standards if getattr(st, key) is not None]
-            if not steps or any(st.from_ <= on and (st.until is None or on <= st.until) for st in steps):
-                continue
-            later = [st.from_ for st in steps if st.from_ > on]
-            first = min(later) if later else None
-            vi, en = _STANDARD_VI[key]
-            when_vi = f" từ ngày {first:%d/%m/%Y}" if first else " cho thời gian khác"
-            when_en = f" from {first.isoformat()}" if first else " for other dates"
-            return Gap(
-                "not_encoded",
-                Text(
-                    vi=f"tiêu chuẩn {vi} của chức danh {title.vi} chỉ được mã hóa{when_vi}",
-                    en=f"the {en} standard of {title.en} is encoded only{when_en}",
-                ),
-                steps[0].source,
-                first,
-            )
-        return None
+        return cd.substitute(condition, resolve)
 
     def _standard_uses(self, c: LoadedCriterion, request: Request, on: dt.date) -> list[ParameterUse]:
         """The title standards a criterion reads (target_required_*), cited like parameters."""
@@ -433,6 +455,21 @@ class Evaluator:
             p = ev.parameters[name.removeprefix("event.")]
             y, m = map(int, ev.reference_months[min(ev.reference_months)].split("-"))
             return p.value, p.source, dt.date(y, m, 1)
+        spec = self.rules.parameters.get(name)
+        if spec is not None and not any(v.from_ <= on and (v.until is None or on <= v.until) for v in spec.values):
+            # a date the rule pack does not cover is the user's input, not a fault of the rule pack (issue 13); the
+            # earliest date of each action (rules/coverage.yaml) is checked first in _prepare, this is the safety net
+            first = min(v.from_ for v in spec.values)
+            raise InputError(
+                Problem(
+                    "date",
+                    f"bộ quy tắc chưa mã hóa quy định áp dụng vào ngày này (tham số {name} có giá trị từ "
+                    f"{first:%d/%m/%Y}); chọn ngày xét trong khoảng bộ quy tắc có",
+                    f"the rule pack does not encode the rules in force on this date (parameter {name} has values "
+                    f"from {first.isoformat()}); choose a date the rule pack covers",
+                    on.isoformat(),
+                )
+            )
         return self.rules.parameter_value(name, on)
 
     def _source_ref(self, cite: Citation) -> SourceRef:
@@ -453,8 +490,86 @@ class Evaluator:
     def facts(self, profile: Profile, prepared: Prepared) -> FactSet:
         return derive_facts(profile, prepared.request, prepared.context)
 
+    def check_inputs(self, profile: Profile, prepared: Prepared) -> None:
+        """Refuse a profile that is impossible on the request's date (:class:`InputError` naming the field).
+
+        The date orderings of :mod:`eligibility.model.checks` (again, for profiles built in code), and the
+        minimum age of a cadre or civil servant on the reference date (``person.min_age_months``; no check on
+        dates the rule pack does not cover). Called by :meth:`evaluate`; batch and other callers that run the
+        steps themselves call it after :meth:`prepare`.
+        """
+        problems = profile_problems(profile)
+        on = prepared.request.date
+        problems.extend(self._place_problems(profile))
+        born = profile.birth_date.first_day()
+        if not problems:
+            try:
+                minimum, cite, _ = self.rules.parameter_value(MIN_AGE_PARAMETER, on)
+            except (KeyError, RulePackError):
+                minimum = None
+            if isinstance(minimum, int):
+                age = whole_months_between(born, on)
+                shown = profile.birth_date.isoformat()
+                if born > on:
+                    problems.append(
+                        Problem(
+                            "birth_date",
+                            f"ngày sinh sau ngày xét {on:%d/%m/%Y}",
+                            f"the birth date is after the reference date {on.isoformat()}",
+                            shown,
+                        )
+                    )
+                elif age < minimum:
+                    law = self._source_ref(cite)
+                    problems.append(
+                        Problem(
+                            "birth_date",
+                            f"chưa đủ {minimum // 12} tuổi vào ngày xét {on:%d/%m/%Y}: tuổi tối thiểu của cán bộ, công chức "
+                            f"là {minimum // 12} ({law.number}, {law.article}) — kiểm tra ngày sinh hoặc ngày xét",
+                            f"under the minimum age of {minimum // 12} on the reference date {on.isoformat()}: cadres "
+                            f"and civil servants are at least {minimum // 12} ({law.number}) — check the birth date or "
+                            f"the date",
+                            shown,
+                        )
+                    )
+        if problems:
+            raise InputError(problems)
+
+    def _place_problems(self, profile: Profile) -> list[Problem]:
+        """Places in the profile that name no known province (a misspelt hometown would make a local person
+        look non-local): an error with the closest names, never a silent mismatch."""
+        places = self.rules.localities
+        if places is None:
+            return []
+        found: list[tuple[str, str]] = []
+        for key in ("hometown", "birthplace", "grew_up_in"):
+            place = getattr(profile, key)
+            if place is not None:
+                found.append((f"{key}.province", place.province))
+        for i, w in enumerate(profile.localities_worked or []):
+            found.append((f"localities_worked.{i}.province", w.province))
+        for i, p in enumerate(profile.posts or []):
+            if p.locality is not None:
+                found.append((f"posts.{i}.locality", p.locality))
+        out: list[Problem] = []
+        for loc, code in found:
+            if places.resolve(code) is None:
+                close = places.suggest(code)
+                out.append(
+                    Problem(
+                        loc,
+                        "không có tỉnh, thành phố này"
+                        + (f"; có phải là: {', '.join(close)}?" if close else " (nơi ở nước ngoài: ghi 'nước ngoài')"),
+                        "not a known province or city"
+                        + (f"; did you mean {', '.join(close)}?" if close else " (a place abroad: write 'abroad')"),
+                        code,
+                    )
+                )
+        return out
+
     def evaluate(self, profile: Profile, request: Request) -> Decision:
         prepared = self.prepare(request)
+        self.check_inputs(profile, prepared)
         factset = self.facts(profile, prepared)
         outcomes = self.engine.outcomes(prepared.version, factset.values)
         return self.decide(profile, prepared, factset, outcomes)
@@ -465,20 +580,25 @@ class Evaluator:
         findings: list[Finding] = []
         missing_map: dict[str, list[str]] = defaultdict(list)
         not_encoded: list[NotEncoded] = []
-        status = factset.values.get("status")
+        staff_status = factset.values.get("staff_status")
+        applicable_ids = {c.id for c in prepared.applicable}
+        display: dict[str, object] = {}
+        if prepared.locality is not None:
+            display[LOCALITY_NAME] = prepared.locality.name
         for c in prepared.applicable:
             gap = prepared.gaps.get(c.id)
-            if c.spec.status and status is not None and status not in c.spec.status:
-                findings.append(self._status_finding(c, str(status), on))
+            if c.spec.staff_status and staff_status is not None and staff_status not in c.spec.staff_status:
+                findings.append(status_finding(c, str(staff_status), on, self._source_ref))
             elif gap is not None:
-                finding = self._gap_finding(c, gap, on)
+                finding = gap_finding(c, gap, on, self._source_ref)
                 findings.append(finding)
                 not_encoded.append(
                     NotEncoded(criterion=c.id, title=finding.title, encoded_from=gap.encoded_from, reason=gap.reason)
                 )
             else:
                 outcome = outcomes[c.id]
-                finding = self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on)
+                blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
+                finding = self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked, display)
                 findings.append(finding)
                 if outcome == "unknown" and not finding.missing and "not_encoded" in self._static(c)[0]:
                     not_encoded.append(
@@ -487,7 +607,7 @@ class Evaluator:
         for c in prepared.not_applicable:
             gap = prepared.gaps.get(c.id)
             if gap is not None:
-                findings.append(self._gap_finding(c, gap, on))
+                findings.append(gap_finding(c, gap, on, self._source_ref))
             else:
                 findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
         verdict = combine([f.outcome for f in findings])
@@ -514,57 +634,8 @@ class Evaluator:
             convention=prepared.context.convention,
             reference_month=format_month(prepared.context.age_reference_month),
             retirement=factset.retirement.as_dict() if factset.retirement else None,
+            locality=prepared.locality,
             coverage=coverage,
-        )
-
-    def _gap_finding(self, c: LoadedCriterion, gap: Gap, on: dt.date) -> Finding:
-        """The finding of a criterion not evaluated on this date: not encoded (unknown) or not required then."""
-        spec = c.spec
-        cite = gap.source or spec.citation_on(max(on, spec.in_force.from_))
-        if gap.kind == "not_encoded":
-            since_vi = f" Tiêu chí được mã hóa từ ngày {gap.encoded_from:%d/%m/%Y}." if gap.encoded_from else ""
-            since_en = f" Encoded from {gap.encoded_from.isoformat()}." if gap.encoded_from else ""
-            msg = Text(
-                vi=f"Chưa mã hóa quy định cho ngày này: {gap.reason.vi}.{since_vi}",
-                en=f"Not encoded for this date: {gap.reason.en}.{since_en}",
-            )
-            outcome: Outcome = "unknown"
-        else:
-            msg = Text(
-                vi=f"Không áp dụng vào ngày này: {gap.reason.vi}.", en=f"Not required on this date: {gap.reason.en}."
-            )
-            outcome = "not_applicable"
-        return Finding(
-            criterion=c.id,
-            title=Text(vi=spec.title.vi, en=spec.title.en),
-            topic=spec.topic,
-            outcome=outcome,
-            message=msg,
-            source=self._source_ref(cite),
-            confidence=cite.tag,
-            waivable=spec.waivable,
-            overlay=c.overlay,
-        )
-
-    def _status_finding(self, c: LoadedCriterion, status: str, on: dt.date) -> Finding:
-        """A criterion for another status than the person's (công chức / viên chức …): not applicable."""
-        spec = c.spec
-        cite = spec.citation_on(on)
-        wanted = spec.status or []
-        return Finding(
-            criterion=c.id,
-            title=Text(vi=spec.title.vi, en=spec.title.en),
-            topic=spec.topic,
-            outcome="not_applicable",
-            message=Text(
-                vi=f"Không áp dụng: tiêu chí dành cho {', '.join(lv.STATUS.labels_vi[x] for x in wanted)}; "
-                f"hồ sơ ghi {lv.STATUS.labels_vi[status]}.",
-                en=f"Not applicable: the criterion is for {', '.join(lv.STATUS.labels_en[x] for x in wanted)}; "
-                f"the file records {lv.STATUS.labels_en[status]}.",
-            ),
-            source=self._source_ref(cite),
-            confidence=cite.tag,
-            overlay=c.overlay,
         )
 
     def _static(self, c: LoadedCriterion) -> tuple[list[str], dict[str, str], Text]:
@@ -588,69 +659,131 @@ class Evaluator:
         uses: list[ParameterUse],
         missing_map: dict[str, list[str]] | None,
         on: dt.date,
+        waiver_blocked: bool = False,
+        display: Mapping[str, object] | None = None,
     ) -> Finding:
         spec = c.spec
         names, rank_of, title = self._static(c)
         known = factset.values
         facts = {n: known.get(n) for n in names}
-        missing: list[str] = []
-        if outcome == "unknown":
-            for n in names:
-                if n not in known:
-                    for inp in FACTS[n].inputs:
-                        if inp not in missing:
-                            missing.append(inp)
-            if missing_map is not None:
-                for inp in missing:
-                    missing_map[inp].append(c.id)
-        note_text = spec.note and outcome == "fail"
-        if outcome == "fail" and spec.note:
-            outcome = "pass"  # a note never blocks; its fail message says which rule applies
-        if outcome == "fail" and spec.waivable:
-            outcome = "waivable"
+        judged = self.judge(c, outcome, factset, waiver_blocked)
+        if missing_map is not None:
+            for inp in judged.missing:
+                missing_map[inp].append(c.id)
         cite = spec.citation_on(on)
         tag = weakest([cite.tag] + [u.confidence for u in uses])
         overrides: dict[str, object] = {u.name: u.value for u in uses}
         values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
-        msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing)
-        if tag == "M":
-            msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
+        if display:
+            values = ChainMap(dict(display), cast(dict[str, object], values))
+        vi, en = self.wording(c, judged, values, rank_of, tag == "M")
         return Finding(
             criterion=c.id,
             title=title,
             topic=spec.topic,
-            outcome=cast(Outcome, outcome),
-            message=msg,
+            outcome=cast(Outcome, judged.outcome),
+            message=Text(vi=vi, en=en),
             facts=facts,
             parameters=uses,
             source=self._source_ref(cite),
             confidence=tag,
             unverified=tag == "M",
-            waivable=spec.waivable,
-            missing=missing,
+            waivable=judged.waivable,
+            missing=judged.missing,
             holds_from=None,
             holds_until=None,
             overlay=c.overlay,
         )
 
+    def judge(self, c: LoadedCriterion, outcome: str, factset: FactSet, waiver_blocked: bool = False) -> Judged:
+        """What the engine's outcome of a criterion means for the person (shared by :meth:`decide` and the
+        lean rows of :mod:`eligibility.explain.lean`): a note's fail is a pass worded as its fail message, a
+        waivable criterion's fail (unless a blocking criterion fails: ``waiver_blocked``) is ``waivable``, and an
+        unknown outcome lists the inputs missing (absent from the file) or unclear (recorded, not deciding)."""
+        spec = c.spec
+        missing: list[str] = []
+        unclear: list[str] = []
+        if outcome == "unknown":
+            known = factset.values
+            for n in self._static(c)[0]:
+                if n not in known:
+                    for inp in factset.missing.get(n, ()):
+                        if inp not in missing:
+                            missing.append(inp)
+                    for inp in factset.unclear.get(n, ()):
+                        if inp not in unclear:
+                            unclear.append(inp)
+        worded = outcome
+        if outcome == "fail" and spec.note:
+            outcome = "pass"  # a note never blocks; its fail message says which rule applies
+        waivable = spec.waivable and not waiver_blocked
+        if outcome == "fail" and waivable:
+            outcome = worded = "waivable"
+        return Judged(outcome, worded, missing, unclear, waivable)
+
+    def wording(
+        self,
+        c: LoadedCriterion,
+        judged: Judged,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        unverified: bool,
+    ) -> tuple[str, str]:
+        """The finding's message (Vietnamese, English) for a judged outcome, with "[chưa xác minh]" when the
+        criterion rests on an unverified source."""
+        vi, en = self._words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
+        if unverified:
+            return vi + " [chưa xác minh]", en + " [unverified]"
+        return vi, en
+
     def _message(
-        self, spec: Any, outcome: str, values: Mapping[str, object], rank_of: dict[str, str], missing: list[str]
+        self,
+        spec: Any,
+        outcome: str,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        missing: list[str],
+        unclear: list[str] | None = None,
     ) -> Text:
+        vi, en = self._words(spec, outcome, values, rank_of, missing, unclear)
+        return Text(vi=vi, en=en)
+
+    def _words(
+        self,
+        spec: Any,
+        outcome: str,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        missing: list[str],
+        unclear: list[str] | None = None,
+    ) -> tuple[str, str]:
         m = spec.message
         if outcome == "not_applicable":
-            return Text(vi="Không áp dụng cho yêu cầu này.", en="Does not apply to this request.")
+            return "Không áp dụng cho yêu cầu này.", "Does not apply to this request."
         if outcome == "unknown":
             if m.unknown is not None:
                 tpl = m.unknown
-                return Text(vi=render(tpl.vi, values, "vi", rank_of), en=render(tpl.en, values, "en", rank_of))
-            need = ", ".join(missing) or "?"
-            return Text(
-                vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.", en=f"Cannot be decided; missing: {need}."
+                return render(tpl.vi, values, "vi", rank_of), render(tpl.en, values, "en", rank_of)
+            if missing:
+                need = ", ".join(missing)
+                need_vi = ", ".join(input_label(i) for i in missing)
+                return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.", f"Cannot be decided; missing: {need}."
+            have = ", ".join(unclear or []) or "?"
+            return (
+                f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
+                "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
+                f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
+                "catalogue: record its relation or a title code).",
             )
         tpl = m.pass_ if outcome == "pass" else m.fail
-        vi = render(tpl.vi, values, "vi", rank_of)
-        en = render(tpl.en, values, "en", rank_of)
+        negative = negative_template(tpl.vi + tpl.en, values)
+        if negative is not None:  # a count below zero is never printed: the fact's own sentence replaces it
+            vi = render(negative[0], values, "vi", rank_of)
+            en = render(negative[1], values, "en", rank_of)
+        else:
+            vi = render(tpl.vi, values, "vi", rank_of)
+            en = render(tpl.en, values, "en", rank_of)
         if outcome == "waivable":
             vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
             en += " Special cases are decided by the competent authority."
-        return Text(vi=vi, en=en)
+        return vi, en

@@ -5,6 +5,17 @@ checks it). Types are what reaches the engine: ``int`` (months, counts, ranks), 
 ``code`` (a string compared only for equality), ``month`` (a month index, shown as MM/YYYY).
 ``request`` facts come from the request and the title catalogue and are always known;
 the others come from the profile and may be unknown.
+
+This module is the one place where metadata about facts, their inputs and the criteria topics is
+declared; the timeline, the pool columns and the messages read it from here:
+
+* :class:`FactSpec` — a fact's type, labels, inputs, vocabulary (``rank_of`` for ranked ints,
+  ``vocab`` for codes) and whether time alone moves it (``time_dependent``: month counts, "has a
+  record" flags — the timeline covers them, a repair never asks for them);
+* :data:`INPUTS` — every profile (or request) input a fact reads: its label, whether a person can
+  change it (``kind``: ``immutable`` / ``record`` / ``profile`` / ``request``) and the pool column
+  that records it (``column``, a key of :data:`eligibility.batch.columns.COLUMNS`);
+* :data:`TOPICS` — the topics of criteria, with their labels.
 """
 
 from __future__ import annotations
@@ -24,6 +35,19 @@ class FactSpec:
     codes: tuple[str, ...] = ()  # allowed values for code facts
     request: bool = False
     rank_of: str | None = None  # the vocabulary whose ranks an int fact holds (for messages)
+    # a count that must never be printed below zero: the message used instead when it is negative (vi, en)
+    when_negative: tuple[str, str] | None = None
+    time_dependent: bool = False  # moved by the reference date alone, or fixed by past events
+    vocab: lv.Vocabulary | None = None  # the vocabulary of a code fact (its codes and labels)
+
+    def __post_init__(self) -> None:
+        if self.vocab is not None and not self.codes:
+            object.__setattr__(self, "codes", self.vocab.codes)
+
+    @property
+    def from_request(self) -> bool:
+        """Decided by the request (always known, or an input of the request), not by the profile."""
+        return self.request or (bool(self.inputs) and all(i.startswith("request.") for i in self.inputs))
 
 
 _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
@@ -39,6 +63,22 @@ _LEAVING_VI = {
     "tu_chuc_any": ("từ chức (mọi chức vụ)", "resigning (any post)"),
 }
 
+# NĐ 170/2025 Điều 29 khoản 9, Điều 36 khoản 3 (NĐ 300/2026): yes/no fields of the profile, each its own fact
+_FLAGS = (
+    ("barred_from_office", "bị cấm đảm nhiệm chức vụ", "barred from holding office"),
+    (
+        "under_inspection",
+        "đang giải quyết tố cáo, khiếu nại kỷ luật, kiểm tra dấu hiệu vi phạm hoặc bị kiến nghị xử lý",
+        "under a denunciation, discipline complaint or inspection, or recommended for handling",
+    ),
+    ("suspended", "đang bị tạm đình chỉ công tác", "suspended from duty"),
+    (
+        "responsibility_review",
+        "có thông tin về trách nhiệm cá nhân chưa có kết luận chính thức",
+        "personal responsibility under review without a final conclusion",
+    ),
+)
+
 
 def _specs() -> list[FactSpec]:
     s: list[FactSpec] = [
@@ -48,7 +88,7 @@ def _specs() -> list[FactSpec]:
             "code",
             "tương quan với chức vụ hiện tại",
             "relation to the current post",
-            codes=lv.RELATION.codes,
+            vocab=lv.RELATION,
             request=True,
         ),
         FactSpec("reelection", "bool", "tái cử", "re-election", request=True),
@@ -58,7 +98,7 @@ def _specs() -> list[FactSpec]:
             "code",
             "mục đích luân chuyển",
             "rotation purpose",
-            codes=lv.ROTATION_PURPOSE.codes,
+            vocab=lv.ROTATION_PURPOSE,
             request=True,
         ),
         FactSpec("target_level_rank", "int", "cấp của chức danh", "level of the post", request=True, rank_of="level"),
@@ -137,15 +177,15 @@ def _specs() -> list[FactSpec]:
         # comparison on it is always unknown and the finding says "chưa mã hóa / not encoded"
         FactSpec("not_encoded", "bool", "quy định chưa được mã hóa", "provision not encoded"),
         FactSpec(
-            "status",
+            "staff_status",
             "code",
             "đối tượng (cán bộ, công chức, viên chức)",
-            "status",
-            inputs=("status",),
-            codes=lv.STATUS.codes,
+            "staff status",
+            inputs=("staff_status",),
+            vocab=lv.STAFF_STATUS,
         ),
         # identity and age
-        FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), codes=lv.SEX.codes),
+        FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), vocab=lv.SEX),
         FactSpec("party_member", "bool", "đảng viên", "Party member", inputs=("party",)),
         FactSpec(
             "age_months",
@@ -153,6 +193,7 @@ def _specs() -> list[FactSpec]:
             "tuổi (tháng) tại thời điểm tính",
             "age in months at the reference date",
             inputs=("birth_date",),
+            time_dependent=True,
         ),
         FactSpec(
             "retirement_month",
@@ -160,14 +201,39 @@ def _specs() -> list[FactSpec]:
             "tháng đủ tuổi nghỉ hưu",
             "month the retirement age is reached",
             inputs=("birth_date", "sex"),
+            time_dependent=True,
         ),
-        FactSpec("reference_month", "month", "tháng tính tuổi", "reference month for age", request=True),
+        FactSpec(
+            "reference_month", "month", "tháng tính tuổi", "reference month for age", request=True, time_dependent=True
+        ),
         FactSpec(
             "months_to_retirement",
             "int",
             "số tháng công tác còn lại đến tuổi nghỉ hưu",
             "months left to the retirement age",
             inputs=("birth_date", "sex"),
+            time_dependent=True,
+            when_negative=(
+                "Tháng đủ tuổi nghỉ hưu ({retirement_month}) đã qua tại tháng tính tuổi ({reference_month}): "
+                "không còn thời gian công tác.",
+                "The retirement month ({retirement_month}) has passed at the reference month ({reference_month}): "
+                "no working time left.",
+            ),
+        ),
+        FactSpec(
+            "actual_retirement_month",
+            "month",
+            "tháng đủ tuổi nghỉ hưu theo luật (tuổi nghỉ hưu thực tế hoặc tuổi riêng theo luật)",
+            "month the person's legal retirement age is reached (actual age, or the age set by law for them)",
+            inputs=("birth_date", "sex"),
+        ),
+        FactSpec(
+            "months_to_actual_retirement",
+            "int",
+            "số tháng từ tháng xét đến tháng đủ tuổi nghỉ hưu theo luật (âm: đã quá tuổi nghỉ hưu)",
+            "months from the reference date's month to the legal retirement month (negative: past retirement)",
+            inputs=("birth_date", "sex"),
+            time_dependent=True,
         ),
         # education
         FactSpec("degree_rank", "int", "trình độ chuyên môn", "degree", inputs=("education.degree",), rank_of="degree"),
@@ -195,7 +261,9 @@ def _specs() -> list[FactSpec]:
             inputs=("education.minority_languages",),
         ),
         # career
-        FactSpec("has_current_post", "bool", "đang giữ chức vụ", "holds a post now", inputs=("posts",)),
+        FactSpec(
+            "has_current_post", "bool", "đang giữ chức vụ", "holds a post now", inputs=("posts",), time_dependent=True
+        ),
         FactSpec(
             "target_is_higher",
             "bool",
@@ -209,6 +277,7 @@ def _specs() -> list[FactSpec]:
             "số tháng giữ chức vụ hiện tại",
             "months in the current post",
             inputs=("posts",),
+            time_dependent=True,
         ),
         FactSpec(
             "months_in_equivalent_posts",
@@ -216,6 +285,7 @@ def _specs() -> list[FactSpec]:
             "số tháng giữ chức vụ hiện tại hoặc tương đương (cộng dồn)",
             "months in the current or an equivalent post (cumulative)",
             inputs=("posts",),
+            time_dependent=True,
         ),
         FactSpec(
             "max_grade_held", "int", "bậc chức vụ cao nhất đã kinh qua", "highest post grade held", inputs=("posts",)
@@ -228,6 +298,7 @@ def _specs() -> list[FactSpec]:
             "months in the adjacent or an equivalent or higher post (cumulative; acting periods and posts left "
             "through discipline excluded)",
             inputs=("posts", "posts.end_reason", "discipline"),
+            time_dependent=True,
         ),
         FactSpec(
             "months_to_retirement_at_term_end",
@@ -235,6 +306,13 @@ def _specs() -> list[FactSpec]:
             "số tháng công tác còn lại tính từ tháng hết thời hạn bổ nhiệm đến tháng đủ tuổi nghỉ hưu",
             "months left from the month the term ends to the retirement month",
             inputs=("birth_date", "sex", "posts", "request.term_end"),
+            time_dependent=True,
+            when_negative=(
+                "Tháng đủ tuổi nghỉ hưu ({retirement_month}) đến trước tháng hết thời hạn bổ nhiệm ({term_end_month}): "
+                "khi hết thời hạn không còn thời gian công tác.",
+                "The retirement month ({retirement_month}) comes before the month the term ends ({term_end_month}): "
+                "no working time is left at term end.",
+            ),
         ),
         FactSpec(
             "term_end_month",
@@ -242,6 +320,7 @@ def _specs() -> list[FactSpec]:
             "tháng hết thời hạn bổ nhiệm",
             "month the current term ends",
             inputs=("posts", "request.term_end"),
+            time_dependent=True,
         ),
         FactSpec(
             "months_in_target_post_here",
@@ -249,6 +328,7 @@ def _specs() -> list[FactSpec]:
             "số tháng liên tục giữ chức danh này tại địa phương này",
             "consecutive months in this title in this locality",
             inputs=("posts",),
+            time_dependent=True,
         ),
         FactSpec(
             "planned_for_target_or_higher",
@@ -272,13 +352,37 @@ def _specs() -> list[FactSpec]:
             inputs=("planning",),
         ),
         # record
-        FactSpec("has_any_discipline", "bool", "có kỷ luật", "has a discipline record", inputs=("discipline",)),
+        FactSpec(
+            "has_any_discipline",
+            "bool",
+            "có kỷ luật",
+            "has a discipline record",
+            inputs=("discipline",),
+            time_dependent=True,
+        ),
         FactSpec(
             "months_since_latest_discipline",
             "int",
             "số tháng kể từ quyết định kỷ luật gần nhất",
             "months since the latest discipline decision",
             inputs=("discipline",),
+            time_dependent=True,
+        ),
+        FactSpec(
+            "has_party_discipline",
+            "bool",
+            "có quyết định kỷ luật đảng",
+            "has a Party discipline decision",
+            inputs=("discipline",),
+            time_dependent=True,
+        ),
+        FactSpec(
+            "months_since_latest_party_discipline",
+            "int",
+            "số tháng kể từ quyết định kỷ luật đảng gần nhất",
+            "months since the latest Party discipline decision",
+            inputs=("discipline",),
+            time_dependent=True,
         ),
         FactSpec(
             "under_discipline_consideration",
@@ -300,7 +404,7 @@ def _specs() -> list[FactSpec]:
             "kết luận tiêu chuẩn chính trị",
             "political-standard conclusion",
             inputs=("political_standard",),
-            codes=lv.POLITICAL_STANDARD.codes,
+            vocab=lv.POLITICAL_STANDARD,
         ),
         FactSpec("health_fit", "bool", "đủ sức khỏe", "fit for duty", inputs=("health",)),
         FactSpec(
@@ -330,28 +434,7 @@ def _specs() -> list[FactSpec]:
             "đang nghỉ chế độ thai sản",
             "on maternity leave",
             inputs=("maternity_leave",),
-        ),
-        FactSpec(
-            "barred_from_office",
-            "bool",
-            "bị cấm đảm nhiệm chức vụ",
-            "barred from holding office",
-            inputs=("barred_from_office",),
-        ),
-        FactSpec(
-            "under_inspection",
-            "bool",
-            "đang giải quyết tố cáo, khiếu nại kỷ luật, kiểm tra dấu hiệu vi phạm hoặc bị kiến nghị xử lý",
-            "under a denunciation, discipline complaint or inspection, or recommended for handling",
-            inputs=("under_inspection",),
-        ),
-        FactSpec("suspended", "bool", "đang bị tạm đình chỉ công tác", "suspended from duty", inputs=("suspended",)),
-        FactSpec(
-            "responsibility_review",
-            "bool",
-            "có thông tin về trách nhiệm cá nhân chưa có kết luận chính thức",
-            "personal responsibility under review without a final conclusion",
-            inputs=("responsibility_review",),
+            time_dependent=True,
         ),
         FactSpec(
             "has_state_discipline",
@@ -359,6 +442,7 @@ def _specs() -> list[FactSpec]:
             "có kỷ luật chính quyền",
             "has a State discipline record",
             inputs=("discipline",),
+            time_dependent=True,
         ),
         FactSpec(
             "has_unexpired_discipline",
@@ -366,6 +450,7 @@ def _specs() -> list[FactSpec]:
             "có quyết định kỷ luật chưa ghi là hết hiệu lực",
             "has a discipline decision not recorded as expired",
             inputs=("discipline",),
+            time_dependent=True,
         ),
         FactSpec(
             "recent_good_years",
@@ -373,13 +458,16 @@ def _specs() -> list[FactSpec]:
             "số năm liên tiếp gần nhất được xếp loại hoàn thành tốt nhiệm vụ trở lên",
             "latest consecutive years rated completed well or better",
             inputs=("assessments",),
+            time_dependent=True,
         ),
+        # known (true) only when the run above ends at a rated year: an unrated year leaves it unknown, never false
         FactSpec(
             "recent_good_years_final",
-            "int",
-            "số năm liên tiếp gần nhất hoàn thành tốt nhiệm vụ trở lên (chuỗi kết thúc bởi năm đã xếp loại)",
-            "latest consecutive years rated well or better (the run ends at a rated year)",
+            "bool",
+            "chuỗi năm hoàn thành tốt nhiệm vụ trở lên gần nhất đã rõ (kết thúc bởi năm đã xếp loại)",
+            "the run of recent years rated well or better is settled (it ends at a rated year)",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         FactSpec(
             "latest_year_rated_good",
@@ -387,6 +475,7 @@ def _specs() -> list[FactSpec]:
             "năm gần nhất được xếp loại hoàn thành tốt nhiệm vụ trở lên",
             "the latest year rated completed well or better",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         FactSpec(
             "term_years_failed_all_rated",
@@ -394,6 +483,7 @@ def _specs() -> list[FactSpec]:
             "số năm không hoàn thành nhiệm vụ trong thời hạn giữ chức vụ (khi mọi năm đều đã xếp loại)",
             "years rated not completed in the term (when every year of the term is rated)",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         FactSpec(
             "term_years_completed",
@@ -401,6 +491,7 @@ def _specs() -> list[FactSpec]:
             "số năm hoàn thành nhiệm vụ trở lên trong nhiệm kỳ",
             "years rated completed or better in the term",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         FactSpec(
             "term_years_failed",
@@ -408,6 +499,7 @@ def _specs() -> list[FactSpec]:
             "số năm không hoàn thành nhiệm vụ trong nhiệm kỳ",
             "years rated not completed in the term",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         FactSpec(
             "consecutive_failed_years",
@@ -415,6 +507,7 @@ def _specs() -> list[FactSpec]:
             "số năm liên tiếp gần nhất không hoàn thành nhiệm vụ",
             "latest consecutive years rated not completed",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         # locality (người địa phương)
         FactSpec(
@@ -444,12 +537,22 @@ def _specs() -> list[FactSpec]:
             "số năm công tác tại địa phương nơi bố trí",
             "years worked in the post's province",
             inputs=("localities_worked", "request.locality"),
+            time_dependent=True,
         ),
     ]
     for form in _FORMS:
         label = lv.DISCIPLINE_FORM.labels_vi[form]
         label_en = lv.DISCIPLINE_FORM.labels_en[form]
-        s.append(FactSpec(f"has_{form}", "bool", f"có kỷ luật {label}", f"has a {label_en}", inputs=("discipline",)))
+        s.append(
+            FactSpec(
+                f"has_{form}",
+                "bool",
+                f"có kỷ luật {label}",
+                f"has a {label_en}",
+                inputs=("discipline",),
+                time_dependent=True,
+            )
+        )
         s.append(
             FactSpec(
                 f"months_since_{form}",
@@ -457,6 +560,7 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định {label} gần nhất",
                 f"months since the latest {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -466,6 +570,7 @@ def _specs() -> list[FactSpec]:
                 f"có kỷ luật {label} khi giữ chức vụ thấp hơn chức danh xem xét",
                 f"has a {label_en} received in a post lower than the target",
                 inputs=("discipline", "posts"),
+                time_dependent=True,
             )
         )
         s.append(
@@ -475,6 +580,7 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định {label} (khi giữ chức vụ thấp hơn chức danh xem xét)",
                 f"months since that {label_en}",
                 inputs=("discipline", "posts"),
+                time_dependent=True,
             )
         )
         s.append(
@@ -484,6 +590,7 @@ def _specs() -> list[FactSpec]:
                 f"có kỷ luật đảng {label}",
                 f"has a Party {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -493,6 +600,7 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định kỷ luật đảng {label} gần nhất",
                 f"months since the latest Party {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -502,6 +610,7 @@ def _specs() -> list[FactSpec]:
                 f"có kỷ luật chính quyền {label}",
                 f"has a State {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -511,38 +620,28 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định kỷ luật chính quyền {label} gần nhất",
                 f"months since the latest State {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
+    s += [FactSpec(key, "bool", vi, en, inputs=(key,)) for key, vi, en in _FLAGS]
     for kind in LEAVING:
         vi, en = _LEAVING_VI[kind]
-        inputs = ("posts", "posts.end_reason")
-        s.append(
-            FactSpec(
+        leaving = [
+            (
                 f"left_by_{kind}",
                 "bool",
                 f"đã thôi một chức vụ do {vi} (hoặc chưa ghi lý do)",
                 f"left a post by {en} (or the reason is not recorded)",
-                inputs=inputs,
-            )
-        )
-        s.append(
-            FactSpec(
-                f"months_since_left_by_{kind}",
-                "int",
-                f"số tháng kể từ khi thôi chức vụ ({vi})",
-                f"months since leaving the post ({en})",
-                inputs=inputs,
-            )
-        )
-        s.append(
-            FactSpec(
+            ),
+            (f"months_since_left_by_{kind}", "int", f"số tháng kể từ khi thôi chức vụ ({vi})", f"months since {en}"),
+            (
                 f"left_by_{kind}_confirmed",
                 "bool",
                 f"hồ sơ ghi rõ lý do thôi chức vụ gần nhất là {vi}",
                 f"the file records the latest such leaving as {en}",
-                inputs=inputs,
-            )
-        )
+            ),
+        ]
+        s += [FactSpec(n, t, v, e, inputs=("posts", "posts.end_reason"), time_dependent=True) for n, t, v, e in leaving]
     s.append(
         FactSpec(
             "months_left_at_tu_chuc",
@@ -550,6 +649,7 @@ def _specs() -> list[FactSpec]:
             "số tháng công tác còn lại khi từ chức",
             "months of working time left when resigning",
             inputs=("posts", "posts.end_reason", "birth_date", "sex"),
+            time_dependent=True,
         )
     )
     return s
@@ -557,3 +657,133 @@ def _specs() -> list[FactSpec]:
 
 FACTS: dict[str, FactSpec] = {f.name: f for f in _specs()}
 DISCIPLINE_FORMS = _FORMS
+
+# Phrases a message template may use besides facts and parameters: a sentence part composed from several
+# facts (rendered by eligibility.explain.messages). name → the facts it reads.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "years_worked_here"),
+}
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """A profile field (or request field) that facts read, as a person sees it."""
+
+    name: str  # dotted path in the profile ("education.degree"), or "request.<field>"
+    vi: str
+    en: str
+    kind: str  # immutable (cannot change) | record (set by past events) | profile (can be completed) | request
+    column: str | None = None  # key of the pool column that records it (eligibility.batch.columns)
+
+
+def _inputs() -> list[InputSpec]:
+    return [
+        InputSpec("birth_date", "ngày sinh", "birth date", "immutable", "birth_date"),
+        InputSpec("sex", "giới tính", "sex", "immutable", "sex"),
+        InputSpec("hometown", "quê quán", "hometown", "immutable", "hometown"),
+        InputSpec("birthplace", "nơi sinh", "birthplace", "immutable", "birthplace"),
+        InputSpec("grew_up_in", "nơi lớn lên, trưởng thành", "where the person grew up", "immutable", "grew_up_in"),
+        InputSpec(
+            "localities_worked",
+            "thời gian đã công tác tại địa phương",
+            "years already worked in the province",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "discipline", "quyết định kỷ luật đã có", "discipline decisions on file", "record", "discipline_form"
+        ),
+        InputSpec("posts", "quá trình công tác", "posts held", "record", "current_post"),
+        InputSpec("assessments", "kết quả đánh giá các năm", "past annual assessments", "record", "assessments"),
+        InputSpec("party", "đảng viên", "Party membership", "profile", "party_member"),
+        InputSpec("education.degree", "trình độ chuyên môn", "degree", "profile", "degree"),
+        InputSpec(
+            "education.political_theory",
+            "trình độ lý luận chính trị",
+            "political theory",
+            "profile",
+            "political_theory",
+        ),
+        InputSpec(
+            "education.state_management", "trình độ quản lý nhà nước", "state management", "profile", "state_management"
+        ),
+        InputSpec(
+            "education.minority_languages",
+            "tiếng dân tộc thiểu số",
+            "minority languages",
+            "profile",
+            "minority_languages",
+        ),
+        InputSpec("planning", "quy hoạch", "planning", "profile", "planning_titles"),
+        InputSpec("investigation", "điều tra, truy tố, xét xử", "investigation", "profile", "investigation"),
+        InputSpec(
+            "political_standard",
+            "kết luận tiêu chuẩn chính trị",
+            "political-standard conclusion",
+            "profile",
+            "political_standard",
+        ),
+        InputSpec("health", "sức khỏe", "health", "profile", "health"),
+        InputSpec(
+            "asset_declaration",
+            "kê khai tài sản, thu nhập",
+            "asset declaration",
+            "profile",
+            "asset_declaration_verified",
+        ),
+        InputSpec("file_verified", "thẩm định hồ sơ", "file verification", "profile", "file_verified"),
+        InputSpec(
+            "abroad_or_inpatient_months",
+            "thời gian đi nước ngoài, điều trị nội trú",
+            "months abroad or in hospital",
+            "profile",
+            "abroad_or_inpatient_months",
+        ),
+        InputSpec(
+            "staff_status", "đối tượng (cán bộ, công chức, viên chức)", "staff status", "profile", "staff_status"
+        ),
+        InputSpec("maternity_leave", "thời gian nghỉ thai sản", "maternity leave", "record", "maternity_leave_from"),
+        # the flat pool format holds the current post and the latest post left (earlier posts: YAML / JSON / JSONL)
+        InputSpec(
+            "posts.end_reason",
+            "lý do thôi giữ các chức vụ đã qua",
+            "how past posts ended",
+            "record",
+            "left_post_end_reason",
+        ),
+        InputSpec("request.term_end", "ngày hết thời hạn bổ nhiệm", "end of the current term", "request"),
+        InputSpec("request.term_years", "thời hạn giữ chức vụ", "term of the post", "request"),
+        *(InputSpec(key, vi, en, "profile", key) for key, vi, en in _FLAGS),
+        InputSpec("request.locality", "địa phương nơi bố trí", "locality of the post", "request"),
+        InputSpec("request.rotation_months", "thời gian luân chuyển dự kiến", "planned rotation length", "request"),
+        InputSpec("request.pool_size_for_title", "số người đã quy hoạch", "people already planned", "request"),
+    ]
+
+
+INPUTS: dict[str, InputSpec] = {i.name: i for i in _inputs()}
+
+#: Criteria topics (``topic:`` in rules/criteria), with their labels.
+TOPICS: dict[str, tuple[str, str]] = {
+    "age": ("tuổi", "age"),
+    "planning": ("quy hoạch", "planning"),
+    "tenure": ("thời gian giữ chức vụ", "time in post"),
+    "degree": ("trình độ chuyên môn", "degree"),
+    "political_theory": ("lý luận chính trị", "political theory"),
+    "state_management": ("quản lý nhà nước", "state management"),
+    "political_clearance": ("tiêu chuẩn chính trị", "political standard"),
+    "discipline": ("kỷ luật", "discipline"),
+    "health": ("sức khỏe", "health"),
+    "assets": ("hồ sơ, kê khai tài sản", "file and asset declaration"),
+    "assessment": ("đánh giá, xếp loại", "assessments"),
+    "locality": ("người địa phương", "locality"),
+    "language": ("tiếng dân tộc thiểu số", "minority language"),
+    "investigation": ("điều tra, truy tố, xét xử", "investigation"),
+    "quota": ("số lượng quy hoạch", "planning quota"),
+}
+
+
+def input_label(name: str, lang: str = "vi") -> str:
+    spec = INPUTS.get(name)
+    if spec is None:
+        return name
+    return spec.en if lang == "en" else spec.vi

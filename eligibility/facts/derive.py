@@ -44,13 +44,39 @@ class FactContext:
     target: TitleInfo | None = None
     locality: str | None = None
     title_lookup: Callable[[str], TitleInfo | None] = lambda code: None
+    # a place as recorded (folded province code or name) → the province it is on the reference date, so that
+    # a person from former Hải Dương is local to Hải Phòng from 1/7/2025 (rules/localities.yaml)
+    place_of: Callable[[str], str] = lambda code: code
 
 
 @dataclass
 class FactSet:
     values: dict[str, FactValue]
-    missing: dict[str, tuple[str, ...]]  # unknown fact → the inputs that would decide it
+    # unknown fact → the inputs it needs that are absent from the profile or request (only absent ones)
+    missing: dict[str, tuple[str, ...]]
     retirement: Retirement | None = None
+    # unknown fact whose inputs are all recorded but do not decide it (e.g. a post outside the title catalogue)
+    unclear: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def missing_inputs(self) -> list[tuple[str, list[str]]]:
+        """Absent inputs, most decisive first: (input, the unknown facts it would decide)."""
+        by_input: dict[str, list[str]] = {}
+        for fact, inputs in self.missing.items():
+            for inp in inputs:
+                by_input.setdefault(inp, []).append(fact)
+        return sorted(((k, sorted(v)) for k, v in by_input.items()), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def input_present(profile: Profile, request: Request, ctx: FactContext, name: str) -> bool:
+    """Whether an input named in ``FactSpec.inputs`` is recorded (``education.degree``, ``request.locality``)."""
+    if name == "request.locality":
+        return ctx.locality is not None
+    obj: object = request if name.startswith("request.") else profile
+    for part in name.removeprefix("request.").split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return False
+    return True
 
 
 def retirement_of(profile: Profile, convention: str) -> Retirement:
@@ -142,8 +168,8 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
 
     # identity and age
     v["sex"] = profile.sex
-    if profile.status is not None:
-        v["status"] = profile.status
+    if profile.staff_status is not None:
+        v["staff_status"] = profile.staff_status
     if profile.party is not None:
         v["party_member"] = profile.party.member
     born = profile.birth_date
@@ -151,6 +177,13 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     ret = retirement_of(profile, ctx.convention)
     v["retirement_month"] = ret.reached
     v["months_to_retirement"] = months_to_retirement(ret, ctx.age_reference_month)
+    # Past retirement is a legal status, not a counting convention: the person's actual retirement age (or the
+    # age the law sets for them) at the reference date itself, whatever convention and reference month an event
+    # uses to count the working time left (ND 135 Điều 3: retirement takes effect at the end of the last day of
+    # the month in which the age is reached, so the person is past it from the first day of the next month).
+    legal = ret if ctx.convention == "actual" else retirement_of(profile, "actual")
+    v["actual_retirement_month"] = legal.reached
+    v["months_to_actual_retirement"] = months_to_retirement(legal, index_of(on))
 
     # education
     edu = profile.education
@@ -202,18 +235,35 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     # locality
     if ctx.locality is not None:
         here = ctx.locality
+        place_of = ctx.place_of
         for key, place in (
             ("hometown_here", profile.hometown),
             ("birthplace_here", profile.birthplace),
             ("grew_up_here", profile.grew_up_in),
         ):
             if place is not None:
-                v[key] = place.province == here
+                v[key] = place_of(place.province) == here
         if profile.localities_worked is not None:
-            v["years_worked_here"] = sum(w.years for w in profile.localities_worked if w.province == here)
+            v["years_worked_here"] = sum(w.years for w in profile.localities_worked if place_of(w.province) == here)
 
-    missing = {name: FACTS[name].inputs for name in FACTS if name not in v and not FACTS[name].request}
-    return FactSet(values=v, missing=missing, retirement=ret)
+    missing: dict[str, tuple[str, ...]] = {}
+    unclear: dict[str, tuple[str, ...]] = {}
+    present: dict[str, bool] = {}
+    for name, spec in FACTS.items():
+        if name in v or spec.request:
+            continue
+        absent = []
+        for inp in spec.inputs:
+            ok = present.get(inp)
+            if ok is None:
+                ok = present[inp] = input_present(profile, request, ctx, inp)
+            if not ok:
+                absent.append(inp)
+        if absent:
+            missing[name] = tuple(absent)
+        else:
+            unclear[name] = spec.inputs  # recorded, yet not enough (or the fact does not arise: no such record)
+    return FactSet(values=v, missing=missing, retirement=ret, unclear=unclear)
 
 
 def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
@@ -242,7 +292,12 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
         v["months_in_equivalent_posts"] = _months_held(current, on)
     if ctx.target is not None and ctx.locality is not None:
         same = sorted(
-            (p for p in posts if p.title == ctx.target.code and p.locality == ctx.locality), key=lambda p: p.from_
+            (
+                p
+                for p in posts
+                if p.title == ctx.target.code and p.locality is not None and ctx.place_of(p.locality) == ctx.locality
+            ),
+            key=lambda p: p.from_,
         )
         v["months_in_target_post_here"] = _months_latest_stretch(same, on)
 
@@ -293,6 +348,10 @@ def _discipline_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) ->
     v["has_any_discipline"] = bool(decided)
     if decided:
         v["months_since_latest_discipline"] = whole_months_between(max(r.decided for r in decided if r.decided), on)
+    party = [r.decided for r in decided if r.kind == "party" and r.decided is not None]
+    v["has_party_discipline"] = bool(party)
+    if party:
+        v["months_since_latest_party_discipline"] = whole_months_between(max(party), on)
     for form in DISCIPLINE_FORMS:
         for prefix, recs in (
             ("", decided),
@@ -510,7 +569,7 @@ def _recent_ratings(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> N
         streak += 1
     v["recent_good_years"] = streak
     if final:
-        v["recent_good_years_final"] = streak
+        v["recent_good_years_final"] = True  # absent when an unrated year may hide a longer run
     last = ratings.get(on.year - 1)
     if last is not None:
         v["latest_year_rated_good"] = last in _GOOD

@@ -2,7 +2,7 @@
 
 Each vocabulary maps many spellings ("Đại học", "dai hoc", "university") to one code, and each
 ordered vocabulary gives its codes an integer rank so that the engine compares integers, never
-strings (durable_rules orders strings wrongly; see DESIGN.md §5).
+strings (durable_rules orders strings wrongly; see docs/DESIGN.md §5).
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=8192)  # pools repeat a few hundred spellings (levels, provinces, ethnicities) row after row
 def fold(text: str) -> str:
     """Lower-case, strip accents (đ → d), collapse spaces, hyphens and underscores to one space."""
     text = unicodedata.normalize("NFD", nfc(text).strip().lower().replace("đ", "d"))
@@ -110,7 +112,7 @@ DEGREE = _vocab(
     ordered=True,
 )
 
-# sơ cấp < trung cấp < cao cấp; cử nhân chính trị counts as cao cấp (rulebook 11.2)
+# sơ cấp < trung cấp < cao cấp; cử nhân chính trị counts as cao cấp (docs/rulebook.md §11.2)
 POLITICAL_THEORY = _vocab(
     "political_theory",
     "trình độ lý luận chính trị",
@@ -324,12 +326,12 @@ ACTION = _vocab(
     ordered=False,
 )
 
-# The person's status (Luật Cán bộ, công chức; Luật Viên chức): which State rules govern them.
-STATUS = _vocab(
-    "status",
+# The person's status (Luật Cán bộ, công chức 2025; Luật Viên chức 2025): which State rules govern them.
+STAFF_STATUS = _vocab(
+    "staff_status",
     "đối tượng",
     [
-        ("can_bo", "cán bộ", "cadre (elected or approved post)", ["can bo"]),
+        ("can_bo", "cán bộ", "cadre (elected or appointed by term)", ["can bo"]),
         ("cong_chuc", "công chức", "civil servant", ["cong chuc", "civil servant"]),
         ("vien_chuc", "viên chức", "public employee", ["vien chuc", "public employee"]),
         (
@@ -360,9 +362,11 @@ END_REASON = _vocab(
                 "bổ nhiệm chức vụ khác",
                 "nghỉ hưu",
                 "chuyển công tác",
+                "transferred",
+                "term completed",
             ],
         ),
-        ("thoi_giu_chuc_vu", "cho thôi giữ chức vụ", "relieved of the post", ["thôi giữ chức vụ"]),
+        ("thoi_giu_chuc_vu", "cho thôi giữ chức vụ", "relieved of the post", ["thôi giữ chức vụ", "stepped down"]),
         ("tu_chuc", "từ chức", "resigned", ["xin từ chức"]),
         (
             "tu_chuc_thay_mien_nhiem",
@@ -399,7 +403,7 @@ VOCABULARIES = {
         CANDIDATE_SOURCE,
         ROTATION_PURPOSE,
         ACTION,
-        STATUS,
+        STAFF_STATUS,
         END_REASON,
     )
 }

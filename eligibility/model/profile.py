@@ -48,12 +48,12 @@ Investigation = Annotated[str, _code(lv.INVESTIGATION)]
 PoliticalStandard = Annotated[str, _code(lv.POLITICAL_STANDARD)]
 Level = Annotated[str, _code(lv.LEVEL)]
 Relation = Annotated[str, _code(lv.RELATION)]
-Status = Annotated[str, _code(lv.STATUS)]
+StaffStatus = Annotated[str, _code(lv.STAFF_STATUS)]
 EndReason = Annotated[str, _code(lv.END_REASON)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Place(Strict):
@@ -98,7 +98,8 @@ class Post(Strict):
     to: FullDate | None = None
     relation: Relation | None = None  # compared with the previous post: higher / equivalent / lower
     head: bool | None = None  # người đứng đầu
-    # how the post ended (completed, thôi giữ chức vụ, từ chức, miễn nhiệm, cách chức…); None = not recorded
+    # how the post ended (with ``to``): completed, thôi giữ chức vụ, từ chức, miễn nhiệm, cách chức…;
+    # None = not recorded
     end_reason: EndReason | None = None
     acting: bool = False  # giao quyền (quyền trưởng): not counted as time in post from 1/8/2026 (NĐ 300 Điều 14)
 
@@ -111,26 +112,6 @@ class Post(Strict):
         if v is not None and start is not None and v < start:
             raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
         return v
-
-
-class Period(Strict):
-    """A dated period (nghỉ chế độ thai sản…): ``to`` is the last day, inclusive; open while ``to`` is absent."""
-
-    from_: FullDate = Field(alias="from")
-    to: FullDate | None = None
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @field_validator("to")
-    @classmethod
-    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
-        start = info.data.get("from_")
-        if v is not None and start is not None and v < start:
-            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
-        return v
-
-    def contains(self, d: dt.date) -> bool:
-        return self.from_ <= d and (self.to is None or d <= self.to)
 
 
 class PlanningEntry(Strict):
@@ -177,6 +158,26 @@ class AssetDeclaration(Strict):
     verified: bool
 
 
+class Leave(Strict):
+    """A period of leave (nghỉ chế độ thai sản): ``to`` is the last day, inclusive; open while ``to`` is absent."""
+
+    from_: FullDate = Field(alias="from")
+    to: FullDate | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("to")
+    @classmethod
+    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("from_")
+        if v is not None and start is not None and v < start:
+            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
+        return v
+
+    def contains(self, d: dt.date) -> bool:
+        return self.from_ <= d and (self.to is None or d <= self.to)
+
+
 class RetirementOverride(Strict):
     """A retirement age set by law for this person (later or earlier than ND 135, armed forces)."""
 
@@ -192,7 +193,7 @@ class Profile(Strict):
     full_name: Text | None = None
     sex: Sex
     birth_date: BirthDate
-    status: Status | None = None  # cán bộ / công chức / viên chức / khác; None = not recorded
+    staff_status: StaffStatus | None = None  # cán bộ / công chức / viên chức / khác; None = not recorded
     ethnicity: Text | None = None
     hometown: Place | None = None  # quê quán
     birthplace: Place | None = None  # nơi sinh
@@ -210,7 +211,7 @@ class Profile(Strict):
     asset_declaration: AssetDeclaration | None = None
     file_verified: bool | None = None  # hồ sơ, lý lịch được thẩm định, xác minh rõ ràng
     abroad_or_inpatient_months: int | None = Field(default=None, ge=0)  # đi nước ngoài / điều trị nội trú
-    maternity_leave: list[Period] | None = None  # nghỉ chế độ thai sản; [] = none on file
+    maternity_leave: list[Leave] | None = None  # nghỉ chế độ thai sản; [] = none on file
     barred_from_office: bool | None = None  # bị cấm đảm nhiệm chức vụ (Đảng, pháp luật)
     # đang giải quyết tố cáo, khiếu nại kỷ luật, kiểm tra khi có dấu hiệu vi phạm, bị kiến nghị xử lý theo
     # kết luận thanh tra, kiểm toán (NĐ 170/2025 Điều 29 khoản 9 điểm d, NĐ 300/2026)

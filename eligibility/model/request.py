@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from eligibility.model import levels as lv
 from eligibility.model.dates import FullDate
@@ -25,7 +25,7 @@ class Request(BaseModel):
     nomination, the event fixes the reference month and the age convention instead.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     action: Action
     date: FullDate
@@ -51,3 +51,15 @@ class Request(BaseModel):
 
     def reference_date(self) -> dt.date:
         return self.date
+
+    @field_validator("term")
+    @classmethod
+    def _term(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from eligibility.model.checks import term_problem
+
+        why = term_problem(v)
+        if why is not None:
+            raise ValueError(f"{why[0]} / {why[1]}")
+        return v.strip().replace("–", "-").replace("—", "-").replace(" ", "")

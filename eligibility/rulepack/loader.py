@@ -19,9 +19,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from eligibility.errors import Problem, RulePackError
-from eligibility.facts.catalog import FACTS
+from eligibility.facts.catalog import FACTS, PHRASES
 from eligibility.model import levels as lv
 from eligibility.rulepack import conditions as cd
+from eligibility.rulepack.localities import Localities
 from eligibility.rulepack.schema import (
     CentralTargetsFile,
     Citation,
@@ -31,6 +32,7 @@ from eligibility.rulepack.schema import (
     Criterion,
     Event,
     EventsFile,
+    LocalitiesFile,
     Overlay,
     Parameter,
     ParametersFile,
@@ -135,6 +137,7 @@ class RulePack:
     origins: dict[str, str] = field(default_factory=dict)  # parameter name / title code → file:line
     claims: dict[str, list[Claim]] = field(default_factory=dict)  # source id → what was checked of it
     coverage: CoverageFile | None = None  # rules/coverage.yaml (reviewed_through, earliest date per action)
+    localities: Localities | None = None  # rules/localities.yaml
 
     def criterion(self, cid: str) -> LoadedCriterion:
         for c in self.criteria:
@@ -163,10 +166,18 @@ class RulePack:
 
 
 def default_rules_dir() -> Path:
+    """The rule pack used when none is named: ``$ELIGIBILITY_RULES``; else ``rules/`` of the checkout this
+    package runs from; else the copy installed inside the package (``eligibility/rules``, package data of
+    the wheel, found with importlib.resources)."""
     env = os.environ.get("ELIGIBILITY_RULES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "rules"
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
+        return checkout / "rules"
+    from importlib import resources  # an installed package only (it imports tempfile, shutil, zipfile)
+
+    return Path(str(resources.files("eligibility").joinpath("rules")))
 
 
 def _validate(model: type[BaseModel], doc: YamlDoc, problems: list[Problem]) -> Any:
@@ -208,6 +219,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         "targets.yaml",
         "verification.yaml",
         "coverage.yaml",
+        "localities.yaml",
     }
     for p in files:
         rel = p.relative_to(base)
@@ -230,6 +242,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     coverage_doc: YamlDoc | None = None
     if (base / "coverage.yaml").exists():  # optional: `eligibility rules lint` warns when it is missing
         coverage_f, coverage_doc = one("coverage.yaml", CoverageFile)
+    localities_f, localities_doc = one("localities.yaml", LocalitiesFile)
 
     sources: dict[str, Source] = {}
     for s in sources_f.sources if sources_f else []:
@@ -258,6 +271,29 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         for action, ac in coverage_f.actions.items():
             check_source(ac.source.id, coverage_doc.where(("actions", action)))
 
+    localities: Localities | None = None
+    if localities_f is not None and localities_doc is not None:
+        localities = Localities.build(localities_f)
+        codes = [p.code for p in localities_f.provinces]
+        if len(set(codes)) != len(codes):
+            problems.append(Problem(localities_doc.where(("provinces",)), "trùng mã tỉnh", "duplicate province code"))
+        for i, m in enumerate(localities_f.mergers):
+            where = localities_doc.where(("mergers", i))
+            check_source(m.source.id, where)
+            for into, members in m.into.items():
+                for code in [into, *members]:
+                    if code not in localities.provinces:
+                        problems.append(Problem(where, f"tỉnh {code!r} không có", f"unknown province {code!r}"))
+                for code in members:
+                    prov = localities.provinces.get(code)
+                    if prov is not None and prov.until != m.from_ - dt.timedelta(days=1):
+                        problems.append(
+                            Problem(
+                                where,
+                                f"{code}: 'until' phải là ngày trước khi hợp nhất",
+                                f"{code}: 'until' must be the day before the merger ({m.from_})",
+                            )
+                        )
     regimes: list[Regime] = regimes_f.regimes if regimes_f else []
     if regimes_doc:
         for i, regime in enumerate(regimes):
@@ -396,6 +432,25 @@ def load_rules(root: str | Path | None = None) -> RulePack:
                     )
                 )
 
+    for c in criteria:
+        for b in c.spec.waiver_blocked_by:
+            other = by_id.get(b)
+            if other is None:
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: waiver_blocked_by nêu tiêu chí không tồn tại {b!r}",
+                        f"{c.id}: waiver_blocked_by names an unknown criterion {b!r}",
+                    )
+                )
+            elif not c.spec.waivable or not set(c.spec.actions) <= set(other.spec.actions):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: waiver_blocked_by chỉ dùng cho tiêu chí waivable, và {b} phải áp dụng cho mọi việc của nó",
+                        f"{c.id}: waiver_blocked_by is only for waivable criteria, and {b} must cover all of its actions",
+                    )
+                )
     seen: dict[str, str] = {}
     for c in criteria:
         if c.id in seen:
@@ -439,6 +494,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         origins,
         claims,
         coverage_f,
+        localities,
     )
 
 
@@ -541,7 +597,7 @@ def _check_criterion(
             _check_const(spec.type, spec.codes, r.value, node, bad)
         if isinstance(r, cd.Param):
             _check_param(c, r.name, spec.type, spec.codes, parameters, events, bad)
-    names = set(FACTS) | set(cd.params_of(cond))
+    names = set(FACTS) | set(PHRASES) | set(cd.params_of(cond))
     for key in ("pass_", "fail", "unknown"):
         msg = getattr(c.message, key)
         if msg is None:
@@ -556,10 +612,10 @@ def _check_criterion(
                     )
     if len(problems) > before:
         return None
-    if c.status:
+    if c.staff_status:
         # status ∈ S → condition: an unknown status leaves a failing condition unknown (Kleene); a known status
         # outside S is reported as not applicable by the evaluator
-        outside: cd.Condition = cd.All(tuple(cd.Compare("status", "ne", cd.Const(st)) for st in c.status))
+        outside: cd.Condition = cd.All(tuple(cd.Compare("staff_status", "ne", cd.Const(st)) for st in c.staff_status))
         cond = cd.AnyOf((outside, cond))
     return LoadedCriterion(c, cond, applies, where, overlay)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from eligibility.facts.catalog import TOPICS
 
 Tag = Literal["P", "S", "D", "M"]
 TAG_ORDER = {"P": 0, "S": 1, "D": 2, "M": 3}  # higher = weaker evidence
@@ -16,7 +18,7 @@ def weakest(tags: list[str]) -> str:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Bilingual(Strict):
@@ -129,26 +131,16 @@ class Messages(Strict):
     unknown: Bilingual | None = None
 
 
-Topic = Literal[
-    "age",
-    "planning",
-    "tenure",
-    "degree",
-    "political_theory",
-    "state_management",
-    "political_clearance",
-    "discipline",
-    "health",
-    "assets",
-    "assessment",
-    "locality",
-    "language",
-    "investigation",
-    "quota",
-]
+def _known_topic(value: str) -> str:
+    if value not in TOPICS:
+        raise ValueError(f"unknown topic {value!r}; known: {', '.join(TOPICS)}")
+    return value
+
+
+Topic = Annotated[str, AfterValidator(_known_topic)]  # the topics are declared in eligibility.facts.catalog
 
 Action = Literal["planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement"]
-Status = Literal["can_bo", "cong_chuc", "vien_chuc", "other"]
+StaffStatus = Literal["can_bo", "cong_chuc", "vien_chuc", "other"]
 
 
 class CoverageGap(Strict):
@@ -193,13 +185,16 @@ class Criterion(Strict):
     applies_when: Any = None  # condition over request facts
     condition: Any
     waivable: bool = False  # "trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định"
+    # criteria whose failure takes the waiver away: no competent authority can waive a requirement of working
+    # time left for a person who is already past the retirement age (a fail of common.not_past_retirement)
+    waiver_blocked_by: list[str] = Field(default_factory=list)
     note: bool = False  # informational: says which rule applies, never blocks (fail is reported as pass)
     source: Citation
     later_sources: list[DatedCitation] = Field(default_factory=list)  # same test, later legal basis
     legal_text: str | None = None  # paraphrase of the provision, Catala-style, beside the rule
     message: Messages
     # the person's status (profile) the criterion applies to; an unknown status leaves a failing test unknown
-    status: list[Status] | None = None
+    staff_status: list[StaffStatus] | None = None
     not_required: list[CoverageGap] = Field(default_factory=list)
     not_encoded: list[CoverageGap] = Field(default_factory=list)
     covered_by: list[CoveredBy] = Field(default_factory=list)
@@ -369,3 +364,27 @@ class Claim(Strict):
 
 class VerificationFile(Strict):
     claims: dict[str, list[Claim]]
+
+
+class Province(Strict):
+    """A province or centrally run city (or the marker for a place abroad) — rules/localities.yaml."""
+
+    code: str
+    vi: str
+    kind: Literal["tinh", "thanh_pho", "abroad"]
+    until: dt.date | None = None  # last day it existed as a unit (absorbed by a merger the next day)
+    aliases: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Merger(Strict):
+    """Provinces absorbed into others from a date: into → the members absorbed (the unit keeps its own code)."""
+
+    from_: dt.date = Field(alias="from")
+    source: Citation
+    into: dict[str, list[str]]
+
+
+class LocalitiesFile(Strict):
+    provinces: list[Province]
+    mergers: list[Merger] = Field(default_factory=list)

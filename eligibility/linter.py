@@ -1,14 +1,21 @@
 """``eligibility rules lint``: everything the loader checks, plus compilation, coverage by cases,
-and parameters resting only on unverified [M] sources."""
+and parameters resting only on unverified [M] sources.
+
+It sits above ``explain`` and the golden cases (it resolves parameters like ``Evaluator`` and reads
+``cases/``), not inside ``rulepack``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from eligibility.engine.durable_adapter import compile_criterion
 from eligibility.errors import EligibilityError, EngineError
+from eligibility.explain.evaluate import Evaluator
+from eligibility.golden import load_cases
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, evaluated_windows, load_rules
 
@@ -58,9 +65,6 @@ def coverage_gaps(rules: RulePack) -> list[tuple[LoadedCriterion, dt.date, dt.da
 
 
 def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = None) -> tuple[list[str], list[str]]:
-    from eligibility.engine.durable_adapter import compile_criterion
-    from eligibility.golden import load_cases
-
     problems: list[str] = []
     warnings: list[str] = []
     root = Path(rules_dir) if rules_dir else default_rules_dir()
@@ -70,22 +74,13 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
         return [p.render("en") for p in exc.problems], warnings
 
     # every criterion compiles to three explicit outcomes within durable's capacity, at every step
+    evaluator = Evaluator(rules)
     for c in rules.criteria:
         events: list[str | None] = [*c.spec.events] if c.spec.events else [None]
         for on in _step_dates(c, rules):
             for event in events:
-
-                def resolve(node: cd.Compare, op: cd.Operand, on: dt.date = on, event: str | None = event) -> cd.Const:
-                    if isinstance(op, cd.Rank):
-                        return cd.Const(0)
-                    assert isinstance(op, cd.Param)
-                    if op.name.startswith("event."):
-                        assert event is not None
-                        return cd.Const(rules.events[event].parameters[op.name.removeprefix("event.")].value)
-                    return cd.Const(rules.parameter_value(op.name, on)[0])
-
                 try:
-                    compile_criterion(c.id, cd.substitute(c.condition, resolve))
+                    compile_criterion(c.id, evaluator.resolve(c.condition, on, event))
                 except (EngineError, EligibilityError) as exc:
                     problems.append(f"{c.origin}: {c.id}: {exc}")
 
@@ -125,14 +120,116 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
         if "not_encoded" in facts:  # partly or wholly not encoded: it passes or stays unknown, never fails
             if "unknown" not in got:
                 problems.append(f"{c.origin}: {c.id} has no case where it is unknown (not encoded)")
-            if set(facts) - {"not_encoded", "status"} and "pass" not in got:
+            if set(facts) - {"not_encoded", "staff_status"} and "pass" not in got:
                 problems.append(f"{c.origin}: {c.id} has no case where it passes")
             continue
         if "pass" not in got:
             problems.append(f"{c.origin}: {c.id} has no case where it passes")
         if not c.spec.note and not got & {"fail", "waivable"}:
             problems.append(f"{c.origin}: {c.id} has no case where it fails")
+    problems.extend(step_coverage(rules, cases))
     return problems, warnings
+
+
+# the side of a threshold a value is on, when it is at the threshold: (value at which the comparison just holds,
+# value at which it just fails), for "fact OP threshold"
+_TIGHT = {"ge": (0, -1), "gt": (1, 0), "le": (0, 1), "lt": (-1, 0)}
+SYSTEM_PARAMETERS = ("person.min_age_months",)  # read by Evaluator.check_inputs: the failing side is an input error
+
+
+def required_steps(rules: RulePack) -> dict[tuple[str, dt.date], tuple[str, int]]:
+    """Every integer threshold step a criterion (or the evaluator) compares with: (name, step first day) →
+    (where it is defined, value). Event parameters are keyed by the event's first reference month."""
+    out: dict[tuple[str, dt.date], tuple[str, int]] = {}
+    used: set[str] = set(SYSTEM_PARAMETERS)
+    events: set[tuple[str, str]] = set()
+    for c in rules.criteria:
+        for node in cd.walk(c.condition):
+            if isinstance(node, cd.Compare) and isinstance(node.right, cd.Param) and node.op in _TIGHT:
+                if node.right.name.startswith("event."):
+                    events.update((e, node.right.name.removeprefix("event.")) for e in c.spec.events or [])
+                else:
+                    used.add(node.right.name)
+    for name in sorted(used):
+        p = rules.parameters.get(name)
+        for v in p.values if p else []:
+            if isinstance(v.value, int) and not isinstance(v.value, bool):
+                out[(name, v.from_)] = (rules.origins.get(name, name), v.value)
+    for eid, key in sorted(events):
+        ev = rules.events[eid]
+        y, m = map(int, ev.reference_months[min(ev.reference_months)].split("-"))
+        out[(f"event.{key}", dt.date(y, m, 1))] = (f"events.yaml ({eid})", ev.parameters[key].value)
+    return out
+
+
+def step_coverage(rules: RulePack, cases: list[Any]) -> list[str]:
+    """Every threshold step needs a case on each side of it, dated inside the step's window: one where the
+    compared fact just meets the threshold and one where it just misses it (59 and 60 months), in a case that
+    checks the criterion (its outcome, message or facts). ``eligibility rules mutate`` checks the same from the
+    other end: moving the threshold by one must fail a case."""
+    from eligibility.explain.evaluate import Evaluator
+    from eligibility.facts.months import whole_months_between
+    from eligibility.golden import run_case
+    from eligibility.model import parse_profile, parse_request
+
+    required = required_steps(rules)
+    sides: dict[tuple[str, dt.date], set[str]] = {k: set() for k in required}
+    evaluator = Evaluator(rules)
+    compares: dict[str, list[tuple[str, str, str]]] = {
+        c.id: [
+            (n.fact, n.op, n.right.name)
+            for n in cd.walk(c.condition)
+            if isinstance(n, cd.Compare) and isinstance(n.right, cd.Param) and n.op in _TIGHT
+        ]
+        for c in rules.criteria
+    }
+    for case in cases:
+        if case.xfail:
+            continue
+        result = run_case(case, rules, evaluator)
+        if not result.ok:
+            continue
+        for name in SYSTEM_PARAMETERS:
+            try:
+                on = parse_request(case.request).date
+                value, _, step = rules.parameter_value(name, on)
+                born = parse_profile(case.profile).birth_date.first_day()
+            except (EligibilityError, KeyError):
+                continue
+            age = whole_months_between(born, on)
+            if case.expect_error is None and age == value:
+                sides[(name, step)].add("meets")
+            if case.expect_error and "minimum age" in case.expect_error and age == value - 1:
+                sides[(name, step)].add("misses")
+        if result.decision is None:
+            continue
+        checked = set(case.expect_outcomes) | set(case.expect_messages) | set(case.expect_facts)
+        for f in result.decision.findings:
+            if f.criterion not in checked or f.outcome == "not_applicable":
+                continue
+            uses = {u.name: u for u in f.parameters}
+            for fact, op, pname in compares.get(f.criterion, []):
+                u = uses.get(pname)
+                value = f.facts.get(fact)
+                if u is None or not isinstance(value, int) or not isinstance(u.value, int):
+                    continue
+                key = (pname, u.step_from)
+                if key not in sides:
+                    continue
+                meets, misses = _TIGHT[op]
+                if value == u.value + meets:
+                    sides[key].add("meets")
+                if value == u.value + misses:
+                    sides[key].add("misses")
+    out: list[str] = []
+    for key, (origin, value) in required.items():
+        for side in ("meets", "misses"):
+            if side not in sides[key]:
+                out.append(
+                    f"{origin}: {key[0]} step from {key[1]} (= {value}): no golden case dated in the step where the "
+                    f"compared fact just {'meets' if side == 'meets' else 'misses'} it"
+                )
+    return out
 
 
 def render_criterion(c: LoadedCriterion, rules: RulePack, lang: str = "vi") -> str:
