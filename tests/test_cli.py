@@ -168,7 +168,9 @@ def test_check_html_is_a_full_page(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         assert tag in page, tag
     assert "LC-0001" in page and "Nguyễn Văn An" in page and "Đủ điều kiện" in page
-    assert "(eligible)" not in page and "giam-doc-so" not in page and "Giám đốc Sở" in page and "03/11/2025" in page
+    assert (
+        "(eligible)" not in page and "giam-doc-so" not in page and "Giám đốc Sở" in page and "03/11/2026" in page
+    )  # CHECK is dated 2026-11-03 (issue 11)
     assert page.count("<tr class=") >= 10
     assert "<script" not in page
 
@@ -195,7 +197,7 @@ def test_check_lang_en(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_text_vi(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *CHECK)
     assert code == 0 and "Kết luận: Đủ điều kiện\n" in out and "Căn cứ:" in out and "[eligible]" not in out
-    assert "việc: bổ nhiệm, chức danh: Giám đốc Sở (và tương đương), địa phương: Lào Cai, ngày xét: 03/11/2025" in out
+    assert "việc: bổ nhiệm, chức danh: Giám đốc Sở (và tương đương), địa phương: Lào Cai, ngày xét: 03/11/2026" in out
 
 
 # ----- incomplete profiles ------------------------------------------------------------------------
