@@ -28,7 +28,15 @@ from eligibility.explain.decision import (
     Text,
     combine,
 )
-from eligibility.explain.messages import LOCALITY_NAME, negative_template, render
+from eligibility.explain.messages import (
+    LOCALITY_NAME,
+    UNKNOWN_MISSING,
+    UNKNOWN_MISSING_FACTS,
+    UNKNOWN_NOTES,
+    negative_template,
+    render,
+)
+from eligibility.facts import locality as unit_locality
 from eligibility.facts.catalog import FACTS
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
@@ -42,6 +50,9 @@ from eligibility.rulepack.schema import Citation, weakest
 
 MIN_AGE_PARAMETER = "person.min_age_months"  # read by check_inputs, not by a criterion
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
+# facts compared at the unit of the post (province, district or commune): criteria reading them cite the
+# parameter that fixes the unit, locality.unit.<level>_post
+LOCALITY_FACTS = frozenset({"hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"})
 
 
 @dataclass
@@ -57,6 +68,8 @@ class Prepared:
     not_applicable: list[LoadedCriterion]
     params: dict[str, list[ParameterUse]]  # criterion id → parameters read
     locality: LocalityRef | None = None  # the post's province as evaluated (after a merger, the new province)
+    # the unit of the "local person" test as a message names it ("Bảo Thắng, Lào Cai"; (vi, en) for a phrase)
+    unit_name: str | tuple[str, str] | None = None
 
 
 class Evaluator:
@@ -144,6 +157,8 @@ class Evaluator:
         places = self.rules.localities
         assert places is not None
         code = places.resolve(text)
+        if code is not None and places.is_historical(code):
+            return self._historical_locality(text, code, on)
         if code is None or not places.is_province(code):
             close = [c for c in places.suggest(text) if places.is_province(c)]
             hint_vi = f"; có phải là: {', '.join(close)}?" if close else " (xem rules/localities.yaml)"
@@ -171,17 +186,92 @@ class Evaluator:
             )
         return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
 
-    def place_of(self, on: dt.date) -> Callable[[str], str]:
-        """Recorded place (folded code or name) → the province it is on ``on`` (unknown text stays as it is)."""
+    def _historical_locality(self, text: str, code: str, on: dt.date) -> LocalityRef:
+        """A post's province written as a province that no longer exists (Hà Tây): the unit it became, with a note;
+        an error when it became several (Nghệ Tĩnh: Nghệ An or Hà Tĩnh)."""
+        places = self.rules.localities
+        assert places is not None
+        now = sorted(places.candidates(code, on))
+        hist = places.historical[code]
+        if len(now) != 1:
+            names = ", ".join(now)
+            raise InputError(
+                Problem(
+                    "locality",
+                    f"tỉnh {hist.vi} không còn từ {hist.until:%d/%m/%Y} và nay thuộc nhiều tỉnh ({names}); ghi tỉnh "
+                    "nơi bố trí theo địa danh hiện nay",
+                    f"{hist.vi} province ended on {hist.until.isoformat()} and is now part of several ({names}); write "
+                    "the post's province as it is named today",
+                    text,
+                )
+            )
+        current = now[0]
+        note = Text(
+            vi=f"Tỉnh {hist.vi} không còn từ {hist.until:%d/%m/%Y}; xét theo {places.label(current, 'vi')}.",
+            en=f"{hist.vi} province ended on {hist.until.isoformat()}; evaluated as {places.label(current, 'en')}.",
+        )
+        return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
+
+    def candidates_of(self, on: dt.date) -> Callable[[str], frozenset[str]]:
+        """Recorded place (folded code or name) → the provinces it may be on ``on`` (unknown text stays as it is):
+        one for a current province or one merged in 2025, several for a historical province split since."""
         places = self.rules.localities
         if places is None:
-            return lambda code: code
+            return lambda code: frozenset({code})
 
-        def place(code: str) -> str:
+        def candidates(code: str) -> frozenset[str]:
             resolved = places.resolve(code)
-            return code if resolved is None else places.as_of(resolved, on)
+            return frozenset({code}) if resolved is None else places.candidates(resolved, on)
 
-        return place
+        return candidates
+
+    def _unit(
+        self, request: Request, level: str | None, locality: str | None
+    ) -> tuple[unit_locality.Unit | None, str | tuple[str, str] | None]:
+        """The unit of the "local person" test: by the post's level, through the dated parameter
+        ``locality.unit.<level>_post`` (province, district or commune); the province when the level is central or
+        unknown. With the name a message gives it."""
+        if locality is None:
+            return None, None
+        on = request.date
+        unit_level = "province"
+        if level in ("province", "district", "commune"):
+            unit_level = str(self._param(f"locality.unit.{level}_post", on)[0])
+        places = self.rules.localities
+        province_name = places.name(locality) if places is not None else locality
+        unit = unit_locality.Unit(unit_level, locality, on, request.district, request.commune)
+        if unit_level == "district":
+            if request.district:
+                return unit, f"{request.district}, {province_name}"
+            return unit, (
+                f"huyện nơi bố trí (chưa ghi) của {province_name}",
+                f"the post's district in {province_name} (not given)",
+            )
+        if unit_level == "commune":
+            if request.commune:
+                return unit, ", ".join(x for x in (request.commune, request.district, province_name) if x)
+            return unit, (
+                f"xã nơi bố trí (chưa ghi) của {province_name}",
+                f"the post's commune in {province_name} (not given)",
+            )
+        return unit, province_name
+
+    def _unit_uses(self, c: LoadedCriterion, request: Request, level: str | None) -> list[ParameterUse]:
+        """The unit parameter a criterion reading locality facts depends on, cited like a parameter."""
+        if level not in ("province", "district", "commune") or not (set(cd.facts_of(c.condition)) & LOCALITY_FACTS):
+            return []
+        name = f"locality.unit.{level}_post"
+        value, cite, step = self._param(name, request.date)
+        return [
+            ParameterUse(
+                name=name,
+                value=value,
+                read_on=request.date,
+                step_from=step,
+                source=self._source_ref(cite),
+                confidence=cite.tag,
+            )
+        ]
 
     def _prepare(self, request: Request) -> Prepared:
         rules = self.rules
@@ -276,7 +366,8 @@ class Evaluator:
             raise InputError(problems)
         if convention is None:
             convention = str(self._param("age.retirement_convention", on)[0])
-        ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.place_of(on))
+        unit, unit_name = self._unit(request, level, locality)
+        ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.candidates_of(on), unit)
 
         in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
         applicable: list[LoadedCriterion] = []
@@ -301,6 +392,8 @@ class Evaluator:
             if ok and c.applies_when is not None:
                 ok = kleene(c.applies_when, probe) == "pass"
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
+            if unit is not None:
+                uses.extend(self._unit_uses(c, request, level))
 
             def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
                 if isinstance(operand, cd.Rank):
@@ -325,7 +418,9 @@ class Evaluator:
             params[c.id] = uses
             (applicable if ok else not_applicable).append(c)
         version = RuleVersion.build(request.action, resolved)
-        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, locality_ref)
+        return Prepared(
+            request, level, target, ctx, version, applicable, not_applicable, params, locality_ref, unit_name
+        )
 
     def _standard_uses(self, c: LoadedCriterion, request: Request, on: dt.date) -> list[ParameterUse]:
         """The title standards a criterion reads (target_required_*), cited like parameters."""
@@ -487,7 +582,9 @@ class Evaluator:
         missing_map: dict[str, list[str]] = defaultdict(list)
         applicable_ids = {c.id for c in prepared.applicable}
         display: dict[str, object] = {}
-        if prepared.locality is not None:
+        if prepared.unit_name is not None:
+            display[LOCALITY_NAME] = prepared.unit_name
+        elif prepared.locality is not None:
             display[LOCALITY_NAME] = prepared.locality.name
         for c in prepared.applicable:
             outcome = outcomes[c.id]
@@ -559,6 +656,15 @@ class Evaluator:
             if missing_map is not None:
                 for inp in missing:
                     missing_map[inp].append(c.id)
+        if outcome == "unknown":
+            why = [factset.notes[n] for n in names if n not in known and n in factset.notes]
+            extra: dict[str, object] = {
+                UNKNOWN_MISSING: missing,
+                UNKNOWN_MISSING_FACTS: [n for n in names if n not in known],
+            }
+            if why:
+                extra[UNKNOWN_NOTES] = why
+            display = ChainMap(extra, dict(display or {}))
         note_text = spec.note and outcome == "fail"
         if outcome == "fail" and spec.note:
             outcome = "pass"  # a note never blocks; its fail message says which rule applies
@@ -605,9 +711,19 @@ class Evaluator:
         if outcome == "not_applicable":
             return Text(vi="Không áp dụng cho yêu cầu này.", en="Does not apply to this request.")
         if outcome == "unknown":
+            notes = cast(list[tuple[str, str]], values.get(UNKNOWN_NOTES) or [])
             if m.unknown is not None:
                 tpl = m.unknown
-                return Text(vi=render(tpl.vi, values, "vi", rank_of), en=render(tpl.en, values, "en", rank_of))
+                vi, en = render(tpl.vi, values, "vi", rank_of), render(tpl.en, values, "en", rank_of)
+                if notes and "{local_ties}" not in tpl.vi:
+                    vi += " (" + "; ".join(n[0] for n in notes) + ")"
+                    en += " (" + "; ".join(n[1] for n in notes) + ")"
+                return Text(vi=vi, en=en)
+            if notes and not missing:
+                return Text(
+                    vi="Chưa kết luận được: " + "; ".join(n[0] for n in notes) + ".",
+                    en="Cannot be decided: " + "; ".join(n[1] for n in notes) + ".",
+                )
             if missing:
                 need = ", ".join(missing)
                 return Text(

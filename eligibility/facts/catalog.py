@@ -328,34 +328,51 @@ def _specs() -> list[FactSpec]:
             "latest consecutive years rated not completed",
             inputs=("assessments",),
         ),
-        # locality (người địa phương)
+        # locality (người địa phương) — at the unit of the post: its province, district or commune
         FactSpec(
             "hometown_here",
             "bool",
-            "quê quán tại địa phương nơi bố trí",
-            "hometown in the post's province",
+            "quê quán tại địa phương nơi bố trí (tỉnh, huyện hoặc xã theo cấp của chức danh)",
+            "hometown in the post's locality (province, district or commune, by the post's level)",
             inputs=("hometown", "request.locality"),
         ),
         FactSpec(
             "birthplace_here",
             "bool",
             "nơi sinh tại địa phương nơi bố trí",
-            "born in the post's province",
+            "born in the post's locality",
             inputs=("birthplace", "request.locality"),
         ),
         FactSpec(
             "grew_up_here",
             "bool",
             "lớn lên, trưởng thành tại địa phương nơi bố trí",
-            "grew up in the post's province",
+            "grew up in the post's locality",
             inputs=("grew_up_in", "request.locality"),
+        ),
+        FactSpec(
+            "origin_here",
+            "bool",
+            "gốc gác tại địa phương nơi bố trí theo cả hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; "
+            "chặt: sinh ra và lớn lên)",
+            "origin in the post's locality under both readings (broad: hometown, birthplace or place of growing up; "
+            "strict: born and raised)",
+            inputs=("hometown", "birthplace", "grew_up_in", "request.locality"),
         ),
         FactSpec(
             "years_worked_here",
             "int",
             "số năm công tác tại địa phương nơi bố trí",
-            "years worked in the post's province",
+            "years worked in the post's locality",
             inputs=("localities_worked", "request.locality"),
+        ),
+        # Party committee seats
+        FactSpec(
+            "district_committee_member",
+            "bool",
+            "đang là cấp ủy viên cấp huyện",
+            "holds a seat on a district Party committee",
+            inputs=("committees",),
         ),
     ]
     for form in _FORMS:
@@ -434,5 +451,5 @@ DISCIPLINE_FORMS = _FORMS
 # Phrases a message template may use besides facts and parameters: a sentence part composed from several
 # facts (rendered by eligibility.explain.messages). name → the facts it reads.
 PHRASES: dict[str, tuple[str, ...]] = {
-    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "years_worked_here"),
+    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"),
 }

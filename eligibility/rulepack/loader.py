@@ -275,6 +275,21 @@ def load_rules(root: str | Path | None = None) -> RulePack:
                                 f"{code}: 'until' must be the day before the merger ({m.from_})",
                             )
                         )
+        for i, h in enumerate(localities_f.historical):
+            where = localities_doc.where(("historical", i))
+            check_source(h.source.id, where)
+            if h.code in localities.provinces:
+                problems.append(Problem(where, f"trùng mã tỉnh {h.code}", f"duplicate province code {h.code}"))
+            if not h.successors:
+                problems.append(Problem(where, f"{h.code}: cần successors", f"{h.code}: successors needed"))
+            for code in h.successors:
+                if not localities.is_place(code) or code == h.code:
+                    problems.append(Problem(where, f"tỉnh {code!r} không có", f"unknown successor {code!r}"))
+                later = localities.historical.get(code)
+                if later is not None and later.until <= h.until:  # successors come later: no cycle
+                    problems.append(
+                        Problem(where, f"{code}: phải tồn tại sau {h.code}", f"{code} must outlast {h.code}")
+                    )
     regimes: list[Regime] = regimes_f.regimes if regimes_f else []
     if regimes_doc:
         for i, regime in enumerate(regimes):

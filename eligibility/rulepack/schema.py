@@ -320,6 +320,21 @@ class Merger(Strict):
     into: dict[str, list[str]]
 
 
+class HistoricalProvince(Strict):
+    """A province that no longer exists and was split (or absorbed) before the 2025 arrangement — Hà Tây,
+    Nghệ Tĩnh, Hải Hưng … Profiles still name them (quê quán recorded long ago); a place recorded so is read as
+    the unit(s) it became: one unit → that unit; several → the comparison needs a place recorded today."""
+
+    code: str
+    vi: str
+    until: dt.date  # the last day it existed (or, where that day was not read, the resolution that ended it)
+    successors: list[str]  # the units its territory went to (current or other historical codes)
+    source: Citation
+    aliases: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
 class LocalitiesFile(Strict):
     provinces: list[Province]
     mergers: list[Merger] = Field(default_factory=list)
+    historical: list[HistoricalProvince] = Field(default_factory=list)
