@@ -37,7 +37,7 @@ def request_from_args(args: argparse.Namespace, rules: Any) -> Any:
     from eligibility.model import parse_request
 
     data: dict[str, Any] = {"action": args.action}
-    for key in ("post", "level", "locality", "event", "term", "convention"):
+    for key in ("post", "level", "locality", "district", "commune", "event", "term", "convention"):
         value = getattr(args, key, None)
         if value is not None:
             data[key] = value
@@ -92,6 +92,10 @@ def _add_request_options(p: argparse.ArgumentParser, action_required: bool = Tru
     )
     p.add_argument("--level", help="cấp: province | district | commune | central (for a nomination without --post)")
     p.add_argument("--locality", help="tỉnh nơi bố trí / province of the post, e.g. lao-cai")
+    p.add_argument(
+        "--district", help="huyện nơi bố trí (chức danh cấp huyện, cấp xã đến 30/6/2025) / the post's district"
+    )
+    p.add_argument("--commune", help="xã nơi bố trí (chức danh cấp xã) / the post's commune")
     p.add_argument("--event", help="nomination event: congress-2020 | elections-2021 | congress-2025")
     p.add_argument("--reelection", action="store_true", help="tái cử / re-election")
     p.add_argument(
