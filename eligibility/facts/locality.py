@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from eligibility.model.levels import fold
+from eligibility.model.profile import Profile
 
 COMMUNES_REARRANGED = dt.date(2025, 7, 1)  # communes merged with the two-level government (no mapping held)
 
@@ -167,3 +168,29 @@ def local_range(origin_: Origin, years: int | None, min_years: int) -> tuple[boo
     """(local under the broad reading, local under the strict one), each None when the data cannot tell."""
     by_years: bool | None = None if years is None else years >= min_years
     return kleene_or((origin_.broad, by_years)), kleene_or((origin_.strict, by_years))
+
+
+def person_local(
+    profile: Profile,
+    unit: Unit,
+    candidates_of: Callable[[str], frozenset[str]],
+    min_years: int,
+) -> tuple[bool | None, bool | None]:
+    """(local under the broad reading, local under the strict one) for a person and a unit (None: cannot tell)."""
+    ties: list[bool | None] = []
+    for place in (profile.hometown, profile.birthplace, profile.grew_up_in):
+        if place is None:
+            ties.append(None)
+        else:
+            ties.append(in_unit(place.province, place.district, place.commune, place.as_of, unit, candidates_of).value)
+    years: int | None = None
+    if profile.localities_worked is not None:
+        years = 0
+        for w in profile.localities_worked:
+            m = in_unit(w.province, w.district, w.commune, w.as_of, unit, candidates_of)
+            if m.value is None:
+                years = None
+                break
+            if m.value:
+                years += w.years
+    return local_range(origin(ties[0], ties[1], ties[2]), years, min_years)
