@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from eligibility.batch.columns import BY_KEY, column_of
 from eligibility.batch.reader import PoolRow
+from eligibility.batch.roster import Roster, roster_of
 from eligibility.engine.reference import evaluate as kleene
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
@@ -74,6 +75,7 @@ class Traits:
     local: bool | None  # người địa phương of the request's locality (rule pack definition)
     target_level: str | None
     target_groups: tuple[str, ...]
+    roster: Roster | None = None  # the person's own posts, plans and committee seats (roster-basis targets)
 
 
 @dataclass
@@ -267,7 +269,13 @@ class _Worker:
             local=self._local(request, factset),
             target_level=title.level if title else request.level,
             target_groups=tuple(title.groups) if title else (),
+            roster=roster_of(profile, request.date, self.rules, self._province(request)),
         )
+
+    def _province(self, request: Request) -> str | None:
+        """The pool's province on the request date (after a merger, the new province)."""
+        where = self.evaluator.prepare(request).locality
+        return where.code if where is not None else None
 
     def _local(self, request: Request, factset: FactSet) -> bool | None:
         """Người địa phương by the rule pack's own (unverified) predicate; None when undecidable."""
