@@ -366,7 +366,7 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
     )
     for t in rep.targets:
         tg = t.target
-        src = f"{rep.source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
+        src = t.citation(rep.source_titles)
         aim = "" if tg.binding else " (phấn đấu / aim)"
         where = f" — {t.province}" if t.province else " — trung ương / central"
         add(
@@ -375,13 +375,13 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
                 (
                     f"{tg.vi}{where}{aim} [{MEASURES[tg.measure][0]}; {t.scope_text()}]",
                     t.target_text(),
-                    _fmt_pct(t.actual),
+                    t.actual_text(),
                     _fmt_gap(t.gap),
                     t.status()[0],
                     f"{t.yes} / {t.known}",
                     t.scope,
                     _fmt_pct(t.eligible_actual),
-                    tg.year,
+                    tg.year or "",
                     src,
                 ),
             )
@@ -569,7 +569,7 @@ class HtmlWriter:
                     [(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown],
                     unit="%",
                     maximum=100,
-                    markers=[float(t.target.percent) for t in shown],
+                    markers=[float(t.target.percent or 0) for t in shown],
                 )
             )
             w.append(
@@ -579,12 +579,12 @@ class HtmlWriter:
             )
             for t in rep.targets:
                 tg = t.target
-                src = f"{rep.source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
+                src = t.citation(rep.source_titles)
                 where = t.province or "trung ương"
                 aim = "" if tg.binding else " (phấn đấu)"
                 w.append(
                     f"<tr><td>{_e(tg.vi)}{aim}<br><span class=muted>{_e(where)} · {_e(t.scope_text())} · "
-                    f'{tg.year}</span></td><td>{_e(t.target_text())}</td><td class="n">{_fmt_pct(t.actual)}</td>'
+                    f'{tg.year or ""}</span></td><td>{_e(t.target_text())}</td><td class="n">{_e(t.actual_text())}</td>'
                     f'<td class="n">{_fmt_gap(t.gap)}</td><td>{_e(t.status()[0])}</td>'
                     f'<td class="n">{t.yes} / {t.known}</td><td class="n">{_fmt_pct(t.eligible_actual)}</td>'
                     f"<td>{_e(src)}</td></tr>"
