@@ -606,7 +606,9 @@ def test_screen_timeline_gives_next_change_like_explain(pack: Any) -> None:
         ("2031-01-01", "hai-duong", set()),
     ],
 )
-def test_example_pool_reports_only_the_targets_in_force(date: str, locality: str, expected: set[str], pack: Any) -> None:
+def test_example_pool_reports_only_the_targets_in_force(
+    date: str, locality: str, expected: set[str], pack: Any
+) -> None:
     """Screening examples/pool.xlsx on 2019, 2025 and 2031 shows only the targets in force (issue 16)."""
     request = {"action": "planning", "date": date, "locality": locality}
     source = read_pool(EXAMPLE_POOL)
