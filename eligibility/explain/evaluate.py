@@ -234,9 +234,12 @@ class Evaluator:
         if locality is None:
             return None, None
         on = request.date
-        unit_level = "province"
+        unit_level = "province"  # also before the parameter's first step: no local-person rule is in force then
         if level in ("province", "district", "commune"):
-            unit_level = str(self._param(f"locality.unit.{level}_post", on)[0])
+            try:
+                unit_level = str(self._param(f"locality.unit.{level}_post", on)[0])
+            except (KeyError, RulePackError):
+                pass
         places = self.rules.localities
         province_name = places.name(locality) if places is not None else locality
         unit = unit_locality.Unit(unit_level, locality, on, request.district, request.commune)
