@@ -399,7 +399,7 @@ def target_notes(rules: RulePack, request: Request) -> list[tuple[str, str]]:
     return notes
 
 
-def _rank(t: PoolTarget, measure: str, rank: str | None, value: int | None) -> bool | None:
+def _rank(measure: str, rank: str | None, value: int | None) -> bool | None:
     if value is None or rank is None:
         return None
     return value >= RANK_VOCAB[measure].rank(rank)
@@ -454,9 +454,9 @@ def _measure(t: PoolTarget, tr: Traits, held: list[Held] | None = None) -> Range
             return (False, True)  # non-local only under the strict reading
         return None
     if m in RANK_VOCAB:
-        return _same(_rank(t, m, t.rank_at_least, _rank_value(m, tr)))
+        return _same(_rank(m, t.rank_at_least, _rank_value(m, tr)))
     if m == "all_of":
-        return _same(_kleene_and([_rank(t, p.measure, p.rank_at_least, _rank_value(p.measure, tr)) for p in t.parts]))
+        return _same(_kleene_and([_rank(p.measure, p.rank_at_least, _rank_value(p.measure, tr)) for p in t.parts]))
     if m == "minority_language":
         return _same(None if tr.minority_languages is None else tr.minority_languages >= 1)
     if m == "party_member":

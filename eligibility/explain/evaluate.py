@@ -6,6 +6,7 @@ turns the outcomes into findings with messages, parameters and sources.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 from collections import ChainMap, defaultdict
@@ -236,10 +237,8 @@ class Evaluator:
         on = request.date
         unit_level = "province"  # also before the parameter's first step: no local-person rule is in force then
         if level in ("province", "district", "commune"):
-            try:
+            with contextlib.suppress(KeyError, RulePackError):
                 unit_level = str(self._param(f"locality.unit.{level}_post", on)[0])
-            except (KeyError, RulePackError):
-                pass
         places = self.rules.localities
         province_name = places.name(locality) if places is not None else locality
         unit = unit_locality.Unit(unit_level, locality, on, request.district, request.commune)
