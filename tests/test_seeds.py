@@ -1,0 +1,176 @@
+"""Issue 16: the local-person test at the level of the post (two readings), historical provinces, and the windows
+of the seed plans' targets and standards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eligibility import default_rules
+from eligibility.errors import RulePackError
+from eligibility.facts import locality as loc
+from eligibility.rulepack.loader import load_rules
+from eligibility.rulepack.targets import window
+
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = dt.date(2025, 3, 3)
+AFTER = dt.date(2025, 11, 3)
+
+
+def _same(code: str) -> frozenset[str]:
+    return frozenset({code})
+
+
+@pytest.mark.parametrize(
+    "place,unit,expected",
+    [
+        # province posts: the province; another province is never local
+        (("lao-cai", None, None, None), loc.Unit("province", "lao-cai", BEFORE), (True, None)),
+        (("nam-dinh", None, None, None), loc.Unit("province", "lao-cai", BEFORE), (False, None)),
+        # district posts: the district, names compared without their kind
+        (("lao-cai", "Huyện Bát Xát", None, None), loc.Unit("district", "lao-cai", BEFORE, "bat-xat"), (True, None)),
+        (("lao-cai", "Bảo Thắng", None, None), loc.Unit("district", "lao-cai", BEFORE, "Bát Xát"), (False, None)),
+        (("lao-cai", None, None, None), loc.Unit("district", "lao-cai", BEFORE, "Bát Xát"), (None, "district")),
+        (("lao-cai", "Bát Xát", None, None), loc.Unit("district", "lao-cai", BEFORE), (None, "request.district")),
+        (("nam-dinh", None, None, None), loc.Unit("district", "lao-cai", BEFORE), (False, None)),  # places nest
+        # commune posts: the commune; another district holds none of its communes
+        (
+            ("lao-cai", "Bát Xát", "Mường Hum", None),
+            loc.Unit("commune", "lao-cai", BEFORE, "Bát Xát", "Xã Mường Hum"),
+            (True, None),
+        ),
+        (
+            ("lao-cai", "Sa Pa", "Mường Hum", None),
+            loc.Unit("commune", "lao-cai", BEFORE, "Bát Xát", "Mường Hum"),
+            (False, None),
+        ),
+        (
+            ("lao-cai", None, "Mường Hum", None),
+            loc.Unit("commune", "lao-cai", BEFORE, "Bát Xát", "Mường Hum"),
+            (None, "district"),
+        ),
+        (
+            ("lao-cai", "Bát Xát", "Bản Vược", None),
+            loc.Unit("commune", "lao-cai", BEFORE, "Bát Xát", "Mường Hum"),
+            (False, None),
+        ),
+        # across the 1/7/2025 rearrangement of communes: no mapping is held, none is invented
+        (
+            ("lao-cai", "Bát Xát", "Mường Hum", None),
+            loc.Unit("commune", "lao-cai", AFTER, None, "Mường Hum"),
+            (None, "mapping"),
+        ),
+        (
+            ("lao-cai", None, "Mường Hum", dt.date(2025, 8, 1)),
+            loc.Unit("commune", "lao-cai", AFTER, None, "Mường Hum"),
+            (True, None),
+        ),
+        (
+            ("lao-cai", None, "Mường Hum", dt.date(2025, 8, 1)),
+            loc.Unit("commune", "lao-cai", BEFORE, "Bát Xát", "Mường Hum"),
+            (None, "mapping"),
+        ),
+        (("nam-dinh", None, "Giao Lâm", None), loc.Unit("commune", "lao-cai", AFTER, None, "Mường Hum"), (False, None)),
+    ],
+)
+def test_in_unit(
+    place: tuple[str, str | None, str | None, dt.date | None], unit: loc.Unit, expected: tuple[bool | None, str | None]
+) -> None:
+    m = loc.in_unit(*place, unit, _same)
+    assert (m.value, m.why) == expected
+
+
+def test_a_split_province_is_ambiguous_only_where_it_matters() -> None:
+    def nghe_tinh(code: str) -> frozenset[str]:
+        return frozenset({"nghe-an", "ha-tinh"}) if code == "nghe-tinh" else frozenset({code})
+
+    assert loc.in_unit("nghe-tinh", None, None, None, loc.Unit("province", "lao-cai", AFTER), nghe_tinh).value is False
+    m = loc.in_unit("nghe-tinh", None, None, None, loc.Unit("province", "nghe-an", AFTER), nghe_tinh)
+    assert (m.value, m.why) == (None, "ambiguous")
+
+
+@pytest.mark.parametrize(
+    "hometown,birthplace,grew_up,value,differ",
+    [
+        (True, True, True, True, False),
+        (False, True, True, True, False),  # born and raised: local under both readings
+        (True, False, False, None, True),  # quê quán only: broad local, strict not
+        (False, True, False, None, True),
+        (False, False, True, None, True),
+        (False, False, False, False, False),
+        (None, False, False, None, False),  # missing data, not a disagreement
+        (True, None, False, None, True),  # strict is already false: they disagree whatever the birthplace
+    ],
+)
+def test_two_readings(
+    hometown: bool | None, birthplace: bool | None, grew_up: bool | None, value: bool | None, differ: bool
+) -> None:
+    o = loc.origin(hometown, birthplace, grew_up)
+    assert (o.value, o.differ) == (value, differ)
+
+
+def test_local_range_years_decide_both_readings() -> None:
+    differ = loc.origin(True, False, False)
+    assert loc.local_range(differ, 20, 20) == (True, True)
+    assert loc.local_range(differ, 19, 20) == (True, False)
+
+
+def test_historical_provinces() -> None:
+    places = default_rules().localities
+    assert places is not None
+    assert places.resolve("Hà Tây") == "ha-tay" and places.candidates("ha-tay", AFTER) == {"ha-noi"}
+    assert places.candidates("nghe-tinh", AFTER) == {"nghe-an", "ha-tinh"}
+    assert places.candidates("vinh-phu", BEFORE) == {"vinh-phuc", "phu-tho"}
+    assert places.candidates("vinh-phu", AFTER) == {"phu-tho"}  # Vĩnh Phúc joined Phú Thọ on 1/7/2025
+    assert places.resolve("Hậu Giang") == "hau-giang"  # a current name wins over the 1976–1991 province
+    assert places.candidates("hau-giang-1976", AFTER) == {"can-tho"}
+    assert "ha-tay" in places.suggest("Hà Tâyy")
+
+
+def test_plan_end_is_the_province_as_the_plans_unit() -> None:
+    places = default_rules().localities
+    assert places is not None
+    end = places.plan_end("lao-cai", dt.date(2020, 12, 11))  # the code goes on; the unit of Đề án 18 does not
+    assert end is not None and end[0] == dt.date(2025, 6, 30)
+    assert places.plan_end("quang-ninh", dt.date(2018, 8, 29)) is None  # not merged
+
+
+def test_target_windows() -> None:
+    rules = default_rules()
+    by_id = {t.id: t for t in rules.targets}
+    w = window(by_id["lao-cai.nonlocal.commune_chairs.2025"], rules.localities)
+    assert (w.start, w.end, w.deadline) == (dt.date(2020, 12, 11), dt.date(2025, 6, 30), dt.date(2025, 12, 31))
+    assert w.ended_by is not None
+    w = window(by_id["quang-ngai.nonlocal.district_secretaries.2021"], rules.localities)
+    assert (w.end, w.ended_by) == (dt.date(2021, 12, 31), None)  # "đến năm 2021", Y included
+    w = window(by_id["qd50.women"], rules.localities)
+    assert w.end == dt.date(2025, 10, 7)  # QĐ 377 replaced QĐ 50 on 8/10/2025
+    for t in rules.targets:  # every provincial target states its seed's words
+        assert t.province is None or (t.quote is not None and t.quote.text)
+
+
+def _copy_rules(tmp_path: Path) -> Path:
+    dst = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", dst)
+    return dst
+
+
+def test_an_overlay_criterion_cannot_outlive_its_province(tmp_path: Path) -> None:
+    """Đề án 18's standards ran to 31/12/2025 and so reached former Yên Bái from July 2025: the loader refuses it."""
+    rules = _copy_rules(tmp_path)
+    f = rules / "overlays" / "lao-cai.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("until: 2025-06-30}", "until: 2025-12-31}", 1), encoding="utf-8")
+    with pytest.raises(RulePackError, match="must not run into the new province"):
+        load_rules(rules)
+
+
+def test_a_provincial_target_needs_its_quote_and_province(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    f = rules / "overlays" / "tay-ninh.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("    province: tay-ninh\n    source:", "    source:"), encoding="utf-8")
+    with pytest.raises(RulePackError, match="must say province: tay-ninh"):
+        load_rules(rules)
