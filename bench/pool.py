@@ -28,8 +28,10 @@ def describe() -> dict[str, Any]:
         from eligibility.batch.screen import DEFAULT_CHUNK, Screener  # noqa: F401
     except ImportError as exc:
         raise SystemExit(f"the pool section needs eligibility.batch (reader, screen): {exc}") from None
-    return {"api": f"eligibility.batch.reader.read_pool(jsonl) -> eligibility.batch.screen.Screener(request, rules, "
-                   f"workers=w, chunk_size={DEFAULT_CHUNK}) per action; results consumed, no report writer"}
+    return {
+        "api": f"eligibility.batch.reader.read_pool(jsonl) -> eligibility.batch.screen.Screener(request, rules, "
+        f"workers=w, chunk_size={DEFAULT_CHUNK}) per action; results consumed, no report writer"
+    }
 
 
 def write_pools(directory: Path, sizes: list[int], seed: int = 101) -> tuple[dict[int, Path], float, str]:
@@ -56,8 +58,14 @@ def write_pools(directory: Path, sizes: list[int], seed: int = 101) -> tuple[dic
     return paths, time.perf_counter() - t, source
 
 
-def run(actions: list[str], path: str, workers: int, requests: dict[str, dict[str, Any]],
-        keep_decision: bool = True, cap_s: float | None = None) -> dict[str, Any]:
+def run(
+    actions: list[str],
+    path: str,
+    workers: int,
+    requests: dict[str, dict[str, Any]],
+    keep_decision: bool = True,
+    cap_s: float | None = None,
+) -> dict[str, Any]:
     """Screen ``path`` for each action; stop early (``capped``) once ``cap_s`` seconds have passed."""
     from eligibility import load_rules
     from eligibility.batch.reader import read_pool
@@ -112,9 +120,18 @@ def run(actions: list[str], path: str, workers: int, requests: dict[str, dict[st
     cpu_children = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
     steady = steady_rows / steady_time if steady_rows and steady_time > 0 else None
     t_first_mean = sum(firsts) / len(firsts) if firsts else None
-    return {"rows": n, "wall_s": wall, "first_result_s": t_first_mean,
-            "steady_rows_per_s": steady, "per_action": per_action, "verdicts": dict(verdicts),
-            "statuses": dict(statuses), "keep_decision": keep_decision, "capped": capped,
-            "cpu_parent_s": cpu_self, "cpu_workers_s": cpu_children,
-            "cpu_us_per_row": (cpu_self + cpu_children) / max(1, n) * 1e6,
-            "cpu_note": "includes chunks in flight when capped" if capped else ""}
+    return {
+        "rows": n,
+        "wall_s": wall,
+        "first_result_s": t_first_mean,
+        "steady_rows_per_s": steady,
+        "per_action": per_action,
+        "verdicts": dict(verdicts),
+        "statuses": dict(statuses),
+        "keep_decision": keep_decision,
+        "capped": capped,
+        "cpu_parent_s": cpu_self,
+        "cpu_workers_s": cpu_children,
+        "cpu_us_per_row": (cpu_self + cpu_children) / max(1, n) * 1e6,
+        "cpu_note": "includes chunks in flight when capped" if capped else "",
+    }

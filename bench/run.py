@@ -42,18 +42,43 @@ if str(HERE) not in sys.path:
 ACTIONS = ["planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement"]
 # one request per action; profiles vary (a pool shares one request, so prepare() is cached)
 REQUESTS: dict[str, dict[str, Any]] = {
-    "planning": {"action": "planning", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-11-03",
-                 "term": "2026-2031", "pool_size_for_title": 2},
+    "planning": {
+        "action": "planning",
+        "post": "giam-doc-so",
+        "locality": "lao-cai",
+        "date": "2025-11-03",
+        "term": "2026-2031",
+        "pool_size_for_title": 2,
+    },
     "appointment": {"action": "appointment", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-11-03"},
     "reappointment": {"action": "reappointment", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-11-03"},
     "nomination": {"action": "nomination", "event": "congress-2025", "level": "province", "date": "2025-09-01"},
-    "rotation": {"action": "rotation", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-11-03",
-                 "rotation_months": 36},
-    "nonlocal_placement": {"action": "nonlocal_placement", "post": "chu-tich-ubnd-tinh", "locality": "lao-cai",
-                           "date": "2025-11-03"},
+    "rotation": {
+        "action": "rotation",
+        "post": "giam-doc-so",
+        "locality": "lao-cai",
+        "date": "2025-11-03",
+        "rotation_months": 36,
+    },
+    "nonlocal_placement": {
+        "action": "nonlocal_placement",
+        "post": "chu-tich-ubnd-tinh",
+        "locality": "lao-cai",
+        "date": "2025-11-03",
+    },
 }
-CLI_ARGS = ["check", "examples/profile.yaml", "--action", "appointment", "--post", "giam-doc-so",
-            "--locality", "lao-cai", "--date", "2025-11-03"]
+CLI_ARGS = [
+    "check",
+    "examples/profile.yaml",
+    "--action",
+    "appointment",
+    "--post",
+    "giam-doc-so",
+    "--locality",
+    "lao-cai",
+    "--date",
+    "2025-11-03",
+]
 
 TARGETS = {
     "evaluate_median_ms": 1.0,
@@ -65,16 +90,36 @@ TARGETS = {
 }
 
 FULL = {
-    "latency_n": 1000, "latency_warm": 200, "cli_runs": 7, "floor_n": 2000, "profile_n": 2000,
-    "mem_engine_n": 1_000_000, "mem_engine_cap_s": 90.0, "mem_eval_n": 100_000, "mem_eval_cap_s": 120.0,
-    "pool_sizes": [1000, 10_000, 100_000], "pool_all_n": 100_000, "pool_all_one_worker": False,
-    "pool_keep_false_n": 10_000, "budget_s": 570.0,
+    "latency_n": 1000,
+    "latency_warm": 200,
+    "cli_runs": 7,
+    "floor_n": 2000,
+    "profile_n": 2000,
+    "mem_engine_n": 1_000_000,
+    "mem_engine_cap_s": 90.0,
+    "mem_eval_n": 100_000,
+    "mem_eval_cap_s": 120.0,
+    "pool_sizes": [1000, 10_000, 100_000],
+    "pool_all_n": 100_000,
+    "pool_all_one_worker": False,
+    "pool_keep_false_n": 10_000,
+    "budget_s": 570.0,
 }
 QUICK = {
-    "latency_n": 1000, "latency_warm": 100, "cli_runs": 5, "floor_n": 500, "profile_n": 2000,
-    "mem_engine_n": 100_000, "mem_engine_cap_s": 30.0, "mem_eval_n": 30_000, "mem_eval_cap_s": 40.0,
-    "pool_sizes": [1000, 5000], "pool_all_n": 5000, "pool_all_one_worker": True,
-    "pool_keep_false_n": 5000, "budget_s": 150.0,
+    "latency_n": 1000,
+    "latency_warm": 100,
+    "cli_runs": 5,
+    "floor_n": 500,
+    "profile_n": 2000,
+    "mem_engine_n": 100_000,
+    "mem_engine_cap_s": 30.0,
+    "mem_eval_n": 30_000,
+    "mem_eval_cap_s": 40.0,
+    "pool_sizes": [1000, 5000],
+    "pool_all_n": 5000,
+    "pool_all_one_worker": True,
+    "pool_keep_false_n": 5000,
+    "budget_s": 150.0,
 }
 
 
@@ -130,7 +175,7 @@ def descendants(root: int) -> list[int]:
                 stat = fh.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(name))
     out: list[int] = []
     todo = [root]
@@ -196,8 +241,14 @@ def summary(ns: list[int]) -> dict[str, float]:
     def rank(q: float) -> float:
         return s[max(0, math.ceil(q * n) - 1)] / 1000
 
-    return {"n": n, "median_us": statistics.median(s) / 1000, "p95_us": rank(0.95), "p99_us": rank(0.99),
-            "mean_us": sum(s) / n / 1000, "max_us": s[-1] / 1000}
+    return {
+        "n": n,
+        "median_us": statistics.median(s) / 1000,
+        "p95_us": rank(0.95),
+        "p99_us": rank(0.99),
+        "mean_us": sum(s) / n / 1000,
+        "max_us": s[-1] / 1000,
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -233,15 +284,25 @@ def machine() -> dict[str, Any]:
     git: dict[str, Any] = {}
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--short", "--", "eligibility", "rules"], cwd=ROOT,
-                               capture_output=True, text=True)
+        dirty = subprocess.run(
+            ["git", "status", "--short", "--", "eligibility", "rules"], cwd=ROOT, capture_output=True, text=True
+        )
         if head.returncode == 0:
             git = {"head": head.stdout.strip(), "modified": [ln[3:] for ln in dirty.stdout.splitlines()]}
     except OSError:
         pass
-    return {"git": git, "cores": os.cpu_count(), "usable_cores": usable, "cpu_model": model, "mem_total_mb": mem_total,
-            "python": platform.python_version(), "implementation": platform.python_implementation(),
-            "platform": platform.platform(), "packages": versions, "loadavg_start": os.getloadavg()}
+    return {
+        "git": git,
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "cpu_model": model,
+        "mem_total_mb": mem_total,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "packages": versions,
+        "loadavg_start": os.getloadavg(),
+    }
 
 
 # ----- shared set-up inside a child -----------------------------------------------------------
@@ -266,8 +327,9 @@ def raw_dicts(n: int, seed: int) -> list[Any]:
     items = list(gen(n, seed=seed))
     from eligibility import Profile
 
-    return [it.model_dump(mode="json", by_alias=True, exclude_none=True) if isinstance(it, Profile) else it
-            for it in items]
+    return [
+        it.model_dump(mode="json", by_alias=True, exclude_none=True) if isinstance(it, Profile) else it for it in items
+    ]
 
 
 def setup() -> tuple[Any, dict[str, Any]]:
@@ -295,8 +357,12 @@ def sec_latency(cfg: dict[str, Any]) -> dict[str, Any]:
         t = pc()
         profiles.append(parse_profile(d))
         parse_ns.append(pc() - t)
-    out: dict[str, Any] = {"generator": source, "setup_ms": t_setup, "parse_profile": summary(parse_ns[warm:]),
-                           "actions": {}}
+    out: dict[str, Any] = {
+        "generator": source,
+        "setup_ms": t_setup,
+        "parse_profile": summary(parse_ns[warm:]),
+        "actions": {},
+    }
     for a in ACTIONS:
         q = reqs[a]
         t = pc()
@@ -311,7 +377,7 @@ def sec_latency(cfg: dict[str, Any]) -> dict[str, Any]:
         verdicts: Counter[str] = Counter()
         errors = 0
         findings = 0
-        for p in profiles[warm:warm + n]:
+        for p in profiles[warm : warm + n]:
             t = pc()
             try:
                 d = ev.evaluate(p, q)
@@ -330,17 +396,22 @@ def sec_latency(cfg: dict[str, Any]) -> dict[str, Any]:
                 prep_ns.append(pc() - t)
         except Exception:  # noqa: BLE001
             prep_ns = []
-        out["actions"][a] = {**summary(ns), "first_call_ms": first_ms, "engine_errors": errors,
-                             "verdicts": dict(verdicts), "findings_per_decision": findings / max(1, n - errors),
-                             "criteria": len(ev.prepare(q).version.criteria),
-                             "prepare_uncached_us": statistics.median(prep_ns) / 1000 if prep_ns else None}
+        out["actions"][a] = {
+            **summary(ns),
+            "first_call_ms": first_ms,
+            "engine_errors": errors,
+            "verdicts": dict(verdicts),
+            "findings_per_decision": findings / max(1, n - errors),
+            "criteria": len(ev.prepare(q).version.criteria),
+            "prepare_uncached_us": statistics.median(prep_ns) / 1000 if prep_ns else None,
+        }
         log(f"latency {a}: median {out['actions'][a]['median_us']:.0f} us, p95 {out['actions'][a]['p95_us']:.0f} us")
     # the public API from plain dicts (validates profile and request on every call)
     req = dict(REQUESTS["appointment"])
     ns = []
     for d in dicts[:warm]:
         evaluate(d, req)
-    for d in dicts[warm:warm + n]:
+    for d in dicts[warm : warm + n]:
         t = pc()
         try:  # noqa: SIM105 - in timed loops; contextlib.suppress costs more
             evaluate(d, req)
@@ -391,15 +462,17 @@ t0 = time.perf_counter()
 import eligibility
 t1 = time.perf_counter()
 from eligibility import cli
-parser = cli.build_parser()
+ctx = cli.cli.make_context("eligibility", list(__ARGS__))  # parse the options (click)
 t2 = time.perf_counter()
 from eligibility.rulepack import load_rules
 rules = load_rules()
 t3 = time.perf_counter()
+from eligibility import api
+from eligibility.cli.options import request_fields
 from eligibility.model import load_profile
 profile = load_profile("examples/profile.yaml")
-args = parser.parse_args(__ARGS__)
-request = cli.request_from_args(args, rules)
+sub = cli.cli.get_command(ctx, ctx.protected_args[0]).make_context("check", list(ctx.args))
+request = api.request_of(request_fields(sub.params), rules)
 t4 = time.perf_counter()
 from eligibility.explain.evaluate import Evaluator
 ev = Evaluator(rules)
@@ -448,17 +521,30 @@ print(json.dumps({"import_eligibility": t1 - t0, "import_cli_and_parser": t2 - t
     for _ in range(3):
         r = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, check=True)
         breakdowns.append(json.loads(r.stdout))
-    out["breakdown_s"] = {k: (statistics.median(b[k] for b in breakdowns) if isinstance(breakdowns[0][k], float)
-                              else breakdowns[0][k]) for k in breakdowns[0]}
+    out["breakdown_s"] = {
+        k: (statistics.median(b[k] for b in breakdowns) if isinstance(breakdowns[0][k], float) else breakdowns[0][k])
+        for k in breakdowns[0]
+    }
     # the heaviest imports (python -X importtime, cumulative microseconds, top level packages)
-    r = subprocess.run([sys.executable, "-X", "importtime", "-c", "import eligibility.cli, eligibility.explain.evaluate,"
-                        " eligibility.explain.render, eligibility.engine.durable_adapter, durable_rules_engine"],
-                       cwd=ROOT, env=env, capture_output=True, check=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            "import eligibility.cli, eligibility.explain.evaluate,"
+            " eligibility.explain.render, eligibility.engine.durable_adapter, durable_rules_engine",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
     cum: dict[str, int] = {}
     for line in r.stderr.decode().splitlines():
         if not line.startswith("import time:") or "|" not in line:
             continue
-        parts = [p.strip() for p in line[len("import time:"):].split("|")]
+        parts = [p.strip() for p in line[len("import time:") :].split("|")]
         try:
             us = int(parts[1])
         except ValueError:
@@ -467,8 +553,10 @@ print(json.dumps({"import_eligibility": t1 - t0, "import_cli_and_parser": t2 - t
         if not name.startswith(" ") and "." not in name.strip():
             cum[name.strip()] = max(cum.get(name.strip(), 0), us)
     out["import_cumulative_ms"] = {k: v / 1000 for k, v in sorted(cum.items(), key=lambda kv: -kv[1])[:8]}
-    log(f"cli: check {out['cli_check']['median_s']:.3f} s, import {out['import_eligibility']['median_s']:.3f} s, "
-        f"python {out['python_pass']['median_s']:.3f} s")
+    log(
+        f"cli: check {out['cli_check']['median_s']:.3f} s, import {out['import_eligibility']['median_s']:.3f} s, "
+        f"python {out['python_pass']['median_s']:.3f} s"
+    )
     return out
 
 
@@ -479,8 +567,14 @@ def _closure(c: Any) -> Any:
 
     from eligibility.rulepack import conditions as cd
 
-    ops = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
-           "ge": operator.ge}
+    ops = {
+        "eq": operator.eq,
+        "ne": operator.ne,
+        "lt": operator.lt,
+        "le": operator.le,
+        "gt": operator.gt,
+        "ge": operator.ge,
+    }
     if isinstance(c, cd.Compare):
         f, op = c.fact, ops[c.op]
         if isinstance(c.right, cd.FactRef):
@@ -510,6 +604,7 @@ def _closure(c: Any) -> Any:
         return lambda v: flip[inner(v)]
     parts = [_closure(p) for p in c.parts]
     if isinstance(c, cd.All):
+
         def all_(v: dict[str, Any]) -> str:
             unk = False
             for p in parts:
@@ -594,21 +689,34 @@ def sec_floor(cfg: dict[str, Any]) -> dict[str, Any]:
             except EngineError:
                 pass
             t_eval.append(pc() - t)
-        med = {k: statistics.median(v) / 1000 for k, v in (("facts", t_facts), ("engine", t_engine),
-                                                           ("floor_reference", t_floor), ("floor_closures", t_closure),
-                                                           ("decide", t_decide or [0]), ("evaluate", t_eval))}
+        med = {
+            k: statistics.median(v) / 1000
+            for k, v in (
+                ("facts", t_facts),
+                ("engine", t_engine),
+                ("floor_reference", t_floor),
+                ("floor_closures", t_closure),
+                ("decide", t_decide or [0]),
+                ("evaluate", t_eval),
+            )
+        }
         out["actions"][a] = {
-            "criteria": len(crit), "rulesets": len(engine._load(pr.version)[0]),  # noqa: SLF001
-            "median_us": med, "engine_errors": errors, "engine_vs_reference_mismatches": mismatches,
+            "criteria": len(crit),
+            "rulesets": len(engine._load(pr.version)[0]),  # noqa: SLF001
+            "median_us": med,
+            "engine_errors": errors,
+            "engine_vs_reference_mismatches": mismatches,
             "closure_vs_reference_mismatches": closure_mismatches,
             "ratio_engine_floor": med["engine"] / med["floor_reference"],
             "ratio_engine_closures": med["engine"] / med["floor_closures"],
             "ratio_evaluate_vs_facts_plus_floor": med["evaluate"] / (med["facts"] + med["floor_reference"]),
             "per_criterion_engine_us": med["engine"] / len(crit),
         }
-        log(f"floor {a}: engine {med['engine']:.1f} us vs floor {med['floor_reference']:.1f} us "
+        log(
+            f"floor {a}: engine {med['engine']:.1f} us vs floor {med['floor_reference']:.1f} us "
             f"(x{med['engine'] / med['floor_reference']:.1f}); facts {med['facts']:.1f} us; "
-            f"decide {med['decide']:.1f} us; evaluate {med['evaluate']:.1f} us")
+            f"decide {med['decide']:.1f} us; evaluate {med['evaluate']:.1f} us"
+        )
     out["engine_breakdown"] = _engine_breakdown(ev, reqs, profiles)
     out["profile"] = _cprofile(ev, reqs, profiles, cfg["profile_n"])
     return out
@@ -654,10 +762,16 @@ def _engine_breakdown(ev: Any, reqs: dict[str, Any], profiles: list[Any]) -> dic
         encode_fact(v, used_set)  # type: ignore[arg-type]
         t_enc_set.append(pc() - t)
     med = statistics.median
-    return {"rulesets": len(sets), "facts_used": len(used), "fired_per_ruleset_median": med(n_fired),
-            "encode_fact_us": med(t_enc) / 1000, "encode_fact_with_set_us": med(t_enc_set) / 1000,
-            "assert_fact_us": med(t_assert) / 1000, "drain_us": med(t_drain) / 1000,
-            "retract_fact_us": med(t_retract) / 1000}
+    return {
+        "rulesets": len(sets),
+        "facts_used": len(used),
+        "fired_per_ruleset_median": med(n_fired),
+        "encode_fact_us": med(t_enc) / 1000,
+        "encode_fact_with_set_us": med(t_enc_set) / 1000,
+        "assert_fact_us": med(t_assert) / 1000,
+        "drain_us": med(t_drain) / 1000,
+        "retract_fact_us": med(t_retract) / 1000,
+    }
 
 
 def _cprofile(ev: Any, reqs: dict[str, Any], profiles: list[Any], n: int) -> dict[str, Any]:
@@ -680,15 +794,24 @@ def _cprofile(ev: Any, reqs: dict[str, Any], profiles: list[Any], n: int) -> dic
         ("facts: derive_facts", "cum", "explain/evaluate.py", "facts"),
         ("  facts: whole_months_between (dateutil.relativedelta)", "cum", "facts/months.py", "whole_months_between"),
         ("engine: DurableEngine.outcomes", "cum", "engine/durable_adapter.py", "outcomes"),
-        ("  engine: encode_fact (JSON, `name not in used` on a list)", "cum", "engine/durable_adapter.py", "encode_fact"),
+        (
+            "  engine: encode_fact (JSON, `name not in used` on a list)",
+            "cum",
+            "engine/durable_adapter.py",
+            "encode_fact",
+        ),
         ("  engine: C assert_fact", "builtin", "", "assert_fact"),
         ("  engine: C start_action/complete_and_start_action (drain)", "builtin", "", "start_action"),
         ("  engine: C retract_fact", "builtin", "", "retract_fact"),
         ("decide: findings, messages, Decision", "cum", "explain/evaluate.py", "decide"),
         ("  decide: _finding", "cum", "explain/evaluate.py", "_finding"),
         ("  decide: _message (templates)", "cum", "explain/evaluate.py", "_message"),
-        ("  decide: conditions.facts_of (static per criterion, recomputed per finding)", "cum",
-         "rulepack/conditions.py", "facts_of"),
+        (
+            "  decide: conditions.facts_of (static per criterion, recomputed per finding)",
+            "cum",
+            "rulepack/conditions.py",
+            "facts_of",
+        ),
         ("  decide: _source_ref (a pydantic SourceRef per finding)", "cum", "explain/evaluate.py", "_source_ref"),
         ("  decide: pydantic BaseModel.__init__ (Finding, Text, ...)", "cum", "pydantic/main.py", "__init__"),
         ("  decide: regimes_at", "cum", "rulepack/loader.py", "regimes_at"),
@@ -712,9 +835,9 @@ def analyse(prof: Any, phases: list[tuple[str, str, str, str]], total_phase: str
             return fn
         parts = Path(f).parts
         if "eligibility" in parts:
-            rel = "/".join(parts[len(parts) - 1 - parts[::-1].index("eligibility"):])
+            rel = "/".join(parts[len(parts) - 1 - parts[::-1].index("eligibility") :])
         elif "site-packages" in parts:
-            rel = "/".join(parts[parts.index("site-packages") + 1:])
+            rel = "/".join(parts[parts.index("site-packages") + 1 :])
         else:
             rel = Path(f).name
         return f"{rel}:{fn}"
@@ -729,10 +852,12 @@ def analyse(prof: Any, phases: list[tuple[str, str, str, str]], total_phase: str
     base = values[total_phase] or total
     top = sorted(stats.items(), key=lambda kv: -kv[1][2])[:20]
     return {
-        "calls": n, "profiled_total_s": total,
+        "calls": n,
+        "profiled_total_s": total,
         "phases": [{"phase": k, "s": v, "share": v / base} for k, v in values.items()],
-        "top_self": [{"function": short(k), "calls": v[1], "self_s": v[2], "share": v[2] / total, "cum_s": v[3]}
-                     for k, v in top],
+        "top_self": [
+            {"function": short(k), "calls": v[1], "self_s": v[2], "share": v[2] / total, "cum_s": v[3]} for k, v in top
+        ],
     }
 
 
@@ -789,9 +914,19 @@ def sec_mem_engine(cfg: dict[str, Any]) -> dict[str, Any]:
     elapsed = time.perf_counter() - t0
     base = samples[0]
     last = samples[-1]
-    return {"requested": n, "done": i, "capped_by_time": capped, "cap_s": cap, "elapsed_s": elapsed,
-            "per_call_us": elapsed / i * 1e6, "rss_start_mb": rss0, "samples": samples, "engine_errors": errors,
-            "growth_mb": last["rss_mb"] - base["rss_mb"], "peak_mb": peak_mb()}
+    return {
+        "requested": n,
+        "done": i,
+        "capped_by_time": capped,
+        "cap_s": cap,
+        "elapsed_s": elapsed,
+        "per_call_us": elapsed / i * 1e6,
+        "rss_start_mb": rss0,
+        "samples": samples,
+        "engine_errors": errors,
+        "growth_mb": last["rss_mb"] - base["rss_mb"],
+        "peak_mb": peak_mb(),
+    }
 
 
 def sec_mem_evaluate(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -829,10 +964,20 @@ def sec_mem_evaluate(cfg: dict[str, Any]) -> dict[str, Any]:
             log(f"mem evaluate: time cap reached at {i:,} evaluations")
             break
     elapsed = time.perf_counter() - t0
-    return {"done": done, "requested": n, "capped_by_time": capped, "cap_s": cfg["mem_eval_cap_s"],
-            "elapsed_s": elapsed, "per_call_us": elapsed / done * 1e6, "rss_start_mb": rss0,
-            "samples": samples, "engine_errors": errors, "growth_mb": samples[-1]["rss_mb"] - samples[0]["rss_mb"],
-            "prepared_cache_entries": len(getattr(ev, "_prepared", {})), "peak_mb": peak_mb()}
+    return {
+        "done": done,
+        "requested": n,
+        "capped_by_time": capped,
+        "cap_s": cfg["mem_eval_cap_s"],
+        "elapsed_s": elapsed,
+        "per_call_us": elapsed / done * 1e6,
+        "rss_start_mb": rss0,
+        "samples": samples,
+        "engine_errors": errors,
+        "growth_mb": samples[-1]["rss_mb"] - samples[0]["rss_mb"],
+        "prepared_cache_entries": len(getattr(ev, "_prepared", {})),
+        "peak_mb": peak_mb(),
+    }
 
 
 # ----- section: pool screening ----------------------------------------------------------------
@@ -853,17 +998,33 @@ def sec_pool(cfg: dict[str, Any]) -> dict[str, Any]:
             for w in sorted(worker_counts, reverse=True):
                 if w == 1 and not cfg["pool_all_one_worker"] and ncores > 1:
                     continue
-                plan.append({"label": "all actions", "actions": list(ACTIONS), "size": cfg["pool_all_n"],
-                             "workers": w, "keep": False})
+                plan.append(
+                    {
+                        "label": "all actions",
+                        "actions": list(ACTIONS),
+                        "size": cfg["pool_all_n"],
+                        "workers": w,
+                        "keep": False,
+                    }
+                )
     # what keeping each row's full Decision as JSON costs (what a .jsonl report asks for; the default is not to)
     first_big = next(i for i, r in enumerate(plan) if r["size"] == max(sizes))
-    plan.insert(first_big, {"label": "appointment", "actions": ["appointment"], "size": cfg["pool_keep_false_n"],
-                            "workers": ncores, "keep": True})
+    plan.insert(
+        first_big,
+        {
+            "label": "appointment",
+            "actions": ["appointment"],
+            "size": cfg["pool_keep_false_n"],
+            "workers": ncores,
+            "keep": True,
+        },
+    )
     info = pool.describe()
     runs = []
     with tempfile.TemporaryDirectory(prefix="elig-bench-") as tmp:
-        paths, gen_s, source = pool.write_pools(Path(tmp), sorted(set(sizes) | {cfg["pool_all_n"],
-                                                                                 cfg["pool_keep_false_n"]}))
+        paths, gen_s, source = pool.write_pools(
+            Path(tmp), sorted(set(sizes) | {cfg["pool_all_n"], cfg["pool_keep_false_n"]})
+        )
         info["generator"] = source
         info["input_written_s"] = gen_s
         log(f"pool: wrote {len(paths)} JSONL pools in {gen_s:.1f} s (not timed)")
@@ -884,9 +1045,11 @@ def sec_pool(cfg: dict[str, Any]) -> dict[str, Any]:
             r = _pool_child(spec)
             runs.append(r)
             capped = f" (CAPPED at {cap:.0f} s; est. full {r['est_full_s']:.0f} s)" if r["capped"] else ""
-            log(f"pool {r['label']} n={r['profiles']:,} workers={r['workers']} keep_decision={r['keep_decision']}: "
+            log(
+                f"pool {r['label']} n={r['profiles']:,} workers={r['workers']} keep_decision={r['keep_decision']}: "
                 f"{r['rows']:,} rows in {r['wall_s']:.1f} s = {r['rows_per_s']:,.0f} rows/s{capped}, "
-                f"peak PSS {r['peak_pss_mb']:.0f} MB")
+                f"peak PSS {r['peak_pss_mb']:.0f} MB"
+            )
     return {"runs": runs, "implementation": info, "cores": ncores, "budget_s": cfg["pool_budget_s"]}
 
 
@@ -936,8 +1099,16 @@ def _pool_child(spec: dict[str, Any]) -> dict[str, Any]:
     """One screening run in a fresh process (so ru_maxrss and the memory sampler see only it)."""
     with tempfile.TemporaryDirectory() as tmp:
         res = Path(tmp) / "r.json"
-        cmd = [sys.executable, str(Path(__file__)), "--child", "pool_one", "--spec", json.dumps(spec),
-               "--result", str(res)]
+        cmd = [
+            sys.executable,
+            str(Path(__file__)),
+            "--child",
+            "pool_one",
+            "--spec",
+            json.dumps(spec),
+            "--result",
+            str(res),
+        ]
         subprocess.run(cmd, cwd=ROOT, env=_child_env(), check=True)
         return json.loads(res.read_text())
 
@@ -947,8 +1118,14 @@ def sec_pool_one(spec: dict[str, Any]) -> dict[str, Any]:
 
     load0 = os.getloadavg()[0]
     with TreeMemory() as mem:
-        r = pool.run(spec["actions"], spec["path"], spec["workers"], {a: REQUESTS[a] for a in spec["actions"]},
-                     keep_decision=spec["keep"], cap_s=spec["cap_s"])
+        r = pool.run(
+            spec["actions"],
+            spec["path"],
+            spec["workers"],
+            {a: REQUESTS[a] for a in spec["actions"]},
+            keep_decision=spec["keep"],
+            cap_s=spec["cap_s"],
+        )
     rows = r["rows"]
     total_rows = spec["size"] * len(spec["actions"])
     rate = rows / r["wall_s"]
@@ -957,17 +1134,46 @@ def sec_pool_one(spec: dict[str, Any]) -> dict[str, Any]:
         steady = r["steady_rows_per_s"] or rate
         k = len(spec["actions"])
         est = k * (r["first_result_s"] or 0.0) + max(0, total_rows - k * 1000) / steady
-    return {"label": spec["label"], "actions": spec["actions"], "profiles": spec["size"], "workers": spec["workers"],
-            "cap_s": spec["cap_s"], "rows": rows, "rows_requested": total_rows, "wall_s": r["wall_s"],
-            "rows_per_s": rate, "est_full_s": est,
-            "peak_pss_mb": mem.peak_pss / 1024, "peak_rss_sum_mb": mem.peak_rss / 1024, "parent_hwm_mb": peak_mb(),
-            "max_worker_hwm_mb": max(mem.worker_hwm.values(), default=0) / 1024,
-            "processes_seen": mem.max_workers + 1, "loadavg_1m_start": load0, "loadavg_1m_end": os.getloadavg()[0],
-            **{k: v for k, v in r.items() if k not in ("rows", "wall_s")}}
+    return {
+        "label": spec["label"],
+        "actions": spec["actions"],
+        "profiles": spec["size"],
+        "workers": spec["workers"],
+        "cap_s": spec["cap_s"],
+        "rows": rows,
+        "rows_requested": total_rows,
+        "wall_s": r["wall_s"],
+        "rows_per_s": rate,
+        "est_full_s": est,
+        "peak_pss_mb": mem.peak_pss / 1024,
+        "peak_rss_sum_mb": mem.peak_rss / 1024,
+        "parent_hwm_mb": peak_mb(),
+        "max_worker_hwm_mb": max(mem.worker_hwm.values(), default=0) / 1024,
+        "processes_seen": mem.max_workers + 1,
+        "loadavg_1m_start": load0,
+        "loadavg_1m_end": os.getloadavg()[0],
+        **{k: v for k, v in r.items() if k not in ("rows", "wall_s")},
+    }
 
 
-SECTIONS = {"latency": sec_latency, "cli": sec_cli, "floor": sec_floor, "mem_engine": sec_mem_engine,
-            "mem_evaluate": sec_mem_evaluate, "pool": sec_pool}
+KEPT = "<!-- Below: measured by other scripts of bench/ (kept when run.py rewrites the report above). -->"
+
+
+def write_results(path: Path, text: str) -> None:
+    """Write the report, keeping the part of the file below the KEPT marker (other scripts' results)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = old[old.index(KEPT) :] if KEPT in old else ""
+    path.write_text(text.rstrip("\n") + ("\n\n" + kept if kept else "\n"), encoding="utf-8")
+
+
+SECTIONS = {
+    "latency": sec_latency,
+    "cli": sec_cli,
+    "floor": sec_floor,
+    "mem_engine": sec_mem_engine,
+    "mem_evaluate": sec_mem_evaluate,
+    "pool": sec_pool,
+}
 
 
 def _child_env() -> dict[str, str]:
@@ -994,13 +1200,20 @@ from report import render_report  # noqa: E402  (bench/report.py)
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller run (about 1.5 minutes)")
-    ap.add_argument("--budget", type=float, help="seconds for the whole run (default 570; quick 150): the "
-                    "pool runs share what the other sections leave and stop early (marked) when over")
+    ap.add_argument(
+        "--budget",
+        type=float,
+        help="seconds for the whole run (default 570; quick 150): the "
+        "pool runs share what the other sections leave and stop early (marked) when over",
+    )
     ap.add_argument("--only", help="comma-separated sections: " + ",".join(SECTIONS))
     ap.add_argument("--no-write", action="store_true", help="print the table, do not write bench/RESULTS.md")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
-    ap.add_argument("--report-only", action="store_true",
-                    help="re-render --out and the table from results.json beside it, without measuring")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="re-render --out and the table from results.json beside it, without measuring",
+    )
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--spec", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
@@ -1018,7 +1231,7 @@ def main() -> int:
         text, table = render_report(results, TARGETS)
         print(table)
         if not args.no_write:
-            Path(args.out).write_text(text, encoding="utf-8")
+            write_results(Path(args.out), text)
         return 0
 
     cfg = dict(QUICK if args.quick else FULL)
@@ -1027,8 +1240,12 @@ def main() -> int:
     names = args.only.split(",") if args.only else list(SECTIONS)
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
-    results: dict[str, Any] = {"machine": machine(), "mode": "quick" if args.quick else "full", "config": cfg,
-                               "started_utc": started.isoformat(timespec="seconds")}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "mode": "quick" if args.quick else "full",
+        "config": cfg,
+        "started_utc": started.isoformat(timespec="seconds"),
+    }
     _, results["generator"] = generator()
     log(f"{results['mode']} run; sections: {', '.join(names)}; generator: {results['generator']}")
     for name in names:
@@ -1043,7 +1260,7 @@ def main() -> int:
     print(table)
     if not args.no_write:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_results(Path(args.out), text)
         raw = Path(args.out).parent / "results.json"
         raw.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
         log(f"wrote {args.out} and {raw} ({results['total_wall_s']:.0f} s in all)")

@@ -56,6 +56,17 @@ class RulePackError(EligibilityError):
         super().__init__(problems, title_vi="Bộ quy tắc không hợp lệ", title_en="Invalid rule pack")
 
 
+class Stopped(BaseException):
+    """The run was stopped by a signal (SIGTERM); like KeyboardInterrupt, not an error of the input.
+
+    Raised by long library calls (``screen_file``) after they have stopped their workers and removed
+    their partial files; the command line prints one line and exits 128 + the signal number."""
+
+    def __init__(self, signum: int = 15) -> None:
+        self.signum = signum
+        super().__init__(f"stopped by signal {signum}")
+
+
 @dataclass
 class EngineError(Exception):
     """The rule engine misbehaved (e.g. durable_rules fired no rule or two rules for a criterion).

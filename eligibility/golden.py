@@ -66,6 +66,7 @@ import yaml
 
 from eligibility.errors import EligibilityError, InputError, Problem
 from eligibility.explain.decision import Decision
+from eligibility.explain.evaluate import Evaluator
 from eligibility.model import parse_profile, parse_request
 from eligibility.rulepack.loader import RulePack
 
@@ -259,26 +260,22 @@ def _load_pool(raw: Any, f: Path, i: int, profiles: dict[str, Any]) -> Case:
     return Case(str(raw["id"]), f, raw.get("description", ""), {}, raw["request"], None, {}, xfail=xfail, pool=pool)
 
 
-def _run_pool(case: Case, rules: RulePack, evaluator: Any) -> CaseResult:
+def _run_pool(case: Case, rules: RulePack, evaluator: Evaluator) -> CaseResult:
     """Screen a pool case's rows in this process and compare the report's targets with the expectations."""
-    from eligibility.batch.reader import PoolRow
-    from eligibility.batch.report import PoolAccumulator
-    from eligibility.batch.screen import _Worker
+    from eligibility.batch.report import pool_report
+    from eligibility.batch.screen import screen
 
     assert case.pool is not None
     spec = case.pool
     try:
         request = parse_request(case.request)
-        worker = _Worker(rules, request, False, "issues", evaluator=evaluator)
-        acc = PoolAccumulator(rules, request)
-        for n, row in enumerate(spec.rows, start=2):
-            acc.add(worker.run(PoolRow(n, data=row)))
-        report = acc.report()
+        rows = list(enumerate(spec.rows, start=2))
+        report = pool_report(screen(rows, request, rules, workers=1, evaluator=evaluator), rules, request)
     except EligibilityError as exc:
         return CaseResult(case, False, [f"error: {exc.render('en')}"])
     problems: list[str] = []
-    if acc.verdicts["input_error"]:
-        problems.append(f"{acc.verdicts['input_error']} row(s) are input errors")
+    if report.errors or report.faults:
+        problems.append(f"{report.errors + report.faults} row(s) are input errors or internal faults")
     by_id = {t.target.id: t for t in report.targets}
     for tid, figures in spec.targets.items():
         got = by_id.get(tid)
@@ -311,11 +308,9 @@ def _run_pool(case: Case, rules: RulePack, evaluator: Any) -> CaseResult:
     return CaseResult(case, not problems, problems)
 
 
-def run_case(case: Case, rules: RulePack, evaluator: Any = None) -> CaseResult:
+def run_case(case: Case, rules: RulePack, evaluator: Evaluator | None = None) -> CaseResult:
     """Evaluate one case and compare it with its expectations (``xfail`` is not applied here)."""
     if evaluator is None:
-        from eligibility.explain.evaluate import Evaluator
-
         evaluator = Evaluator(rules)
     if case.pool is not None:
         return _run_pool(case, rules, evaluator)
@@ -387,11 +382,9 @@ class SuiteResult:
         return ", ".join(parts)
 
 
-def run_cases(cases: list[Case], rules: RulePack, evaluator: Any = None) -> SuiteResult:
+def run_cases(cases: list[Case], rules: RulePack, evaluator: Evaluator | None = None) -> SuiteResult:
     """Run every case with one evaluator; expected failures are judged as pytest's strict xfail."""
     if evaluator is None:
-        from eligibility.explain.evaluate import Evaluator
-
         evaluator = Evaluator(rules)
     return SuiteResult([run_case(c, rules, evaluator) for c in cases])
 

@@ -23,7 +23,7 @@ are. ``workers=0`` runs in this process (small runs; it keeps every ruleset it c
 Library use::
 
     from eligibility.mutate import run
-    result = run(on_progress=lambda done, total, outcome: print(done, total))
+    result = run(progress=lambda done, total: print(done, total))
     print(result.score, [m.label for m in result.survivors])
 """
 
@@ -41,6 +41,7 @@ from typing import Any
 
 from eligibility.golden import Case, load_cases, run_case
 from eligibility.model import levels as lv
+from eligibility.progress import Progress
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, load_rules
 from eligibility.rulepack.schema import PoolTarget
@@ -382,19 +383,16 @@ def _work(batch: list[tuple[Mutant, list[str]]]) -> list[MutantOutcome]:
     return [_judge(_STATE["rules"], [cases[i] for i in ids], m) for m, ids in batch]
 
 
-Progress = Callable[[int, int, MutantOutcome], None]
-
-
 def run(
     rules_dir: str | Path | None = None,
     cases_dir: str | Path | None = None,
     *,
     workers: int | None = None,
     batch: int = 25,
-    on_progress: Progress | None = None,
+    progress: Progress | None = None,
     only: Callable[[Mutant], bool] | None = None,
 ) -> MutationResult:
-    """Run every mutant of the rule pack against the golden cases; ``on_progress(done, total, outcome)``."""
+    """Run every mutant of the rule pack against the golden cases; ``progress(done, total)`` after each mutant (:mod:`eligibility.progress`)."""
     from eligibility.explain.evaluate import Evaluator
 
     started = time.perf_counter()
@@ -416,8 +414,8 @@ def run(
         for m, ids in jobs:
             outcome = _judge(rules, [by_id[i] for i in ids], m)
             outcomes.append(outcome)
-            if on_progress:
-                on_progress(len(outcomes), len(jobs), outcome)
+            if progress:
+                progress(len(outcomes), len(jobs))
     else:
         # one process per batch of mutants (maxtasksperchild=1): durable rulesets die with the process.
         # fork shares the loaded rules and cases; spawn (other platforms) loads them in each worker.
@@ -432,8 +430,8 @@ def run(
             for outs in pool.imap_unordered(_work, batches):
                 for outcome in outs:
                     outcomes.append(outcome)
-                    if on_progress:
-                        on_progress(len(outcomes), len(jobs), outcome)
+                    if progress:
+                        progress(len(outcomes), len(jobs))
         _STATE.clear()
         order = {m: i for i, (m, _) in enumerate(jobs)}
         outcomes.sort(key=lambda o: order[o.mutant])

@@ -15,6 +15,10 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# `pytest tests/test_fuzz.py --hypothesis-profile=fuzz`: the fuzz tests with 50,000 examples each (2,000 by default)
+settings.register_profile("fuzz", max_examples=50_000, deadline=None)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "profile.yaml"

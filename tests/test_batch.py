@@ -14,8 +14,9 @@ import pytest
 
 from eligibility import evaluate, load_rules
 from eligibility.batch import synthetic
-from eligibility.batch.columns import BY_KEY, COLUMNS, find_column, layout, profile_to_row, row_to_profile
-from eligibility.batch.reader import PoolRow, _read_xlsx_openpyxl, read_pool
+from eligibility.batch.columns import BY_KEY, COLUMNS, find_column, layout
+from eligibility.batch.mapping import profile_to_row, row_to_profile
+from eligibility.batch.reader import PoolRow, read_pool
 from eligibility.batch.report import PoolAccumulator, pool_report, targets_for
 from eligibility.batch.screen import Brief, RowResult, Traits, screen
 from eligibility.batch.writers import open_writer
@@ -237,7 +238,7 @@ def test_unknown_columns_are_warned_about_and_header_may_sit_below_a_title(tmp_p
         [["STT", "Mã hồ sơ", "Giới tính", "Ngày sinh", "Ghi chú"], [1, "T1", "nữ", 1990, "x"]],
     )
     source = read_pool(p)
-    assert {w.location for w in source.warnings} == {"STT", "Ghi chú"}
+    assert {w.location for w in source.warnings} == {"Ghi chú"}  # STT is the row number: known, not read
     rows = list(source)
     assert (
         len(rows) == 1
@@ -246,30 +247,37 @@ def test_unknown_columns_are_warned_about_and_header_may_sit_below_a_title(tmp_p
     )
 
 
-def test_fast_xlsx_reader_equals_openpyxl(tmp_path: Path, pack: Any) -> None:
+def test_xlsx_reader_reads_what_openpyxl_reads(tmp_path: Path, pack: Any) -> None:
+    """python-calamine (the reader) against openpyxl (the oracle) on a workbook openpyxl wrote: shared
+    strings, dates, numbers, booleans — and a formula without a cached value is an error on its cell."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(
-        [
-            "Mã hồ sơ",
-            "Giới tính",
-            "Ngày sinh",
-            "Ngày giữ chức vụ",
-            "Chức vụ hiện tại (mã)",
-            "Đảng viên",
-            "Số tháng đi nước ngoài, điều trị nội trú",
-        ]
-    )
+    headers = [
+        "Mã hồ sơ",
+        "Giới tính",
+        "Ngày sinh",
+        "Ngày giữ chức vụ",
+        "Chức vụ hiện tại (mã)",
+        "Đảng viên",
+        "Số tháng đi nước ngoài, điều trị nội trú",
+    ]
+    ws.append(headers)
     ws.append(["F1", "nam", dt.date(1975, 3, 2), dt.datetime(2019, 3, 1, 0, 0), "pho-giam-doc-so", True, 3.0])
     ws.append([123, "nữ", "02/1980", "01/03/2019", "truong-phong-so", "không", 0])
     ws["D3"].number_format = "dd/mm/yyyy"
-    ws.cell(row=4, column=1, value='="F"&"3"')  # a formula without a cached value: empty
+    ws.cell(row=4, column=1, value='="F"&"3"')
+    ws.cell(row=4, column=2, value="nam")
     p = tmp_path / "shared.xlsx"
     wb.save(p)
-    fast = [(r.row, r.data, [vars(x) for x in r.problems]) for r in read_pool(p)]
-    slow = [(r.row, r.data, [vars(x) for x in r.problems]) for r in _read_xlsx_openpyxl(p, None, None, True)]
-    assert fast == slow
-    assert fast[0][1]["birth_date"] == dt.date(1975, 3, 2) and fast[1][1]["id"] == "123"
+    rows = list(read_pool(p))
+    oracle = list(openpyxl.load_workbook(p, read_only=True, data_only=True).worksheets[0].iter_rows(values_only=True))
+    lay, _ = layout(oracle[0])
+    for r, cells in zip(rows[:2], oracle[1:3], strict=True):
+        assert r.data == row_to_profile(cells, lay, r.row)[0]
+    assert rows[0].data is not None and rows[0].data["birth_date"] == dt.date(1975, 3, 2)
+    assert rows[1].id == "123"
+    formula = rows[2]
+    assert formula.row == 4 and any(p.location.startswith("ô A4") and "công thức" in p.vi for p in formula.problems)
 
 
 def test_jsonl_rows_with_request_overrides_and_broken_lines(tmp_path: Path, pack: Any) -> None:
@@ -304,7 +312,7 @@ def test_example_pool_screens_with_every_defect_reported(tmp_path: Path) -> None
         args += ["--out", str(o)]
     assert main(args) == 0
     wb = openpyxl.load_workbook(outs[0], read_only=True)
-    assert wb.sheetnames == ["Kết quả", "Chi tiết", "Lỗi dữ liệu", "Tổng hợp"]
+    assert wb.sheetnames == ["Danh sách trích ngang", "Kết quả", "Chi tiết", "Lỗi dữ liệu", "Tổng hợp"]
     results = list(wb["Kết quả"].iter_rows(min_row=2, values_only=True))
     n_input = sum(1 for _ in read_pool(EXAMPLE_POOL))
     assert len(results) == n_input == 300
@@ -491,7 +499,7 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
     assert json.loads(lines[-1])["errors"][0]["column"] == "Ngày sinh"
     for line, r in zip(lines[:-1], results[:-1], strict=True):
         decision = evaluate(rows[results.index(r)].data, {**REQUEST, **rows[results.index(r)].request}, pack)
-        assert json.loads(line) == decision.to_dict()
+        assert json.loads(line) == {"row": r.row, **decision.to_dict()}  # every line carries its row number
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
     assert page.count('<tr><td class="n">') == 13
     assert "addEventListener('click'" in page and "<svg" in page and "https://" not in page
@@ -503,12 +511,23 @@ def test_writers_one_line_per_row_and_self_contained_html(tmp_path: Path, pack: 
 
 
 def test_progress_only_when_enabled() -> None:
-    from eligibility.batch.commands import Progress
+    from eligibility.cli.options import progress_bar
 
-    quiet, loud = io.StringIO(), io.StringIO()
-    assert list(Progress(3, quiet, False).wrap([1, 2, 3])) == [1, 2, 3]
-    assert list(Progress(3, loud, True).wrap([1, 2, 3])) == [1, 2, 3]
-    assert quiet.getvalue() == "" and "3/3" in loud.getvalue()
+    quiet, loud, short, long = io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO()
+    with progress_bar("off", file=quiet) as hook:
+        assert hook is None
+    with progress_bar("on", file=loud) as hook:
+        assert hook is not None
+        for i in range(1, 4):
+            hook(i, 3)
+    with progress_bar("auto", file=short) as hook:  # not a terminal: no bar
+        assert hook is None
+    assert quiet.getvalue() == "" and "3/3" in loud.getvalue() and short.getvalue() == ""
+    with progress_bar("on", file=long, min_rows=2) as hook:  # unknown length: a count and a rate
+        assert hook is not None
+        for i in range(1, 6):
+            hook(i, None)
+    assert "5" in long.getvalue()
 
 
 # ----- the synthetic generator -----------------------------------------------------------------------
@@ -619,3 +638,45 @@ def test_example_pool_reports_only_the_targets_in_force(
     for t in rep.targets:
         if t.province is not None:
             assert t.target.quote is not None and t.target.quote.text in t.citation(rep.source_titles)
+
+
+def test_local_trait_is_the_engines_outcome_of_the_locality_criterion(
+    pack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool report's "local" trait is the engine's outcome of nonlocal.not_local.qd65 (fail = local),
+    the same as a non-local placement check says; unknown stays None; engine faults are not swallowed."""
+    import yaml
+
+    from eligibility.engine.durable_adapter import DurableEngine
+    from eligibility.errors import EngineError
+
+    base = yaml.safe_load((ROOT / "examples" / "profile.yaml").read_text(encoding="utf-8"))
+    outside = {"hometown": {"province": "Nam Định"}, "birthplace": {"province": "Nam Định"}}
+    people = {
+        "local": {**base, "grew_up_in": {"province": "Lào Cai"}},
+        "outsider": {**base, **outside, "grew_up_in": {"province": "Nam Định"}, "localities_worked": []},
+        "unknown": {
+            k: v for k, v in base.items() if k not in ("hometown", "birthplace", "grew_up_in", "localities_worked")
+        },
+    }
+    req = {"action": "planning", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-10-01"}
+    results = list(screen(list(enumerate(people.values(), start=1)), req, pack, workers=1))
+    assert [r.traits.local if r.traits else "?" for r in results] == [True, False, None]
+    placement = {"action": "nonlocal_placement", "post": "bi-thu-tinh-uy", "locality": "lao-cai", "date": "2025-10-01"}
+    for profile, r in zip(people.values(), results, strict=True):
+        outcome = evaluate(profile, placement, pack).finding("nonlocal.not_local.qd65").outcome
+        assert r.traits is not None and r.traits.local == {"fail": True, "pass": False, "unknown": None}[outcome]
+    no_locality = list(screen([(1, people["local"])], {**req, "locality": None}, pack, workers=1))
+    assert no_locality[0].traits is not None and no_locality[0].traits.local is None
+
+    real = DurableEngine.outcomes
+
+    def broken(self: Any, version: Any, facts: Any) -> Any:
+        if version.name.startswith("local-"):
+            raise EngineError("planted fault")
+        return real(self, version, facts)
+
+    monkeypatch.setattr(DurableEngine, "outcomes", broken)
+    (faulted,) = screen([(1, people["local"])], req, pack, workers=1)  # the row's own fault, never a verdict
+    assert faulted.status == "internal_error" and faulted.verdict is None
+    assert "planted fault" in faulted.problems[0].en and "engine" in faulted.problems[0].en

@@ -24,7 +24,7 @@ import pytest
 
 from eligibility import default_rules
 from eligibility.golden import Case, CaseResult, coverage, load_cases, run_case
-from eligibility.rulepack.lint import lint
+from eligibility.linter import lint
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = ROOT / "cases"

@@ -167,7 +167,8 @@ def test_check_html_is_a_full_page(capsys: pytest.CaptureFixture[str]) -> None:
         "</table>",
     ):
         assert tag in page, tag
-    assert "LC-0001" in page and "Đủ điều kiện" in page and "(eligible)" in page
+    assert "LC-0001" in page and "Nguyễn Văn An" in page and "Đủ điều kiện" in page
+    assert "(eligible)" not in page and "giam-doc-so" not in page and "Giám đốc Sở" in page and "03/11/2025" in page
     assert page.count("<tr class=") >= 10
     assert "<script" not in page
 
@@ -188,12 +189,13 @@ def test_check_lang_en(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Source:" in out and "Rule pack:" in out
     assert "Kết luận" not in out and "Căn cứ" not in out
     code, page, _ = run(capsys, *CHECK, "--lang", "en", "--format", "html")
-    assert code == 0 and '<html lang="en">' in page and "Eligibility check" in page and ">Outcome<" in page
+    assert code == 0 and '<html lang="en">' in page and "Eligibility record" in page and ">Outcome<" in page
 
 
 def test_check_text_vi(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *CHECK)
-    assert code == 0 and "Kết luận: Đủ điều kiện  [eligible]" in out and "Căn cứ:" in out
+    assert code == 0 and "Kết luận: Đủ điều kiện\n" in out and "Căn cứ:" in out and "[eligible]" not in out
+    assert "việc: bổ nhiệm, chức danh: Giám đốc Sở (và tương đương), địa phương: Lào Cai, ngày xét: 03/11/2025" in out
 
 
 # ----- incomplete profiles ------------------------------------------------------------------------
@@ -215,7 +217,8 @@ def test_incomplete_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     counts = [len(m["criteria"]) for m in decision["missing_inputs"]]
     assert counts == sorted(counts, reverse=True)  # most decisive first
     code, out, _ = run(capsys, "check", str(path), *CHECK[2:])
-    assert code == 0 and "[incomplete]" in out and "Dữ liệu còn thiếu" in out and "- health:" in out
+    assert code == 0 and "Chưa đủ dữ liệu để kết luận" in out and "Dữ liệu còn thiếu" in out and "- sức khỏe:" in out
+    assert "- health:" not in out and "appointment.health" not in out
     code, out, _ = run(capsys, "check", str(path), *CHECK[2:], "--lang", "en")
     assert "Missing inputs (most decisive first):" in out
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from eligibility.batch.compare import Side, compare_pool, read_items
 from eligibility.cli import main
-from eligibility.explain.compare import Side, compare_pool, read_items
 from eligibility.explain.evaluate import Evaluator
 from eligibility.rulepack import load_rules
 

@@ -15,6 +15,8 @@ from eligibility import Evaluator, default_rules, parse_profile, parse_request
 from eligibility.explain import timeline
 from eligibility.explain.messages import UNKNOWN_NOTES
 from eligibility.explain.render import render_html, render_json, render_text
+from eligibility.explain.timeline import render as tl_render
+from eligibility.serialize import to_json
 
 NEGATIVE_MONTHS = re.compile(r"-\s?\d+\s*(tháng|months?)\b")
 
@@ -90,7 +92,12 @@ def test_explain_does_not_keep_a_retired_person_waivable(evaluator: Evaluator) -
     d0 = dt.date(2025, 11, 3)
     assert all(p.value == "not_eligible" for p in tl.periods if p.end is None or p.end >= d0)
     assert tl.earliest_eligible is None
-    for text in (tl.render_text("vi"), tl.render_text("en"), tl.render_html("vi"), json.dumps(tl.to_dict())):
+    for text in (
+        tl_render.render_text(tl, "vi"),
+        tl_render.render_text(tl, "en"),
+        tl_render.render_html(tl, "vi"),
+        to_json(tl),
+    ):
         assert not NEGATIVE_MONTHS.search(text)
     age = [n for n in tl.needed if n.criterion == "appointment.age.months_to_retirement"]
     assert age and "cấp có thẩm quyền" not in age[0].text.vi
@@ -211,6 +218,8 @@ def test_facts_command_lists_only_absent_inputs(tmp_path: Any, capsys: pytest.Ca
         "education.minority_languages",
         "request.rotation_months",
         "committees",  # cấp ủy seats (issue 16): read by Long An's committee-member standards
+        "staff_status",
+        "maternity_leave",
     }
     path = _profile_file(tmp_path, birth_date="1975-06-20", discipline=None, health=None)
     assert main(["facts", path, *args]) == 0

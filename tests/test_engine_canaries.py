@@ -1,7 +1,7 @@
 """Canaries: every durable-rules 2.0.28 behaviour the adapter relies on, pinned.
 
 If one of these fails after a durable upgrade (or a change of the adapter), read
-/work/shared/durable_rules.md and eligibility/engine/durable_adapter.py before touching anything:
+docs/durable_rules.md and eligibility/engine/durable_adapter.py before touching anything:
 the adapter's safety rests on exactly these behaviours. Anything that can hang (the 512-branch
 limit) runs in a forked child with a timeout.
 """

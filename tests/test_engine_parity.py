@@ -255,7 +255,7 @@ def test_durable_matches_reference(
 
 
 def test_parity_fixed_examples(worker: Worker) -> None:
-    """Hand-picked shapes the random search might reach late: every trap of durable_rules.md."""
+    """Hand-picked shapes the random search might reach late: every trap of docs/durable_rules.md."""
     i0, i1 = cd.FactRef("i0"), cd.FactRef("i1")
     criteria: list[cd.Condition] = [
         cd.Compare("i0", "ge", i1),
@@ -357,3 +357,31 @@ def test_every_rule_has_the_anchor_and_guards_fact_comparisons() -> None:
     assert cc.branches == tuple(len(d) for d in three(cond))
     chunks = compile_rules(RuleVersion.build("k", [ResolvedCriterion("k", cond)]))
     assert len(chunks) == 1 and chunks[0].criteria == ("k",)
+
+
+# ----- applicability (applies_when) is decided by the engine, exactly as the reference would ----------
+def test_applicability_by_the_engine_equals_the_reference(rules: Any) -> None:
+    """Every ``applies_when`` of the rule pack, on every combination of the request facts it reads
+    (each absent or each of its values): durable's outcome equals the reference evaluator's."""
+    import itertools
+
+    from eligibility.engine.durable_adapter import DurableEngine
+    from eligibility.facts.catalog import FACTS
+
+    def domain(name: str) -> list[object]:
+        spec = FACTS[name]
+        values: list[object] = {"bool": [True, False], "code": list(spec.codes)}.get(spec.type, [0, 1, 3])
+        return [None, *values]
+
+    engine = DurableEngine()
+    checked = 0
+    for c in rules.criteria:
+        if c.applies_when is None:
+            continue
+        names = cd.facts_of(c.applies_when)
+        version = RuleVersion.build("applies-parity", [ResolvedCriterion(c.id, c.applies_when)])
+        for combo in itertools.product(*(domain(n) for n in names)):
+            facts = {n: v for n, v in zip(names, combo, strict=True) if v is not None}
+            assert engine.outcomes(version, facts)[c.id] == reference.evaluate(c.applies_when, facts), (c.id, facts)
+            checked += 1
+    assert checked > 50

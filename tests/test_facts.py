@@ -25,7 +25,7 @@ BASE: dict[str, Any] = {"id": "F-1", "sex": "nam", "birth_date": "1972-05-14"}
 
 @pytest.fixture(scope="module")
 def facts_of(rules: Any) -> Any:
-    ev = Evaluator(rules, engine=object())  # facts only: the engine is never asked
+    ev = Evaluator(rules)  # facts only (prepare asks the engine which criteria apply)
 
     def facts(
         profile: dict[str, Any], date: str, action: str = "appointment", post: str = "giam-doc-so", **request: Any
@@ -306,3 +306,54 @@ def test_whole_months_matches_relativedelta(start: dt.date, end: dt.date) -> Non
         rd = relativedelta(start, end)
         expected = -(rd.years * 12 + rd.months)
     assert whole_months_between(start, end) == expected
+
+
+# ----- the fields of the 2026 law (staff status, maternity leave, how a post ended) --------------------
+def test_status_leave_and_exit_facts(example_data: dict[str, Any]) -> None:
+    """Added by following docs/ARCHITECTURE.md ("a new profile field"): model, catalogue, derivation, column."""
+    from eligibility import derive
+
+    data = {
+        **example_data,
+        "staff_status": "viên chức",
+        "maternity_leave": [{"from": "2026-01-01", "to": "2026-06-30"}],
+        "posts": [
+            {"title": "pho-giam-doc-so", "from": "2018-01-01", "to": "2024-05-31", "end_reason": "từ chức"},
+            {"title": "truong-phong-so", "from": "2024-06-01"},
+        ],
+    }
+    request = {"action": "appointment", "post": "giam-doc-so", "date": "2026-06-30"}
+    got = derive(data, request).facts
+    assert got["staff_status"] == "vien_chuc" and got["on_maternity_leave"] is True
+    assert got["last_exit_reason"] == "resigned" and got["months_since_last_exit"] == 24  # from 2024-06-01
+    later = derive(data, {**request, "date": "2026-07-01"}).facts
+    assert later["on_maternity_leave"] is False and later["months_since_last_exit"] == 25
+    bare = derive({k: v for k, v in data.items() if k not in ("staff_status", "maternity_leave")}, request)
+    assert "staff_status" not in bare.facts and "on_maternity_leave" not in bare.facts  # missing stays missing
+    assert bare.unknown["staff_status"] == ("staff_status",)
+    no_reason = {**data, "posts": [{k: v for k, v in data["posts"][0].items() if k != "end_reason"}, data["posts"][1]]}
+    assert "last_exit_reason" not in derive(no_reason, request).facts
+
+
+def test_status_and_leave_columns_round_trip() -> None:
+    from eligibility.batch.columns import COLUMNS, layout
+    from eligibility.batch.mapping import column_of, profile_to_row, row_to_profile
+    from eligibility.model import parse_profile
+
+    profile = {
+        "id": "X",
+        "sex": "nữ",
+        "birth_date": "1985-03-01",
+        "staff_status": "công chức",
+        "maternity_leave": [{"from": "2026-01-01"}],
+    }
+    row = profile_to_row(profile)
+    assert row["staff_status"] == "công chức" and row["maternity_leave_from"] == "2026-01-01"
+    lay, _ = layout([c.vi for c in COLUMNS])
+    data, _, problems = row_to_profile([row.get(c.key) for c in COLUMNS], lay, 2)
+    assert not problems and parse_profile(data) == parse_profile(profile)
+    assert column_of("maternity_leave.0.to") == ("maternity_leave_to", 0)
+    none = row_to_profile(
+        ["X", "nữ", "1985", "không"], layout(["Mã hồ sơ", "Giới tính", "Ngày sinh", "Nghỉ thai sản từ ngày"])[0], 2
+    )
+    assert none[0]["maternity_leave"] == [] and not none[2]

@@ -170,7 +170,7 @@ def test_birth_date_from_yaml_file(tmp_path: Path) -> None:
 
 
 def test_year_only_birth_retires_as_january(rules: Any) -> None:
-    ev = Evaluator(rules, engine=object())
+    ev = Evaluator(rules)
     prepared = ev.prepare(Request(action="appointment", post="giam-doc-so", date="2024-01-10"))
     year = ev.facts(_profile(birth_date="1968", sex="nữ"), prepared)
     january = ev.facts(_profile(birth_date="1968-01", sex="nữ"), prepared)
@@ -209,7 +209,7 @@ def test_missing_optional_data_stays_none() -> None:
 
 
 def test_missing_inputs_make_facts_absent_and_reported(rules: Any) -> None:
-    ev = Evaluator(rules, engine=object())
+    ev = Evaluator(rules)
     prepared = ev.prepare(Request(action="appointment", post="giam-doc-so", date="2025-11-03"))
     facts = ev.facts(parse_profile(BASE), prepared)
     for fact, needs in (

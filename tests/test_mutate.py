@@ -68,7 +68,7 @@ def test_in_force_window() -> None:
 @pytest.fixture(scope="module")
 def result():  # type: ignore[no-untyped-def]
     seen: list[int] = []
-    r = run(workers=2, on_progress=lambda done, total, outcome: seen.append(done))
+    r = run(workers=2, progress=lambda done, total: seen.append(done))
     assert seen and seen[-1] == r.total  # the progress callback saw every mutant
     return r
 
@@ -86,7 +86,7 @@ def test_lint_reports_a_step_without_boundary_cases(tmp_path) -> None:  # type: 
 
     import yaml
 
-    from eligibility.rulepack.lint import lint
+    from eligibility.linter import lint
 
     src = Path(__file__).resolve().parents[1] / "cases"
     dst = tmp_path / "cases"

@@ -24,7 +24,7 @@ def test_official_table_rows(row: dict) -> None:
 
 @pytest.mark.parametrize(
     "sex,born,age,reached",
-    [  # rulebook §9.3, derived ends of the schedule
+    [  # docs/rulebook.md §9.3, derived ends of the schedule
         ("male", (1960, 12), (60, 0), "2020-12"),
         ("male", (1961, 1), (60, 3), "2021-04"),
         ("male", (1966, 3), (61, 9), "2027-12"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,3 +175,164 @@ def test_a_provincial_target_needs_its_quote_and_province(tmp_path: Path) -> Non
     f.write_text(text.replace("    province: tay-ninh\n    source:", "    source:"), encoding="utf-8")
     with pytest.raises(RulePackError, match="must say province: tay-ninh"):
         load_rules(rules)
+
+
+# ----- the pool columns of the issue-16 fields ---------------------------------------------------------------
+LOCAL_FIELDS_PROFILE: dict[str, Any] = {
+    "id": "X",
+    "sex": "nam",
+    "birth_date": "1975-03-01",
+    "hometown": {"province": "Lào Cai", "district": "Bảo Thắng", "commune": "Phong Niên", "as_of": "2020-01-01"},
+    "birthplace": {"province": "Lào Cai", "district": "Bảo Thắng"},
+    "grew_up_in": {"province": "Lào Cai", "commune": "Gia Phú", "as_of": "2025-07-01"},
+    "localities_worked": [
+        {"province": "Lào Cai", "years": 12},
+        {"province": "Lào Cai", "district": "Bảo Thắng", "years": 5},
+        {"province": "Lào Cai", "commune": "Gia Phú", "as_of": "2025-07-01", "years": 1},
+        {"province": "Yên Bái", "district": "Văn Yên", "commune": "An Thịnh", "years": 2},
+    ],
+    "posts": [
+        {
+            "title": "chu-tich-ubnd-huyen",
+            "name": "Chủ tịch Ủy ban nhân dân huyện",
+            "level": "district",
+            "locality": "Lào Cai",
+            "district": "Bảo Thắng",
+            "commune": "Phong Niên",
+            "from": "2021-05-01",
+        }
+    ],
+    "committees": [
+        {
+            "level": "huyện",
+            "role": "thường vụ",
+            "province": "Lào Cai",
+            "district": "Bảo Thắng",
+            "term": "2020-2025",
+            "from": "2020-10-15",
+            "to": "2025-06-30",
+        },
+        {
+            "level": "tỉnh",
+            "role": "cấp ủy viên",
+            "province": "Lào Cai",
+            "district": "Lào Cai",
+            "term": "2025-2030",
+            "from": "2025-10-01",
+            "to": "2030-10-01",
+        },
+    ],
+}
+
+
+def test_the_new_place_post_and_committee_fields_round_trip_through_the_pool_columns() -> None:
+    """Place.district / commune / as_of, LocalityWorked.district / commune / as_of, Post.district / commune and
+    Profile.committees are read from and written to the flat pool format with Vietnamese headers."""
+    from eligibility.batch.columns import BY_KEY, COLUMNS, layout
+    from eligibility.batch.mapping import column_of, input_header, profile_to_row, row_to_profile
+    from eligibility.model import parse_profile
+
+    row = profile_to_row(LOCAL_FIELDS_PROFILE)
+    assert row["hometown_district"] == "Bảo Thắng" and row["current_post_district"] == "Bảo Thắng"
+    assert row["localities_worked"].startswith("Lào Cai: 12; Lào Cai / Bảo Thắng: 5; Lào Cai / / Gia Phú (2025-07-01)")
+    lay, problems = layout([c.vi for c in COLUMNS])
+    assert not problems
+    data, _, problems = row_to_profile([row.get(c.key) for c in COLUMNS], lay, 2)
+    assert not problems
+    assert parse_profile(data) == parse_profile(LOCAL_FIELDS_PROFILE)
+    # headers are Vietnamese, errors land on their column, and the missing-input names lead to a column
+    assert BY_KEY["committee_level"].vi == "Cấp ủy (cấp)" and BY_KEY["hometown_district"].vi == "Quê quán (huyện)"
+    assert column_of("committees.1.to") == ("committee_to", 1)
+    assert column_of("hometown.as_of") == ("hometown_as_of", None)
+    assert input_header("hometown.district") == "Quê quán (huyện)"
+    assert input_header("localities_worked.commune") == BY_KEY["localities_worked"].vi
+    none = row_to_profile(
+        ["X", "nam", "1975", "không"], layout(["Mã hồ sơ", "Giới tính", "Ngày sinh", "Cấp ủy (cấp)"])[0]
+    )
+    assert none[0]["committees"] == [] and not none[2]
+    bad = row_to_profile(
+        ["X", "nam", "1975", "Lào Cai / a / b / c: 3"],
+        layout(["Mã hồ sơ", "Giới tính", "Ngày sinh", "Số năm công tác theo tỉnh"])[0],
+        2,
+    )
+    assert bad[2] and "tỉnh/huyện/xã" in bad[2][0].vi and "province/district" in bad[2][0].en
+
+
+def test_the_web_form_keeps_the_new_fields_and_takes_the_posts_district() -> None:
+    """The check form keeps what it does not show (committee seats, districts, communes and map dates of places,
+    places worked and posts) and drops a kept district when the officer changes the province; the request takes
+    the post's district and commune."""
+    from eligibility import api
+    from eligibility.web import form as fm
+
+    rules = api.default_rules()
+    profile = api.profile_of(LOCAL_FIELDS_PROFILE)
+    request = {
+        "action": "nonlocal_placement",
+        "post": "chu-tich-ubnd-huyen",
+        "locality": "lao-cai",
+        "district": "Bảo Thắng",
+        "date": "2025-03-01",
+    }
+    form = fm.from_profile(profile, request, rules)
+    assert api.profile_of(fm.profile_dict(form, rules)) == profile
+    assert fm.request_dict(form, rules) == {**request, "date": "01/03/2025"}
+    form.values["hometown"] = "Yên Bái"
+    moved = api.profile_of(fm.profile_dict(form, rules))
+    assert moved.hometown is not None and moved.hometown.district is None
+
+
+@pytest.mark.parametrize(
+    "patch,request_",
+    [
+        ({}, {"post": "chu-tich-ubnd-huyen", "district": "Bảo Thắng", "date": "2025-03-01"}),
+        # broad reading local (hometown here), strict not (born elsewhere): the readings differ
+        (
+            {"birthplace": {"province": "Yên Bái"}, "localities_worked": []},
+            {"post": "chu-tich-ubnd-huyen", "district": "Bảo Thắng", "date": "2025-03-01"},
+        ),
+        ({}, {"post": "chu-tich-ubnd-huyen", "date": "2025-03-01"}),  # no district given: unknown
+        # born and raised in the district: local under both readings
+        (
+            {"grew_up_in": {"province": "Lào Cai", "district": "Bảo Thắng"}},
+            {"post": "chu-tich-ubnd-huyen", "district": "Bảo Thắng", "date": "2025-03-01"},
+        ),
+        # from another district of the same province, never worked there: not local at district level
+        (
+            {
+                "hometown": {"province": "Lào Cai", "district": "Sa Pa"},
+                "birthplace": {"province": "Lào Cai", "district": "Sa Pa"},
+                "grew_up_in": {"province": "Lào Cai", "district": "Sa Pa"},
+                "localities_worked": [{"province": "Lào Cai", "district": "Sa Pa", "years": 20}],
+            },
+            {"post": "chu-tich-ubnd-huyen", "district": "Bảo Thắng", "date": "2025-03-01"},
+        ),
+        ({}, {"post": "chu-tich-ubnd-xa", "commune": "Gia Phú", "date": "2025-10-01"}),
+    ],
+)
+def test_lean_rows_equal_the_screen_with_the_local_person_at_the_posts_level(
+    patch: dict[str, Any], request_: dict[str, Any]
+) -> None:
+    """Lean rows (explain/lean.py) equal the screen's rows for the local-person test at the post's level, under
+    both readings, with the roster traits (posts, committee seats) of roster-basis targets."""
+    import dataclasses
+
+    from eligibility import Evaluator
+    from eligibility.batch.screen import Screener
+    from eligibility.explain.lean import LeanEvaluator
+    from eligibility.model import parse_profile, parse_request
+
+    rules = default_rules()
+    lean = LeanEvaluator(Evaluator(rules))
+    profile = parse_profile({**LOCAL_FIELDS_PROFILE, **patch})
+    for action in ("nonlocal_placement", "planning", "appointment"):
+        request = parse_request({"action": action, "locality": "lao-cai", **request_})
+        with Screener(request, rules, workers=1, detail="all") as s:
+            (row,) = list(s.screen([(1, profile)]))
+        got = lean.subject(profile).lean(lean.prepare(request), passes=True)
+        assert row.status == "ok" and row.traits is not None
+        assert got.verdict == row.verdict and dict(got.outcomes) == row.outcomes
+        assert [dataclasses.astuple(b) for b in row.findings] == [dataclasses.astuple(x) for x in got.findings]
+        assert [dataclasses.astuple(b) for b in row.passes] == [dataclasses.astuple(x) for x in got.passes]
+        assert dataclasses.astuple(got.traits) == dataclasses.astuple(row.traits)
+        assert got.traits.roster is not None and got.traits.roster.seats is not None

@@ -19,6 +19,7 @@ from eligibility.cli import main
 from eligibility.errors import InputError, RulePackError
 from eligibility.explain import timeline
 from eligibility.explain.evaluate import Evaluator
+from eligibility.facts.catalog import FACTS, INPUTS
 from eligibility.model import parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
@@ -101,10 +102,10 @@ def test_hd06_example_age_holds_until_august_2021(ev: Evaluator) -> None:
     assert [c.criterion for c in first.criteria] == [AGE]
     cause = first.criteria[0].causes[0]
     assert (cause.kind, cause.name, cause.before, cause.after) == ("fact", "months_to_retirement", 60, 59)
-    text = tl.render_text("vi")
+    text = timeline.render_text(tl, "vi")
     assert "đến ngày 01/09/2021 hết điều kiện về tuổi" in text
     assert "Đủ điều kiện đến hết ngày 31/08/2021" in text
-    assert "from 2021-09-01 no longer meets the age condition" in tl.render_text("en")
+    assert "from 2021-09-01 no longer meets the age condition" in timeline.render_text(tl, "en")
     assert tl.unexpected == []
 
 
@@ -121,7 +122,7 @@ def test_reprimand_qd80_block_ends_after_12_months(ev: Evaluator) -> None:
     change = tl.changes[0]
     assert change.date == dt.date(2024, 3, 15) and change.verdict_after == "eligible"
     assert [c.criterion for c in change.criteria] == [KT]
-    assert "Từ ngày 15/03/2024 đủ điều kiện" in tl.render_text("vi")
+    assert "Từ ngày 15/03/2024 đủ điều kiện" in timeline.render_text(tl, "vi")
     assert not [n for n in tl.needed if n.criterion == KT]  # time fixes it: no change to the file is asked
 
 
@@ -141,13 +142,13 @@ def test_reprimand_in_2025_qd377_makes_it_24_months(ev: Evaluator) -> None:
     assert (step.name, step.before, step.after) == ("party.block_higher_khien_trach_months", 12, 24)
     # QĐ 296 (one year, waivable) ends on 2026-03-15
     assert tl.decision.finding(QD296).holds_from == dt.date(2026, 3, 15)
-    assert "08/10/2025" in tl.render_text("vi")
+    assert "08/10/2025" in timeline.render_text(tl, "vi")
 
 
 def test_day_before_check_finds_changes_the_candidates_missed(ev: Evaluator, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the month-count candidates, comparing each candidate with the day before still finds the
     exact day (by bisection) and says so."""
-    monkeypatch.setattr(timeline, "_anchored", lambda anchor, lo, hi: iter(()))
+    monkeypatch.setattr(timeline.probe, "_anchored", lambda anchor, lo, hi: iter(()))
     p = clean_profile(discipline=[{"kind": "đảng", "form": "khiển trách", "decided": "2023-03-15"}])
     tl = timeline.build(ev, p, request(date="2023-06-01"), horizon_years=2, lookback_years=1)
     assert tl.decision.finding(KT).holds_from == dt.date(2024, 3, 15)
@@ -186,7 +187,7 @@ def test_needed_changes_name_the_profile_change(ev: Evaluator) -> None:
     assert "kết luận tiêu chuẩn chính trị: đạt" in needed["common.political_standard"].text.vi
     assert "health" in needed["appointment.health"].missing
     assert "xác minh" in needed["appointment.file_and_assets"].text.vi
-    text = tl.render_text("vi")
+    text = timeline.render_text(tl, "vi")
     assert "Cần thay đổi hồ sơ để đạt" in text and "cần có trình độ cao cấp lý luận chính trị" in text
 
 
@@ -405,4 +406,4 @@ def test_timeline_agrees_with_the_engine(
     # suggestions never touch what cannot change
     for n in tl.needed:
         for r in n.requirements:
-            assert not set(timeline.FACTS[r.fact].inputs) & set(timeline.IMMUTABLE_INPUTS), r
+            assert not any(INPUTS[i].kind == "immutable" for i in FACTS[r.fact].inputs), r

@@ -1,9 +1,13 @@
-"""The pool spreadsheet: documented columns (Vietnamese headers, English aliases) and row → profile.
+"""The pool spreadsheet: the documented columns (Vietnamese headers, English aliases) and a file's layout.
 
-One row is one person. Each column fills one field of :class:`eligibility.model.Profile`; an
-empty cell means "not recorded" and leaves the field ``None`` (the criteria that need it come
-out ``unknown``), never a default. "Không" in a list column (kỷ luật, quy hoạch, tiếng dân tộc
-thiểu số, chức vụ) means "recorded: none" (an empty list). Several values in one cell are
+One row is one person. Each :class:`Column` declares the profile field it fills (``path``), how its
+cells are read (``kind``, ``multi``, ``none_word``, ``title_code``) and its place in a record
+(``opens`` for the column that opens a record such as a post or a discipline decision, ``needed``);
+:mod:`eligibility.batch.mapping` reads a row into a profile, a profile into a row and a profile
+error back to its column from these declarations alone, so a new profile field is one new
+``Column`` here. An empty cell means "not recorded" and leaves the field ``None`` (the criteria that
+need it come out ``unknown``), never a default. "Không" in a list column (kỷ luật, quy hoạch, tiếng
+dân tộc thiểu số, chức vụ) means "recorded: none" (an empty list). Several values in one cell are
 separated by ";" (e.g. two discipline records: "khiển trách; cảnh cáo" with dates
 "15/03/2023; 02/02/2024").
 
@@ -14,9 +18,7 @@ every error names the column, the row and the reason in Vietnamese and English.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,21 @@ class Column:
     multi: bool = False  # several values separated by ";"
     none_word: bool = False  # "không" means recorded: none (an empty list)
     aliases: tuple[str, ...] = ()
+    opens: bool = False  # opens its record (party, a post, a plan, a discipline decision …): the others need it
+    title_code: bool = False  # a title code or a title's name (mapped to its code)
+    needed: tuple[str, str] | None = None  # the record needs this column too: the problem (vi, en) if absent
+    fill: str = ""  # written for an item that lacks this value in a cell of several values
+    extra_paths: tuple[str, ...] = ()  # other profile paths whose errors belong to this column
+
+    @property
+    def group(self) -> str | None:
+        """The profile field holding the record this column belongs to (``party`` for ``party.member``)."""
+        return self.path.rpartition(".")[0] or None
+
+    @property
+    def field(self) -> str:
+        """The field it fills in its record, or in the profile."""
+        return self.path.rpartition(".")[2]
 
     def allowed_vi(self) -> str:
         if self.vocab is not None:
@@ -52,7 +69,8 @@ class Column:
             "bool": "có / không (đúng / sai, x, 1 / 0)",
             "int": "số nguyên không âm",
             "assessments": "năm: mức; năm: mức — ví dụ 2023: HTTNV; 2024: HTXSNV",
-            "localities": "tỉnh: số năm; tỉnh: số năm — ví dụ Lào Cai: 20; Yên Bái: 3",
+            "localities": "tỉnh[ / huyện[ / xã]][ (ngày của địa danh)]: số năm; … — ví dụ Lào Cai: 20; "
+            "Lào Cai / Bảo Thắng: 5",
         }.get(self.kind, "văn bản tự do")
 
     def allowed_en(self) -> str:
@@ -64,12 +82,54 @@ class Column:
             "bool": "yes / no (có / không, x, 1 / 0)",
             "int": "a whole number, 0 or more",
             "assessments": "year: rating; year: rating — e.g. 2023: HTTNV; 2024: HTXSNV",
-            "localities": "province: years; province: years — e.g. Lào Cai: 20; Yên Bái: 3",
+            "localities": "province[ / district[ / commune]][ (date of the map)]: years; … — e.g. Lào Cai: 20; "
+            "Lào Cai / Bảo Thắng: 5",
         }.get(self.kind, "free text")
 
 
 def _c(key: str, vi: str, path: str, kind: str, help_vi: str, help_en: str, example: str = "", **kw: Any) -> Column:
     return Column(key, vi, path, kind, help_vi, help_en, example, **kw)
+
+
+def _place_units(key: str) -> tuple[Column, ...]:
+    """The district, commune and map-date columns of a place (quê quán, nơi sinh, nơi lớn lên)."""
+    vi, en = {"hometown": ("Quê quán", "hometown"), "birthplace": ("Nơi sinh", "birthplace")}.get(
+        key, ("Nơi lớn lên", "place of growing up")
+    )
+    low = vi.lower()
+    return (
+        _c(
+            f"{key}_district",
+            f"{vi} (huyện)",
+            f"{key}.district",
+            "text",
+            f"Huyện, quận, thị xã, thành phố thuộc tỉnh của {low} (địa danh trước 01/7/2025); cần cho chức danh cấp "
+            "huyện, cấp xã khi xét người địa phương.",
+            f"District of the {en} (the map before 1 July 2025); needed for the local-person test of district and "
+            "commune posts.",
+            "Bảo Thắng",
+        ),
+        _c(
+            f"{key}_commune",
+            f"{vi} (xã)",
+            f"{key}.commune",
+            "text",
+            f"Xã, phường, thị trấn, đặc khu của {low}; cần cho chức danh cấp xã khi xét người địa phương.",
+            f"Commune of the {en}; needed for the local-person test of commune posts.",
+            "Phong Niên",
+        ),
+        _c(
+            f"{key}_as_of",
+            f"{vi} ghi theo địa danh ngày",
+            f"{key}.as_of",
+            "date",
+            f"Ngày của bản đồ hành chính mà {low} được ghi theo (xã, phường sắp xếp lại từ 01/7/2025: xã ghi theo "
+            "địa danh mới thì ghi một ngày từ 01/7/2025).",
+            f"The date whose administrative map the {en} is written in (communes were rearranged on 1 July 2025: a "
+            "commune written by its new name takes a date from then).",
+            "01/07/2025",
+        ),
+    )
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -113,7 +173,9 @@ COLUMNS: tuple[Column, ...] = (
         "Tỉnh, thành phố của quê quán.",
         "Province of the hometown (quê quán).",
         "Lào Cai",
+        opens=True,
     ),
+    *_place_units("hometown"),
     _c(
         "birthplace",
         "Nơi sinh (tỉnh)",
@@ -122,7 +184,9 @@ COLUMNS: tuple[Column, ...] = (
         "Tỉnh, thành phố nơi sinh.",
         "Province of birth.",
         "Lào Cai",
+        opens=True,
     ),
+    *_place_units("birthplace"),
     _c(
         "grew_up_in",
         "Nơi lớn lên (tỉnh)",
@@ -131,18 +195,33 @@ COLUMNS: tuple[Column, ...] = (
         "Tỉnh, thành phố nơi lớn lên, trưởng thành.",
         "Province where the person grew up.",
         "Lào Cai",
+        opens=True,
     ),
+    *_place_units("grew_up_in"),
     _c(
         "localities_worked",
         "Số năm công tác theo tỉnh",
         "localities_worked",
         "localities",
-        'Số năm đã công tác tại từng tỉnh; "không" nếu chưa công tác ở tỉnh nào.',
-        'Years worked in each province; "không" (none) if none.',
-        "Lào Cai: 20; Yên Bái: 3",
+        "Số năm đã công tác tại từng nơi: tỉnh, hoặc tỉnh / huyện, hoặc tỉnh / huyện / xã (huyện để trống nếu "
+        "không có: tỉnh / / xã), kèm ngày của địa danh trong ngoặc nếu cần; "
+        '"không" nếu chưa công tác ở đâu.',
+        "Years worked in each place: province, or province / district, or province / district / commune (an empty "
+        "district when there is none: province / / commune), with the date of the map in brackets if needed; "
+        '"không" (none) if none.',
+        "Lào Cai: 20; Lào Cai / Bảo Thắng: 5; Yên Bái: 3",
         none_word=True,
     ),
-    _c("party_member", "Đảng viên", "party.member", "bool", "Là đảng viên hay không.", "Party member or not.", "có"),
+    _c(
+        "party_member",
+        "Đảng viên",
+        "party.member",
+        "bool",
+        "Là đảng viên hay không.",
+        "Party member or not.",
+        "có",
+        opens=True,
+    ),
     _c(
         "party_joined",
         "Ngày vào Đảng",
@@ -227,6 +306,8 @@ COLUMNS: tuple[Column, ...] = (
         "pho-giam-doc-so",
         none_word=True,
         aliases=("chuc vu hien tai",),
+        opens=True,
+        title_code=True,
     ),
     _c(
         "current_post_name",
@@ -257,6 +338,24 @@ COLUMNS: tuple[Column, ...] = (
         "Lào Cai",
     ),
     _c(
+        "current_post_district",
+        "Huyện nơi công tác",
+        "posts.district",
+        "text",
+        "Huyện của chức vụ hiện tại (chức danh cấp huyện, cấp xã đến 30/6/2025).",
+        "District of the current post (district and commune posts until 30 June 2025).",
+        "Bảo Thắng",
+    ),
+    _c(
+        "current_post_commune",
+        "Xã nơi công tác",
+        "posts.commune",
+        "text",
+        "Xã của chức vụ hiện tại (chức danh cấp xã).",
+        "Commune of the current post (commune posts).",
+        "Phong Niên",
+    ),
+    _c(
         "current_post_body",
         "Cơ quan, đơn vị",
         "posts.body",
@@ -273,6 +372,7 @@ COLUMNS: tuple[Column, ...] = (
         "Ngày bắt đầu giữ chức vụ hiện tại (bắt buộc khi có chức vụ).",
         "Date the current post began (required when a post is given).",
         "01/03/2019",
+        extra_paths=("posts.to",),
     ),
     _c(
         "planning_titles",
@@ -284,6 +384,8 @@ COLUMNS: tuple[Column, ...] = (
         "giam-doc-so",
         multi=True,
         none_word=True,
+        opens=True,
+        title_code=True,
     ),
     _c(
         "planning_term",
@@ -303,6 +405,82 @@ COLUMNS: tuple[Column, ...] = (
         "Ngày phê duyệt quy hoạch (một giá trị cho tất cả, hoặc mỗi chức danh một giá trị).",
         "Date the plan was approved (one for all titles, or one per title).",
         "20/11/2023",
+        multi=True,
+    ),
+    _c(
+        "committee_level",
+        "Cấp ủy (cấp)",
+        "committees.level",
+        "vocab",
+        'Cấp của từng cấp ủy người đó là thành viên (đang hoặc đã), cách nhau bởi ";"; "không" nếu không tham gia '
+        "cấp ủy nào.",
+        'Level of each Party committee the person sits (or sat) on, separated by ";"; "không" (none) if none.',
+        "cấp huyện",
+        vocab=lv.LEVEL,
+        multi=True,
+        none_word=True,
+        opens=True,
+    ),
+    _c(
+        "committee_role",
+        "Cấp ủy (vị trí)",
+        "committees.role",
+        "vocab",
+        "Vị trí trong từng cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị); để trống là cấp ủy viên.",
+        "Role on each committee (one for all or one per committee); empty means member.",
+        "ủy viên ban thường vụ",
+        vocab=lv.COMMITTEE_ROLE,
+        multi=True,
+        fill="cấp ủy viên",
+    ),
+    _c(
+        "committee_province",
+        "Cấp ủy (tỉnh)",
+        "committees.province",
+        "text",
+        "Tỉnh của từng cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "Province of each committee (one for all or one per committee).",
+        "Lào Cai",
+        multi=True,
+    ),
+    _c(
+        "committee_district",
+        "Cấp ủy (huyện)",
+        "committees.district",
+        "text",
+        "Huyện của từng cấp ủy cấp huyện, cấp xã (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "District of each district or commune committee (one for all or one per committee).",
+        "Bảo Thắng",
+        multi=True,
+    ),
+    _c(
+        "committee_term",
+        "Cấp ủy (nhiệm kỳ)",
+        "committees.term",
+        "text",
+        "Nhiệm kỳ của từng cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "Term of each committee seat (one for all or one per committee).",
+        "2020-2025",
+        multi=True,
+    ),
+    _c(
+        "committee_from",
+        "Cấp ủy từ ngày",
+        "committees.from",
+        "date",
+        "Ngày bắt đầu của từng vị trí cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "Start of each committee seat (one for all or one per committee).",
+        "15/10/2020",
+        multi=True,
+    ),
+    _c(
+        "committee_to",
+        "Cấp ủy đến ngày",
+        "committees.to",
+        "date",
+        "Ngày kết thúc của từng vị trí cấp ủy; để trống nếu đang giữ.",
+        "End of each committee seat; empty while it is held.",
+        "30/09/2025",
         multi=True,
     ),
     _c(
@@ -326,6 +504,7 @@ COLUMNS: tuple[Column, ...] = (
         multi=True,
         none_word=True,
         aliases=("ky luat",),
+        opens=True,
     ),
     _c(
         "discipline_kind",
@@ -337,6 +516,10 @@ COLUMNS: tuple[Column, ...] = (
         "đảng",
         vocab=lv.DISCIPLINE_KIND,
         multi=True,
+        needed=(
+            "cần ghi loại kỷ luật (đảng / chính quyền / đoàn thể) khi có kỷ luật",
+            "the kind of discipline (party / state / mass) is needed",
+        ),
     ),
     _c(
         "discipline_date",
@@ -358,6 +541,7 @@ COLUMNS: tuple[Column, ...] = (
         "đã quyết định",
         vocab=lv.DISCIPLINE_STATUS,
         multi=True,
+        fill="đã quyết định",
     ),
     _c(
         "investigation",
@@ -378,6 +562,7 @@ COLUMNS: tuple[Column, ...] = (
         "Political-standard conclusion (QĐ 58-QĐ/TW).",
         "đạt",
         vocab=lv.POLITICAL_STANDARD,
+        opens=True,
     ),
     _c(
         "political_standard_date",
@@ -396,6 +581,7 @@ COLUMNS: tuple[Column, ...] = (
         "Đủ sức khỏe để hoàn thành nhiệm vụ (có / không).",
         "Fit to carry out the duties (yes / no).",
         "có",
+        opens=True,
     ),
     _c(
         "health_date",
@@ -414,6 +600,7 @@ COLUMNS: tuple[Column, ...] = (
         "Bản kê khai tài sản, thu nhập đã được xác minh (có / không).",
         "Asset and income declaration verified (yes / no).",
         "có",
+        opens=True,
     ),
     _c(
         "asset_declaration_date",
@@ -432,6 +619,36 @@ COLUMNS: tuple[Column, ...] = (
         "Hồ sơ, lý lịch đã được thẩm định, xác minh rõ ràng (có / không).",
         "Personnel file verified (yes / no).",
         "có",
+    ),
+    _c(
+        "staff_status",
+        "Đối tượng",
+        "staff_status",
+        "vocab",
+        "Cán bộ, công chức hay viên chức.",
+        "Cadre, civil servant or public employee.",
+        "công chức",
+        vocab=lv.STAFF_STATUS,
+    ),
+    _c(
+        "maternity_leave_from",
+        "Nghỉ thai sản từ ngày",
+        "maternity_leave.from",
+        "date",
+        'Ngày bắt đầu nghỉ thai sản (gần nhất); "không" nếu không có.',
+        'First day of the (latest) maternity leave; "không" (none) if none.',
+        "01/03/2026",
+        opens=True,
+        none_word=True,
+    ),
+    _c(
+        "maternity_leave_to",
+        "Nghỉ thai sản đến ngày",
+        "maternity_leave.to",
+        "date",
+        "Ngày cuối của thời gian nghỉ thai sản; để trống nếu đang nghỉ.",
+        "Last day of the maternity leave; empty while it lasts.",
+        "31/08/2026",
     ),
     _c(
         "abroad_or_inpatient_months",
@@ -458,37 +675,6 @@ POST_COLUMN = _c(
 
 BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED = tuple(c for c in COLUMNS if c.required)
-_NONE_WORDS = {"khong", "khong co", "chua co", "none", "no"}
-_TRUE = {
-    "co",
-    "dung",
-    "x",
-    "true",
-    "yes",
-    "y",
-    "1",
-    "da",
-    "da xac minh",
-    "dat",
-    "du",
-    "du suc khoe",
-    "tot",
-    "da tham dinh",
-}
-_FALSE = {
-    "khong",
-    "sai",
-    "false",
-    "no",
-    "n",
-    "0",
-    "chua",
-    "chua xac minh",
-    "khong dat",
-    "khong du",
-    "khong du suc khoe",
-    "chua tham dinh",
-}
 
 
 def _header_key(text: str) -> str:
@@ -584,548 +770,3 @@ def layout(
             )
         )
     return Layout(texts, index, post_index, tuple(unknown), ignored_post), errors
-
-
-# ----- cell values ----------------------------------------------------------------------------
-def clean(value: Cell) -> Cell:
-    """A cell's value: None for empty, NFC-stripped text, ints for integral floats, dates for datetimes."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = lv.nfc(value).strip()
-        return text or None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
-def _as_text(value: Cell) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _split(value: Cell) -> list[Cell]:
-    if isinstance(value, str):
-        return [p.strip() for p in re.split(r"[;\n]", value) if p.strip()]
-    return [value]
-
-
-def _is_none_word(value: Cell) -> bool:
-    return isinstance(value, str) and lv.fold(value) in _NONE_WORDS
-
-
-def _bool(value: Cell) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        k = lv.fold(value)
-        if k in _TRUE:
-            return True
-        if k in _FALSE:
-            return False
-    raise ValueError('phải là "có" hoặc "không" (đúng, sai, x, 1, 0) / must be yes or no (có, không, x, 1, 0)')
-
-
-def _int(value: Cell) -> int:
-    if isinstance(value, bool):
-        raise ValueError("phải là số nguyên / must be a whole number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
-        return int(value)
-    raise ValueError("phải là số nguyên không âm / must be a whole number, 0 or more")
-
-
-def _assessments(value: Cell) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for part in _split(value):
-        m = re.fullmatch(r"(\d{4})\s*[:=\-]\s*(.+)", str(part))
-        if not m:
-            raise ValueError(
-                f'"{part}" không có dạng năm: mức (ví dụ 2024: HTTNV) / "{part}" is not year: rating (e.g. 2024: HTTNV)'
-            )
-        out[int(m.group(1))] = m.group(2).strip()
-    return out
-
-
-def _localities(value: Cell) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for part in _split(value):
-        m = re.fullmatch(r"(.+?)\s*[:=]\s*(\d+)\s*(?:năm|nam)?", str(part))
-        if not m:
-            raise ValueError(
-                f'"{part}" không có dạng tỉnh: số năm (ví dụ Lào Cai: 20) / "{part}" is not '
-                "province: years (e.g. Lào Cai: 20)"
-            )
-        out.append({"province": m.group(1).strip(), "years": int(m.group(2))})
-    return out
-
-
-def _problem(header: str, exc: Exception | str, value: Cell, row: int | None) -> Problem:
-    vi, _, en = str(exc).partition(" / ")
-    return Problem(header, vi, en or vi, _as_text(value) if value is not None else None, row)
-
-
-def row_to_profile(
-    cells: Sequence[Cell], lay: Layout, row: int | None = None, title_codes: Mapping[str, str] | None = None
-) -> tuple[dict[str, Any], str | None, list[Problem]]:
-    """Build a profile dict (English keys, officers' values), the row's post, and the problems
-    that can be told from the cells alone (missing required columns, unreadable booleans, numbers,
-    lists that do not line up); the profile model checks the rest (dates, levels) when the dict is
-    parsed. ``title_codes`` maps folded title names
-    to codes so that "Giám đốc Sở" may be written for ``giam-doc-so``.
-    """
-    problems: list[Problem] = []
-    values: dict[str, Cell] = {}
-    for key, pos in lay.index.items():
-        v = clean(cells[pos]) if pos < len(cells) else None
-        if v is not None:
-            values[key] = v
-    post: str | None = None
-    if lay.post_index is not None and lay.post_index < len(cells):
-        pv = clean(cells[lay.post_index])
-        post = _title(_as_text(pv), title_codes) if pv is not None else None
-
-    def header(key: str) -> str:
-        return lay.header_of(key)
-
-    for col in REQUIRED:
-        if col.key not in values:
-            if col.key in lay.index:
-                problems.append(Problem(header(col.key), "thiếu giá trị bắt buộc", "required value missing", None, row))
-            else:
-                problems.append(
-                    Problem(col.vi, "tệp thiếu cột bắt buộc này", "the file lacks this required column", None, row)
-                )
-
-    data: dict[str, Any] = {}
-
-    def text(key: str) -> str | None:
-        v = values.get(key)
-        return None if v is None else _as_text(v)
-
-    def convert(key: str, fn: Any) -> Any:
-        v = values.get(key)
-        if v is None:
-            return None
-        try:
-            return fn(v)
-        except ValueError as exc:
-            problems.append(_problem(header(key), exc, v, row))
-            return None
-
-    for key in ("id", "full_name", "ethnicity"):
-        if (t := text(key)) is not None:
-            data[key] = t
-    for key in ("sex", "birth_date", "investigation"):
-        if key in values:
-            data[key] = values[key]
-    for key in ("hometown", "birthplace", "grew_up_in"):
-        if (t := text(key)) is not None:
-            data[key] = {"province": t}
-    if "localities_worked" in values:
-        v = values["localities_worked"]
-        data["localities_worked"] = [] if _is_none_word(v) else convert("localities_worked", _localities)
-
-    # party
-    member = convert("party_member", _bool)
-    if member is not None:
-        data["party"] = {"member": member}
-        for key, field in (("party_joined", "joined"), ("party_official", "official")):
-            if key in values:
-                data["party"][field] = values[key]
-    else:
-        _needs(values, ("party_joined", "party_official"), "party_member", header, problems, row)
-
-    # education
-    edu: dict[str, Any] = {}
-    for key, field in (
-        ("degree", "degree"),
-        ("field", "field"),
-        ("political_theory", "political_theory"),
-        ("state_management", "state_management"),
-        ("civil_service_grade", "civil_service_grade"),
-    ):
-        if key in values:
-            edu[field] = text(key) if key == "field" else values[key]
-    if "minority_languages" in values:
-        v = values["minority_languages"]
-        edu["minority_languages"] = [] if _is_none_word(v) else [_as_text(p) for p in _split(v)]
-    data["education"] = edu
-
-    # current post
-    if "current_post" in values:
-        v = values["current_post"]
-        if _is_none_word(v):
-            data["posts"] = []
-            _forbid(
-                values,
-                (
-                    "current_post_name",
-                    "current_post_level",
-                    "current_post_locality",
-                    "current_post_body",
-                    "current_post_from",
-                ),
-                "current_post",
-                header,
-                problems,
-                row,
-            )
-        else:
-            post_rec: dict[str, Any] = {"title": _title(_as_text(v), title_codes)}
-            for key, field in (
-                ("current_post_name", "name"),
-                ("current_post_level", "level"),
-                ("current_post_locality", "locality"),
-                ("current_post_body", "body"),
-                ("current_post_from", "from"),
-            ):
-                if key in values:
-                    post_rec[field] = (
-                        text(key)
-                        if key in ("current_post_name", "current_post_body", "current_post_locality")
-                        else values[key]
-                    )
-            data["posts"] = [post_rec]
-    else:
-        _needs(
-            values,
-            (
-                "current_post_name",
-                "current_post_level",
-                "current_post_locality",
-                "current_post_body",
-                "current_post_from",
-            ),
-            "current_post",
-            header,
-            problems,
-            row,
-        )
-
-    # planning
-    if "planning_titles" in values:
-        v = values["planning_titles"]
-        if _is_none_word(v):
-            data["planning"] = []
-            _forbid(values, ("planning_term", "planning_approved"), "planning_titles", header, problems, row)
-        else:
-            titles = [_title(_as_text(p), title_codes) for p in _split(v)]
-            terms = _aligned(values, "planning_term", len(titles), header, problems, row)
-            approved = _aligned(values, "planning_approved", len(titles), header, problems, row)
-            entries = []
-            for i, t in enumerate(titles):
-                e: dict[str, Any] = {"title": t}
-                if terms is not None:
-                    e["term"] = _as_text(terms[i])
-                if approved is not None:
-                    e["approved"] = approved[i]
-                entries.append(e)
-            data["planning"] = entries
-    else:
-        _needs(values, ("planning_term", "planning_approved"), "planning_titles", header, problems, row)
-
-    # assessments
-    if "assessments" in values:
-        got = convert("assessments", _assessments)
-        if got is not None:
-            data["assessments"] = got
-
-    # discipline
-    if "discipline_form" in values:
-        v = values["discipline_form"]
-        if _is_none_word(v):
-            data["discipline"] = []
-            _forbid(
-                values,
-                ("discipline_kind", "discipline_date", "discipline_status"),
-                "discipline_form",
-                header,
-                problems,
-                row,
-            )
-        else:
-            forms = _split(v)
-            kinds = _aligned(values, "discipline_kind", len(forms), header, problems, row)
-            dates = _aligned(values, "discipline_date", len(forms), header, problems, row)
-            statuses = _aligned(values, "discipline_status", len(forms), header, problems, row)
-            if "discipline_kind" not in values:
-                problems.append(
-                    Problem(
-                        header("discipline_kind"),
-                        "cần ghi loại kỷ luật (đảng / chính quyền / đoàn thể) khi có kỷ luật",
-                        "the kind of discipline (party / state / mass) is needed",
-                        None,
-                        row,
-                    )
-                )
-            recs = []
-            for i, form in enumerate(forms):
-                rec: dict[str, Any] = {"form": form}
-                if kinds is not None:
-                    rec["kind"] = kinds[i]
-                if dates is not None:
-                    rec["decided"] = dates[i]
-                if statuses is not None:
-                    rec["status"] = statuses[i]
-                recs.append(rec)
-            data["discipline"] = recs
-    else:
-        _needs(
-            values,
-            ("discipline_kind", "discipline_date", "discipline_status"),
-            "discipline_form",
-            header,
-            problems,
-            row,
-        )
-
-    # record
-    if "political_standard" in values:
-        data["political_standard"] = {"result": values["political_standard"]}
-        if "political_standard_date" in values:
-            data["political_standard"]["date"] = values["political_standard_date"]
-    else:
-        _needs(values, ("political_standard_date",), "political_standard", header, problems, row)
-    for key, date_key, name in (
-        ("health", "health_date", "health"),
-        ("asset_declaration_verified", "asset_declaration_date", "asset_declaration"),
-    ):
-        flag = convert(key, _bool)
-        if flag is not None:
-            field = "fit" if key == "health" else "verified"
-            data[name] = {field: flag}
-            if date_key in values:
-                data[name]["date"] = values[date_key]
-        elif key not in values:
-            _needs(values, (date_key,), key, header, problems, row)
-    fv = convert("file_verified", _bool)
-    if fv is not None:
-        data["file_verified"] = fv
-    months = convert("abroad_or_inpatient_months", _int)
-    if months is not None:
-        data["abroad_or_inpatient_months"] = months
-
-    return data, post, problems
-
-
-def _needs(
-    values: Mapping[str, Cell], keys: Iterable[str], parent: str, header: Any, problems: list[Problem], row: int | None
-) -> None:
-    for key in keys:
-        if key in values:
-            problems.append(
-                Problem(
-                    header(key),
-                    f'có giá trị nhưng cột "{header(parent)}" để trống',
-                    f'has a value but column "{header(parent)}" is empty',
-                    _as_text(values[key]),
-                    row,
-                )
-            )
-
-
-def _forbid(
-    values: Mapping[str, Cell], keys: Iterable[str], parent: str, header: Any, problems: list[Problem], row: int | None
-) -> None:
-    for key in keys:
-        if key in values:
-            problems.append(
-                Problem(
-                    header(key),
-                    f'có giá trị nhưng cột "{header(parent)}" ghi "không"',
-                    f'has a value but column "{header(parent)}" says none',
-                    _as_text(values[key]),
-                    row,
-                )
-            )
-
-
-def _aligned(
-    values: Mapping[str, Cell], key: str, n: int, header: Any, problems: list[Problem], row: int | None
-) -> list[Cell] | None:
-    """A multi-value column lined up with ``n`` items: one value (for all) or exactly ``n``."""
-    v = values.get(key)
-    if v is None:
-        return None
-    parts = _split(v)
-    if len(parts) == 1:
-        return parts * n
-    if len(parts) == n:
-        return parts
-    problems.append(
-        Problem(
-            header(key),
-            f'có {len(parts)} giá trị, cần 1 hoặc {n} (cách nhau bởi ";")',
-            f'has {len(parts)} values; 1 or {n} needed (separated by ";")',
-            _as_text(v),
-            row,
-        )
-    )
-    return None
-
-
-def _title(text: str, title_codes: Mapping[str, str] | None) -> str:
-    if title_codes:
-        return title_codes.get(lv.fold(text), text)
-    return text
-
-
-def title_code_map(titles: Mapping[str, Any]) -> dict[str, str]:
-    """Folded code, Vietnamese and English names of the catalogue's titles → code."""
-    out: dict[str, str] = {}
-    for code, t in titles.items():
-        for name in (code, t.vi, t.en):
-            out.setdefault(lv.fold(name), code)
-    return out
-
-
-# ----- profile → row (for writers and the synthetic generator) ---------------------------------
-def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[str, Any]:
-    """The inverse of :func:`row_to_profile` for profiles the flat format can hold (one current
-    post). Keys are column keys; values are what an officer would type."""
-    r: dict[str, Any] = {}
-    for key in ("id", "full_name", "sex", "birth_date", "ethnicity", "investigation"):
-        if profile.get(key) is not None:
-            r[key] = profile[key]
-    for key in ("hometown", "birthplace", "grew_up_in"):
-        if profile.get(key) is not None:
-            r[key] = profile[key]["province"]
-    if profile.get("localities_worked") is not None:
-        r["localities_worked"] = (
-            "; ".join(f"{w['province']}: {w['years']}" for w in profile["localities_worked"]) or "không"
-        )
-    party = profile.get("party")
-    if party is not None:
-        r["party_member"] = "có" if party["member"] else "không"
-        if party.get("joined"):
-            r["party_joined"] = party["joined"]
-        if party.get("official"):
-            r["party_official"] = party["official"]
-    edu = profile.get("education") or {}
-    for key in ("degree", "field", "political_theory", "state_management", "civil_service_grade"):
-        if edu.get(key) is not None:
-            r[key] = edu[key]
-    if edu.get("minority_languages") is not None:
-        r["minority_languages"] = "; ".join(edu["minority_languages"]) or "không"
-    posts = profile.get("posts")
-    if posts is not None:
-        if not posts:
-            r["current_post"] = "không"
-        else:
-            if len(posts) > 1:
-                raise ValueError("the flat format holds one current post")
-            p = posts[0]
-            r["current_post"] = p["title"]
-            for key, field in (
-                ("current_post_name", "name"),
-                ("current_post_level", "level"),
-                ("current_post_locality", "locality"),
-                ("current_post_body", "body"),
-                ("current_post_from", "from"),
-            ):
-                if p.get(field) is not None:
-                    r[key] = p[field]
-    planning = profile.get("planning")
-    if planning is not None:
-        if not planning:
-            r["planning_titles"] = "không"
-        else:
-            r["planning_titles"] = "; ".join(e["title"] for e in planning)
-            terms = [e.get("term") for e in planning]
-            if any(t is not None for t in terms):
-                r["planning_term"] = "; ".join(str(t) for t in terms)
-            dates = [e.get("approved") for e in planning]
-            if any(d is not None for d in dates):
-                r["planning_approved"] = "; ".join(_as_text(d) for d in dates)
-    if profile.get("assessments") is not None:
-        r["assessments"] = "; ".join(f"{y}: {v}" for y, v in sorted(profile["assessments"].items()))
-    disc = profile.get("discipline")
-    if disc is not None:
-        if not disc:
-            r["discipline_form"] = "không"
-        else:
-            r["discipline_form"] = "; ".join(d["form"] for d in disc)
-            r["discipline_kind"] = "; ".join(d["kind"] for d in disc)
-            if any(d.get("decided") for d in disc):
-                r["discipline_date"] = "; ".join(_as_text(d.get("decided") or "") for d in disc)
-            if any(d.get("status") for d in disc):
-                r["discipline_status"] = "; ".join(d.get("status") or "đã quyết định" for d in disc)
-    ps = profile.get("political_standard")
-    if ps is not None:
-        r["political_standard"] = ps["result"]
-        if ps.get("date"):
-            r["political_standard_date"] = ps["date"]
-    for name, key, date_key, field in (
-        ("health", "health", "health_date", "fit"),
-        ("asset_declaration", "asset_declaration_verified", "asset_declaration_date", "verified"),
-    ):
-        rec = profile.get(name)
-        if rec is not None:
-            r[key] = "có" if rec[field] else "không"
-            if rec.get("date"):
-                r[date_key] = rec["date"]
-    if profile.get("file_verified") is not None:
-        r["file_verified"] = "có" if profile["file_verified"] else "không"
-    if profile.get("abroad_or_inpatient_months") is not None:
-        r["abroad_or_inpatient_months"] = profile["abroad_or_inpatient_months"]
-    if post is not None:
-        r["post"] = post
-    return r
-
-
-# ----- error locations: profile field path → column --------------------------------------------
-_PATHS = sorted(((c.path, c.key) for c in COLUMNS), key=lambda pc: -len(pc[0]))
-_EXTRA_PATHS = {
-    "posts": "current_post",
-    "posts.to": "current_post_from",
-    "planning": "planning_titles",
-    "discipline": "discipline_form",
-    "party": "party_member",
-    "health": "health",
-    "asset_declaration": "asset_declaration_verified",
-    "political_standard": "political_standard",
-    "hometown": "hometown",
-    "birthplace": "birthplace",
-    "grew_up_in": "grew_up_in",
-    "education": "degree",
-}
-
-
-def column_of(location: str) -> tuple[str | None, int | None]:
-    """The column key a profile error location belongs to, and the list item (0-based) if any."""
-    parts = location.split(".")
-    item: int | None = None
-    plain: list[str] = []
-    for p in parts:
-        if (
-            p.isdigit()
-            and item is None
-            and plain
-            and plain[0] in ("posts", "planning", "discipline", "localities_worked", "minority_languages", "education")
-        ):
-            item = int(p)
-            continue
-        plain.append(p)
-    path = ".".join(plain)
-    for cpath, key in _PATHS:
-        if path == cpath or path.startswith(cpath + "."):
-            return key, item
-    if path.startswith("assessments"):
-        return "assessments", None
-    if path.startswith("education.minority_languages"):
-        return "minority_languages", item
-    for prefix in sorted(_EXTRA_PATHS, key=len, reverse=True):
-        if path == prefix or path.startswith(prefix + "."):
-            return _EXTRA_PATHS[prefix], item
-    return None, item

@@ -5,37 +5,41 @@ could be read or not: a bad row carries its problems (row number, column, reason
 and English) and is reported as ``input_error``; it never stops the run and never disappears.
 Only rows with no value in any cell (and blank JSONL lines) are skipped; they are counted in
 :attr:`PoolSource.blank_rows` and shown in the summary.
+
+Spreadsheets as officers make them are read as such: title rows above the table, a header over two
+rows (a group such as "Trình độ" over "Chuyên môn" | "Lý luận chính trị"), an STT column, a row
+numbering the columns, blank rows, section headings ("I. KHỐI ĐẢNG") and the signature block under the
+table ("Lào Cai, ngày 15 tháng 10 năm 2025", "NGƯỜI LẬP BIỂU") are recognised and skipped — never
+turned into people — and every skipped row is reported (:attr:`PoolSource.late_warnings`), as is a
+column without a header that holds data. A row is taken as a person as soon as it has a value in a
+required column (id, sex, birth date), so nothing that may be a person is ever skipped.
+
+The formats are read by :mod:`eligibility.batch.sheet` (.xlsx: checked, then python-calamine) and
+:mod:`eligibility.batch.csvfile` (.csv), within :class:`~eligibility.batch.limits.Limits`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
-import xml.etree.ElementTree as ET
-import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from eligibility.batch.columns import (
-    POST_COLUMN,
-    Cell,
-    Layout,
-    clean,
-    find_column,
-    layout,
-    row_to_profile,
-    title_code_map,
-)
+from eligibility.batch import csvfile
+from eligibility.batch.columns import POST_COLUMN, REQUIRED, Cell, Layout, find_column, layout
+from eligibility.batch.limits import DEFAULT_LIMITS, Limits, number, refuse
+from eligibility.batch.mapping import as_text, clean, row_to_profile, title_code_map
+from eligibility.batch.sheet import SheetRows
 from eligibility.errors import InputError, Problem
+from eligibility.model import levels as lv
 from eligibility.model.profile import Profile
 
 FORMATS = (".xlsx", ".csv", ".jsonl")
-HEADER_SCAN_ROWS = 10  # the header row may sit under a title row or two
+HEADER_SCAN_ROWS = 20  # the header may sit under a few title rows
+MAX_DEPTH = 32  # nesting of a JSONL line (a profile is 4 deep)
 
 
 @dataclass
@@ -57,12 +61,13 @@ class PoolRow:
     name: str | None = None
     cells: tuple[Cell, ...] | None = None  # raw cells not yet converted (``read_pool(..., lazy=True)``)
     codes: Mapping[str, str] | None = None
+    pre: list[Problem] = field(default_factory=list)  # found while reading (a formula without a value)
 
     def resolve(self) -> PoolRow:
         """Convert raw cells into ``data``, ``request`` and ``problems`` (once; a no-op otherwise)."""
         if self.cells is not None and self.layout is not None:
             done = _row_from_cells(self.cells, self.layout, self.row, self.codes)
-            self.data, self.request, self.problems = done.data, done.request, done.problems
+            self.data, self.request, self.problems = done.data, done.request, done.problems + self.pre
             self.id, self.name, self.cells = done.id, done.name, None
         return self
 
@@ -81,6 +86,14 @@ class PoolSource:
     warnings: list[Problem]
     total_estimate: int | None  # rows expected (for progress), None if unknown
     blank_rows: int = 0
+    late_warnings: list[Problem] = field(default_factory=list)  # rows skipped, unnamed columns (once read)
+    shape: Any = None
+
+    @property
+    def skipped_rows(self) -> int:
+        """Rows that are not people and not blank (titles, numbering, headings, the signature block)."""
+        return self.shape.rows if self.shape is not None else 0
+
     _rows: Iterator[PoolRow] | None = None
 
     def __iter__(self) -> Iterator[PoolRow]:
@@ -97,6 +110,7 @@ def read_pool(
     titles: Mapping[str, Any] | None = None,
     use_default_post: bool = True,
     lazy: bool = False,
+    limits: Limits | None = None,
 ) -> PoolSource:
     """Open a pool file. Iterate the result for :class:`PoolRow` objects (streamed, file order).
 
@@ -107,7 +121,9 @@ def read_pool(
     no header row) raise :class:`InputError`; row-level problems are carried by the rows.
     ``lazy=True`` leaves spreadsheet rows as raw cells (:meth:`PoolRow.resolve` converts them) so
     that the screen's worker processes do the conversion instead of the reading process.
+    ``limits`` (default :data:`~eligibility.batch.limits.DEFAULT_LIMITS`): a file beyond them is refused.
     """
+    lim = limits or DEFAULT_LIMITS
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
@@ -120,14 +136,19 @@ def read_pool(
                 p.suffix,
             )
         )
+    if p.is_dir():
+        raise InputError(Problem(str(p), "là một thư mục, không phải tệp", "is a folder, not a file"))
     if not p.is_file():
         raise InputError(Problem(str(p), "không tìm thấy tệp", "file not found"))
     codes = title_code_map(titles) if titles else None
-    if suffix == ".jsonl":
-        return _read_jsonl(p, codes)
-    if suffix == ".csv":
-        return _read_csv(p, post_column, codes, use_default_post, lazy)
-    return _read_xlsx(p, post_column, codes, use_default_post, lazy)
+    try:
+        if suffix == ".jsonl":
+            return _read_jsonl(p, codes, lim)
+        if suffix == ".csv":
+            return _read_csv(p, post_column, codes, use_default_post, lazy, lim)
+        return _read_xlsx(p, post_column, codes, use_default_post, lazy, lim)
+    except PermissionError:
+        raise InputError(Problem(str(p), "không có quyền đọc tệp", "no permission to read the file")) from None
 
 
 def _make_row(cells: tuple[Cell, ...], lay: Layout, row: int, codes: Mapping[str, str] | None, lazy: bool) -> PoolRow:
@@ -164,20 +185,133 @@ def _cell(cells: tuple[Cell, ...], pos: int | None) -> str | None:
     return None if v is None else str(v)
 
 
-def _find_header(rows: list[tuple[Cell, ...]]) -> int | None:
-    """Index of the header row among the first rows: the first naming a documented column."""
+# ----- the shape of an officer's sheet: title rows, a header over one or two rows, numbering, footer --
+STT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "thu tu", "no", "no."}
+_FOOTER = re.compile(
+    r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}|nguoi lap( bieu)?|thu truong|giam doc|chu tich|bi thu|"
+    r"truong ban|truong phong|xac nhan|ky,? ghi ro ho ten|ky ten|dong dau|noi nhan|^tm\.|^kt\.|^tl\.|^q\."
+)
+_HEADING = re.compile(r"^(?:[ivxlc]+|[a-z]|\d{1,2})[.)]\s+\S")
+_NUMBERING = re.compile(r"^\(?(?:\d{1,3}|[a-z])\)?$")
+
+
+def _recognised(cells: Sequence[Cell]) -> int:
+    return sum(1 for c in cells if isinstance(c, str) and c.strip() and find_column(c) not in (None, POST_COLUMN))
+
+
+def _combine(group: Sequence[Cell], sub: Sequence[Cell]) -> tuple[str, ...]:
+    """One header from a group row and its sub-header row ("Trình độ" over "Chuyên môn" | "Lý luận chính
+    trị" → "Trình độ chuyên môn", "Trình độ lý luận chính trị"). A group's text sits in the first column
+    of its merged cells; it carries to the right while the sub-header row has text under it."""
+    n = max(len(group), len(sub))
+    out: list[str] = []
+    carry = ""
+    for i in range(n):
+        g = clean(group[i]) if i < len(group) else None
+        s = clean(sub[i]) if i < len(sub) else None
+        g_text = "" if g is None else as_text(g)
+        s_text = "" if s is None else as_text(s)
+        if g_text:
+            carry = g_text if s_text else ""
+        elif s_text and carry:
+            g_text = carry
+        else:
+            carry = ""
+        if not s_text:
+            out.append(g_text)
+            continue
+        if not g_text:
+            out.append(s_text)
+            continue
+        options = (f"{g_text} {s_text}", s_text, f"{s_text} {g_text}")
+        out.append(next((o for o in options if find_column(o) not in (None,)), options[0]))
+    return tuple(out)
+
+
+def _find_header(rows: list[tuple[Cell, ...]]) -> tuple[int, int, tuple[Cell, ...]] | None:
+    """(first row of the header, rows it takes: 1 or 2, the header cells) among the first rows."""
     for i, cells in enumerate(rows):
-        named = [c for c in cells if isinstance(c, str) and c.strip() and find_column(c) not in (None, POST_COLUMN)]
-        if len(named) >= 2:
-            return i
+        single = _recognised(cells)
+        pair = _combine(cells, rows[i + 1]) if i + 1 < len(rows) else None
+        paired = _recognised(pair) if pair is not None else 0
+        beats = pair is not None and paired > max(single, _recognised(rows[i + 1]))
+        if pair is not None and beats and paired >= 2 and not _looks_like_person(rows[i + 1]):
+            return i, 2, pair
+        if single >= 2:
+            return i, 1, cells
     return None
 
 
+def _looks_like_person(cells: Sequence[Cell]) -> bool:
+    """A row with a date or a number past a short one (an STT) is data, not a sub-header."""
+    values = [clean(c) for c in cells]
+    return any(
+        isinstance(v, dt.date) or (isinstance(v, int | float) and not isinstance(v, bool) and v > 999) for v in values
+    )
+
+
+@dataclass
+class _Shape:
+    """What the reader learnt of a sheet's layout, and what it skipped (reported, never silent)."""
+
+    stt: int | None = None
+    required: tuple[int, ...] = ()  # positions of the required columns (a value there: a person)
+    personal: tuple[int, ...] = ()  # positions of sex and birth date (what a signature block never has)
+    skipped: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # first, last, vi, en, text
+    footer: bool = False
+    unnamed: dict[int, int] = field(default_factory=dict)  # position of a column without a header → rows
+    rows: int = 0  # rows skipped (title rows above the header included)
+
+    def skip(self, n: int, vi: str, en: str, text: str) -> None:
+        self.rows += 1
+        near = self.skipped and (self.footer or self.skipped[-1][1] >= n - 3)  # one block: the footer, or close rows
+        if near and self.skipped[-1][2] == vi:
+            first, _, _, _, old = self.skipped[-1]
+            self.skipped[-1] = (first, n, vi, en, old if len(old) > 60 else f"{old} · {text}"[:120])
+        else:
+            self.skipped.append((n, n, vi, en, text[:120]))
+
+    def problems(self, headers: Sequence[str]) -> list[Problem]:
+        out = []
+        for first, last, vi, en, text in self.skipped:
+            where = f"dòng {first}" if first == last else f"dòng {first}–{last}"
+            where_en = f"row {first}" if first == last else f"rows {first}–{last}"
+            out.append(Problem(f"{where} / {where_en}", f"bỏ qua, {vi}", f"skipped, {en}", text or None))
+        for pos, n in sorted(self.unnamed.items()):
+            letter = _column_letters(pos + 1)
+            out.append(
+                Problem(
+                    f"cột {letter} / column {letter}",
+                    f"cột không có tiêu đề nhưng có dữ liệu ở {n} dòng; không được đọc",
+                    f"column without a header holds data in {n} rows; not read",
+                )
+            )
+        return out
+
+
+def _column_letters(i: int) -> str:
+    out = ""
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _texts(cells: Sequence[Cell]) -> list[tuple[int, Cell]]:
+    return [(i, v) for i, c in enumerate(cells) if (v := clean(c)) is not None]
+
+
 def _start(
-    p: Path, kind: str, head: list[tuple[Cell, ...]], post_column: str | None, use_default_post: bool
-) -> tuple[int, Layout, list[Problem]]:
-    h = _find_header(head)
-    if h is None:
+    p: Path,
+    head: list[tuple[Cell, ...]],
+    numbers: list[int],
+    post_column: str | None,
+    use_default_post: bool,
+    limits: Limits,
+) -> tuple[int, Layout, list[Problem], _Shape]:
+    """The header (index into ``head`` of its last row), the layout, the file's warnings and its shape."""
+    found = _find_header(head)
+    if found is None:
         raise InputError(
             Problem(
                 str(p),
@@ -188,11 +322,37 @@ def _start(
                 f"{HEADER_SCAN_ROWS} rows; `eligibility template` writes one",
             )
         )
-    lay, errors = layout(head[h], post_column, use_default_post=use_default_post, where=str(p))
+    h, height, headers = found
+    if len(headers) > limits.columns:
+        raise refuse(
+            str(p),
+            f"columns = {limits.columns}",
+            f"dòng tiêu đề có {len(headers)} cột, quá {number(limits.columns)} cột (giới hạn của Excel)",
+            f"the header has {len(headers)} columns, more than {number(limits.columns)} (Excel's limit)",
+        )
+    last = h + height - 1
+    header_row = numbers[h]
+    shape = _Shape()
+    for i in range(h):
+        texts = _texts(head[i])
+        if texts:
+            shape.skip(
+                numbers[i],
+                "dòng tiêu đề phía trên bảng",
+                "a title above the table",
+                " ".join(as_text(v) for _, v in texts),
+            )
+    header_texts = [str(c).strip() if c is not None else "" for c in headers]
+    stt = [i for i, t in enumerate(header_texts) if t and lv.fold(t) in STT_HEADERS]
+    shape.stt = stt[0] if stt else None
+    named = tuple("" if i in stt else t for i, t in enumerate(header_texts))
+    lay, errors = layout(named, post_column, use_default_post=use_default_post, where=str(p))
     if errors:
         raise InputError(errors)
+    shape.required = tuple(lay.index[c.key] for c in REQUIRED if c.key in lay.index)
+    shape.personal = tuple(lay.index[k] for k in ("sex", "birth_date") if k in lay.index)
     warnings = [
-        Problem(u, "cột không thuộc mẫu, không được đọc", "column not in the template; not read", None, h + 1)
+        Problem(u, "cột không thuộc mẫu, không được đọc", "column not in the template; not read", None, header_row)
         for u in lay.unknown
     ]
     if lay.ignored_post is not None:
@@ -202,7 +362,7 @@ def _start(
                 "không đọc cột này vì đã có --post cho cả danh sách",
                 "this column is not read because --post was given for everyone",
                 None,
-                h + 1,
+                header_row,
             )
         )
     for key, vi in (("id", "Mã hồ sơ"), ("sex", "Giới tính"), ("birth_date", "Ngày sinh")):
@@ -213,227 +373,183 @@ def _start(
                     "tệp thiếu cột bắt buộc: mọi dòng sẽ là lỗi dữ liệu",
                     "the file lacks this required column: every row will be an input error",
                     None,
-                    h + 1,
+                    header_row,
                 )
             )
-    return h, lay, warnings
+    return last, lay, warnings, shape
+
+
+def _filled(cells: tuple[Cell, ...], i: int) -> bool:
+    if i >= len(cells):
+        return False
+    v = cells[i]
+    return v is not None and (not isinstance(v, str) or bool(v.strip()))
 
 
 def _blank(cells: tuple[Cell, ...]) -> bool:
     return all(clean(c) is None for c in cells)
 
 
-def _read_xlsx(
-    p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool, lazy: bool = False
+def _classify(cells: tuple[Cell, ...], lay: Layout, shape: _Shape, first: bool) -> tuple[str, str] | None:
+    """Why a row is not a person (vi, en), or None: it is one (or an error that names what it lacks)."""
+    personal = any(_filled(cells, i) for i in shape.personal)
+    if personal and not shape.footer and not first:
+        return None  # the usual row: a person (checked without cleaning every cell)
+    texts = _texts(cells)
+    if not texts:
+        return ("dòng trống", "blank row")
+    words = [lv.fold(as_text(v)) for i, v in texts if i != shape.stt]
+    if first and len(texts) >= 2 and all(_NUMBERING.match(lv.fold(as_text(v))) for _, v in texts):
+        return ("dòng đánh số cột", "a row numbering the columns")
+    if not personal and (shape.footer or any(_FOOTER.search(w) for w in words)):
+        shape.footer = True  # the signature block: names and titles, possibly under any column, no sex or birth date
+        return ("phần ký tên cuối bảng", "the signature block under the table")
+    values = [v for i, v in texts if i != shape.stt]
+    if not values:
+        return ("chỉ có số thứ tự", "only the row number is filled")
+    stt_value = clean(cells[shape.stt]) if shape.stt is not None and shape.stt < len(cells) else None
+    if not personal and len(values) <= 2 and not isinstance(stt_value, int) and all(isinstance(v, str) for v in values):
+        text = " ".join(([lv.fold(as_text(stt_value))] if stt_value is not None else []) + words)
+        if _HEADING.match(text) or all(_shouted(as_text(v)) for v in values):
+            return ("dòng tiêu đề mục", "a section heading")
+    return None
+
+
+def _shouted(text: str) -> bool:
+    """Several words in capitals and no digit ("KHỐI ĐẢNG"): a heading, never an id such as "LC-0001"."""
+    return text.upper() == text and " " in text.strip() and not any(ch.isdigit() for ch in text)
+
+
+def _rows(
+    source: PoolSource,
+    numbered: Iterable[tuple[int, tuple[Cell, ...], list[Problem]]],
+    lay: Layout,
+    shape: _Shape,
+    codes: Mapping[str, str] | None,
+    lazy: bool,
+) -> Iterator[PoolRow]:
+    """The rows after the header, by row number: people (or their errors); everything else counted."""
+    width = len(lay.headers)
+    unnamed = [i for i, t in enumerate(lay.headers) if not t and i != shape.stt]
+    first = True
+    for n, cells, problems in numbered:
+        if problems and not cells:
+            yield PoolRow(n, problems=problems)  # a record that could not be read at all
+            first = False
+            continue
+        why = None if problems else _classify(cells, lay, shape, first)
+        first = False
+        if why is not None:
+            if why[0] == "dòng trống":
+                source.blank_rows += 1
+            else:
+                shape.skip(n, why[0], why[1], " ".join(as_text(v) for _, v in _texts(cells)))
+            continue
+        for i in unnamed:
+            if i < len(cells) and clean(cells[i]) is not None:
+                shape.unnamed[i] = shape.unnamed.get(i, 0) + 1
+        if len(cells) > width and any(clean(c) is not None for c in cells[width:]):
+            for i in range(width, len(cells)):
+                if clean(cells[i]) is not None:
+                    shape.unnamed[i] = shape.unnamed.get(i, 0) + 1
+        row = _make_row(cells, lay, n, codes, lazy)
+        row.pre = list(problems)
+        if not lazy:
+            row.problems.extend(row.pre)
+        yield row
+
+
+def _spreadsheet(
+    p: Path,
+    kind: str,
+    rows: Iterator[tuple[int, tuple[Cell, ...], list[Problem]]],
+    total: Callable[[int], int | None],
+    close: Callable[[], None],
+    post_column: str | None,
+    codes: Mapping[str, str] | None,
+    use_default_post: bool,
+    lazy: bool,
+    limits: Limits,
+    on_header: Callable[[Layout], None] = lambda lay: None,
 ) -> PoolSource:
-    try:
-        sheet = FastSheet(p)
-    except Exception:  # noqa: BLE001 - any surprise in the fast path: let openpyxl read the file
-        return _read_xlsx_openpyxl(p, post_column, codes, use_default_post, lazy)
-    it = sheet.rows()
     head: list[tuple[Cell, ...]] = []
     numbers: list[int] = []
-    for n, cells in it:
-        head.append(cells)
-        numbers.append(n)
-        if len(head) >= HEADER_SCAN_ROWS:
-            break
-    h, lay, warnings = _start(p, "xlsx", head, post_column, use_default_post)
-    total = max(0, sheet.last_row - numbers[h]) if sheet.last_row else None
-    source = PoolSource(p, "xlsx", lay, warnings, total)
-
-    def rows() -> Iterator[PoolRow]:
-        try:
-            for n, cells in chain(zip(numbers[h + 1 :], head[h + 1 :], strict=True), it):
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
-        except ET.ParseError as exc:
-            raise InputError(Problem(str(p), f"tệp Excel hỏng: {exc}", f"the Excel file is damaged: {exc}")) from None
-        finally:
-            sheet.close()
-
-    source._rows = rows()
-    return source
-
-
-def _read_xlsx_openpyxl(
-    p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool, lazy: bool = False
-) -> PoolSource:
-    import openpyxl
-
+    extra: list[list[Problem]] = []
     try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(
-            Problem(str(p), f"không đọc được tệp Excel (.xlsx): {exc}", f"cannot read the Excel (.xlsx) file: {exc}")
-        ) from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    head: list[tuple[Cell, ...]] = []
-    for cells in it:
-        head.append(tuple(cells))
-        if len(head) >= HEADER_SCAN_ROWS:
-            break
-    h, lay, warnings = _start(p, "xlsx", head, post_column, use_default_post)
-    total = None
-    if ws.max_row is not None:
-        total = max(0, ws.max_row - (h + 1))
-    source = PoolSource(p, "xlsx", lay, warnings, total)
+        for n, cells, problems in rows:
+            head.append(cells)
+            numbers.append(n)
+            extra.append(problems)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        last, lay, warnings, shape = _start(p, head, numbers, post_column, use_default_post, limits)
+    except BaseException:
+        close()
+        raise
+    on_header(lay)
+    source = PoolSource(p, kind, lay, warnings, total(numbers[last]))
+    source.shape = shape
 
-    def rows() -> Iterator[PoolRow]:
+    def numbered() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
+        yield from zip(numbers[last + 1 :], head[last + 1 :], extra[last + 1 :], strict=True)
+        yield from rows
+
+    def gen() -> Iterator[PoolRow]:
         try:
-            n = h + 1
-            for cells in head[h + 1 :]:
-                n += 1
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
-            for cells in it:
-                n += 1
-                cells = tuple(cells)
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
+            yield from _rows(source, numbered(), lay, shape, codes, lazy)
         finally:
-            wb.close()
+            close()
+        source.late_warnings.extend(shape.problems(lay.headers))
 
-    source._rows = rows()
+    source._rows = gen()
     return source
 
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_DATE_FMT_IDS = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
-_CELL_REF = re.compile(r"([A-Z]+)(\d*)")
-
-
-def _is_date_format(code: str) -> bool:
-    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
-    return any(ch in code for ch in "dmyhs") and "general" not in code
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-class FastSheet:
-    """The first worksheet of an .xlsx, streamed with the standard library's XML parser.
-
-    About seven times faster than openpyxl's read-only mode (which the reader falls back to if
-    anything here is unexpected): values only, like ``data_only=True`` — shared and inline
-    strings, numbers, booleans, formula results, and dates for cells with a date format.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.zip = zipfile.ZipFile(path)
-        try:
-            names = set(self.zip.namelist())
-            wb = ET.fromstring(self.zip.read("xl/workbook.xml"))
-            pr = wb.find(f"{_NS}workbookPr")
-            self.epoch = (
-                dt.date(1904, 1, 1) if pr is not None and pr.get("date1904") in ("1", "true") else dt.date(1899, 12, 30)
+def _formula_problems(sheet: SheetRows, n: int, cells: tuple[Cell, ...]) -> list[Problem]:
+    out = []
+    for pos, ref in sheet.formula_cells(n):
+        out.append(
+            Problem(
+                f"ô {ref} / cell {ref}",
+                "ô có công thức nhưng không có giá trị tính sẵn (tệp chưa được mở và lưu bằng Excel); mở bằng Excel "
+                "rồi lưu lại",
+                "the cell holds a formula without a computed value (the file was never opened and saved in Excel); "
+                "open it in Excel and save it",
+                None,
+                n,
             )
-            first = wb.find(f"{_NS}sheets/{_NS}sheet")
-            if first is None:
-                raise ValueError("no sheet")
-            rid = first.get(f"{_REL}id")
-            rels = ET.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
-            target = next(r.get("Target") for r in rels.iter(f"{_PKG_REL}Relationship") if r.get("Id") == rid)
-            assert target is not None
-            self.sheet = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            if self.sheet not in names:
-                raise ValueError(f"missing {self.sheet}")
-            self.strings: list[str] = []
-            if "xl/sharedStrings.xml" in names:
-                with self.zip.open("xl/sharedStrings.xml") as fh:
-                    for _, el in ET.iterparse(fh):
-                        if el.tag == f"{_NS}si":
-                            self.strings.append("".join(t.text or "" for t in el.iter(f"{_NS}t")))
-                            el.clear()
-            self.date_styles: set[int] = set()
-            if "xl/styles.xml" in names:
-                st = ET.fromstring(self.zip.read("xl/styles.xml"))
-                custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in st.iter(f"{_NS}numFmt")}
-                xfs = st.find(f"{_NS}cellXfs")
-                for i, xf in enumerate(xfs if xfs is not None else []):
-                    fid = int(xf.get("numFmtId", "0"))
-                    if fid in _DATE_FMT_IDS or (fid in custom and _is_date_format(custom[fid])):
-                        self.date_styles.add(i)
-            self.last_row = 0
-            with self.zip.open(self.sheet) as fh:
-                head = fh.read(4096).decode("utf-8", "replace")
-            m = re.search(r'<(?:\w+:)?dimension ref="[A-Z]*\d*:?[A-Z]*(\d+)"', head)
-            if m:
-                self.last_row = int(m.group(1))
-        except Exception:
-            self.zip.close()
-            raise
+        )
+        del pos
+    return out
 
-    def _value(self, c: ET.Element) -> Cell:
-        t = c.get("t")
-        if t == "inlineStr":
-            return "".join(x.text or "" for x in c.iter(f"{_NS}t"))
-        v = c.find(f"{_NS}v")
-        if v is None or v.text is None:
-            return None
-        text = v.text
-        if t == "s":
-            return self.strings[int(text)]
-        if t in ("str", "e"):
-            return text
-        if t == "b":
-            return text == "1"
-        if t == "d":  # an ISO 8601 date cell
-            try:
-                return dt.datetime.fromisoformat(text.rstrip("Z")).date()
-            except ValueError:
-                return text
-        try:
-            num = float(text)
-        except ValueError:
-            return text
-        style = c.get("s")
-        if style is not None and int(style) in self.date_styles:
-            day = self.epoch + dt.timedelta(days=int(num))
-            if self.epoch.year == 1899 and num < 61:
-                day += dt.timedelta(days=1)  # Excel's 1900 leap-year bug
-            return day
-        return int(num) if num.is_integer() else num
 
-    def rows(self) -> Iterator[tuple[int, tuple[Cell, ...]]]:
-        """(row number, cell values) for every row element in the sheet."""
-        row_tag, cell_tag = f"{_NS}row", f"{_NS}c"
-        n = 0
-        with self.zip.open(self.sheet) as fh:
-            for _, el in ET.iterparse(fh):
-                if el.tag != row_tag:
-                    continue
-                r = el.get("r")
-                n = int(r) if r else n + 1
-                cells: list[Cell] = []
-                for c in el.iter(cell_tag):
-                    ref = c.get("r")
-                    if ref:
-                        m = _CELL_REF.match(ref)
-                        pos = _col_index(m.group(1)) if m else len(cells)
-                    else:
-                        pos = len(cells)
-                    if pos > len(cells):
-                        cells.extend([None] * (pos - len(cells)))
-                    cells.append(self._value(c))
-                el.clear()
-                yield n, tuple(cells)
+def _read_xlsx(
+    p: Path,
+    post_column: str | None,
+    codes: Mapping[str, str] | None,
+    use_default_post: bool,
+    lazy: bool,
+    limits: Limits,
+) -> PoolSource:
+    sheet = SheetRows(p, limits)
+    last_row = sheet.last_row
 
-    def close(self) -> None:
-        self.zip.close()
+    def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
+        for n, cells in sheet.rows():
+            yield n, cells, _formula_problems(sheet, n, cells) if sheet.scan.formulas else []
+
+    return _spreadsheet(
+        p,
+        "xlsx",
+        rows(),
+        lambda header: max(0, last_row - header) if last_row else None,
+        sheet.close,
+        post_column,
+        codes,
+        use_default_post,
+        lazy,
+        limits,
+    )
 
 
 def _count_lines(p: Path) -> int:
@@ -445,91 +561,89 @@ def _count_lines(p: Path) -> int:
 
 
 def _read_csv(
-    p: Path, post_column: str | None, codes: Mapping[str, str] | None, use_default_post: bool, lazy: bool = False
+    p: Path,
+    post_column: str | None,
+    codes: Mapping[str, str] | None,
+    use_default_post: bool,
+    lazy: bool,
+    limits: Limits,
 ) -> PoolSource:
-    fh = p.open(encoding="utf-8-sig", newline="")
-    try:
-        sample = fh.read(64 * 1024)
-        fh.seek(0)
-    except UnicodeDecodeError:
-        fh.close()
-        raise InputError(
-            Problem(
-                str(p),
-                'tệp CSV không phải UTF-8 (trong Excel chọn "CSV UTF-8")',
-                'the CSV file is not UTF-8 (in Excel choose "CSV UTF-8")',
-            )
-        ) from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(fh, dialect)
-    head: list[tuple[Cell, ...]] = []
-    try:
-        for cells in reader:
-            head.append(tuple(cells))
-            if len(head) >= HEADER_SCAN_ROWS:
-                break
-    except (UnicodeDecodeError, csv.Error) as exc:
-        fh.close()
-        raise InputError(
-            Problem(str(p), f"không đọc được tệp CSV: {exc}", f"cannot read the CSV file: {exc}")
-        ) from None
-    try:
-        h, lay, warnings = _start(p, "csv", head, post_column, use_default_post)
-    except InputError:
-        fh.close()
-        raise
-    source = PoolSource(p, "csv", lay, warnings, max(0, _count_lines(p) - (h + 1)))
+    delimiter = csvfile.sniff(p, limits, _recognised)
+    header_fields: list[int] = []
 
-    def rows() -> Iterator[PoolRow]:
-        n = h + 1
-        try:
-            for cells in head[h + 1 :]:
-                n += 1
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
-            while True:
-                try:
-                    raw = next(reader)
-                except StopIteration:
-                    break
-                except (UnicodeDecodeError, csv.Error) as exc:
-                    raise InputError(
-                        Problem(
-                            str(p),
-                            f"không đọc được tệp CSV sau dòng {n}: {exc}",
-                            f"cannot read the CSV file after row {n}: {exc}",
-                        )
-                    ) from None
-                n += 1
-                cells = tuple(raw)
-                if _blank(cells):
-                    source.blank_rows += 1
-                    continue
-                yield _make_row(cells, lay, n, codes, lazy)
-        finally:
-            fh.close()
+    def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
+        for rec in csvfile.records(p, delimiter, limits, header_fields):
+            yield rec.line, tuple(rec.fields), rec.problems
 
-    source._rows = rows()
-    return source
+    lines = _count_lines(p)
+    return _spreadsheet(
+        p,
+        "csv",
+        rows(),
+        lambda header: max(0, lines - header),
+        lambda: None,
+        post_column,
+        codes,
+        use_default_post,
+        lazy,
+        limits,
+        on_header=lambda lay: header_fields.append(len(lay.headers)),
+    )
 
 
-def _read_jsonl(p: Path, codes: Mapping[str, str] | None) -> PoolSource:
+def _jsonl_problem(n: int, vi: str, en: str) -> PoolRow:
+    return PoolRow(n, problems=[Problem("(dòng JSON)", vi, en, None, n)])
+
+
+def _shape_problem(obj: Any, limits: Limits) -> tuple[str, str] | None:
+    """Nesting past :data:`MAX_DEPTH` or a text past the cell limit, found without recursion."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > limits.cell_chars:
+                return (
+                    f"có giá trị dài quá {number(limits.cell_chars)} ký tự (giới hạn của một ô Excel)",
+                    f"holds a value longer than {number(limits.cell_chars)} characters (an Excel cell's limit)",
+                )
+            continue
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                return (f"lồng nhau quá {MAX_DEPTH} tầng", f"nested more than {MAX_DEPTH} levels deep")
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((v, depth + 1) for v in items)
+            if isinstance(value, dict):
+                stack.extend((k, depth + 1) for k in value)
+    return None
+
+
+def _read_jsonl(p: Path, codes: Mapping[str, str] | None, limits: Limits) -> PoolSource:
     source = PoolSource(p, "jsonl", None, [], _count_lines(p))
+    cap = 4 * limits.line_chars  # bytes
 
     def rows() -> Iterator[PoolRow]:
         with p.open("rb") as fh:
-            for n, raw in enumerate(fh, start=1):
+            n = 0
+            while True:
+                raw = fh.readline(cap + 1)
+                if not raw:
+                    return
+                n += 1
+                if len(raw) > cap and not raw.endswith(b"\n"):
+                    while True:  # the rest of an over-long line, read and dropped
+                        more = fh.readline(1 << 20)
+                        if not more or more.endswith(b"\n"):
+                            break
+                    yield _jsonl_problem(
+                        n,
+                        f"dòng dài quá {number(limits.line_chars)} ký tự; không được đọc",
+                        f"line longer than {number(limits.line_chars)} characters; not read",
+                    )
+                    continue
                 try:
                     line = raw.decode("utf-8-sig" if n == 1 else "utf-8").strip()
                 except UnicodeDecodeError:
-                    yield PoolRow(
-                        n, problems=[Problem("(dòng JSON)", "dòng không phải UTF-8", "line is not UTF-8", None, n)]
-                    )
+                    yield _jsonl_problem(n, "dòng không phải UTF-8", "line is not UTF-8")
                     continue
                 if not line:
                     source.blank_rows += 1
@@ -537,18 +651,32 @@ def _read_jsonl(p: Path, codes: Mapping[str, str] | None) -> PoolSource:
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield PoolRow(
+                    yield _jsonl_problem(
                         n,
-                        problems=[
-                            Problem(
-                                "(dòng JSON)",
-                                f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
-                                f"JSON syntax error: {exc.msg} (column {exc.colno})",
-                                None,
-                                n,
-                            )
-                        ],
+                        f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
+                        f"JSON syntax error: {exc.msg} (column {exc.colno})",
                     )
+                    continue
+                except (RecursionError, ValueError, MemoryError):
+                    yield _jsonl_problem(
+                        n,
+                        f"lồng nhau quá sâu hoặc số quá lớn (tối đa {MAX_DEPTH} tầng)",
+                        f"nested too deeply or a number too large (at most {MAX_DEPTH} levels)",
+                    )
+                    continue
+                bad = _shape_problem(obj, limits)
+                if bad is not None:
+                    row = _jsonl_problem(n, *bad)
+                    if isinstance(obj, dict):
+                        ident = (
+                            obj.get("id")
+                            if "id" in obj
+                            else (obj.get("profile") or {}).get("id")
+                            if isinstance(obj.get("profile"), dict)
+                            else None
+                        )
+                        row.id = None if ident is None else str(ident)[:100]
+                    yield row
                     continue
                 yield _jsonl_row(obj, n, codes)
 

@@ -22,19 +22,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eligibility.batch.columns import BY_KEY, column_of
-from eligibility.batch.roster import Held, Roster
+from eligibility.batch.mapping import input_header
 from eligibility.batch.screen import RowResult, Traits
 from eligibility.errors import Problem
 from eligibility.explain.decision import VERDICT_LABELS
+from eligibility.explain.roster import Held, Roster
 from eligibility.model import levels as lv
 from eligibility.model.request import Request
 from eligibility.rulepack.loader import RulePack
 from eligibility.rulepack.schema import PoolTarget
 from eligibility.rulepack.targets import TargetWindow, window
 
-VERDICTS = ("eligible", "needs_authority", "incomplete", "not_eligible", "input_error")
-LABELS: dict[str, tuple[str, str]] = {**VERDICT_LABELS, "input_error": ("Lỗi dữ liệu đầu vào", "Input error")}
+VERDICTS = ("eligible", "needs_authority", "incomplete", "not_eligible", "input_error", "internal_error")
+LABELS: dict[str, tuple[str, str]] = {
+    **VERDICT_LABELS,
+    "input_error": ("Lỗi dữ liệu đầu vào", "Input error"),
+    "internal_error": (
+        "Lỗi nội bộ, chưa xét được (không phải kết luận)",
+        "Internal fault, not screened (not a verdict)",
+    ),
+}
 MEASURES = {
     "young": ("cán bộ trẻ", "young cadres"),
     "women": ("cán bộ nữ", "women"),
@@ -256,6 +263,7 @@ class PoolReport:
     targets: list[TargetStat]
     warnings: list[Problem] = field(default_factory=list)
     duplicates: list[tuple[int, str, int]] = field(default_factory=list)  # (row, id, first row)
+    faults: int = 0  # rows that hit an internal fault (engine, time limit, worker death): listed, never verdicts
     error_columns: list[tuple[str, int]] = field(default_factory=list)  # column → rows with an error there
     notes: list[tuple[str, str]] = field(default_factory=list)
     source_titles: dict[str, str] = field(default_factory=dict)  # source id → "number"
@@ -263,61 +271,6 @@ class PoolReport:
     def percent(self, n: int, of: int | None = None) -> str:
         d = self.rows if of is None else of
         return f"{100.0 * n / d:.1f}%" if d else "—"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "request": self.request,
-            "rulepack": self.rulepack,
-            "rows": self.rows,
-            "screened": self.screened,
-            "input_errors": self.errors,
-            "blank_rows_skipped": self.blank_rows,
-            "verdicts": self.verdicts,
-            "funnel": [vars(c) for c in self.criteria],
-            "binding": self.binding.criterion if self.binding else None,
-            "missing_inputs": [vars(m) for m in self.missing],
-            "targets": [
-                {
-                    "id": t.target.id,
-                    "vi": t.target.vi,
-                    "en": t.target.en,
-                    "kind": t.target.kind,
-                    "measure": t.target.measure,
-                    "basis": t.target.basis,
-                    "population": t.target.population,
-                    "province": t.province,
-                    "year": t.target.year,
-                    "from": t.window.start.isoformat() if t.window else None,
-                    "until": t.window.end.isoformat() if t.window and t.window.end else None,
-                    "deadline": t.deadline.isoformat() if t.deadline else None,
-                    "op": t.target.op,
-                    "percent": t.target.percent,
-                    "percent_max": t.target.percent_max,
-                    "count_min": t.target.count_min,
-                    "count_max": t.target.count_max,
-                    "binding": t.target.binding,
-                    "scope": t.scope,
-                    "scope_unknown": t.scope_unknown,
-                    "known": t.known,
-                    "yes": t.yes,
-                    "yes_high": t.yes_high,
-                    "actual": t.actual,
-                    "actual_high": t.actual_high,
-                    "gap": t.gap,
-                    "status": t.status()[1],
-                    "eligible_actual": t.eligible_actual,
-                    "source": {
-                        "id": t.target.source.id,
-                        "article": t.target.source.article,
-                        "tag": t.target.source.tag,
-                    },
-                    "quote": t.target.quote.model_dump() if t.target.quote else None,
-                }
-                for t in self.targets
-            ],
-            "duplicates": self.duplicates,
-            "notes": [list(n) for n in self.notes],
-        }
 
 
 def request_province(rules: RulePack, request: Request) -> str | None:
@@ -554,7 +507,7 @@ class PoolAccumulator:
             if first != r.row and len(self.duplicates) < 10_000:
                 self.duplicates.append((r.row, r.id, first))
         if r.status != "ok":
-            self.verdicts["input_error"] += 1
+            self.verdicts[r.status] += 1
             for col in {p.location for p in r.problems}:
                 self.error_columns[col] += 1
             return
@@ -612,14 +565,14 @@ class PoolAccumulator:
     def report(self) -> PoolReport:
         self._fill_titles()
         order = sorted(self.stats.values(), key=lambda s: (-s.fail, -s.waivable, -s.unknown, s.criterion))
-        screened = self.rows - self.verdicts["input_error"]
+        screened = self.rows - self.verdicts["input_error"] - self.verdicts["internal_error"]
         removed: set[str] = set()
         for st in order:
             removed.add(st.criterion)
             st.remaining = sum(n for fs, n in self.fail_sets.items() if not (fs & removed))
         binding = max((s for s in order if s.alone > 0), key=lambda s: (s.alone, s.fail), default=None)
         missing = [
-            MissingStat(inp, _column_for(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
+            MissingStat(inp, input_header(inp), n, sorted(self.missing_criteria[inp]), self.missing_only[inp])
             for inp, n in sorted(self.missing_people.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         verdicts = {v: self.verdicts.get(v, 0) for v in VERDICTS}
@@ -665,6 +618,7 @@ class PoolAccumulator:
             targets=self.targets,
             warnings=self.warnings,
             duplicates=self.duplicates,
+            faults=self.verdicts["internal_error"],
             error_columns=sorted(self.error_columns.items(), key=lambda kv: (-kv[1], kv[0])),
             notes=notes,
             source_titles={s.id: s.number for s in self.rules.sources.values()},
@@ -678,14 +632,6 @@ class PoolAccumulator:
                 except KeyError:
                     continue
                 st.title_vi, st.title_en = spec.title.vi, spec.title.en
-
-
-def _column_for(inp: str) -> str:
-    """The pool column that records a profile input (``education.degree`` → "Trình độ chuyên môn")."""
-    key, _ = column_of(inp)
-    if key is None:
-        return inp
-    return BY_KEY[key].vi
 
 
 def pool_report(results: Iterable[RowResult], rules: RulePack, request: Request | dict[str, Any]) -> PoolReport:

@@ -2,47 +2,61 @@
 
 :func:`screen` (or a :class:`Screener` kept open for many pools) turns :class:`PoolRow` objects
 into :class:`RowResult` objects, one per row, in input order. Work is split into chunks of about
-1,000 rows and sent to a :class:`concurrent.futures.ProcessPoolExecutor`; each worker process
-builds its own :class:`~eligibility.explain.evaluate.Evaluator` (and so its own durable_rules
-engine) in the pool's initializer — the engine is never shared between threads or processes.
-At most ``2 × workers`` chunks are in flight, so memory stays flat however long the pool is.
+1,000 rows and run by a :class:`~eligibility.batch.supervisor.Supervisor` of worker processes; each
+worker builds its own :class:`~eligibility.explain.evaluate.Evaluator` (and so its own durable_rules
+engine) when it starts — the engine is never shared between threads or processes. At most
+``2 × workers`` chunks are in flight, so memory stays flat however long the pool is.
 
 A row's decision is exactly ``Evaluator.evaluate(profile, request)``: the same preparation,
 facts, engine and findings as ``eligibility check``.
+
+**Every row gets a result.** Whatever happens while one row is read, validated, derived or evaluated
+stays in that row (:meth:`_Worker.run`): an :class:`InputError`, an absurd number (``OverflowError``)
+or nesting too deep (``RecursionError``) makes it an ``input_error`` row; an engine fault
+(:class:`EngineError`) or any other exception makes it an ``internal_error`` row naming the fault —
+never a verdict, never the end of the pool. A worker that dies on a row, or a row that runs past
+``row_seconds`` (default 10 s), is retried once in a fresh worker and then reported as an
+``internal_error`` row (the supervisor's contract). With ``workers=1`` rows run in this process: an
+exception is isolated the same way and a row past the time limit is stopped by an alarm (main thread
+only); a crash of this process itself cannot be isolated there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Literal
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility.batch.columns import BY_KEY
+from eligibility.batch.listing import PersonBrief, person_brief
+from eligibility.batch.mapping import column_of
 from eligibility.batch.reader import PoolRow
-from eligibility.batch.roster import Roster, roster_of
-from eligibility.engine.reference import evaluate as kleene
-from eligibility.errors import InputError, Problem, RulePackError
+from eligibility.batch.supervisor import Supervisor
+from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
+from eligibility.errors import EngineError, InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator
+from eligibility.explain.roster import Roster, roster_of
 from eligibility.facts.derive import FactSet
 from eligibility.facts.months import whole_months_between
 from eligibility.model import levels as lv
 from eligibility.model.load import parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
-from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import RulePack, load_rules
 
 DEFAULT_CHUNK = 1000
+ROW_SECONDS = 10.0  # a row running longer is stopped, retried once, then an internal fault
 RowInput = tuple[int, Profile | dict[str, Any] | InputError]  # (row number, profile | dict | error)
 NONLOCAL_CRITERION = "nonlocal.not_local.qd65"  # the rule pack's (unverified) definition of "người địa phương"
 
@@ -83,7 +97,7 @@ class RowResult:
     """The outcome for one input row."""
 
     row: int
-    status: Literal["ok", "input_error"]
+    status: Literal["ok", "input_error", "internal_error"]
     id: str | None = None
     name: str | None = None
     post: str | None = None
@@ -97,6 +111,7 @@ class RowResult:
     decision_json: str | None = None  # Decision.to_dict() as JSON (when kept)
     next_change: str | None = None  # the first date the verdict changes (with timeline=True), ISO
     next_verdict: str | None = None  # the verdict from that date
+    person: PersonBrief | None = None  # what the "danh sách trích ngang" shows of the person
 
     @property
     def decision(self) -> Decision | None:
@@ -135,7 +150,7 @@ class _Worker:
         self.keep_decision = keep_decision
         self.detail = detail
         self._requests: dict[str, Request] = {}
-        self._nonlocal: dict[tuple[Any, ...], cd.Condition | None] = {}
+        self._nonlocal: dict[dt.date, RuleVersion | None] = {}  # the "local" criterion, resolved per date
 
     def request_for(self, overrides: Mapping[str, Any]) -> Request:
         if not overrides:
@@ -150,6 +165,31 @@ class _Worker:
         return req
 
     def run(self, item: PoolRow) -> RowResult:
+        """The row's result, whatever happens: nothing raised here ends the pool."""
+        try:
+            return self._run(item)
+        except InputError as exc:
+            return _input_error(item, [Problem(p.location, p.vi, p.en, p.value, item.row) for p in exc.problems])
+        except (OverflowError, RecursionError) as exc:
+            return _input_error(
+                item,
+                [
+                    Problem(
+                        "(dòng / row)",
+                        "có giá trị vượt phạm vi tính toán (số hoặc năm quá lớn) hoặc lồng quá sâu",
+                        f"holds a value out of range (a number or year too large) or nesting too deep ({type(exc).__name__})",
+                        None,
+                        item.row,
+                    )
+                ],
+            )
+        except RowTimeout:
+            raise
+        except Exception as exc:  # noqa: BLE001 - an engine fault or a bug: this row's internal error
+            kind = "engine" if isinstance(exc, EngineError) else type(exc).__name__
+            return internal_error(item, kind, str(exc))
+
+    def _run(self, item: PoolRow) -> RowResult:
         item.resolve()
         if item.problems:
             problems = list(item.problems)
@@ -163,32 +203,17 @@ class _Worker:
                         for q in (_name_column(p, item) for p in exc.problems)
                         if q.location not in seen and not _is_missing_required(q, seen)
                     )
-            return RowResult(
-                item.row, "input_error", id=item.id, name=item.name, post=item.request.get("post"), problems=problems
-            )
+            return _input_error(item, problems)
         try:
             profile = item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
         except InputError as exc:
-            return RowResult(
-                item.row,
-                "input_error",
-                id=item.id,
-                name=item.name,
-                post=item.request.get("post"),
-                problems=[_name_column(p, item) for p in exc.problems],
-            )
+            return _input_error(item, [_name_column(p, item) for p in exc.problems])
         try:
             request = self.request_for(item.request)
             prepared = self.evaluator.prepare(request)
         except InputError as exc:
-            return RowResult(
-                item.row,
-                "input_error",
-                id=profile.id,
-                name=profile.full_name,
-                post=item.request.get("post") or self.request.post,
-                problems=[_name_request(p, item) for p in exc.problems],
-            )
+            problems = [_name_request(p, item) for p in exc.problems]
+            return _input_error(item, problems, profile, item.request.get("post") or self.request.post)
         ev = self.evaluator
         try:
             ev.check_inputs(profile, prepared)  # impossible dates, age below the minimum, unknown provinces
@@ -208,7 +233,7 @@ class _Worker:
         if self.timeline:
             from eligibility.explain import timeline
 
-            tl = timeline.build(ev, profile, request, verify=False)
+            tl = timeline.build(ev, profile, request)  # verified against evaluate, like every timeline shown
             if tl.changes:
                 result.next_change = tl.changes[0].date.isoformat()
                 result.next_verdict = tl.changes[0].verdict_after
@@ -250,6 +275,7 @@ class _Worker:
             passes=passes,
             missing_inputs=[(m.input, tuple(m.criteria)) for m in decision.missing_inputs],
             traits=self._traits(profile, request, factset),
+            person=person_brief(profile, request.date, self.rules),
             decision_json=json.dumps(decision.to_dict(), ensure_ascii=False) if self.keep_decision else None,
         )
 
@@ -274,39 +300,47 @@ class _Worker:
 
     def _province(self, request: Request) -> str | None:
         """The pool's province on the request date (after a merger, the new province)."""
-        where = self.evaluator.prepare(request).locality
+        where = self.evaluator.prepare(request).locality  # cached per request
         return where.code if where is not None else None
 
     def _local(self, request: Request, factset: FactSet) -> bool | None:
-        """Người địa phương by the rule pack's own (unverified) predicate; None when undecidable."""
+        """Người địa phương by the rule pack's own (unverified) criterion, decided by the engine like any
+        outcome; None when there is no locality, when the rule pack has no such criterion in force on the
+        date, or when the profile does not tell (the criterion is unknown)."""
         if request.locality is None:
             return None
-        key = (request.date,)
-        if key not in self._nonlocal:
-            cond: cd.Condition | None = None
-            try:
-                crit = self.rules.criterion(NONLOCAL_CRITERION)
-            except KeyError:
-                crit = None
-            if crit is not None:
-
-                def resolve(node: cd.Compare, operand: cd.Operand) -> cd.Const:
-                    assert isinstance(operand, cd.Param)
-                    return cd.Const(self.rules.parameter_value(operand.name, request.date)[0])
-
-                try:
-                    cond = cd.substitute(crit.condition, resolve)
-                except (RulePackError, KeyError, AssertionError):
-                    cond = None
-            self._nonlocal[key] = cond
-        cond = self._nonlocal[key]
-        if cond is None:
+        version = self._nonlocal.get(request.date, False)
+        if version is False:
+            version = self._nonlocal[request.date] = self._local_version(request.date)
+        if version is None:
             return None
-        outcome = kleene(cond, factset.values)  # "not local" passes
+        outcome = self.evaluator.engine.outcomes(version, factset.values)[NONLOCAL_CRITERION]  # "not local" passes
         return None if outcome == "unknown" else outcome == "fail"
+
+    def _local_version(self, on: dt.date) -> RuleVersion | None:
+        try:
+            crit = self.rules.criterion(NONLOCAL_CRITERION)
+        except KeyError:
+            return None
+        if not crit.spec.in_force.contains(on):
+            return None
+        condition = self.evaluator.resolve(crit.condition, on)
+        return RuleVersion.build("local", [ResolvedCriterion(crit.id, condition)])
 
     def run_chunk(self, items: list[PoolRow]) -> list[RowResult]:
         return [self.run(item) for item in items]
+
+
+def _input_error(item: PoolRow, problems: list[Problem], profile: Profile | None = None, post: Any = None) -> RowResult:
+    """The result of a row that cannot be screened, named as well as the row allows."""
+    return RowResult(
+        item.row,
+        "input_error",
+        id=profile.id if profile else item.id,
+        name=profile.full_name if profile else item.name,
+        post=post if profile else item.request.get("post"),
+        problems=problems,
+    )
 
 
 def _is_missing_required(q: Problem, seen: set[str]) -> bool:
@@ -341,6 +375,39 @@ def _name_request(p: Problem, item: PoolRow) -> Problem:
 _STATE: _Worker | None = None
 
 
+class RowTimeout(Exception):
+    """A row ran past the time limit (in-process screening only; workers are stopped by the supervisor)."""
+
+
+def internal_error(item: PoolRow, kind: str, text: str) -> RowResult:
+    """The result of a row whose screening failed inside the program (not the user's input): never a verdict."""
+    text = " ".join(text.split())[:300]
+    if item.id is None and item.cells is not None:
+        with contextlib.suppress(Exception):  # a row still in raw cells (the worker died on it): name it if we can
+            item.resolve()
+    return RowResult(
+        item.row,
+        "internal_error",
+        id=item.id,
+        name=item.name,
+        post=item.request.get("post") if item.request else None,
+        problems=[
+            Problem(
+                "(hệ thống / system)",
+                f"lỗi nội bộ khi xét dòng này, không phải kết luận ({kind}): {text}",
+                f"internal fault while screening this row, not a verdict ({kind}): {text}",
+                None,
+                item.row,
+            )
+        ],
+    )
+
+
+def _on_fault(item: PoolRow, kind: str, text: str) -> RowResult:
+    names = {"timeout": "quá thời gian / time limit", "died": "tiến trình dừng / worker died", "error": "error"}
+    return internal_error(item, names.get(kind, kind), text)
+
+
 def _init_worker(
     rules: RulePack | str, rules_hash: str, request: Request, keep_decision: bool, detail: str, timeline: bool = False
 ) -> None:
@@ -365,9 +432,9 @@ def start_method() -> str:
     return "spawn"
 
 
-def _run_chunk(items: list[PoolRow]) -> list[RowResult]:
+def _run_one(item: PoolRow) -> RowResult:
     assert _STATE is not None, "worker not initialised"
-    return _STATE.run_chunk(items)
+    return _STATE.run(item)
 
 
 def default_workers() -> int:
@@ -380,8 +447,9 @@ def default_workers() -> int:
 class Screener:
     """Screens pools against one request template; keep it open to screen several pools.
 
-    ``workers=1`` evaluates in this process (no pool). Use as a context manager, or call
-    :meth:`close`.
+    ``workers=1`` evaluates in this process (no pool), with ``evaluator`` when one is given (an
+    :class:`Evaluator` of ``rules`` kept by the caller). ``row_seconds`` is the time limit of one row.
+    Use as a context manager, or call :meth:`close`.
     """
 
     def __init__(
@@ -394,6 +462,8 @@ class Screener:
         keep_decision: bool = False,
         detail: str = "issues",
         timeline: bool = False,
+        row_seconds: float = ROW_SECONDS,
+        evaluator: Evaluator | None = None,
     ) -> None:
         self.timeline = timeline  # also compute each row's next verdict change (eligibility.explain.timeline)
         self.request = request if isinstance(request, Request) else parse_request(dict(request))
@@ -402,22 +472,35 @@ class Screener:
         self.chunk_size = max(1, chunk_size)
         self.keep_decision = keep_decision
         self.detail = detail
-        self._pool: ProcessPoolExecutor | None = None
+        self.row_seconds = row_seconds
+        self._pool: Supervisor[PoolRow, RowResult] | None = None
         self._local: _Worker | None = None
+        self.faults = 0  # rows that ended in an internal fault (engine, time limit, worker death)
+        self.evaluator = evaluator  # with workers=1: evaluate with this one (its caches kept between pools)
 
     def _ensure(self) -> None:
         if self.workers <= 1:
             if self._local is None:
-                self._local = _Worker(self.rules, self.request, self.keep_decision, self.detail, timeline=self.timeline)
+                self._local = _Worker(
+                    self.rules,
+                    self.request,
+                    self.keep_decision,
+                    self.detail,
+                    evaluator=self.evaluator,
+                    timeline=self.timeline,
+                )
         elif self._pool is None:
             method = start_method()
             # a forked worker inherits the loaded rule pack; a spawned one loads it again (and checks its hash)
             rules: RulePack | str = self.rules if method == "fork" else str(self.rules.root)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context(method),
+            self._pool = Supervisor(
+                _run_one,
+                _on_fault,
+                workers=self.workers,
                 initializer=_init_worker,
                 initargs=(rules, self.rules.hash, self.request, self.keep_decision, self.detail, self.timeline),
+                item_seconds=self.row_seconds,
+                context=multiprocessing.get_context(method),
             )
 
     def screen(self, rows: Iterable[PoolRow | RowInput]) -> Iterator[RowResult]:
@@ -427,25 +510,41 @@ class Screener:
         chunks = iter(lambda: list(islice(items, self.chunk_size)), [])
         if self._local is not None:
             for chunk in chunks:
-                yield from self._local.run_chunk(chunk)
+                for item in chunk:
+                    result = self._run_local(item)
+                    self.faults += result.status == "internal_error"
+                    yield result
             return
         assert self._pool is not None
-        pending: deque[Future[list[RowResult]]] = deque()
-        in_flight = 2 * self.workers
-        try:
-            for chunk in chunks:
-                pending.append(self._pool.submit(_run_chunk, chunk))
-                while len(pending) >= in_flight:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        finally:
-            for f in pending:
-                f.cancel()
+        for result in self._pool.map(chunks):
+            self.faults += result.status == "internal_error"
+            yield result
+
+    def _run_local(self, item: PoolRow) -> RowResult:
+        assert self._local is not None
+        alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+        if not alarm:
+            return self._local.run(item)
+        for attempt in (1, 2):
+
+            def expired(signum: int, frame: object) -> None:
+                raise RowTimeout
+
+            previous = signal.signal(signal.SIGALRM, expired)
+            signal.setitimer(signal.ITIMER_REAL, self.row_seconds)
+            try:
+                return self._local.run(item)
+            except RowTimeout:
+                if attempt == 2:
+                    return _on_fault(item, "timeout", "quá thời gian cho phép / over the time limit")
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None
 
     def __enter__(self) -> Screener:
@@ -468,28 +567,13 @@ def _as_row(r: PoolRow | RowInput) -> PoolRow:
 
 
 def screen(
-    rows: Iterable[PoolRow | RowInput],
-    request: Request | Mapping[str, Any],
-    rules: RulePack,
-    *,
-    workers: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    keep_decision: bool = False,
-    detail: str = "issues",
-    timeline: bool = False,
+    rows: Iterable[PoolRow | RowInput], request: Request | Mapping[str, Any], rules: RulePack, **options: Any
 ) -> Iterator[RowResult]:
     """Screen ``rows`` (from :func:`~eligibility.batch.reader.read_pool`, or ``(row, profile | dict |
-    InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order.
+    InputError)`` pairs) against ``request``; yields one :class:`RowResult` per row, in order. The options
+    are those of :class:`Screener` (``workers``, ``chunk_size``, ``keep_decision``, ``detail``, ``timeline``).
 
     Each result's :attr:`RowResult.decision` equals ``evaluate(profile, request, rules)`` for that row.
     """
-    with Screener(
-        request,
-        rules,
-        workers=workers,
-        chunk_size=chunk_size,
-        keep_decision=keep_decision,
-        detail=detail,
-        timeline=timeline,
-    ) as s:
+    with Screener(request, rules, **options) as s:
         yield from s.screen(rows)

@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from eligibility.batch.columns import COLUMNS, POST_COLUMN, profile_to_row
+from eligibility.batch.columns import COLUMNS, POST_COLUMN
+from eligibility.batch.mapping import profile_to_row
 
 DEFAULT_DATE = dt.date(2025, 10, 1)
 PROVINCES = (
@@ -314,28 +315,10 @@ def iter_profiles(
         yield {"profile": prof, "request": {"post": post}} if with_request else prof
 
 
-def generate(
-    n: int,
-    seed: int = 0,
-    *,
-    with_request: bool = False,
-    locality: str = "Lào Cai",
-    date: dt.date = DEFAULT_DATE,
-    minority_share: float = 0.35,
-    rules_root: str | None = None,
-) -> list[dict[str, Any]]:
-    """``n`` synthetic profile dicts (or ``{"profile", "request": {"post"}}`` items with ``with_request``)."""
-    return list(
-        iter_profiles(
-            n,
-            seed,
-            with_request=with_request,
-            locality=locality,
-            date=date,
-            minority_share=minority_share,
-            rules_root=rules_root,
-        )
-    )
+def generate(n: int, seed: int = 0, **options: Any) -> list[dict[str, Any]]:
+    """``n`` synthetic profile dicts (or ``{"profile", "request": {"post"}}`` items with ``with_request``);
+    the options are those of :func:`iter_profiles`."""
+    return list(iter_profiles(n, seed, **options))
 
 
 # ----- writing a pool file ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.batch.columns import COLUMNS, POST_COLUMN, Column
+from eligibility.batch.outputs import atomic, check_output, neutralize_row
 from eligibility.errors import InputError, Problem
 
 DATA_SHEET = "Danh sách"
@@ -53,13 +54,13 @@ GUIDE_INTRO = (
 
 def write_template(path: str | Path, titles: Mapping[str, Any] | None = None) -> Path:
     """Write the empty pool workbook (or a header-only CSV for a ``.csv`` path)."""
-    p = Path(path)
+    p = check_output(path)
     columns: list[Column] = [*COLUMNS, POST_COLUMN]
     if p.suffix.lower() == ".csv":
         import csv
 
-        with p.open("w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerow([c.vi for c in columns])
+        with atomic(p, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerow(neutralize_row(c.vi for c in columns))
         return p
     if p.suffix.lower() != ".xlsx":
         raise InputError(
@@ -153,5 +154,6 @@ def write_template(path: str | Path, titles: Mapping[str, Any] | None = None) ->
         t.append([code, title.vi, title.level, title.en])
     for col, width in zip("ABCD", (26, 56, 12, 50), strict=True):
         t.column_dimensions[col].width = width
-    wb.save(p)
+    with atomic(p, "wb") as fh:
+        wb.save(fh)
     return p

@@ -3,24 +3,34 @@
 Every writer takes results one at a time (``write``) and the pool report at the end
 (``close``), so a pool of any length is written in flat memory: workbook sheets and the HTML
 table rows go to temporary files until the summary is known (:mod:`eligibility.batch.xlsx`).
+
+Every file is written under a temporary name beside its target and renamed over it when complete
+(:mod:`eligibility.batch.outputs`): an interrupted run leaves no partial report. Text cells of the
+workbook are neutralised (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR); the HTML page
+is autoescaped by Jinja2. Every JSONL line carries its row number (``row``).
 """
 
 from __future__ import annotations
 
-import html
+import datetime as dt
 import json
-import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from eligibility.batch.columns import BY_KEY, column_of
+from eligibility import templates
+from eligibility.batch.listing import birth_cell, main_reason
+from eligibility.batch.mapping import input_header
+from eligibility.batch.outputs import check_output, discard, finish, temporary
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
-from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
+from eligibility.batch.xlsx import BOXED, BOXED_DATE, BOXED_HEADER, HEADER, NORMAL, TITLE, PrintSetup, Sheet, XlsxStream
 from eligibility.errors import InputError, Problem
+from eligibility.explain import names
 from eligibility.explain.decision import OUTCOME_LABELS
+from eligibility.model import levels as lv
+from eligibility.rulepack.loader import RulePack
 
 REPORT_FORMATS = (".xlsx", ".jsonl", ".html")
 SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét", "unknown": "Chưa rõ"}
@@ -36,8 +46,8 @@ class Writer(Protocol):
     def abort(self) -> None: ...
 
 
-def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
-    """A writer for ``path`` by its extension (.xlsx, .jsonl, .html)."""
+def open_writer(path: str | Path, *, detail: str = "issues", inputs: Iterable[str | Path] = ()) -> Writer:
+    """A writer for ``path`` by its extension (.xlsx, .jsonl, .html); ``inputs`` may not be overwritten."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in REPORT_FORMATS:
@@ -49,8 +59,7 @@ def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
                 str(p),
             )
         )
-    if not p.parent.exists():
-        raise InputError(Problem("--out", "thư mục không tồn tại", "the folder does not exist", str(p.parent)))
+    check_output(p, "--out", inputs)
     if suffix == ".xlsx":
         return XlsxWriter(p, detail=detail)
     if suffix == ".jsonl":
@@ -58,12 +67,28 @@ def open_writer(path: str | Path, *, detail: str = "issues") -> Writer:
     return HtmlWriter(p)
 
 
+def _rules() -> RulePack:
+    """The rule pack whose names the reports use for codes (the bundled one)."""
+    from eligibility.explain.inputs import default_rules
+
+    return default_rules()
+
+
+def row_height(values: tuple[Any, ...], widths: tuple[float, ...], line: float = 15.0) -> float:
+    """The height (points) a row of wrapped text needs: its longest cell in lines of its column's width."""
+    lines = 1
+    for v, w in zip(values, widths, strict=False):
+        if isinstance(v, str) and v:
+            per_line = max(1.0, w * 1.2 - 1)
+            lines = max(lines, sum(-(-max(1, len(part)) // int(per_line)) for part in v.split("\n")))
+    return line * lines + 2
+
+
 def missing_columns(r: RowResult) -> str:
     """The columns to fill in for a row's unknown findings, most decisive first."""
     out: list[str] = []
     for inp, _ in r.missing_inputs:
-        key, _i = column_of(inp)
-        name = BY_KEY[key].vi if key else inp
+        name = input_header(inp)
         if name not in out:
             out.append(name)
     return "; ".join(out)
@@ -94,33 +119,46 @@ class JsonlWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._tmp = path.with_name(path.name + ".part")
+        self._tmp = temporary(path)
         self._fh: IO[str] = self._tmp.open("w", encoding="utf-8")
 
     def write(self, r: RowResult) -> None:
         if r.status == "ok":
             if r.decision_json is None:
                 raise ValueError("the JSONL report needs decisions (screen with keep_decision=True)")
-            self._fh.write(r.decision_json)
+            self._fh.write(f'{{"row": {int(r.row)}, ' + r.decision_json.lstrip()[1:])
         else:
             self._fh.write(json.dumps(r.error_dict(), ensure_ascii=False, default=str))
         self._fh.write("\n")
 
     def close(self, report: PoolReport) -> None:
         self._fh.close()
-        self._tmp.replace(self.path)
+        finish(self._tmp, self.path)
 
     def abort(self) -> None:
         self._fh.close()
-        self._tmp.unlink(missing_ok=True)
+        discard(self._tmp)
 
 
 # ----- XLSX ------------------------------------------------------------------------------------
 class XlsxWriter:
-    """Sheets "Kết quả" (one row per person), "Chi tiết" (findings, long form), "Lỗi dữ liệu"
-    (input errors and warnings) and "Tổng hợp" (the pool report)."""
+    """Sheets "Danh sách trích ngang" (the list a board hands in: one line per person, printed landscape on
+    A4 with the header on every page), "Kết quả" (one row per person), "Chi tiết" (findings, long form),
+    "Lỗi dữ liệu" (input errors and warnings) and "Tổng hợp" (the pool report)."""
 
     needs_decision = False
+    LISTING_HEADERS = (
+        "STT",
+        "Họ và tên",
+        "Ngày, tháng, năm sinh",
+        "Giới tính",
+        "Chức vụ hiện tại",
+        "Trình độ chuyên môn",
+        "Lý luận chính trị",
+        "Kết luận",
+        "Lý do chính",
+    )
+    LISTING_WIDTHS = (6, 24, 12, 8, 34, 22, 11, 20, 52)
     RESULT_HEADERS = (
         "Dòng",
         "Mã hồ sơ",
@@ -156,6 +194,10 @@ class XlsxWriter:
         self.path = path
         self.detail = detail
         self.book = XlsxStream(path)
+        self.listing = self.book.add_sheet("Danh sách trích ngang", self.LISTING_WIDTHS, freeze_header=True, top_rows=2)
+        self.listing.print_setup = PrintSetup(landscape=True, header="DANH SÁCH TRÍCH NGANG")
+        self.listing.date_style = BOXED_DATE
+        self.listing.append(self.LISTING_HEADERS, BOXED_HEADER, 32)
         self.results = self._sheet("Kết quả", self.RESULT_HEADERS, self.RESULT_WIDTHS)
         self._detail_parts = 1
         self.details = self._sheet("Chi tiết", self.DETAIL_HEADERS, self.DETAIL_WIDTHS)
@@ -168,7 +210,32 @@ class XlsxWriter:
         ws.append(headers, HEADER)
         return ws
 
+    def _list(self, r: RowResult) -> None:
+        p = r.person
+        verdict = r.verdict if r.status == "ok" else "input_error"
+        post = None
+        if p is not None:
+            post = p.current_post
+            if post and p.unit and lv.fold(p.unit) not in lv.fold(post):
+                post = f"{post}, {p.unit}"
+        missing = list(dict.fromkeys(input_header(inp) for inp, _ in r.missing_inputs))
+        fails = [b.title_vi for b in r.findings if b.outcome == "fail"]
+        waivable = [b.title_vi for b in r.findings if b.outcome == "waivable"]
+        values = (
+            self.listing.rows - self.listing.header_row + 1,
+            r.name,
+            birth_cell(p.birth) if p else None,
+            p.sex if p else None,
+            post,
+            p.degree if p else None,
+            p.political_theory if p else None,
+            LABELS.get(verdict or "", (verdict,))[0],
+            main_reason(verdict, fails, waivable, missing, errors_text(r)),
+        )
+        self.listing.append(values, BOXED, row_height(values, self.LISTING_WIDTHS))
+
     def write(self, r: RowResult) -> None:
+        self._list(r)
         if r.status == "ok":
             verdict = r.verdict or ""
             self.results.append(
@@ -176,7 +243,7 @@ class XlsxWriter:
                     r.row,
                     r.id,
                     r.name,
-                    r.post,
+                    names.title_name(r.post, _rules()),
                     LABELS.get(verdict, (verdict,))[0],
                     verdict,
                     short(r, "fail"),
@@ -184,7 +251,7 @@ class XlsxWriter:
                     short(r, "unknown"),
                     missing_columns(r),
                     None,
-                    r.next_change,
+                    dt.date.fromisoformat(r.next_change) if r.next_change else None,
                     LABELS.get(r.next_verdict, (r.next_verdict,))[0] if r.next_verdict else None,
                 )
             )
@@ -200,7 +267,7 @@ class XlsxWriter:
                         b.message_vi,
                         b.source,
                         b.confidence,
-                        ", ".join(b.missing),
+                        ", ".join(names.input_name(m) for m in b.missing),
                     )
                 )
         else:
@@ -210,8 +277,8 @@ class XlsxWriter:
                     r.id,
                     r.name,
                     r.post,
-                    LABELS["input_error"][0],
-                    "input_error",
+                    LABELS[r.status][0],
+                    r.status,
                     None,
                     None,
                     None,
@@ -239,6 +306,8 @@ class XlsxWriter:
         self.details.append(values)
 
     def close(self, report: PoolReport) -> None:
+        request = "; ".join(f"{k}: {v}" for k, v in names.request_items(report.request, _rules()))
+        self.listing.set_top([(("DANH SÁCH TRÍCH NGANG",), TITLE), (("Đề nghị — " + request,), NORMAL)])
         for w in report.warnings:
             self.errors.append(
                 (
@@ -284,10 +353,11 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
     add = out.append
     req = rep.request
     add(("title", ("Tổng hợp kết quả rà soát nguồn quy hoạch / Pool screening summary",)))
-    add(("row", ("Việc / action", req.get("action"))))
-    add(("row", ("Chức danh / post", req.get("post") or "(theo từng dòng / per row)")))
-    add(("row", ("Địa phương / locality", req.get("locality") or "—")))
-    add(("row", ("Ngày xét / date", req.get("date"))))
+    rules = _rules()
+    add(("row", ("Việc / action", names.action_name(req.get("action")))))
+    add(("row", ("Chức danh / post", names.title_name(req.get("post"), rules) or "(theo từng dòng / per row)")))
+    add(("row", ("Địa phương / locality", names.locality_name(req.get("locality"), rules) or "—")))
+    add(("row", ("Ngày xét / date", names.date_text(req.get("date")))))
     if req.get("term"):
         add(("row", ("Nhiệm kỳ / term", req.get("term"))))
     add(("row", ("Bộ quy tắc / rule pack", rep.rulepack)))
@@ -368,7 +438,7 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
         tg = t.target
         src = t.citation(rep.source_titles)
         aim = "" if tg.binding else " (phấn đấu / aim)"
-        where = f" — {t.province}" if t.province else " — trung ương / central"
+        where = f" — {names.locality_name(t.province, _rules())}" if t.province else " — trung ương / central"
         add(
             (
                 "row",
@@ -404,72 +474,94 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
     return out
 
 
-# ----- HTML ------------------------------------------------------------------------------------
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:24px;color:#1d2733;max-width:1400px}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #cfd8e3;padding-bottom:4px}
-table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #d5dde6;padding:4px 8px;
-text-align:left;vertical-align:top}th{background:#e8eef5}td.n{text-align:right}
-table.sortable th{cursor:pointer;user-select:none}table.sortable th:after{content:" \\2195";color:#8a99ab}
-.v-eligible{color:#1d7a33}.v-not_eligible{color:#b42318}.v-incomplete{color:#9a6700}.v-needs_authority{color:#5b3fb5}
-.v-input_error{color:#7a2e0e;font-weight:600}.muted{color:#5f6b7a;font-size:12px}svg text{font-size:12px}
-"""
-_JS = """
-document.querySelectorAll('table.sortable').forEach(function(t){
- t.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',function(){
-  var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';
-  rows.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent,p=parseFloat(a),q=parseFloat(c);
-   var r=(!isNaN(p)&&!isNaN(q))?p-q:a.localeCompare(c,'vi');return asc?r:-r;});
-  rows.forEach(function(r){b.appendChild(r);});});});});
-"""
+# ----- HTML ----------------------------------------------------------------------------------------
 _COLORS = {
     "eligible": "#2e9e4f",
     "needs_authority": "#7a5cd6",
     "incomplete": "#e0a82e",
     "not_eligible": "#d64545",
     "input_error": "#8a4b2a",
+    "internal_error": "#555555",
 }
 
 
-def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
+def report_context(rep: PoolReport) -> dict[str, Any]:
+    """What ``pool_report.html.j2`` shows of a pool report (everything but the people)."""
+    req = rep.request
+    rules = _rules()
+    shown = [t for t in rep.targets if t.actual is not None]
+    return {
+        "action": names.action_name(req.get("action")),
+        "post": names.title_name(req.get("post"), rules) or "theo từng dòng",
+        "locality": names.locality_name(req.get("locality"), rules) or "—",
+        "date": names.date_text(req.get("date")),
+        "rulepack": rep.rulepack,
+        "rows": rep.rows,
+        "blank_rows": rep.blank_rows,
+        "verdict_bars": [(LABELS[v][0], rep.verdicts.get(v, 0), _COLORS[v]) for v in VERDICTS],
+        "verdicts": [
+            {
+                "code": v,
+                "vi": LABELS[v][0],
+                "en": LABELS[v][1],
+                "count": rep.verdicts.get(v, 0),
+                "share": rep.percent(rep.verdicts.get(v, 0)),
+            }
+            for v in VERDICTS
+        ],
+        "binding": rep.binding,
+        "criteria": rep.criteria,
+        "fail_bars": [(s.title_vi, s.fail, "#d64545") for s in rep.criteria if s.fail],
+        "unknown_bars": [(s.title_vi, s.unknown, "#e0a82e") for s in rep.criteria if s.unknown],
+        "missing": rep.missing,
+        "missing_bars": [(m.column, m.people, "#e0a82e") for m in rep.missing[:15]],
+        "target_bars": [(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown],
+        "target_marks": [None if t.target.percent is None else float(t.target.percent) for t in shown],
+        "targets": [
+            {
+                "name": t.target.vi,
+                "binding": t.target.binding,
+                "where": names.locality_name(t.province, rules) if t.province else "trung ương",
+                "scope": t.scope_text(),
+                "year": t.target.year or "",
+                "target": t.target_text(),
+                "actual": t.actual_text(),
+                "gap": _fmt_gap(t.gap),
+                "status": t.status()[0],
+                "yes": t.yes,
+                "known": t.known,
+                "eligible_actual": _fmt_pct(t.eligible_actual),
+                "source": t.citation(rep.source_titles),
+            }
+            for t in rep.targets
+        ],
+        "notes": rep.notes,
+        "warnings": rep.warnings,
+        "duplicates": rep.duplicates[:50],
+    }
 
 
-def bar_chart(
-    items: list[tuple[str, float, str]],
-    *,
-    width: int = 640,
-    unit: str = "",
-    maximum: float | None = None,
-    markers: list[float | None] | None = None,
-) -> str:
-    """A horizontal bar chart as inline SVG: (label, value, colour) per bar; optional target markers."""
-    if not items:
-        return ""
-    label_w, bar_w, h = 300, width - 300 - 60, 20
-    top = maximum if maximum is not None else max((v for _, v, _ in items), default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{len(items) * (h + 6) + 6}" role="img">']
-    for i, (label, value, colour) in enumerate(items):
-        y = 6 + i * (h + 6)
-        w = 0 if top <= 0 else max(0.0, min(1.0, value / top)) * bar_w
-        shown = label if len(label) <= 46 else label[:45].rstrip() + "…"
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end"><title>{_e(label)}</title>{_e(shown)}</text>'
-        )
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{h}" fill="{colour}"/>')
-        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 14}">{value:g}{unit}</text>')
-        if markers is not None and markers[i] is not None:
-            mx = label_w + max(0.0, min(1.0, (markers[i] or 0) / top)) * bar_w
-            parts.append(
-                f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y - 2}" y2="{y + h + 2}" stroke="#1d2733" '
-                f'stroke-width="2"><title>chỉ tiêu / target</title></line>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+def person_row(r: RowResult) -> dict[str, Any]:
+    """One person's line in the report's table."""
+    v = r.verdict if r.status == "ok" else r.status
+    return {
+        "row": r.row,
+        "id": r.id,
+        "name": r.name,
+        "post": names.title_name(r.post, _rules()),
+        "verdict": v,
+        "label": LABELS.get(v or "", (v,))[0],
+        "text": errors_text(r) if r.status != "ok" else short(r, "fail"),
+        "waivable": short(r, "waivable"),
+        "unknown": short(r, "unknown"),
+        "missing": missing_columns(r),
+    }
 
 
 class HtmlWriter:
-    """A self-contained page: summary with inline-SVG bar charts and a sortable table (vanilla JS)."""
+    """A self-contained page (``pool_report.html.j2``): the summary with SVG bar charts and a sortable
+    table of people. The people are kept in a temporary file (one JSON line each) until the summary is
+    known, then streamed into the page, so memory stays flat for any pool."""
 
     needs_decision = False
 
@@ -478,133 +570,29 @@ class HtmlWriter:
         self._rows: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def write(self, r: RowResult) -> None:
-        v = r.verdict if r.status == "ok" else "input_error"
-        text = errors_text(r) if r.status != "ok" else short(r, "fail")
-        self._rows.write(
-            f'<tr><td class="n">{r.row}</td><td>{_e(r.id)}</td><td>{_e(r.name)}</td><td>{_e(r.post)}</td>'
-            f'<td class="v-{v}">{_e(LABELS.get(v or "", (v,))[0])}</td><td>{_e(text)}</td>'
-            f"<td>{_e(short(r, 'waivable'))}</td><td>{_e(short(r, 'unknown'))}</td><td>{_e(missing_columns(r))}</td>"
-            "</tr>\n"
-        )
+        self._rows.write(json.dumps(person_row(r), ensure_ascii=False, default=str) + "\n")
+
+    def _people(self) -> Iterator[dict[str, Any]]:
+        self._rows.seek(0)
+        for line in self._rows:
+            yield json.loads(line)
 
     def close(self, rep: PoolReport) -> None:
-        tmp = self.path.with_name(self.path.name + ".part")
-        with tmp.open("w", encoding="utf-8") as out:
-            out.write(self._head(rep))
-            self._rows.seek(0)
-            shutil.copyfileobj(self._rows, out)
-            out.write(f"</tbody></table>\n<script>{_JS}</script>\n</body></html>\n")
-        self._rows.close()
-        tmp.replace(self.path)
+        tmp = temporary(self.path)
+        try:
+            page = templates.stream(
+                "pool_report.html.j2",
+                r=report_context(rep),
+                people=self._people(),
+                lang="vi",
+                stylesheets=["report.css"],
+            )
+            with tmp.open("w", encoding="utf-8") as out:
+                out.writelines(page)
+            finish(tmp, self.path)
+        finally:
+            discard(tmp)
+            self._rows.close()
 
     def abort(self) -> None:
         self._rows.close()
-
-    def _head(self, rep: PoolReport) -> str:
-        req = rep.request
-        w: list[str] = [
-            '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">',
-            "<title>Rà soát nguồn quy hoạch / Pool screening</title>",
-            f"<style>{_CSS}</style></head><body>",
-            "<h1>Rà soát nguồn quy hoạch <span class=muted>/ Pool screening</span></h1>",
-            f"<p>Việc: <b>{_e(req.get('action'))}</b> · chức danh: "
-            f"<b>{_e(req.get('post') or 'theo từng dòng')}</b> · địa phương: "
-            f"<b>{_e(req.get('locality') or '—')}</b> · ngày xét: <b>{_e(req.get('date'))}"
-            f"</b> · bộ quy tắc <code>{_e(rep.rulepack)}</code> · {rep.rows} dòng"
-            + (f" · {rep.blank_rows} dòng trống bỏ qua" if rep.blank_rows else "")
-            + "</p>",
-        ]
-        w.append("<h2>Kết luận <span class=muted>/ Verdicts</span></h2>")
-        w.append(bar_chart([(f"{LABELS[v][0]}", rep.verdicts.get(v, 0), _COLORS[v]) for v in VERDICTS]))
-        w.append("<table><tr><th>Kết luận</th><th>Số người</th><th>Tỷ lệ</th></tr>")
-        for v in VERDICTS:
-            n = rep.verdicts.get(v, 0)
-            w.append(
-                f'<tr><td class="v-{v}">{_e(LABELS[v][0])} <span class=muted>/ {_e(LABELS[v][1])}</span></td>'
-                f'<td class="n">{n}</td><td class="n">{rep.percent(n)}</td></tr>'
-            )
-        w.append("</table>")
-        w.append("<h2>Phễu tiêu chí <span class=muted>/ Failure funnel</span></h2>")
-        if rep.binding is not None:
-            w.append(
-                f"<p>Tiêu chí ràng buộc nhất (một mình loại nhiều người nhất): <b>{_e(rep.binding.title_vi)}</b> "
-                f"— {rep.binding.alone} người <span class=muted>/ binding criterion: "
-                f"{_e(rep.binding.criterion)}</span></p>"
-            )
-        w.append(bar_chart([(s.title_vi, s.fail, "#d64545") for s in rep.criteria if s.fail]))
-        w.append(bar_chart([(s.title_vi, s.unknown, "#e0a82e") for s in rep.criteria if s.unknown]))
-        w.append(
-            '<table class="sortable"><thead><tr><th>Tiêu chí</th><th>Áp dụng</th><th>Không đạt</th>'
-            "<th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th><th>Chỉ vướng tiêu chí này</th>"
-            "<th>Còn lại</th></tr></thead><tbody>"
-        )
-        for s in rep.criteria:
-            star = " ★" if rep.binding is s else ""
-            w.append(
-                f"<tr><td>{_e(s.title_vi)}{star}<br><span class=muted>{_e(s.criterion)}</span></td>"
-                f'<td class="n">{s.applies}</td><td class="n">{s.fail}</td><td class="n">{s.waivable}</td>'
-                f'<td class="n">{s.unknown}</td><td class="n">{s.alone}</td><td class="n">{s.remaining}</td></tr>'
-            )
-        w.append("</tbody></table>")
-        w.append("<h2>Dữ liệu còn thiếu <span class=muted>/ Missing inputs</span></h2>")
-        if rep.missing:
-            w.append(bar_chart([(m.column, m.people, "#e0a82e") for m in rep.missing[:15]]))
-            w.append(
-                "<table><tr><th>Cột cần bổ sung</th><th>Số người</th><th>Chỉ thiếu cột này</th>"
-                "<th>Tiêu chí bị ảnh hưởng</th></tr>"
-            )
-            for m in rep.missing:
-                w.append(
-                    f'<tr><td>{_e(m.column)} <span class=muted>({_e(m.input)})</span></td><td class="n">{m.people}'
-                    f'</td><td class="n">{m.only_gap}</td><td>{_e(", ".join(m.criteria))}</td></tr>'
-                )
-            w.append("</table>")
-        else:
-            w.append("<p>Không thiếu dữ liệu.</p>")
-        w.append("<h2>Cơ cấu nguồn so với chỉ tiêu <span class=muted>/ Structure against targets</span></h2>")
-        if rep.targets:
-            shown = [t for t in rep.targets if t.actual is not None]
-            w.append(
-                bar_chart(
-                    [(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown],
-                    unit="%",
-                    maximum=100,
-                    markers=[float(t.target.percent or 0) for t in shown],
-                )
-            )
-            w.append(
-                '<table class="sortable"><thead><tr><th>Chỉ tiêu</th><th>Chỉ tiêu %</th><th>Thực tế</th>'
-                "<th>Chênh lệch</th><th>Kết quả</th><th>Có / có dữ liệu</th><th>Thực tế (đủ điều kiện)</th>"
-                "<th>Căn cứ</th></tr></thead><tbody>"
-            )
-            for t in rep.targets:
-                tg = t.target
-                src = t.citation(rep.source_titles)
-                where = t.province or "trung ương"
-                aim = "" if tg.binding else " (phấn đấu)"
-                w.append(
-                    f"<tr><td>{_e(tg.vi)}{aim}<br><span class=muted>{_e(where)} · {_e(t.scope_text())} · "
-                    f'{tg.year or ""}</span></td><td>{_e(t.target_text())}</td><td class="n">{_e(t.actual_text())}</td>'
-                    f'<td class="n">{_fmt_gap(t.gap)}</td><td>{_e(t.status()[0])}</td>'
-                    f'<td class="n">{t.yes} / {t.known}</td><td class="n">{_fmt_pct(t.eligible_actual)}</td>'
-                    f"<td>{_e(src)}</td></tr>"
-                )
-            w.append("</tbody></table>")
-        else:
-            w.append("<p>Không có chỉ tiêu cơ cấu cho yêu cầu này.</p>")
-        w.append("<h2>Ghi chú <span class=muted>/ Notes</span></h2><ul>")
-        for vi, en in rep.notes:
-            w.append(f"<li>{_e(vi)}<br><span class=muted>{_e(en)}</span></li>")
-        for warn in rep.warnings:
-            w.append(f"<li>Cảnh báo: {_e(warn.location)}: {_e(warn.vi)} <span class=muted>/ {_e(warn.en)}</span></li>")
-        for row, ident, first in rep.duplicates[:50]:
-            w.append(f"<li>Dòng {row}: mã hồ sơ {_e(ident)} trùng dòng {first}</li>")
-        w.append("</ul>")
-        w.append("<h2>Danh sách <span class=muted>/ People</span></h2>")
-        w.append("<p class=muted>Bấm vào tiêu đề cột để sắp xếp / click a header to sort.</p>")
-        w.append(
-            '<table class="sortable"><thead><tr><th>Dòng</th><th>Mã hồ sơ</th><th>Họ và tên</th><th>Chức danh</th>'
-            "<th>Kết luận</th><th>Không đạt / lỗi</th><th>Cấp có thẩm quyền xem xét</th><th>Chưa rõ</th>"
-            "<th>Cột cần bổ sung</th></tr></thead><tbody>\n"
-        )
-        return "\n".join(w)

@@ -6,7 +6,9 @@ writes the same SpreadsheetML with string joins, a few microseconds per cell. Ea
 go to a temporary file as they come (flat memory); :meth:`XlsxStream.save` assembles the zip
 package. Strings are inline (no shared-string table), dates are serial numbers with a date
 format, text longer than Excel's 32,767-character cell limit is cut with "…", and characters
-XML 1.0 forbids are dropped.
+XML 1.0 forbids are dropped. Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``,
+tab, CR first) is written with a leading ``'`` (:func:`eligibility.batch.outputs.neutralize`), and the
+package is written to a temporary file beside the target, renamed over it only when complete.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-NORMAL, HEADER, TITLE, DATE = 0, 1, 2, 3  # cell styles (cellXfs indexes)
+from eligibility.batch.outputs import discard, finish, neutralize, temporary
+
+NORMAL, HEADER, TITLE, DATE = 0, 1, 2, 3  # cell styles (cellXfs indexes); dates print as dd/mm/yyyy
+BOXED, BOXED_DATE, BOXED_HEADER = 4, 5, 6  # bordered and wrapped: a list meant for printing
 MAX_ROWS = 1_048_576
 MAX_CELL = 32_767
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -33,21 +39,45 @@ _NS = (
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
     '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="13"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     '<fill><patternFill patternType="solid"><fgColor rgb="FFDDE7F0"/><bgColor indexed="64"/></patternFill></fill>'
     "</fills>"
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
+    '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border>'
+    "</borders>"
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    # 4: a bordered, wrapped, top-aligned cell; 5: the same for a date; 6: a bordered, wrapped column header
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1" '
+    'applyAlignment="1"><alignment horizontal="left" vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" '
+    'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+    "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How a sheet prints: A4 (paper size 9), the orientation, fitted to the page width (as many pages
+    down as needed), the header row repeated on every page, and a page number in the footer."""
+
+    landscape: bool = True
+    fit_width: bool = True
+    repeat_header: bool = True
+    header: str | None = None  # text centred at the top of every printed page
+    margins: tuple[float, float, float, float] = (0.4, 0.4, 0.55, 0.55)  # left, right, top, bottom (inches)
 
 
 def column_letter(i: int) -> str:
@@ -64,7 +94,7 @@ _LETTERS = [column_letter(i) for i in range(256)]
 
 
 def _text(value: str) -> str:
-    value = _ILLEGAL.sub("", value)
+    value = neutralize(_ILLEGAL.sub("", value))
     if len(value) > MAX_CELL:
         value = value[: MAX_CELL - 1] + "…"
     return escape(value)
@@ -73,14 +103,21 @@ def _text(value: str) -> str:
 class Sheet:
     """One worksheet being written: ``append`` rows, then the workbook assembles it."""
 
-    def __init__(self, name: str, widths: Sequence[float] = (), *, freeze_header: bool = False) -> None:
+    def __init__(
+        self, name: str, widths: Sequence[float] = (), *, freeze_header: bool = False, top_rows: int = 0
+    ) -> None:
         if len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
             raise ValueError(f"invalid sheet name {name!r}")
         self.name = name
         self.widths = list(widths)
         self.freeze_header = freeze_header
         self.autofilter = False
-        self.rows = 0
+        self.print_setup: PrintSetup | None = None
+        self.date_style = DATE
+        # rows above the header (a title), written when the workbook is saved: set them with set_top()
+        self.top_rows = top_rows
+        self._top: list[tuple[tuple[str, ...], int]] = []
+        self.rows = top_rows
         self.cols = 0
         self._tmp: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in save()
 
@@ -88,11 +125,13 @@ class Sheet:
     def full(self) -> bool:
         return self.rows >= MAX_ROWS
 
-    def append(self, values: Iterable[Any], style: int = NORMAL) -> None:
+    def append(self, values: Iterable[Any], style: int = NORMAL, height: float | None = None) -> None:
+        """Add a row; ``height`` in points sets its height (wrapped text: Excel and LibreOffice do not all
+        grow a row to fit when they open a file)."""
         self.rows += 1
         r = str(self.rows)
         s = f' s="{style}"' if style else ""
-        parts = [f'<row r="{r}">']
+        parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         n = 0
         for i, v in enumerate(values):
             n = i + 1
@@ -105,25 +144,48 @@ class Sheet:
                 parts.append(f'<c r="{ref}"{s}><v>{v!r}</v></c>')
             elif isinstance(v, dt.date):
                 day = v.date() if isinstance(v, dt.datetime) else v
-                parts.append(f'<c r="{ref}" s="{DATE}"><v>{(day - _EPOCH).days}</v></c>')
+                parts.append(f'<c r="{ref}" s="{self.date_style}"><v>{(day - _EPOCH).days}</v></c>')
             else:
                 parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>')
         parts.append("</row>")
         self.cols = max(self.cols, n)
         self._tmp.write("".join(parts))
 
+    @property
+    def header_row(self) -> int:
+        """The row of the column headers (1 unless title rows are reserved above it)."""
+        return self.top_rows + 1
+
+    def set_top(self, rows: Sequence[tuple[Sequence[str], int]]) -> None:
+        """The text of the title rows reserved above the header: (values, style) each."""
+        if len(rows) > self.top_rows:
+            raise ValueError(f"{len(rows)} title rows, {self.top_rows} reserved")
+        self._top = [(tuple(str(v) for v in values), style) for values, style in rows]
+
+    def _top_xml(self) -> str:
+        out = []
+        for i, (values, style) in enumerate(self._top, start=1):
+            s = f' s="{style}"' if style else ""
+            cells = "".join(
+                f'<c r="{column_letter(j)}{i}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>'
+                for j, v in enumerate(values)
+                if v
+            )
+            out.append(f'<row r="{i}">{cells}</row>')
+        return "".join(out)
+
     def _head(self) -> str:
         last = f"{column_letter(max(self.cols, 1) - 1)}{max(self.rows, 1)}"
-        out = [
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-            f"<worksheet {_NS}>",
-            f'<dimension ref="A1:{last}"/>',
-        ]
+        out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', f"<worksheet {_NS}>"]
+        if self.print_setup is not None and self.print_setup.fit_width:
+            out.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+        out.append(f'<dimension ref="A1:{last}"/>')
         if self.freeze_header:
+            first = self.header_row + 1
             out.append(
-                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
-                'sqref="A2"/></sheetView></sheetViews>'
+                f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{self.header_row}" topLeftCell="A{first}" '
+                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A{first}" '
+                f'sqref="A{first}"/></sheetView></sheetViews>'
             )
         else:
             out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
@@ -138,15 +200,35 @@ class Sheet:
                 + "</cols>"
             )
         out.append("<sheetData>")
+        out.append(self._top_xml())
         return "".join(out)
 
     def filter_ref(self) -> str:
-        return f"A1:{column_letter(max(self.cols, 1) - 1)}{max(self.rows, 1)}"
+        return f"A{self.header_row}:{column_letter(max(self.cols, 1) - 1)}{max(self.rows, self.header_row)}"
+
+    def print_titles(self) -> str | None:
+        """The rows repeated at the top of every printed page (``$3:$3``), when the print setup asks for it."""
+        if self.print_setup is None or not self.print_setup.repeat_header:
+            return None
+        return f"${self.header_row}:${self.header_row}"
 
     def _tail(self) -> str:
         tail = "</sheetData>"
-        if self.autofilter and self.rows:
+        if self.autofilter and self.rows > self.top_rows:
             tail += f'<autoFilter ref="{self.filter_ref()}"/>'
+        ps = self.print_setup
+        if ps is not None:
+            left, right, top, bottom = ps.margins
+            tail += (
+                '<printOptions horizontalCentered="1"/>'
+                f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" header="0.3" footer="0.3"/>'
+                f'<pageSetup paperSize="9" orientation="{"landscape" if ps.landscape else "portrait"}"'
+                + (' fitToWidth="1" fitToHeight="0"' if ps.fit_width else "")
+                + "/>"
+                + "<headerFooter>"
+                + (f"<oddHeader>{escape('&C' + ps.header.replace('&', '&&'))}</oddHeader>" if ps.header else "")
+                + f"<oddFooter>{escape('&CTrang &P / &N')}</oddFooter></headerFooter>"
+            )
         return tail + "</worksheet>"
 
     def write_to(self, out: IO[bytes]) -> None:
@@ -170,10 +252,12 @@ class XlsxStream:
         self.path = Path(path)
         self.sheets: list[Sheet] = []
 
-    def add_sheet(self, name: str, widths: Sequence[float] = (), *, freeze_header: bool = False) -> Sheet:
+    def add_sheet(
+        self, name: str, widths: Sequence[float] = (), *, freeze_header: bool = False, top_rows: int = 0
+    ) -> Sheet:
         if any(s.name == name for s in self.sheets):
             raise ValueError(f"duplicate sheet name {name!r}")
-        sheet = Sheet(name, widths, freeze_header=freeze_header)
+        sheet = Sheet(name, widths, freeze_header=freeze_header, top_rows=top_rows)
         self.sheets.append(sheet)
         return sheet
 
@@ -186,7 +270,12 @@ class XlsxStream:
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{escape(_quote_sheet(s.name))}!{_absolute(s.filter_ref())}</definedName>"
             for i, s in enumerate(self.sheets)
-            if s.autofilter and s.rows
+            if s.autofilter and s.rows > s.top_rows
+        ) + "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+            f"{escape(_quote_sheet(s.name))}!{s.print_titles()}</definedName>"
+            for i, s in enumerate(self.sheets)
+            if s.print_titles()
         )
         workbook = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -226,7 +315,7 @@ class XlsxStream:
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
             'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
         )
-        tmp = self.path.with_name(self.path.name + ".part")
+        tmp = temporary(self.path)
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
                 z.writestr("[Content_Types].xml", types)
@@ -237,9 +326,9 @@ class XlsxStream:
                 for i, s in enumerate(self.sheets, start=1):
                     with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
                         s.write_to(out)
-            tmp.replace(self.path)
+            finish(tmp, self.path)
         finally:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
             self.close()
         return self.path
 

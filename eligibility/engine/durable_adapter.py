@@ -3,7 +3,7 @@
 Compiles resolved criteria into durable_rules rulesets (JSON definitions, built from the YAML
 criteria, never hand-written decorators) and evaluates one fact at a time through the C
 extension ``durable_rules_engine`` directly: assert the fact → drain the rules that fired →
-retract it. See ``DESIGN.md`` §5 and ``durable_rules.md`` for the traps this closes:
+retract it. See ``docs/DESIGN.md`` §5 and ``docs/durable_rules.md`` for the traps this closes:
 
 * three rules per criterion — pass, fail and unknown — and the adapter raises
   :class:`EngineError` unless exactly one of them fired: durable's silent failures (a missing
@@ -58,7 +58,7 @@ RC_STORED, RC_NOT_HANDLED, RC_OBSERVED = 0, 1, 2
 # A literal is ("ex", f) | ("nex", f) | ("cmp", f, op, value) | ("cmpf", f, op, g); a conjunction
 # is a frozenset of literals; a DNF is a list of conjunctions. Each conjunction becomes its own
 # durable rule: one rule holding an $or of ~15 two-literal $ands fails create_ruleset (error 113).
-# Adapted from the measured prototype (durable_rules.md; 0 mismatches over 23,000 verdicts).
+# Adapted from the measured prototype (docs/durable_rules.md; 0 mismatches over 23,000 verdicts).
 
 Literal = tuple[Any, ...]
 Conj = frozenset[Literal]
@@ -143,6 +143,8 @@ def three(c: cd.Condition) -> tuple[DNF, DNF, DNF]:
             [frozenset({("cmp", c.fact, _INV[c.op], value)})],
             [frozenset({("nex", c.fact)})],
         )
+    if isinstance(c, cd.Exists):  # known or not: never unknown itself (applies_when over request facts)
+        return [frozenset({("ex", c.fact)})], [frozenset({("nex", c.fact)})], []
     if isinstance(c, cd.Not):
         passes, fails, unknowns = three(c.part)
         return fails, passes, unknowns

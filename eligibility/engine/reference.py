@@ -1,9 +1,9 @@
-"""A pure-Python three-valued (Kleene) evaluator of compiled conditions.
+"""A pure-Python three-valued (Kleene) evaluator of compiled conditions, for tests only.
 
-Verdicts in production come from durable_rules (``eligibility.engine.durable_adapter``). This
-evaluator exists so that tests can hold the durable path to an independent implementation
-(the parity test), and so that applicability (``applies_when``, over request facts that are
-always known) can be decided without the engine.
+Every outcome in production comes from durable_rules (``eligibility.engine.durable_adapter``):
+criteria, their applicability (``applies_when``), the nodes a repair advice looks at, and the pool
+report's "local" trait. This evaluator exists so that tests can hold the durable path to an
+independent implementation (``tests/test_engine_parity.py``); no module of the package imports it.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ TAG_LABELS = {
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Text(Model):
@@ -136,7 +136,7 @@ class Decision(Model):
 
 
 def combine(outcomes: list[str]) -> Verdict:
-    """DESIGN §3: any fail → not_eligible; else any unknown → incomplete; else any waivable →
+    """docs/DESIGN.md §3: any fail → not_eligible; else any unknown → incomplete; else any waivable →
     needs_authority; else eligible."""
     if "fail" in outcomes:
         return "not_eligible"

@@ -10,12 +10,11 @@ import contextlib
 import datetime as dt
 import difflib
 from collections import ChainMap, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
-from eligibility.engine.reference import evaluate as kleene
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import (
     Decision,
@@ -37,8 +36,9 @@ from eligibility.explain.messages import (
     negative_template,
     render,
 )
+from eligibility.explain.places import candidates_of, province_name, resolve_locality
 from eligibility.facts import locality as unit_locality
-from eligibility.facts.catalog import FACTS
+from eligibility.facts.catalog import FACTS, input_label
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
 from eligibility.model import levels as lv
@@ -56,6 +56,18 @@ DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền 
 LOCALITY_FACTS = frozenset({"hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"})
 
 
+class Judged(NamedTuple):
+    """A criterion's engine outcome as it reads for the person (:meth:`Evaluator.judge`)."""
+
+    outcome: str  # pass | fail | waivable | unknown | not_applicable
+    worded: str  # the outcome whose message is shown (a note's fail: "fail" while the outcome is "pass")
+    missing: list[str]  # inputs absent from the file (unknown outcomes)
+    unclear: list[str]  # inputs recorded but not deciding (unknown outcomes)
+    waivable: bool
+    unread: tuple[str, ...] = ()  # facts the criterion reads that are unknown (unknown outcomes)
+    notes: tuple[tuple[str, str], ...] = ()  # why some of them are unknown when no input can tell (vi, en)
+
+
 @dataclass
 class Prepared:
     """Everything decided before the engine runs (shared by evaluate, timelines and benchmarks)."""
@@ -71,6 +83,14 @@ class Prepared:
     locality: LocalityRef | None = None  # the post's province as evaluated (after a merger, the new province)
     # the unit of the "local person" test as a message names it ("Bảo Thắng, Lào Cai"; (vi, en) for a phrase)
     unit_name: str | tuple[str, str] | None = None
+
+    def display(self) -> dict[str, object]:
+        """Display-only values of messages: the name of the post's unit (or province)."""
+        if self.unit_name is not None:
+            return {LOCALITY_NAME: self.unit_name}
+        if self.locality is not None:
+            return {LOCALITY_NAME: self.locality.name}
+        return {}
 
 
 class Evaluator:
@@ -152,80 +172,6 @@ class Evaluator:
             en = f"title code not in the catalogue (e.g. {known}, …)"
         raise InputError(Problem("post", vi, en, text))
 
-    def _resolve_locality(self, text: str, on: dt.date) -> LocalityRef:
-        """The post's province on the request date: a known province (or an InputError with "did you mean"),
-        mapped to the province it became part of when a merger is in force on that date, with a note."""
-        places = self.rules.localities
-        assert places is not None
-        code = places.resolve(text)
-        if code is not None and places.is_historical(code):
-            return self._historical_locality(text, code, on)
-        if code is None or not places.is_province(code):
-            close = [c for c in places.suggest(text) if places.is_province(c)]
-            hint_vi = f"; có phải là: {', '.join(close)}?" if close else " (xem rules/localities.yaml)"
-            hint_en = f"; did you mean {', '.join(close)}?" if close else " (see rules/localities.yaml)"
-            raise InputError(
-                Problem(
-                    "locality",
-                    f"không có tỉnh, thành phố trực thuộc trung ương này{hint_vi}",
-                    f"not a known province or centrally run city{hint_en}",
-                    text,
-                )
-            )
-        current = places.as_of(code, on)
-        note = None
-        if current != code:
-            merger = places.merger_of(code, on)
-            assert merger is not None
-            number = self.rules.sources[merger.source.id].number
-            old = places.label(code, "vi")
-            note = Text(
-                vi=f"{old[:1].upper()}{old[1:]} đã hợp nhất vào {places.label(current, 'vi')} từ ngày "
-                f"{merger.from_:%d/%m/%Y} (Nghị quyết {number}); xét theo {places.label(current, 'vi')}.",
-                en=f"{places.label(code, 'en')} merged into {places.label(current, 'en')} on "
-                f"{merger.from_.isoformat()} (Resolution {number}); evaluated as {places.label(current, 'en')}.",
-            )
-        return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
-
-    def _historical_locality(self, text: str, code: str, on: dt.date) -> LocalityRef:
-        """A post's province written as a province that no longer exists (Hà Tây): the unit it became, with a note;
-        an error when it became several (Nghệ Tĩnh: Nghệ An or Hà Tĩnh)."""
-        places = self.rules.localities
-        assert places is not None
-        now = sorted(places.candidates(code, on))
-        hist = places.historical[code]
-        if len(now) != 1:
-            names = ", ".join(now)
-            raise InputError(
-                Problem(
-                    "locality",
-                    f"tỉnh {hist.vi} không còn từ {hist.until:%d/%m/%Y} và nay thuộc nhiều tỉnh ({names}); ghi tỉnh "
-                    "nơi bố trí theo địa danh hiện nay",
-                    f"{hist.vi} province ended on {hist.until.isoformat()} and is now part of several ({names}); write "
-                    "the post's province as it is named today",
-                    text,
-                )
-            )
-        current = now[0]
-        note = Text(
-            vi=f"Tỉnh {hist.vi} không còn từ {hist.until:%d/%m/%Y}; xét theo {places.label(current, 'vi')}.",
-            en=f"{hist.vi} province ended on {hist.until.isoformat()}; evaluated as {places.label(current, 'en')}.",
-        )
-        return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
-
-    def candidates_of(self, on: dt.date) -> Callable[[str], frozenset[str]]:
-        """Recorded place (folded code or name) → the provinces it may be on ``on`` (unknown text stays as it is):
-        one for a current province or one merged in 2025, several for a historical province split since."""
-        places = self.rules.localities
-        if places is None:
-            return lambda code: frozenset({code})
-
-        def candidates(code: str) -> frozenset[str]:
-            resolved = places.resolve(code)
-            return frozenset({code}) if resolved is None else places.candidates(resolved, on)
-
-        return candidates
-
     def _unit(
         self, request: Request, level: str | None, locality: str | None
     ) -> tuple[unit_locality.Unit | None, str | tuple[str, str] | None]:
@@ -285,7 +231,7 @@ class Evaluator:
             request = request.model_copy(update={"post": self._resolve_post(request.post)})
         locality_ref: LocalityRef | None = None
         if request.locality is not None and rules.localities is not None:
-            locality_ref = self._resolve_locality(request.locality, on)
+            locality_ref = resolve_locality(self.rules, request.locality, on)
         locality = locality_ref.code if locality_ref is not None else request.locality
         if request.post is not None:
             assert request.post in rules.titles
@@ -369,40 +315,79 @@ class Evaluator:
         if convention is None:
             convention = str(self._param("age.retirement_convention", on)[0])
         unit, unit_name = self._unit(request, level, locality)
-        ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.candidates_of(on), unit)
+        ctx = FactContext(
+            on,
+            ref_month,
+            convention,
+            target,
+            locality,
+            self._lookup,
+            candidates_of(self.rules, on),
+            unit,
+            province_name(self.rules),
+        )
 
         in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
+        in_force = [c for c in in_force if c.spec.events is None or request.event in c.spec.events]
+        groups = set(rules.titles[request.post].groups) if request.post else set()
+        applies = self._applies(request, [c for c in in_force if self._scoped(c, locality, level, groups)], ctx)
         applicable: list[LoadedCriterion] = []
         not_applicable: list[LoadedCriterion] = []
         resolved: list[ResolvedCriterion] = []
         params: dict[str, list[ParameterUse]] = {}
-        probe = request_facts(request, ctx)
         for c in in_force:
-            spec = c.spec
-            if spec.events is not None and (request.event not in spec.events):
-                continue  # belongs to another event's rule version
-            ok = True
-            if spec.province is not None and spec.province != locality:
-                ok = False
-            if ok and spec.levels is not None and level not in spec.levels:
-                ok = False
-            groups = set(rules.titles[request.post].groups) if request.post else set()
-            if ok and "any" not in spec.groups:
-                ok = bool(groups & set(spec.groups))
-            if ok and groups & set(spec.exclude_groups):
-                ok = False
-            if ok and c.applies_when is not None:
-                ok = kleene(c.applies_when, probe) == "pass"
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
             if unit is not None:
                 uses.extend(self._unit_uses(c, request, level))
+            resolved.append(ResolvedCriterion(c.id, self.resolve(c.condition, on, request.event, uses)))
+            params[c.id] = uses
+            (applicable if c.id in applies else not_applicable).append(c)
+        version = RuleVersion.build(request.action, resolved)
+        return Prepared(
+            request, level, target, ctx, version, applicable, not_applicable, params, locality_ref, unit_name
+        )
 
-            def resolve(node: cd.Compare, operand: cd.Operand, uses: list[ParameterUse] = uses) -> cd.Const:
-                if isinstance(operand, cd.Rank):
-                    vocab = lv.RANKED[FACTS[node.fact].rank_of or ""]
-                    return cd.Const(vocab.rank(operand.code))
-                assert isinstance(operand, cd.Param)
-                value, cite, step = self._param(operand.name, on, request.event)
+    @staticmethod
+    def _scoped(c: LoadedCriterion, locality: str | None, level: str | None, groups: set[str]) -> bool:
+        """The criterion's scope (province — the post's province on the date, after any merger —, levels,
+        title groups) covers the request."""
+        spec = c.spec
+        if spec.province is not None and spec.province != locality:
+            return False
+        if spec.levels is not None and level not in spec.levels:
+            return False
+        if "any" not in spec.groups and not groups & set(spec.groups):
+            return False
+        return not groups & set(spec.exclude_groups)
+
+    def _applies(self, request: Request, scoped: list[LoadedCriterion], ctx: FactContext) -> set[str]:
+        """The ids of the criteria that apply to the request: in scope and, for a criterion with
+        ``applies_when``, that condition passes — decided by the engine (a ruleset of the conditions,
+        named by their content, asserted with the request's facts; cached with the prepared request)."""
+        conditional = [c for c in scoped if c.applies_when is not None]
+        passed: set[str] = set()
+        if conditional:
+            version = RuleVersion.build(
+                f"{request.action}-applies",
+                [ResolvedCriterion(c.id, c.applies_when) for c in conditional if c.applies_when],
+            )
+            outcomes = self.engine.outcomes(version, request_facts(request, ctx))
+            passed = {cid for cid, outcome in outcomes.items() if outcome == "pass"}
+        return {c.id for c in scoped if c.applies_when is None or c.id in passed}
+
+    def resolve(
+        self, condition: cd.Condition, on: dt.date, event: str | None = None, uses: list[ParameterUse] | None = None
+    ) -> cd.Condition:
+        """``condition`` with its parameters read on ``on`` (and the event's) and its ranks as integers;
+        each parameter read is appended to ``uses`` with its value, step and source."""
+
+        def resolve(node: cd.Compare, operand: cd.Operand) -> cd.Const:
+            if isinstance(operand, cd.Rank):
+                vocab = lv.RANKED[FACTS[node.fact].rank_of or ""]
+                return cd.Const(vocab.rank(operand.code))
+            assert isinstance(operand, cd.Param)
+            value, cite, step = self._param(operand.name, on, event)
+            if uses is not None:
                 uses.append(
                     ParameterUse(
                         name=operand.name,
@@ -413,16 +398,9 @@ class Evaluator:
                         confidence=cite.tag,
                     )
                 )
-                return cd.Const(value)
+            return cd.Const(value)
 
-            cond = cd.substitute(c.condition, resolve)
-            resolved.append(ResolvedCriterion(c.id, cond))
-            params[c.id] = uses
-            (applicable if ok else not_applicable).append(c)
-        version = RuleVersion.build(request.action, resolved)
-        return Prepared(
-            request, level, target, ctx, version, applicable, not_applicable, params, locality_ref, unit_name
-        )
+        return cd.substitute(condition, resolve)
 
     def _standard_uses(self, c: LoadedCriterion, request: Request, on: dt.date) -> list[ParameterUse]:
         """The title standards a criterion reads (target_required_*), cited like parameters."""
@@ -473,6 +451,21 @@ class Evaluator:
             p = ev.parameters[name.removeprefix("event.")]
             y, m = map(int, ev.reference_months[min(ev.reference_months)].split("-"))
             return p.value, p.source, dt.date(y, m, 1)
+        spec = self.rules.parameters.get(name)
+        if spec is not None and not any(v.from_ <= on and (v.until is None or on <= v.until) for v in spec.values):
+            # a date the rule pack does not cover is the user's input, not a fault of the rule pack (issue 13;
+            # rules/coverage.yaml of issue 11 will name each action's earliest date)
+            first = min(v.from_ for v in spec.values)
+            raise InputError(
+                Problem(
+                    "date",
+                    f"bộ quy tắc chưa mã hóa quy định áp dụng vào ngày này (tham số {name} có giá trị từ "
+                    f"{first:%d/%m/%Y}); chọn ngày xét trong khoảng bộ quy tắc có",
+                    f"the rule pack does not encode the rules in force on this date (parameter {name} has values "
+                    f"from {first.isoformat()}); choose a date the rule pack covers",
+                    on.isoformat(),
+                )
+            )
         return self.rules.parameter_value(name, on)
 
     def _source_ref(self, cite: Citation) -> SourceRef:
@@ -583,11 +576,7 @@ class Evaluator:
         findings: list[Finding] = []
         missing_map: dict[str, list[str]] = defaultdict(list)
         applicable_ids = {c.id for c in prepared.applicable}
-        display: dict[str, object] = {}
-        if prepared.unit_name is not None:
-            display[LOCALITY_NAME] = prepared.unit_name
-        elif prepared.locality is not None:
-            display[LOCALITY_NAME] = prepared.locality.name
+        display = prepared.display()
         for c in prepared.applicable:
             outcome = outcomes[c.id]
             blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
@@ -644,10 +633,50 @@ class Evaluator:
         names, rank_of, title = self._static(c)
         known = factset.values
         facts = {n: known.get(n) for n in names}
+        judged = self.judge(c, outcome, factset, waiver_blocked)
+        if missing_map is not None:
+            for inp in judged.missing:
+                missing_map[inp].append(c.id)
+        cite = spec.citation_on(on)
+        tag = weakest([cite.tag] + [u.confidence for u in uses])
+        overrides: dict[str, object] = {u.name: u.value for u in uses}
+        values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
+        if display:
+            values = ChainMap(dict(display), cast(dict[str, object], values))
+        vi, en = self.wording(c, judged, values, rank_of, tag == "M")
+        return Finding(
+            criterion=c.id,
+            title=title,
+            topic=spec.topic,
+            outcome=cast(Outcome, judged.outcome),
+            message=Text(vi=vi, en=en),
+            facts=facts,
+            parameters=uses,
+            source=self._source_ref(cite),
+            confidence=tag,
+            unverified=tag == "M",
+            waivable=judged.waivable,
+            missing=judged.missing,
+            holds_from=None,
+            holds_until=None,
+            overlay=c.overlay,
+        )
+
+    def judge(self, c: LoadedCriterion, outcome: str, factset: FactSet, waiver_blocked: bool = False) -> Judged:
+        """What the engine's outcome of a criterion means for the person (shared by :meth:`decide` and the
+        lean rows of :mod:`eligibility.explain.lean`): a note's fail is a pass worded as its fail message, a
+        waivable criterion's fail (unless a blocking criterion fails: ``waiver_blocked``) is ``waivable``, and an
+        unknown outcome lists the inputs missing (absent from the file) or unclear (recorded, not deciding)."""
+        spec = c.spec
         missing: list[str] = []
         unclear: list[str] = []
+        unread: list[str] = []
+        notes: list[tuple[str, str]] = []
         if outcome == "unknown":
-            for n in names:
+            known = factset.values
+            unread = [n for n in self._static(c)[0] if n not in known]
+            notes = [factset.notes[n] for n in unread if n in factset.notes]
+            for n in self._static(c)[0]:
                 if n not in known:
                     for inp in factset.missing.get(n, ()):
                         if inp not in missing:
@@ -655,50 +684,33 @@ class Evaluator:
                     for inp in factset.unclear.get(n, ()):
                         if inp not in unclear:
                             unclear.append(inp)
-            if missing_map is not None:
-                for inp in missing:
-                    missing_map[inp].append(c.id)
-        if outcome == "unknown":
-            why = [factset.notes[n] for n in names if n not in known and n in factset.notes]
-            extra: dict[str, object] = {
-                UNKNOWN_MISSING: missing,
-                UNKNOWN_MISSING_FACTS: [n for n in names if n not in known],
-            }
-            if why:
-                extra[UNKNOWN_NOTES] = why
-            display = ChainMap(extra, dict(display or {}))
-        note_text = spec.note and outcome == "fail"
+        worded = outcome
         if outcome == "fail" and spec.note:
             outcome = "pass"  # a note never blocks; its fail message says which rule applies
         waivable = spec.waivable and not waiver_blocked
         if outcome == "fail" and waivable:
-            outcome = "waivable"
-        cite = spec.citation_on(on)
-        tag = weakest([cite.tag] + [u.confidence for u in uses])
-        overrides: dict[str, object] = {u.name: u.value for u in uses}
-        values: Mapping[str, object] = ChainMap(overrides, cast(dict[str, object], known)) if uses else known
-        if display:
-            values = ChainMap(dict(display), cast(dict[str, object], values))
-        msg = self._message(spec, "fail" if note_text else outcome, values, rank_of, missing, unclear)
-        if tag == "M":
-            msg = Text(vi=msg.vi + " [chưa xác minh]", en=msg.en + " [unverified]")
-        return Finding(
-            criterion=c.id,
-            title=title,
-            topic=spec.topic,
-            outcome=cast(Outcome, outcome),
-            message=msg,
-            facts=facts,
-            parameters=uses,
-            source=self._source_ref(cite),
-            confidence=tag,
-            unverified=tag == "M",
-            waivable=waivable,
-            missing=missing,
-            holds_from=None,
-            holds_until=None,
-            overlay=c.overlay,
-        )
+            outcome = worded = "waivable"
+        return Judged(outcome, worded, missing, unclear, waivable, tuple(unread), tuple(notes))
+
+    def wording(
+        self,
+        c: LoadedCriterion,
+        judged: Judged,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        unverified: bool,
+    ) -> tuple[str, str]:
+        """The finding's message (Vietnamese, English) for a judged outcome, with "[chưa xác minh]" when the
+        criterion rests on an unverified source."""
+        if judged.worded == "unknown":  # what the message may say of the data that could not decide it
+            extra: dict[str, object] = {UNKNOWN_MISSING: judged.missing, UNKNOWN_MISSING_FACTS: list(judged.unread)}
+            if judged.notes:
+                extra[UNKNOWN_NOTES] = list(judged.notes)
+            values = ChainMap(extra, cast(dict[str, object], values))
+        vi, en = self._words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
+        if unverified:
+            return vi + " [chưa xác minh]", en + " [unverified]"
+        return vi, en
 
     def _message(
         self,
@@ -709,9 +721,21 @@ class Evaluator:
         missing: list[str],
         unclear: list[str] | None = None,
     ) -> Text:
+        vi, en = self._words(spec, outcome, values, rank_of, missing, unclear)
+        return Text(vi=vi, en=en)
+
+    def _words(
+        self,
+        spec: Any,
+        outcome: str,
+        values: Mapping[str, object],
+        rank_of: dict[str, str],
+        missing: list[str],
+        unclear: list[str] | None = None,
+    ) -> tuple[str, str]:
         m = spec.message
         if outcome == "not_applicable":
-            return Text(vi="Không áp dụng cho yêu cầu này.", en="Does not apply to this request.")
+            return "Không áp dụng cho yêu cầu này.", "Does not apply to this request."
         if outcome == "unknown":
             notes = cast(list[tuple[str, str]], values.get(UNKNOWN_NOTES) or [])
             if m.unknown is not None:
@@ -720,22 +744,22 @@ class Evaluator:
                 if notes and "{local_ties}" not in tpl.vi:
                     vi += " (" + "; ".join(n[0] for n in notes) + ")"
                     en += " (" + "; ".join(n[1] for n in notes) + ")"
-                return Text(vi=vi, en=en)
+                return vi, en
             if notes and not missing:
-                return Text(
-                    vi="Chưa kết luận được: " + "; ".join(n[0] for n in notes) + ".",
-                    en="Cannot be decided: " + "; ".join(n[1] for n in notes) + ".",
+                return (
+                    "Chưa kết luận được: " + "; ".join(n[0] for n in notes) + ".",
+                    "Cannot be decided: " + "; ".join(n[1] for n in notes) + ".",
                 )
             if missing:
                 need = ", ".join(missing)
-                return Text(
-                    vi=f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need}.", en=f"Cannot be decided; missing: {need}."
-                )
+                need_vi = ", ".join(input_label(i) for i in missing)
+                return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.", f"Cannot be decided; missing: {need}."
             have = ", ".join(unclear or []) or "?"
-            return Text(
-                vi=f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
-                "chức danh: ghi relation hoặc mã chức danh).",
-                en=f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
+            have_vi = ", ".join(input_label(i) for i in unclear or []) or "?"
+            return (
+                f"Chưa đủ dữ liệu để kết luận: {have_vi} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
+                "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
+                f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
                 "catalogue: record its relation or a title code).",
             )
         tpl = m.pass_ if outcome == "pass" else m.fail
@@ -749,4 +773,4 @@ class Evaluator:
         if outcome == "waivable":
             vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
             en += " Special cases are decided by the competent authority."
-        return Text(vi=vi, en=en)
+        return vi, en

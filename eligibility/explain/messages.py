@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
-from eligibility.facts.catalog import FACTS, PHRASES
+from eligibility.facts.catalog import FACTS, PHRASES, input_label
 from eligibility.facts.months import format_month_vi
 from eligibility.model import levels as lv
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
-
-_CODE_VOCABS = {
-    "sex": lv.SEX,
-    "political_standard": lv.POLITICAL_STANDARD,
-    "relation": lv.RELATION,
-    "rotation_purpose": lv.ROTATION_PURPOSE,
-}
 
 
 def placeholders(template: str) -> list[str]:
@@ -38,7 +32,7 @@ def display(name: str, value: object, lang: str, rank_of: str | None = None) -> 
             code = vocab.codes[value]
             return vocab.labels_vi[code] if lang == "vi" else vocab.labels_en[code]
     if isinstance(value, str):
-        code_vocab = _CODE_VOCABS.get(name)
+        code_vocab = spec.vocab if spec else None  # declared in the fact catalogue
         if code_vocab and value in code_vocab.codes:
             return code_vocab.labels_vi[value] if lang == "vi" else code_vocab.labels_en[value]
     return str(value)
@@ -135,7 +129,9 @@ def local_ties(values: Mapping[str, object], lang: str) -> str:
     parts.extend(n[0] if vi else n[1] for n in others)
     need = values.get(UNKNOWN_MISSING)
     if isinstance(need, list) and need:
-        parts.append(("cần bổ sung: " if vi else "needed: ") + ", ".join(str(x) for x in need))
+        parts.append(
+            ("cần bổ sung: " if vi else "needed: ") + ", ".join(input_label(str(x)) if vi else str(x) for x in need)
+        )
     return "; ".join(parts)
 
 
@@ -143,26 +139,43 @@ _PHRASE_RENDERERS = {"local_ties": local_ties}
 assert set(_PHRASE_RENDERERS) == set(PHRASES)
 
 
-def render(template: str, values: Mapping[str, object], lang: str, rank_of: Mapping[str, str]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        key = m.group(1)
-        if key in _PHRASE_RENDERERS:
-            return _PHRASE_RENDERERS[key](values, lang)
-        if key not in values or values[key] is None:
-            return "?"
-        return display(key, values[key], lang, rank_of.get(key))
+@lru_cache(maxsize=4096)
+def _parts(template: str) -> tuple[str, ...]:
+    """The template split at its placeholders, once: text, key, text, key, …, text."""
+    return tuple(PLACEHOLDER.split(template))
 
-    return PLACEHOLDER.sub(sub, template)
+
+def render(template: str, values: Mapping[str, object], lang: str, rank_of: Mapping[str, str]) -> str:
+    parts = _parts(template)
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        key = parts[i]
+        if key in _PHRASE_RENDERERS:
+            out.append(_PHRASE_RENDERERS[key](values, lang))
+        elif key not in values or values[key] is None:
+            out.append("?")
+        else:
+            out.append(display(key, values[key], lang, rank_of.get(key)))
+        out.append(parts[i + 1])
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _counts(template: str) -> tuple[tuple[str, tuple[str, str]], ...]:
+    """The template's placeholders whose fact has a sentence for a negative count, in order (once)."""
+    out = []
+    for key in PLACEHOLDER.findall(template):
+        spec = FACTS.get(key)
+        if spec is not None and spec.when_negative is not None:
+            out.append((key, spec.when_negative))
+    return tuple(out)
 
 
 def negative_template(template: str, values: Mapping[str, object]) -> tuple[str, str] | None:
     """The replacement sentence when the template would print a count below zero (e.g. ``months_to_retirement``
     of a person past the retirement month): the fact's ``when_negative`` (vi, en), else None."""
-    for key in PLACEHOLDER.findall(template):
-        spec = FACTS.get(key)
-        if spec is None or spec.when_negative is None:
-            continue
+    for key, sentence in _counts(template):
         value = values.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            return spec.when_negative
+            return sentence
     return None

@@ -5,6 +5,17 @@ checks it). Types are what reaches the engine: ``int`` (months, counts, ranks), 
 ``code`` (a string compared only for equality), ``month`` (a month index, shown as MM/YYYY).
 ``request`` facts come from the request and the title catalogue and are always known;
 the others come from the profile and may be unknown.
+
+This module is the one place where metadata about facts, their inputs and the criteria topics is
+declared; the timeline, the pool columns and the messages read it from here:
+
+* :class:`FactSpec` — a fact's type, labels, inputs, vocabulary (``rank_of`` for ranked ints,
+  ``vocab`` for codes) and whether time alone moves it (``time_dependent``: month counts, "has a
+  record" flags — the timeline covers them, a repair never asks for them);
+* :data:`INPUTS` — every profile (or request) input a fact reads: its label, whether a person can
+  change it (``kind``: ``immutable`` / ``record`` / ``profile`` / ``request``) and the pool column
+  that records it (``column``, a key of :data:`eligibility.batch.columns.COLUMNS`);
+* :data:`TOPICS` — the topics of criteria, with their labels.
 """
 
 from __future__ import annotations
@@ -26,6 +37,17 @@ class FactSpec:
     rank_of: str | None = None  # the vocabulary whose ranks an int fact holds (for messages)
     # a count that must never be printed below zero: the message used instead when it is negative (vi, en)
     when_negative: tuple[str, str] | None = None
+    time_dependent: bool = False  # moved by the reference date alone, or fixed by past events
+    vocab: lv.Vocabulary | None = None  # the vocabulary of a code fact (its codes and labels)
+
+    def __post_init__(self) -> None:
+        if self.vocab is not None and not self.codes:
+            object.__setattr__(self, "codes", self.vocab.codes)
+
+    @property
+    def from_request(self) -> bool:
+        """Decided by the request (always known, or an input of the request), not by the profile."""
+        return self.request or (bool(self.inputs) and all(i.startswith("request.") for i in self.inputs))
 
 
 _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
@@ -39,7 +61,7 @@ def _specs() -> list[FactSpec]:
             "code",
             "tương quan với chức vụ hiện tại",
             "relation to the current post",
-            codes=lv.RELATION.codes,
+            vocab=lv.RELATION,
             request=True,
         ),
         FactSpec("reelection", "bool", "tái cử", "re-election", request=True),
@@ -49,7 +71,7 @@ def _specs() -> list[FactSpec]:
             "code",
             "mục đích luân chuyển",
             "rotation purpose",
-            codes=lv.ROTATION_PURPOSE.codes,
+            vocab=lv.ROTATION_PURPOSE,
             request=True,
         ),
         FactSpec("target_level_rank", "int", "cấp của chức danh", "level of the post", request=True, rank_of="level"),
@@ -117,7 +139,7 @@ def _specs() -> list[FactSpec]:
             "minority_area", "bool", "địa bàn vùng đồng bào dân tộc thiểu số", "ethnic-minority area", request=True
         ),
         # identity and age
-        FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), codes=lv.SEX.codes),
+        FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), vocab=lv.SEX),
         FactSpec("party_member", "bool", "đảng viên", "Party member", inputs=("party",)),
         FactSpec(
             "age_months",
@@ -125,6 +147,7 @@ def _specs() -> list[FactSpec]:
             "tuổi (tháng) tại thời điểm tính",
             "age in months at the reference date",
             inputs=("birth_date",),
+            time_dependent=True,
         ),
         FactSpec(
             "retirement_month",
@@ -132,14 +155,18 @@ def _specs() -> list[FactSpec]:
             "tháng đủ tuổi nghỉ hưu",
             "month the retirement age is reached",
             inputs=("birth_date", "sex"),
+            time_dependent=True,
         ),
-        FactSpec("reference_month", "month", "tháng tính tuổi", "reference month for age", request=True),
+        FactSpec(
+            "reference_month", "month", "tháng tính tuổi", "reference month for age", request=True, time_dependent=True
+        ),
         FactSpec(
             "months_to_retirement",
             "int",
             "số tháng công tác còn lại đến tuổi nghỉ hưu",
             "months left to the retirement age",
             inputs=("birth_date", "sex"),
+            time_dependent=True,
             when_negative=(
                 "Tháng đủ tuổi nghỉ hưu ({retirement_month}) đã qua tại tháng tính tuổi ({reference_month}): "
                 "không còn thời gian công tác.",
@@ -160,6 +187,7 @@ def _specs() -> list[FactSpec]:
             "số tháng từ tháng xét đến tháng đủ tuổi nghỉ hưu theo luật (âm: đã quá tuổi nghỉ hưu)",
             "months from the reference date's month to the legal retirement month (negative: past retirement)",
             inputs=("birth_date", "sex"),
+            time_dependent=True,
         ),
         # education
         FactSpec("degree_rank", "int", "trình độ chuyên môn", "degree", inputs=("education.degree",), rank_of="degree"),
@@ -187,7 +215,9 @@ def _specs() -> list[FactSpec]:
             inputs=("education.minority_languages",),
         ),
         # career
-        FactSpec("has_current_post", "bool", "đang giữ chức vụ", "holds a post now", inputs=("posts",)),
+        FactSpec(
+            "has_current_post", "bool", "đang giữ chức vụ", "holds a post now", inputs=("posts",), time_dependent=True
+        ),
         FactSpec(
             "target_is_higher",
             "bool",
@@ -201,6 +231,7 @@ def _specs() -> list[FactSpec]:
             "số tháng giữ chức vụ hiện tại",
             "months in the current post",
             inputs=("posts",),
+            time_dependent=True,
         ),
         FactSpec(
             "months_in_equivalent_posts",
@@ -208,6 +239,7 @@ def _specs() -> list[FactSpec]:
             "số tháng giữ chức vụ hiện tại hoặc tương đương (cộng dồn)",
             "months in the current or an equivalent post (cumulative)",
             inputs=("posts",),
+            time_dependent=True,
         ),
         FactSpec(
             "max_grade_held", "int", "bậc chức vụ cao nhất đã kinh qua", "highest post grade held", inputs=("posts",)
@@ -218,6 +250,7 @@ def _specs() -> list[FactSpec]:
             "số tháng liên tục giữ chức danh này tại địa phương này",
             "consecutive months in this title in this locality",
             inputs=("posts",),
+            time_dependent=True,
         ),
         FactSpec(
             "planned_for_target_or_higher",
@@ -241,13 +274,21 @@ def _specs() -> list[FactSpec]:
             inputs=("planning",),
         ),
         # record
-        FactSpec("has_any_discipline", "bool", "có kỷ luật", "has a discipline record", inputs=("discipline",)),
+        FactSpec(
+            "has_any_discipline",
+            "bool",
+            "có kỷ luật",
+            "has a discipline record",
+            inputs=("discipline",),
+            time_dependent=True,
+        ),
         FactSpec(
             "months_since_latest_discipline",
             "int",
             "số tháng kể từ quyết định kỷ luật gần nhất",
             "months since the latest discipline decision",
             inputs=("discipline",),
+            time_dependent=True,
         ),
         FactSpec(
             "has_party_discipline",
@@ -255,6 +296,7 @@ def _specs() -> list[FactSpec]:
             "có quyết định kỷ luật đảng",
             "has a Party discipline decision",
             inputs=("discipline",),
+            time_dependent=True,
         ),
         FactSpec(
             "months_since_latest_party_discipline",
@@ -262,6 +304,7 @@ def _specs() -> list[FactSpec]:
             "số tháng kể từ quyết định kỷ luật đảng gần nhất",
             "months since the latest Party discipline decision",
             inputs=("discipline",),
+            time_dependent=True,
         ),
         FactSpec(
             "under_discipline_consideration",
@@ -283,7 +326,7 @@ def _specs() -> list[FactSpec]:
             "kết luận tiêu chuẩn chính trị",
             "political-standard conclusion",
             inputs=("political_standard",),
-            codes=lv.POLITICAL_STANDARD.codes,
+            vocab=lv.POLITICAL_STANDARD,
         ),
         FactSpec("health_fit", "bool", "đủ sức khỏe", "fit for duty", inputs=("health",)),
         FactSpec(
@@ -313,6 +356,7 @@ def _specs() -> list[FactSpec]:
             "số năm hoàn thành nhiệm vụ trở lên trong nhiệm kỳ",
             "years rated completed or better in the term",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         FactSpec(
             "term_years_failed",
@@ -320,6 +364,7 @@ def _specs() -> list[FactSpec]:
             "số năm không hoàn thành nhiệm vụ trong nhiệm kỳ",
             "years rated not completed in the term",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         FactSpec(
             "consecutive_failed_years",
@@ -327,6 +372,7 @@ def _specs() -> list[FactSpec]:
             "số năm liên tiếp gần nhất không hoàn thành nhiệm vụ",
             "latest consecutive years rated not completed",
             inputs=("assessments",),
+            time_dependent=True,
         ),
         # locality (người địa phương) — at the unit of the post: its province, district or commune
         FactSpec(
@@ -365,6 +411,41 @@ def _specs() -> list[FactSpec]:
             "số năm công tác tại địa phương nơi bố trí",
             "years worked in the post's locality",
             inputs=("localities_worked", "request.locality"),
+            time_dependent=True,
+        ),
+        # status, leave and how past posts ended (NĐ 170/2025 as amended by NĐ 300/2026, from 1/8/2026)
+        FactSpec(
+            "staff_status",
+            "code",
+            "đối tượng (cán bộ, công chức, viên chức)",
+            "staff status",
+            inputs=("staff_status",),
+            vocab=lv.STAFF_STATUS,
+        ),
+        FactSpec(
+            "on_maternity_leave",
+            "bool",
+            "đang nghỉ thai sản",
+            "on maternity leave",
+            inputs=("maternity_leave",),
+            time_dependent=True,
+        ),
+        FactSpec(
+            "last_exit_reason",
+            "code",
+            "lý do thôi giữ chức vụ gần nhất",
+            "how the latest post that ended ended",
+            inputs=("posts",),
+            vocab=lv.END_REASON,
+            time_dependent=True,
+        ),
+        FactSpec(
+            "months_since_last_exit",
+            "int",
+            "số tháng kể từ khi thôi giữ chức vụ gần nhất",
+            "months since the latest post ended",
+            inputs=("posts",),
+            time_dependent=True,
         ),
         # Party committee seats
         FactSpec(
@@ -373,12 +454,22 @@ def _specs() -> list[FactSpec]:
             "đang là cấp ủy viên cấp huyện",
             "holds a seat on a district Party committee",
             inputs=("committees",),
+            time_dependent=True,
         ),
     ]
     for form in _FORMS:
         label = lv.DISCIPLINE_FORM.labels_vi[form]
         label_en = lv.DISCIPLINE_FORM.labels_en[form]
-        s.append(FactSpec(f"has_{form}", "bool", f"có kỷ luật {label}", f"has a {label_en}", inputs=("discipline",)))
+        s.append(
+            FactSpec(
+                f"has_{form}",
+                "bool",
+                f"có kỷ luật {label}",
+                f"has a {label_en}",
+                inputs=("discipline",),
+                time_dependent=True,
+            )
+        )
         s.append(
             FactSpec(
                 f"months_since_{form}",
@@ -386,6 +477,7 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định {label} gần nhất",
                 f"months since the latest {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -395,6 +487,7 @@ def _specs() -> list[FactSpec]:
                 f"có kỷ luật {label} khi giữ chức vụ thấp hơn chức danh xem xét",
                 f"has a {label_en} received in a post lower than the target",
                 inputs=("discipline", "posts"),
+                time_dependent=True,
             )
         )
         s.append(
@@ -404,6 +497,7 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định {label} (khi giữ chức vụ thấp hơn chức danh xem xét)",
                 f"months since that {label_en}",
                 inputs=("discipline", "posts"),
+                time_dependent=True,
             )
         )
         s.append(
@@ -413,6 +507,7 @@ def _specs() -> list[FactSpec]:
                 f"có kỷ luật đảng {label}",
                 f"has a Party {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -422,6 +517,7 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định kỷ luật đảng {label} gần nhất",
                 f"months since the latest Party {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -431,6 +527,7 @@ def _specs() -> list[FactSpec]:
                 f"có kỷ luật chính quyền {label}",
                 f"has a State {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
         s.append(
@@ -440,6 +537,7 @@ def _specs() -> list[FactSpec]:
                 f"số tháng kể từ quyết định kỷ luật chính quyền {label} gần nhất",
                 f"months since the latest State {label_en}",
                 inputs=("discipline",),
+                time_dependent=True,
             )
         )
     return s
@@ -453,3 +551,161 @@ DISCIPLINE_FORMS = _FORMS
 PHRASES: dict[str, tuple[str, ...]] = {
     "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"),
 }
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """A profile field (or request field) that facts read, as a person sees it."""
+
+    name: str  # dotted path in the profile ("education.degree"), or "request.<field>"
+    vi: str
+    en: str
+    kind: str  # immutable (cannot change) | record (set by past events) | profile (can be completed) | request
+    column: str | None = None  # key of the pool column that records it (eligibility.batch.columns)
+
+
+def _inputs() -> list[InputSpec]:
+    return [
+        InputSpec("birth_date", "ngày sinh", "birth date", "immutable", "birth_date"),
+        InputSpec("sex", "giới tính", "sex", "immutable", "sex"),
+        InputSpec("hometown", "quê quán", "hometown", "immutable", "hometown"),
+        InputSpec("birthplace", "nơi sinh", "birthplace", "immutable", "birthplace"),
+        InputSpec("grew_up_in", "nơi lớn lên, trưởng thành", "where the person grew up", "immutable", "grew_up_in"),
+        InputSpec(
+            "hometown.district", "huyện của quê quán", "district of the hometown", "immutable", "hometown_district"
+        ),
+        InputSpec("hometown.commune", "xã của quê quán", "commune of the hometown", "immutable", "hometown_commune"),
+        InputSpec(
+            "birthplace.district",
+            "huyện của nơi sinh",
+            "district of the birthplace",
+            "immutable",
+            "birthplace_district",
+        ),
+        InputSpec(
+            "birthplace.commune", "xã của nơi sinh", "commune of the birthplace", "immutable", "birthplace_commune"
+        ),
+        InputSpec(
+            "grew_up_in.district",
+            "huyện của nơi lớn lên",
+            "district of the place of growing up",
+            "immutable",
+            "grew_up_in_district",
+        ),
+        InputSpec(
+            "grew_up_in.commune",
+            "xã của nơi lớn lên",
+            "commune of the place of growing up",
+            "immutable",
+            "grew_up_in_commune",
+        ),
+        InputSpec(
+            "localities_worked",
+            "thời gian đã công tác tại địa phương",
+            "years already worked in the province",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.district",
+            "huyện nơi đã công tác (theo từng nơi)",
+            "district of each place worked",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.commune",
+            "xã nơi đã công tác (theo từng nơi)",
+            "commune of each place worked",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "discipline", "quyết định kỷ luật đã có", "discipline decisions on file", "record", "discipline_form"
+        ),
+        InputSpec("posts", "quá trình công tác", "posts held", "record", "current_post"),
+        InputSpec("assessments", "kết quả đánh giá các năm", "past annual assessments", "record", "assessments"),
+        InputSpec("party", "đảng viên", "Party membership", "profile", "party_member"),
+        InputSpec("education.degree", "trình độ chuyên môn", "degree", "profile", "degree"),
+        InputSpec(
+            "education.political_theory",
+            "trình độ lý luận chính trị",
+            "political theory",
+            "profile",
+            "political_theory",
+        ),
+        InputSpec(
+            "education.state_management", "trình độ quản lý nhà nước", "state management", "profile", "state_management"
+        ),
+        InputSpec(
+            "education.minority_languages",
+            "tiếng dân tộc thiểu số",
+            "minority languages",
+            "profile",
+            "minority_languages",
+        ),
+        InputSpec("planning", "quy hoạch", "planning", "profile", "planning_titles"),
+        InputSpec("investigation", "điều tra, truy tố, xét xử", "investigation", "profile", "investigation"),
+        InputSpec(
+            "political_standard",
+            "kết luận tiêu chuẩn chính trị",
+            "political-standard conclusion",
+            "profile",
+            "political_standard",
+        ),
+        InputSpec("health", "sức khỏe", "health", "profile", "health"),
+        InputSpec(
+            "asset_declaration",
+            "kê khai tài sản, thu nhập",
+            "asset declaration",
+            "profile",
+            "asset_declaration_verified",
+        ),
+        InputSpec("file_verified", "thẩm định hồ sơ", "file verification", "profile", "file_verified"),
+        InputSpec(
+            "abroad_or_inpatient_months",
+            "thời gian đi nước ngoài, điều trị nội trú",
+            "months abroad or in hospital",
+            "profile",
+            "abroad_or_inpatient_months",
+        ),
+        InputSpec(
+            "staff_status", "đối tượng (cán bộ, công chức, viên chức)", "staff status", "profile", "staff_status"
+        ),
+        InputSpec("maternity_leave", "thời gian nghỉ thai sản", "maternity leave", "record", "maternity_leave_from"),
+        InputSpec("request.locality", "địa phương nơi bố trí", "locality of the post", "request"),
+        InputSpec("request.district", "huyện nơi bố trí", "district of the post", "request"),
+        InputSpec("request.commune", "xã nơi bố trí", "commune of the post", "request"),
+        InputSpec("committees", "vị trí trong cấp ủy các cấp", "Party committee seats", "record", "committee_level"),
+        InputSpec("request.rotation_months", "thời gian luân chuyển dự kiến", "planned rotation length", "request"),
+        InputSpec("request.pool_size_for_title", "số người đã quy hoạch", "people already planned", "request"),
+    ]
+
+
+INPUTS: dict[str, InputSpec] = {i.name: i for i in _inputs()}
+
+#: Criteria topics (``topic:`` in rules/criteria), with their labels.
+TOPICS: dict[str, tuple[str, str]] = {
+    "age": ("tuổi", "age"),
+    "planning": ("quy hoạch", "planning"),
+    "tenure": ("thời gian giữ chức vụ", "time in post"),
+    "degree": ("trình độ chuyên môn", "degree"),
+    "political_theory": ("lý luận chính trị", "political theory"),
+    "state_management": ("quản lý nhà nước", "state management"),
+    "political_clearance": ("tiêu chuẩn chính trị", "political standard"),
+    "discipline": ("kỷ luật", "discipline"),
+    "health": ("sức khỏe", "health"),
+    "assets": ("hồ sơ, kê khai tài sản", "file and asset declaration"),
+    "assessment": ("đánh giá, xếp loại", "assessments"),
+    "locality": ("người địa phương", "locality"),
+    "language": ("tiếng dân tộc thiểu số", "minority language"),
+    "investigation": ("điều tra, truy tố, xét xử", "investigation"),
+    "quota": ("số lượng quy hoạch", "planning quota"),
+}
+
+
+def input_label(name: str, lang: str = "vi") -> str:
+    spec = INPUTS.get(name)
+    if spec is None:
+        return name
+    return spec.en if lang == "en" else spec.vi

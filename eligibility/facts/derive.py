@@ -51,6 +51,7 @@ class FactContext:
     # the unit the "local person" test is made at (province, district or commune of the post), None without
     # a locality
     unit: loc.Unit | None = None
+    name_of: Callable[[str], str] = lambda code: code  # a province code → its name (for notes)
 
 
 @dataclass
@@ -225,6 +226,16 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     if profile.committees is not None:
         v["district_committee_member"] = any(c.level == "district" and c.held_on(on) for c in profile.committees)
 
+    # status, leave and how the latest ended post ended
+    if profile.staff_status is not None:
+        v["staff_status"] = profile.staff_status
+    if profile.maternity_leave is not None:
+        v["on_maternity_leave"] = any(
+            leave.from_ <= on and (leave.to is None or on <= leave.to) for leave in profile.maternity_leave
+        )
+    if profile.posts is not None:
+        _exit_facts(profile, on, v)
+
     # locality (người địa phương, at the level of the post)
     missing: dict[str, tuple[str, ...]] = {}
     unclear: dict[str, tuple[str, ...]] = {}
@@ -324,8 +335,9 @@ def _locality_facts(
 
 def _why_note(m: loc.Membership, province: str, ctx: FactContext) -> tuple[str, str]:
     vi, en = loc.WHY_TEXT[m.why or ""]
-    now = ", ".join(sorted(m.candidates))
-    return vi.format(place=province, now=now), en.format(place=province, now=now)
+    now = ", ".join(sorted(ctx.name_of(c) for c in m.candidates))
+    place = ctx.name_of(province)
+    return vi.format(place=place, now=now), en.format(place=place, now=now)
 
 
 def _readings_note(found: Mapping[str, bool | None]) -> tuple[str, str]:
@@ -379,6 +391,18 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
             (p for p in titled if p.locality is not None and ctx.locality in places[p.locality]), key=lambda p: p.from_
         )
         v["months_in_target_post_here"] = _months_latest_stretch(same, on)
+
+
+def _exit_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
+    """How the latest post that ended by ``on`` ended, and the whole months since (from the day after)."""
+    ended = [p for p in profile.posts or [] if p.to is not None and p.to < on]
+    if not ended:
+        return
+    last = max(ended, key=lambda p: (p.to, p.from_))
+    assert last.to is not None
+    v["months_since_last_exit"] = whole_months_between(last.to + dt.timedelta(days=1), on)
+    if last.end_reason is not None:
+        v["last_exit_reason"] = last.end_reason
 
 
 def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:

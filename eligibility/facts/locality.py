@@ -43,7 +43,7 @@ WHY_TEXT: dict[str, tuple[str, str]] = {
     ),
     "mapping": (
         "xã, phường đã sắp xếp lại từ 01/7/2025 và bộ quy tắc chưa có bảng đối chiếu xã cũ – xã mới; cần ghi xã theo "
-        "địa danh từ 01/7/2025 (as_of)",
+        "cùng một bản đồ hành chính với xã nơi bố trí (kèm ngày của địa danh)",
         "communes were rearranged on 1 July 2025 and the rule pack holds no old → new commune mapping; record the "
         "commune as named from that date (as_of)",
     ),

@@ -8,8 +8,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
-
 
 def month_index(year: int, month: int) -> int:
     return year * 12 + (month - 1)
@@ -35,15 +33,6 @@ def format_month_vi(idx: int) -> str:
     return f"{m:02d}/{y:04d}"
 
 
-def first_day(idx: int) -> dt.date:
-    y, m = from_index(idx)
-    return dt.date(y, m, 1)
-
-
-def last_day(idx: int) -> dt.date:
-    return first_day(idx + 1) - dt.timedelta(days=1)
-
-
 def whole_months_between(start: dt.date, end: dt.date) -> int:
     """Whole months elapsed from ``start`` to ``end`` (negative if end is earlier).
 
@@ -57,13 +46,3 @@ def whole_months_between(start: dt.date, end: dt.date) -> int:
     if end.day < start.day and end.day != calendar.monthrange(end.year, end.month)[1]:
         months -= 1
     return months
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    result: dt.date = d + relativedelta(months=months)
-    return result
-
-
-def date_ordinal(d: dt.date) -> int:
-    """Dates reach the engine as integers (durable_rules cannot compare dates or strings)."""
-    return d.toordinal()

@@ -8,9 +8,9 @@ only to the year counts from 1 January.
 
 The age that applies to a birth month is the one scheduled for the calendar year in which the
 person would reach it; of the candidate years, the first one whose scheduled age falls inside
-it (rulebook §9.1 [D], checked against every row of ND 135 Phụ lục I in the tests).
+it (docs/rulebook.md §9.1 [D], checked against every row of ND 135 Phụ lục I in the tests).
 
-Conventions (how personnel work counted it at the time, rulebook §10):
+Conventions (how personnel work counted it at the time, docs/rulebook.md §10):
 - ``actual``: the ND 135 schedule above (HD 06-HD/BTCTW, from 1/8/2021);
 - ``fixed_60_55``: 60 / 55, as for the 2020–2025 party congresses (KL 60, HD 26/2019);
 - ``fixed_2021``: 60y3m / 55y4m, as for the 2021 National Assembly and People's Council

@@ -29,9 +29,9 @@ class PartialDate:
     def __init__(self, year: int, month: int | None = None, day: int | None = None) -> None:
         if day is not None and month is None:
             raise ValueError("a day without a month")
-        dt.date(year, month or 1, day or 1)  # validates the calendar
-        if not 1900 <= year <= 2100:
+        if not 1900 <= year <= 2100:  # before the calendar check: a year past 2³¹ overflows dt.date
             raise ValueError("năm ngoài khoảng 1900–2100 / year outside 1900–2100")
+        dt.date(year, month or 1, day or 1)  # validates the calendar
         self.year = year
         self.month = month
         self.day = day

@@ -2,7 +2,7 @@
 
 Each vocabulary maps many spellings ("Đại học", "dai hoc", "university") to one code, and each
 ordered vocabulary gives its codes an integer rank so that the engine compares integers, never
-strings (durable_rules orders strings wrongly; see DESIGN.md §5).
+strings (durable_rules orders strings wrongly; see docs/DESIGN.md §5).
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=8192)  # pools repeat a few hundred spellings (levels, provinces, ethnicities) row after row
 def fold(text: str) -> str:
     """Lower-case, strip accents (đ → d), collapse spaces, hyphens, dashes and underscores to one space."""
     text = unicodedata.normalize("NFD", nfc(text).strip().lower().replace("đ", "d"))
@@ -110,7 +112,7 @@ DEGREE = _vocab(
     ordered=True,
 )
 
-# sơ cấp < trung cấp < cao cấp; cử nhân chính trị counts as cao cấp (rulebook 11.2)
+# sơ cấp < trung cấp < cao cấp; cử nhân chính trị counts as cao cấp (docs/rulebook.md §11.2)
 POLITICAL_THEORY = _vocab(
     "political_theory",
     "trình độ lý luận chính trị",
@@ -334,6 +336,43 @@ COMMITTEE_ROLE = _vocab(
     ordered=True,
 )
 
+# the person's status (Luật Cán bộ, công chức 2025; Luật Viên chức 2025): which regime's rules apply
+STAFF_STATUS = _vocab(
+    "staff_status",
+    "đối tượng",
+    [
+        ("can_bo", "cán bộ", "cadre (elected or appointed by term)", ["can bo"]),
+        ("cong_chuc", "công chức", "civil servant", ["cong chuc"]),
+        ("vien_chuc", "viên chức", "public employee", ["vien chuc"]),
+    ],
+    ordered=False,
+)
+
+# how a post ended (NĐ 170/2025 as amended by NĐ 300/2026, Điều 55: what may follow each)
+END_REASON = _vocab(
+    "end_reason",
+    "lý do thôi giữ chức vụ",
+    [
+        ("completed", "hết thời hạn giữ chức vụ", "term completed", ["hết nhiệm kỳ", "hết thời hạn"]),
+        (
+            "transferred",
+            "điều động, luân chuyển, bổ nhiệm chức vụ khác",
+            "moved to another post",
+            ["điều động", "luân chuyển"],
+        ),
+        (
+            "stepped_down",
+            "thôi giữ chức vụ",
+            "stepped down (thôi giữ chức vụ)",
+            ["thôi giữ chức vụ", "thoi giu chuc vu"],
+        ),
+        ("resigned", "từ chức", "resigned", ["từ chức", "tu chuc"]),
+        ("dismissed", "miễn nhiệm", "removed from office (miễn nhiệm)", ["miễn nhiệm", "mien nhiem"]),
+        ("cach_chuc", "cách chức", "dismissed as a discipline (cách chức)", ["cách chức"]),
+    ],
+    ordered=False,
+)
+
 # vocabularies whose ranks int facts hold (FactSpec.rank_of names one of these)
 RANKED = {"degree": DEGREE, "political_theory": POLITICAL_THEORY, "state_management": STATE_MANAGEMENT, "level": LEVEL}
 
@@ -357,5 +396,7 @@ VOCABULARIES = {
         CANDIDATE_SOURCE,
         ROTATION_PURPOSE,
         ACTION,
+        STAFF_STATUS,
+        END_REASON,
     )
 }

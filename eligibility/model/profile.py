@@ -49,10 +49,12 @@ PoliticalStandard = Annotated[str, _code(lv.POLITICAL_STANDARD)]
 Level = Annotated[str, _code(lv.LEVEL)]
 CommitteeRole = Annotated[str, _code(lv.COMMITTEE_ROLE)]
 Relation = Annotated[str, _code(lv.RELATION)]
+StaffStatus = Annotated[str, _code(lv.STAFF_STATUS)]
+EndReason = Annotated[str, _code(lv.END_REASON)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Place(Strict):
@@ -145,6 +147,7 @@ class Post(Strict):
     to: FullDate | None = None
     relation: Relation | None = None  # compared with the previous post: higher / equivalent / lower
     head: bool | None = None  # người đứng đầu
+    end_reason: EndReason | None = None  # how the post ended (with ``to``): thôi giữ chức vụ, từ chức, miễn nhiệm …
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -206,6 +209,15 @@ class AssetDeclaration(Strict):
     verified: bool
 
 
+class Leave(Strict):
+    """A period of leave (nghỉ thai sản): ``to`` is the last day, None while it lasts."""
+
+    from_: FullDate = Field(alias="from")
+    to: FullDate | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class RetirementOverride(Strict):
     """A retirement age set by law for this person (later or earlier than ND 135, armed forces)."""
 
@@ -240,6 +252,8 @@ class Profile(Strict):
     abroad_or_inpatient_months: int | None = Field(default=None, ge=0)  # đi nước ngoài / điều trị nội trú
     retirement_override: RetirementOverride | None = None
     committees: list[CommitteeSeat] | None = None  # cấp ủy: seats held or held before; [] = none
+    staff_status: StaffStatus | None = None  # cán bộ / công chức / viên chức
+    maternity_leave: list[Leave] | None = None  # nghỉ thai sản; [] = none recorded
 
     @field_validator("discipline")
     @classmethod

@@ -26,7 +26,7 @@ class Request(BaseModel):
     nomination, the event fixes the reference month and the age convention instead.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     action: Action
     date: FullDate

@@ -1,4 +1,4 @@
-"""Rule packs (``rules/``): schema, loader, linter."""
+"""Rule packs (``rules/``): schema and loader (the linter, which compiles and runs cases, is eligibility.linter)."""
 
 from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, load_rules
 

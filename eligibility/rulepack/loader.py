@@ -166,10 +166,18 @@ class RulePack:
 
 
 def default_rules_dir() -> Path:
+    """The rule pack used when none is named: ``$ELIGIBILITY_RULES``; else ``rules/`` of the checkout this
+    package runs from; else the copy installed inside the package (``eligibility/rules``, package data of
+    the wheel, found with importlib.resources)."""
     env = os.environ.get("ELIGIBILITY_RULES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "rules"
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
+        return checkout / "rules"
+    from importlib import resources  # an installed package only (it imports tempfile, shutil, zipfile)
+
+    return Path(str(resources.files("eligibility").joinpath("rules")))
 
 
 def _validate(model: type[BaseModel], doc: YamlDoc, problems: list[Problem]) -> Any:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from eligibility.facts.catalog import TOPICS
 
 Tag = Literal["P", "S", "D", "M"]
 TAG_ORDER = {"P": 0, "S": 1, "D": 2, "M": 3}  # higher = weaker evidence
@@ -16,7 +18,7 @@ def weakest(tags: list[str]) -> str:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Bilingual(Strict):
@@ -129,23 +131,13 @@ class Messages(Strict):
     unknown: Bilingual | None = None
 
 
-Topic = Literal[
-    "age",
-    "planning",
-    "tenure",
-    "degree",
-    "political_theory",
-    "state_management",
-    "political_clearance",
-    "discipline",
-    "health",
-    "assets",
-    "assessment",
-    "locality",
-    "language",
-    "investigation",
-    "quota",
-]
+def _known_topic(value: str) -> str:
+    if value not in TOPICS:
+        raise ValueError(f"unknown topic {value!r}; known: {', '.join(TOPICS)}")
+    return value
+
+
+Topic = Annotated[str, AfterValidator(_known_topic)]  # the topics are declared in eligibility.facts.catalog
 
 Action = Literal["planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement"]
 
@@ -245,7 +237,8 @@ class EventsFile(Strict):
 
 
 class SeedQuote(Strict):
-    """Where a provincial target stands in its seed (``/shared/seeds/NNN_*.txt``) and the seed's own words."""
+    """Where a provincial target stands in its seed (the provincial plan numbered ``NNN`` among the five the
+    rule pack's provincial items were read from; its source is the overlay's document) and the seed's own words."""
 
     seed: str  # "004"
     lines: str  # "105" or "96; Phụ lục 1 dòng 263–266"

@@ -1,5 +1,8 @@
 """``eligibility rules lint``: everything the loader checks, plus compilation, coverage by cases,
-and parameters resting only on unverified [M] sources."""
+and parameters resting only on unverified [M] sources.
+
+It sits above ``explain`` and the golden cases (it resolves parameters like ``Evaluator`` and reads
+``cases/``), not inside ``rulepack``."""
 
 from __future__ import annotations
 
@@ -9,7 +12,10 @@ from typing import Any
 
 import yaml
 
+from eligibility.engine.durable_adapter import compile_criterion
 from eligibility.errors import EligibilityError, EngineError
+from eligibility.explain.evaluate import Evaluator
+from eligibility.golden import load_cases
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, load_rules
 
@@ -27,9 +33,6 @@ def _step_dates(c: LoadedCriterion, rules: RulePack) -> list[dt.date]:
 
 
 def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = None) -> tuple[list[str], list[str]]:
-    from eligibility.engine.durable_adapter import compile_criterion
-    from eligibility.golden import load_cases
-
     problems: list[str] = []
     warnings: list[str] = []
     root = Path(rules_dir) if rules_dir else default_rules_dir()
@@ -39,22 +42,13 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
         return [p.render("en") for p in exc.problems], warnings
 
     # every criterion compiles to three explicit outcomes within durable's capacity, at every step
+    evaluator = Evaluator(rules)
     for c in rules.criteria:
         events: list[str | None] = [*c.spec.events] if c.spec.events else [None]
         for on in _step_dates(c, rules):
             for event in events:
-
-                def resolve(node: cd.Compare, op: cd.Operand, on: dt.date = on, event: str | None = event) -> cd.Const:
-                    if isinstance(op, cd.Rank):
-                        return cd.Const(0)
-                    assert isinstance(op, cd.Param)
-                    if op.name.startswith("event."):
-                        assert event is not None
-                        return cd.Const(rules.events[event].parameters[op.name.removeprefix("event.")].value)
-                    return cd.Const(rules.parameter_value(op.name, on)[0])
-
                 try:
-                    compile_criterion(c.id, cd.substitute(c.condition, resolve))
+                    compile_criterion(c.id, evaluator.resolve(c.condition, on, event))
                 except (EngineError, EligibilityError) as exc:
                     problems.append(f"{c.origin}: {c.id}: {exc}")
 

@@ -12,10 +12,11 @@ on the reference date, and measures "không là người địa phương" agains
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from eligibility.errors import RulePackError
+from eligibility.explain.places import candidates_of
 from eligibility.facts import locality as loc
 from eligibility.model import levels as lv
 from eligibility.model.profile import Profile
@@ -63,22 +64,10 @@ def _standards(rules: RulePack, code: str, on: dt.date) -> dict[str, int]:
     return out
 
 
-def _candidates(rules: RulePack, on: dt.date) -> Callable[[str], frozenset[str]]:
-    places = rules.localities
-
-    def candidates(code: str) -> frozenset[str]:
-        if places is None:
-            return frozenset({code})
-        resolved = places.resolve(code)
-        return frozenset({code}) if resolved is None else places.candidates(resolved, on)
-
-    return candidates
-
-
 def roster_of(profile: Profile, on: dt.date, rules: RulePack, province: str | None = None) -> Roster:
     """The person's posts, plans and committee seats on ``on``. ``province`` (the pool's, as of ``on``) stands for
     the province of a post that does not record its own [D]."""
-    candidates = _candidates(rules, on)
+    candidates = candidates_of(rules, on)
     try:
         min_years: int | None = int(rules.parameter_value(MIN_YEARS, on)[0])
     except (KeyError, RulePackError):

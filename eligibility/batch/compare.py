@@ -8,32 +8,37 @@ rewritten between two rule packs, or a fact that moved with the date (months to 
 months since a discipline decision). With ``when=True`` (same rule pack, two dates) the exact
 days of the flip between A and B are found with :mod:`eligibility.explain.timeline`.
 
-Pools are read with :func:`eligibility.batch.reader.read_pool` (.xlsx, .csv, .jsonl) when that
-module is present, else as JSONL (one profile object per line). A row that cannot be read is
-reported as an input error with its row number, never dropped.
+Pools are read with :func:`eligibility.batch.reader.read_pool` (.xlsx, .csv, .jsonl). A row that
+cannot be read is reported as an input error with its row number, never dropped. :func:`compare_files`
+is the whole job (what ``eligibility compare`` calls); the JSON of a comparison comes from
+:func:`eligibility.serialize.to_data`.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eligibility.batch.outputs import atomic, check_output, neutralize
+from eligibility.batch.reader import read_pool
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.decision import VERDICT_LABELS, Decision, Finding, Text
 from eligibility.explain.evaluate import Evaluator, Prepared
-from eligibility.explain.messages import display
+from eligibility.explain.inputs import RulesLike, rules_of
+from eligibility.explain.timeline.causes import show
 from eligibility.facts.catalog import FACTS
 from eligibility.model.load import parse_profile, parse_request
 from eligibility.model.profile import Profile
+from eligibility.progress import Progress
 from eligibility.rulepack import conditions as cd
+from eligibility.serialize import json_meta, to_data
 
 ABSENT = "absent"
 BLOCKING = {"fail", "waivable", "unknown"}  # the outcomes that make a verdict other than eligible
@@ -62,55 +67,21 @@ class FlipCause:
     reasons: tuple[Text, ...]
     kinds: tuple[str, ...]  # parameter | in_force | condition | applicability | fact | waiver
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "criterion": self.criterion,
-            "title": {"vi": self.title.vi, "en": self.title.en},
-            "topic": self.topic,
-            "outcome_a": self.outcome_a,
-            "outcome_b": self.outcome_b,
-            "kinds": list(self.kinds),
-            "reasons": [{"vi": r.vi, "en": r.en} for r in self.reasons],
-        }
-
 
 @dataclass(frozen=True)
 class RowComparison:
     row: int
     profile_id: str | None
-    name: str | None
+    name: str | None = field(metadata=json_meta(skip=True))
     verdict_a: str | None  # None: the row could not be evaluated on that side
     verdict_b: str | None
     causes: tuple[FlipCause, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    flip_dates: tuple[dt.date, ...] = ()
+    problems: tuple[Problem, ...] = field(default=(), metadata=json_meta(omit_empty=True))
+    flip_dates: tuple[dt.date, ...] = field(default=(), metadata=json_meta(omit_empty=True))
 
     @property
     def flipped(self) -> bool:
         return not self.problems and self.verdict_a != self.verdict_b
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "row": self.row,
-            "profile_id": self.profile_id,
-            "verdict_a": self.verdict_a,
-            "verdict_b": self.verdict_b,
-            "causes": [c.to_dict() for c in self.causes],
-        }
-        if self.flip_dates:
-            out["flip_dates"] = [d.isoformat() for d in self.flip_dates]
-        if self.problems:
-            out["problems"] = [
-                {
-                    "location": p.location,
-                    "row": p.row,
-                    "vi": p.vi,
-                    "en": p.en,
-                    "value": None if p.value is None else str(p.value),
-                }
-                for p in self.problems
-            ]
-        return out
 
 
 @dataclass
@@ -119,6 +90,7 @@ class Comparison:
     b: Side
     rows: list[RowComparison] = field(default_factory=list)
     rule_changes: list[FlipCause] = field(default_factory=list)  # what differs for the base request itself
+    source: Path | None = field(default=None, metadata=json_meta(skip=True))  # the pool file (never overwritten)
 
     @property
     def flips(self) -> list[RowComparison]:
@@ -149,9 +121,9 @@ class Comparison:
             "flipped": len(self.flips),
             "input_errors": len(self.errors),
             "transitions": {f"{a}→{b}": n for (a, b), n in sorted(self.transitions().items(), key=str)},
-            "rule_changes": [c.to_dict() for c in self.rule_changes],
-            "flips": [r.to_dict() for r in self.flips],
-            "errors": [r.to_dict() for r in self.errors],
+            "rule_changes": to_data(self.rule_changes),
+            "flips": to_data(self.flips),
+            "errors": to_data(self.errors),
         }
 
     def to_json(self) -> str:
@@ -210,7 +182,7 @@ class Comparison:
         w = csv.DictWriter(buf, fieldnames=cols)
         w.writeheader()
         for row in self.table_rows(lang):
-            w.writerow(row)
+            w.writerow({k: neutralize(v) for k, v in row.items()})  # ids such as =HYPERLINK(…) stay text
         return buf.getvalue()
 
     def render_text(self, lang: str = "vi") -> str:
@@ -274,7 +246,7 @@ class Comparison:
         return "\n".join(out)
 
     def write(self, path: str | Path, lang: str = "vi") -> None:
-        p = Path(path)
+        p = check_output(path, "--out", [self.source] if self.source is not None else [])
         suffix = p.suffix.lower()
         if suffix == ".json":
             text = self.to_json()
@@ -283,7 +255,8 @@ class Comparison:
         else:
             text = self.render_text(lang)
         encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"  # a BOM so that Excel reads UTF-8
-        p.write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+        with atomic(p, "w", encoding=encoding, newline="") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -397,8 +370,8 @@ def explain_difference(a: Side, b: Side, cid: str, fa: Finding | None, fb: Findi
                 label_en = FACTS[name].en if name in FACTS else name
                 reasons.append(
                     Text(
-                        vi=f"{label}: {_show(name, xa, 'vi')} → {_show(name, xb, 'vi')}",
-                        en=f"{label_en}: {_show(name, xa, 'en')} → {_show(name, xb, 'en')}",
+                        vi=f"{label}: {show(name, xa, 'vi')} → {show(name, xb, 'vi')}",
+                        en=f"{label_en}: {show(name, xa, 'en')} → {show(name, xb, 'en')}",
                     )
                 )
     if not reasons:
@@ -411,10 +384,6 @@ def explain_difference(a: Side, b: Side, cid: str, fa: Finding | None, fb: Findi
     return FlipCause(
         cid, Text(vi=spec.title.vi, en=spec.title.en), spec.topic, oa, ob, tuple(reasons), tuple(dict.fromkeys(kinds))
     )
-
-
-def _show(name: str, value: object, lang: str) -> str:
-    return "?" if value is None else display(name, value, lang)
 
 
 def rule_changes(a: Side, b: Side) -> list[FlipCause]:
@@ -486,59 +455,79 @@ class PoolItem:
 
 
 def read_items(path: str | Path, titles: Any = None) -> Iterator[PoolItem]:
-    """Rows of a pool file: through ``eligibility.batch.reader.read_pool`` when present, else JSONL."""
-    try:
-        from eligibility.batch import reader
-    except ImportError:  # pragma: no cover - the batch reader is part of the package
-        yield from _read_jsonl(Path(path))
-        return
-    for row in reader.read_pool(path, titles=titles):
+    """Rows of a pool file (.xlsx, .csv, .jsonl), through :func:`eligibility.batch.reader.read_pool`."""
+    for row in read_pool(path, titles=titles):
         yield PoolItem(row.row, row.profile, row.data, dict(row.request), list(row.problems), row.id, row.name)
 
 
-def _read_jsonl(p: Path) -> Iterator[PoolItem]:
-    if not p.is_file():
-        raise InputError(Problem(str(p), "không tìm thấy tệp", "file not found"))
-    with p.open(encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield PoolItem(
-                    n,
-                    problems=[
-                        Problem("(JSON)", f"lỗi cú pháp JSON: {exc.msg}", f"JSON syntax error: {exc.msg}", None, n)
-                    ],
-                )
-                continue
-            request: dict[str, Any] = {}
-            if isinstance(obj, dict) and "profile" in obj and "id" not in obj:
-                request = dict(obj.get("request") or {})
-                obj = obj["profile"]
-            if not isinstance(obj, dict):
-                yield PoolItem(
-                    n,
-                    problems=[
-                        Problem(
-                            "(JSON)", "phải là một đối tượng JSON (hồ sơ)", "must be a JSON object (a profile)", None, n
-                        )
-                    ],
-                )
-                continue
-            yield PoolItem(n, data=obj, request=request, id=str(obj.get("id")) if obj.get("id") else None)
-
-
-def compare_pool(items: Iterable[PoolItem | Profile], a: Side, b: Side, *, when: bool = False) -> Comparison:
+def compare_pool(
+    items: Iterable[PoolItem | Profile], a: Side, b: Side, *, when: bool = False, progress: Progress | None = None
+) -> Comparison:
     """Evaluate every item under A and under B; record the flips and their causes."""
     result = Comparison(a, b, rule_changes=rule_changes(a, b))
     same_pack = a.evaluator.rules.hash == b.evaluator.rules.hash
     for i, item in enumerate(items, start=1):
         if isinstance(item, Profile):
             item = PoolItem(i, profile=item, id=item.id)
-        result.rows.append(_compare_one(item, a, b, when=when and same_pack and a.date != b.date))
+        try:
+            row = _compare_one(item, a, b, when=when and same_pack and a.date != b.date)
+        except Exception as exc:  # noqa: BLE001 - one row's fault stays in that row (issue 13)
+            text = " ".join(str(exc).split())[:200]
+            fault = Problem(
+                "(hệ thống / system)",
+                f"lỗi nội bộ khi so sánh dòng này, không phải kết luận ({type(exc).__name__}): {text}",
+                f"internal fault while comparing this row, not a verdict ({type(exc).__name__}): {text}",
+                None,
+                item.row,
+            )
+            row = RowComparison(item.row, item.id, item.name, None, None, problems=(fault,))
+        result.rows.append(row)
+        if progress is not None:
+            progress(i, None)
+    return result
+
+
+def compare_files(
+    pool: str | Path,
+    request: Mapping[str, Any],
+    dates: Sequence[str | dt.date],
+    rules: RulesLike = None,
+    *,
+    rules_b: RulesLike = None,
+    when: bool = False,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Compare the pool file ``pool`` for ``request`` (its fields; the dates come from ``dates``) at
+    ``dates[0]`` under ``rules`` and at ``dates[-1]`` under ``rules_b`` (default: the same pack).
+    Give two dates, or one date and two rule packs. ``when`` finds the day of each flip between two
+    dates (same rule pack; each timeline verified against ``evaluate``)."""
+    days = [str(d) for d in dates]
+    rules_a = rules_of(rules)
+    pack_b = rules_of(rules_b) if rules_b is not None else rules_a
+    two_packs = (pack_b.root, pack_b.hash) != (rules_a.root, rules_a.hash)
+    if not days or len(days) > 2:
+        raise InputError(Problem("--date", "cần một hoặc hai ngày xét", "one or two dates are needed", ", ".join(days)))
+    if len(days) == 1 and not two_packs:
+        raise InputError(
+            Problem(
+                "--date",
+                "cần hai ngày (--date A --date B) hoặc hai bộ quy tắc (--rules-a, --rules-b)",
+                "give two dates (--date A --date B) or two rule packs (--rules-a, --rules-b)",
+            )
+        )
+    evaluator_a = Evaluator(rules_a)
+    evaluator_b = Evaluator(pack_b) if two_packs else evaluator_a
+    sides: list[Side] = []
+    for evaluator, day in ((evaluator_a, days[0]), (evaluator_b, days[-1])):
+        req = parse_request({**request, "date": day})
+        fields = req.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        fields["action"] = req.action
+        fields.pop("date", None)
+        pack = evaluator.rules
+        label = req.date.isoformat() + (f", {pack.root} ({pack.hash})" if two_packs else "")
+        sides.append(Side(evaluator, req.date, fields, label))
+    result = compare_pool(read_items(pool, rules_a.titles), sides[0], sides[1], when=when, progress=progress)
+    result.source = Path(pool)
     return result
 
 
@@ -598,96 +587,7 @@ def _flip_dates(a: Side, b: Side, profile: Profile, overrides: dict[str, Any]) -
 
     first, second = (a, b) if a.date <= b.date else (b, a)
     try:
-        tl = timeline.build(
-            first.evaluator, profile, first.request_for(overrides), lookback_years=0, until=second.date, verify=False
-        )
+        tl = timeline.build(first.evaluator, profile, first.request_for(overrides), lookback_years=0, until=second.date)
     except (InputError, RulePackError):
         return ()
     return tuple(c.date for c in tl.changes)
-
-
-# ----- command line ----------------------------------------------------------------------------------
-def add_command(sub: Any) -> None:
-    """Register ``eligibility compare`` (called from :func:`eligibility.cli.build_parser`)."""
-    p = sub.add_parser(
-        "compare",
-        help="so sánh một danh sách ở hai ngày hoặc hai bộ quy tắc / compare a pool "
-        "at two dates or under two rule packs",
-    )
-    p.add_argument("pool", help="danh sách hồ sơ / pool: .jsonl (one profile per line), .csv or .xlsx")
-    p.add_argument(
-        "--action",
-        required=True,
-        help="planning | appointment | reappointment | nomination | rotation | nonlocal_placement",
-    )
-    p.add_argument("--date", action="append", default=[], help="ngày xét A (and B): give it once or twice")
-    p.add_argument("--rules-a", dest="rules_a", help="rule-pack directory for side A (default: bundled)")
-    p.add_argument("--rules-b", dest="rules_b", help="rule-pack directory for side B (default: bundled)")
-    p.add_argument("--rules", help="rule-pack directory for both sides")
-    p.add_argument("--post", help="mã chức danh / title code (or a post column in the pool)")
-    p.add_argument("--level")
-    p.add_argument("--locality")
-    p.add_argument("--event")
-    p.add_argument("--reelection", action="store_true")
-    p.add_argument("--full-time", dest="full_time", action="store_true")
-    p.add_argument("--relation")
-    p.add_argument("--source")
-    p.add_argument("--rotation-purpose", dest="rotation_purpose")
-    p.add_argument("--rotation-months", dest="rotation_months", type=int)
-    p.add_argument("--term")
-    p.add_argument("--pool-size", dest="pool_size", type=int)
-    p.add_argument("--minority-area", dest="minority_area", action="store_true")
-    p.add_argument("--convention")
-    p.add_argument(
-        "--when", action="store_true", help="find the day of each flip between the two dates (same rule pack; slower)"
-    )
-    p.add_argument("--lang", choices=["vi", "en"], default="vi")
-    p.add_argument("--out", help="write the table to x.csv, x.json or a text file")
-    p.set_defaults(func=cmd_compare)
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    from eligibility.cli import request_from_args
-    from eligibility.rulepack import load_rules
-
-    dates = list(args.date or [])
-    if len(dates) > 2:
-        raise InputError(Problem("--date", "tối đa hai ngày", "at most two dates", ", ".join(dates)))
-    two_packs = bool(args.rules_a or args.rules_b)
-    if not dates:
-        raise InputError(Problem("--date", "cần ngày xét (một hoặc hai)", "a date is needed (one or two)"))
-    if len(dates) == 1 and not two_packs:
-        raise InputError(
-            Problem(
-                "--date",
-                "cần hai ngày (--date A --date B) hoặc hai bộ quy tắc (--rules-a, --rules-b)",
-                "give two dates (--date A --date B) or two rule packs (--rules-a, --rules-b)",
-            )
-        )
-    if len(dates) == 1:
-        dates.append(dates[0])
-    base = args.rules
-    rules_a = load_rules(args.rules_a or base)
-    rules_b = load_rules(args.rules_b or base) if (args.rules_b or base) != (args.rules_a or base) else rules_a
-    evaluator_a = Evaluator(rules_a)
-    evaluator_b = evaluator_a if rules_b is rules_a else Evaluator(rules_b)
-    sides: list[Side] = []
-    for evaluator, rules, date in ((evaluator_a, rules_a, dates[0]), (evaluator_b, rules_b, dates[1])):
-        args.date = date
-        request = request_from_args(args, rules)
-        data = request.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-        data["action"] = request.action
-        data.pop("date", None)
-        label = f"{request.date.isoformat()}" + (
-            f", {'quy tắc' if args.lang != 'en' else 'rules'} {rules.root} ({rules.hash})" if two_packs else ""
-        )
-        sides.append(Side(evaluator, request.date, data, label))
-    a, b = sides
-    result = compare_pool(read_items(args.pool, rules_a.titles), a, b, when=args.when)
-    if args.out:
-        result.write(args.out, args.lang)
-        summary = result.render_text(args.lang).split("\n")
-        print("\n".join(summary[: 3 + len(result.transitions())]))
-    else:
-        print(result.render_text(args.lang))
-    return 0

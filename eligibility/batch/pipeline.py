@@ -1,0 +1,202 @@
+"""Screening a pool file end to end: read it, screen every row, summarise, write the reports.
+
+:func:`screen_file` is what ``eligibility screen`` calls (and what a program or the web page calls):
+it checks the request once, opens the pool (streamed), screens the rows in worker processes
+(:class:`~eligibility.batch.screen.Screener`), feeds the pool report and every writer as results
+come, and returns a :class:`ScreenRun`. Progress is reported through a plain callable
+(:data:`eligibility.progress.Progress`), so that a command line, a web page or a test can show it
+their own way.
+
+**How a run ends** (:attr:`ScreenRun.exit_code`, the command line's exit code):
+
+* ``0`` — the report was written and every row has a verdict or an input error (bad values, absurd
+  numbers, nesting past the cap are input errors, each listed with its row);
+* ``1`` — the report was written but some rows hit an internal fault (an engine fault, the per-row time
+  limit, a worker that died — each retried once, then listed as ``internal_error``);
+* ``2`` — the run could not start or the file was refused (:class:`~eligibility.errors.InputError`:
+  the request, an unreadable file, a file beyond :class:`~eligibility.batch.limits.Limits`); no report;
+* ``3`` — the report was written but the engine failed on every row it was given (no verdict at all).
+
+SIGTERM (and SIGINT, as ``KeyboardInterrupt``) stop the run: the workers are killed, partial report
+files are removed, and :class:`~eligibility.errors.Stopped` is raised for the caller to report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eligibility.batch.limits import Limits
+from eligibility.batch.mapping import title_code_map
+from eligibility.batch.outputs import check_output, remove_partial_files
+from eligibility.batch.reader import read_pool
+from eligibility.batch.report import PoolAccumulator, PoolReport
+from eligibility.batch.screen import DEFAULT_CHUNK, Screener, default_workers
+from eligibility.batch.writers import open_writer
+from eligibility.errors import InputError, Problem, Stopped
+from eligibility.explain.evaluate import Evaluator
+from eligibility.explain.inputs import RequestLike, RulesLike, request_of, rules_of
+from eligibility.model import levels as lv
+from eligibility.model.request import Request
+from eligibility.progress import Progress
+from eligibility.rulepack.loader import RulePack
+
+IN_PROCESS_MAX_ROWS = 500  # below this, spawning worker processes costs more than it saves
+
+
+@dataclass
+class ScreenRun:
+    """What a screening produced: the pool report, the files written, the file's warnings, the time taken."""
+
+    report: PoolReport
+    outputs: list[Path]
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.report.rows / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0 every row has a verdict or an input error; 1 some rows hit an internal fault; 3 the engine failed
+        on every row it was given (no verdict at all: every row an internal fault or an input error)."""
+        faults = self.report.faults
+        if faults and faults == self.report.rows - self.report.errors:
+            return 3
+        return 1 if faults else 0
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Stopped` (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Stopped(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def screen_file(
+    pool: str | Path,
+    request: RequestLike,
+    rules: RulesLike = None,
+    *,
+    out: Sequence[str | Path] = (),
+    post_column: str | None = None,
+    detail: str = "issues",
+    timeline: bool = False,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    progress: Progress | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
+    limits: Limits | None = None,
+) -> ScreenRun:
+    """Screen the pool file ``pool`` (.xlsx, .csv, .jsonl) for ``request`` and write a report to each path
+    of ``out`` (.xlsx, .jsonl, .html). ``request`` may name a post by its title's name; without a post,
+    each row's title comes from ``post_column`` (or the documented title column). Raises
+    :class:`InputError` when the run cannot start (file, request); rows that cannot be read are in the
+    report, never dropped. ``progress(done, total)`` is called as rows are screened; ``on_warning`` for
+    each problem of the file as a whole (before the rows are screened, and the rows skipped after).
+    ``limits`` bound what the file may hold and how long a row may take (:class:`Limits`). How the run
+    ends is :attr:`ScreenRun.exit_code`; SIGTERM raises :class:`Stopped` after removing partial files."""
+    started = time.perf_counter()
+    lim = limits or Limits()
+    for path in out:
+        check_output(path, "--out", [pool])
+    rules = rules_of(rules)
+    req = _request(request_of(request, rules), rules)
+    if req.post is not None or post_column is None:
+        # check the request once (unknown title, district level after 2025-07-01, a missing post) —
+        # unless each row names its own title
+        try:
+            Evaluator(rules).prepare(req)
+        except InputError as exc:
+            if not (req.post is None and all(p.location == "post" for p in exc.problems)):
+                raise
+    source = read_pool(
+        pool, post_column=post_column, titles=rules.titles, use_default_post=req.post is None, lazy=True, limits=lim
+    )
+    lay = source.layout
+    no_post = lay is None or lay.post_index is None
+    if req.post is None and source.kind != "jsonl" and no_post and req.action != "nomination":
+        raise InputError(
+            Problem(
+                "--post",
+                "cần --post MÃ cho cả danh sách hoặc --post-column CỘT cho từng người",
+                "--post CODE for everyone or --post-column COLUMN per person is needed",
+            )
+        )
+    warnings = list(source.warnings)
+    for warning in warnings:
+        if on_warning is not None:
+            on_warning(warning)
+    with stop_on_sigterm():
+        writers = [open_writer(path, detail=detail, inputs=[pool]) for path in out]
+        keep = any(getattr(w, "needs_decision", False) for w in writers)
+        total = source.total_estimate
+        n_workers = workers if workers is not None else default_workers()
+        if workers is None and total is not None and total < IN_PROCESS_MAX_ROWS:
+            n_workers = 1
+        chunk = chunk_size or (
+            DEFAULT_CHUNK if total is None else max(50, min(DEFAULT_CHUNK, total // max(1, n_workers * 4) or 50))
+        )
+        acc = PoolAccumulator(rules, req, warnings=warnings)
+        acc.change_dates = timeline
+        done = 0
+        ok = False
+        try:
+            with Screener(
+                req,
+                rules,
+                workers=n_workers,
+                chunk_size=chunk,
+                keep_decision=keep,
+                detail=detail,
+                timeline=timeline,
+                row_seconds=lim.row_seconds,
+            ) as screener:
+                for result in screener.screen(source):
+                    acc.add(result)
+                    for w in writers:
+                        w.write(result)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            acc.blank_rows = source.blank_rows
+            for warning in source.late_warnings:
+                acc.warnings.append(warning)
+                if on_warning is not None:
+                    on_warning(warning)
+            report = acc.report()
+            for w in writers:
+                w.close(report)
+            ok = True
+        finally:
+            if not ok:
+                for w in writers:
+                    w.abort()
+                remove_partial_files()
+    return ScreenRun(report, [Path(p) for p in out], acc.warnings, time.perf_counter() - started)
+
+
+def _request(req: Request, rules: RulePack) -> Request:
+    """The request, with a post given by its title's name turned into its code."""
+    if req.post is not None and req.post not in rules.titles:
+        code = title_code_map(rules.titles).get(lv.fold(req.post))
+        if code is not None:
+            return req.model_copy(update={"post": code})
+    return req
