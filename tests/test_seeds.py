@@ -336,3 +336,16 @@ def test_lean_rows_equal_the_screen_with_the_local_person_at_the_posts_level(
         assert [dataclasses.astuple(b) for b in row.passes] == [dataclasses.astuple(x) for x in got.passes]
         assert dataclasses.astuple(got.traits) == dataclasses.astuple(row.traits)
         assert got.traits.roster is not None and got.traits.roster.seats is not None
+
+
+def test_a_timeline_sees_a_committee_seat_end_on_its_day() -> None:
+    """A district committee seat that ends on 20/5/2025 stops Long An's cao cấp standard for committee members
+    from 21/5/2025, and the timeline finds that day exactly (the seat's dates are candidate dates)."""
+    from eligibility import api
+    from eligibility.golden import load_cases
+
+    (case,) = [c for c in load_cases(ROOT / "cases") if c.id == "overlay-long-an-committee-member-advanced-fail"]
+    profile = {**case.profile, "committees": [{"level": "huyện", "from": "2020-10-15", "to": "2025-05-20"}]}
+    tl = api.explain(profile, case.request)
+    first = tl.changes[0]
+    assert first.date == dt.date(2025, 5, 21) and first.verdict_after == "eligible"
