@@ -349,3 +349,32 @@ def test_a_timeline_sees_a_committee_seat_end_on_its_day() -> None:
     tl = api.explain(profile, case.request)
     first = tl.changes[0]
     assert first.date == dt.date(2025, 5, 21) and first.verdict_after == "eligible"
+
+
+def test_the_command_line_takes_the_posts_district_and_commune(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--district / --commune (cli/options.py): the local-person test is made at the post's level."""
+    import json
+
+    import yaml
+
+    from eligibility.cli import main
+
+    person = {**LOCAL_FIELDS_PROFILE, "grew_up_in": {"province": "Lào Cai", "district": "Bảo Thắng"}}
+    person["localities_worked"] = [{"province": "Lào Cai", "district": "Bảo Thắng", "years": 3}]
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(person, allow_unicode=True), encoding="utf-8")
+    base = ["check", str(path), "--action", "nonlocal_placement", "--post", "chu-tich-ubnd-huyen", "--locality"]
+    base += ["lao-cai", "--date", "2025-03-01", "--format", "json"]
+    seen = {}
+    for extra in ([], ["--district", "Sa Pa"], ["--district", "Bảo Thắng"]):
+        assert main([*base, *extra]) in (0, 1)
+        data = json.loads(capsys.readouterr().out)
+        assert data["request"].get("district") == (extra[1] if extra else None)
+        (finding,) = [f for f in data["findings"] if f["criterion"] == "nonlocal.not_local.qd65"]
+        seen[extra[1] if extra else None] = (finding["outcome"], finding["message"]["vi"])
+    # no district: cannot tell; another district of the province: not local; born and raised there: local
+    assert seen[None][0] == "unknown" and "huyện nơi bố trí (chưa ghi)" in seen[None][1]
+    assert seen["Sa Pa"][0] == "pass" and "Sa Pa, Lào Cai" in seen["Sa Pa"][1]
+    assert seen["Bảo Thắng"][0] == "fail"
