@@ -206,8 +206,14 @@ class TargetStat:
             return f"{self.yes}" if self.yes == self.yes_high else f"{self.yes}–{self.yes_high}"
         return f"{a:.1f}%" if self.yes == self.yes_high else f"{a:.1f}–{b:.1f}%"
 
-    def scope_text(self) -> str:
+    def scope_text(self, group_names: Mapping[str, str] | None = None) -> str:
+        """The target's scope in words; title groups by the names of their titles (``group_names``)."""
         t = self.target
+        names = group_names or {}
+
+        def groups(codes: list[str]) -> str:
+            return "; ".join(names.get(g, g) for g in codes)
+
         parts = []
         if t.basis == "roster":
             parts.append(
@@ -220,9 +226,9 @@ class TargetStat:
         if t.levels:
             parts.append(", ".join(lv.LEVEL.labels_vi[x] for x in t.levels))
         if t.groups and t.groups != ["any"]:
-            parts.append(f"nhóm {', '.join(t.groups)}")
+            parts.append(f"chức danh: {groups(t.groups)}")
         if t.exclude_groups:
-            parts.append(f"trừ nhóm {', '.join(t.exclude_groups)}")
+            parts.append(f"trừ: {groups(t.exclude_groups)}")
         if t.committee is not None:
             role = "ủy viên ban thường vụ" if t.committee.role == "standing" else "cấp ủy viên"
             where = ", ".join(lv.LEVEL.labels_vi[x] for x in t.committee.levels) if t.committee.levels else "các cấp"
@@ -244,7 +250,7 @@ class TargetStat:
         tg = self.target
         text = f"{source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
         if tg.quote is not None:
-            text += f" — seed {tg.quote.seed}, dòng {tg.quote.lines}: «{tg.quote.text}»"
+            text += f" — trích tài liệu gốc {tg.quote.seed}, dòng {tg.quote.lines}: «{tg.quote.text}»"
         return text
 
 
@@ -267,10 +273,20 @@ class PoolReport:
     error_columns: list[tuple[str, int]] = field(default_factory=list)  # column → rows with an error there
     notes: list[tuple[str, str]] = field(default_factory=list)
     source_titles: dict[str, str] = field(default_factory=dict)  # source id → "number"
+    group_names: dict[str, str] = field(default_factory=dict)  # title group → the names of its titles
 
     def percent(self, n: int, of: int | None = None) -> str:
         d = self.rows if of is None else of
         return f"{100.0 * n / d:.1f}%" if d else "—"
+
+
+def group_names(rules: RulePack) -> dict[str, str]:
+    """Each title group of the catalogue by the Vietnamese names of its titles (for the targets' scopes)."""
+    found: dict[str, list[str]] = {}
+    for t in rules.titles.values():
+        for g in t.groups:
+            found.setdefault(g, []).append(t.vi)
+    return {g: ", ".join(vi) for g, vi in found.items()}
 
 
 def request_province(rules: RulePack, request: Request) -> str | None:
@@ -622,6 +638,7 @@ class PoolAccumulator:
             error_columns=sorted(self.error_columns.items(), key=lambda kv: (-kv[1], kv[0])),
             notes=notes,
             source_titles={s.id: s.number for s in self.rules.sources.values()},
+            group_names=group_names(self.rules),
         )
 
     def _fill_titles(self) -> None:

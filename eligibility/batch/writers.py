@@ -443,7 +443,7 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
             (
                 "row",
                 (
-                    f"{tg.vi}{where}{aim} [{MEASURES[tg.measure][0]}; {t.scope_text()}]",
+                    f"{tg.vi}{where}{aim} [{MEASURES[tg.measure][0]}; {t.scope_text(rep.group_names)}]",
                     t.target_text(),
                     t.actual_text(),
                     _fmt_gap(t.gap),
@@ -522,7 +522,7 @@ def report_context(rep: PoolReport) -> dict[str, Any]:
                 "name": t.target.vi,
                 "binding": t.target.binding,
                 "where": names.locality_name(t.province, rules) if t.province else "trung ương",
-                "scope": t.scope_text(),
+                "scope": t.scope_text(rep.group_names),
                 "year": t.target.year or "",
                 "target": t.target_text(),
                 "actual": t.actual_text(),
