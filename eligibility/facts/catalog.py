@@ -374,33 +374,42 @@ def _specs() -> list[FactSpec]:
             inputs=("assessments",),
             time_dependent=True,
         ),
-        # locality (người địa phương)
+        # locality (người địa phương) — at the unit of the post: its province, district or commune
         FactSpec(
             "hometown_here",
             "bool",
-            "quê quán tại địa phương nơi bố trí",
-            "hometown in the post's province",
+            "quê quán tại địa phương nơi bố trí (tỉnh, huyện hoặc xã theo cấp của chức danh)",
+            "hometown in the post's locality (province, district or commune, by the post's level)",
             inputs=("hometown", "request.locality"),
         ),
         FactSpec(
             "birthplace_here",
             "bool",
             "nơi sinh tại địa phương nơi bố trí",
-            "born in the post's province",
+            "born in the post's locality",
             inputs=("birthplace", "request.locality"),
         ),
         FactSpec(
             "grew_up_here",
             "bool",
             "lớn lên, trưởng thành tại địa phương nơi bố trí",
-            "grew up in the post's province",
+            "grew up in the post's locality",
             inputs=("grew_up_in", "request.locality"),
+        ),
+        FactSpec(
+            "origin_here",
+            "bool",
+            "gốc gác tại địa phương nơi bố trí theo cả hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; "
+            "chặt: sinh ra và lớn lên)",
+            "origin in the post's locality under both readings (broad: hometown, birthplace or place of growing up; "
+            "strict: born and raised)",
+            inputs=("hometown", "birthplace", "grew_up_in", "request.locality"),
         ),
         FactSpec(
             "years_worked_here",
             "int",
             "số năm công tác tại địa phương nơi bố trí",
-            "years worked in the post's province",
+            "years worked in the post's locality",
             inputs=("localities_worked", "request.locality"),
             time_dependent=True,
         ),
@@ -436,6 +445,15 @@ def _specs() -> list[FactSpec]:
             "số tháng kể từ khi thôi giữ chức vụ gần nhất",
             "months since the latest post ended",
             inputs=("posts",),
+            time_dependent=True,
+        ),
+        # Party committee seats
+        FactSpec(
+            "district_committee_member",
+            "bool",
+            "đang là cấp ủy viên cấp huyện",
+            "holds a seat on a district Party committee",
+            inputs=("committees",),
             time_dependent=True,
         ),
     ]
@@ -531,7 +549,7 @@ DISCIPLINE_FORMS = _FORMS
 # Phrases a message template may use besides facts and parameters: a sentence part composed from several
 # facts (rendered by eligibility.explain.messages). name → the facts it reads.
 PHRASES: dict[str, tuple[str, ...]] = {
-    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "years_worked_here"),
+    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"),
 }
 
 
@@ -554,9 +572,51 @@ def _inputs() -> list[InputSpec]:
         InputSpec("birthplace", "nơi sinh", "birthplace", "immutable", "birthplace"),
         InputSpec("grew_up_in", "nơi lớn lên, trưởng thành", "where the person grew up", "immutable", "grew_up_in"),
         InputSpec(
+            "hometown.district", "huyện của quê quán", "district of the hometown", "immutable", "hometown_district"
+        ),
+        InputSpec("hometown.commune", "xã của quê quán", "commune of the hometown", "immutable", "hometown_commune"),
+        InputSpec(
+            "birthplace.district",
+            "huyện của nơi sinh",
+            "district of the birthplace",
+            "immutable",
+            "birthplace_district",
+        ),
+        InputSpec(
+            "birthplace.commune", "xã của nơi sinh", "commune of the birthplace", "immutable", "birthplace_commune"
+        ),
+        InputSpec(
+            "grew_up_in.district",
+            "huyện của nơi lớn lên",
+            "district of the place of growing up",
+            "immutable",
+            "grew_up_in_district",
+        ),
+        InputSpec(
+            "grew_up_in.commune",
+            "xã của nơi lớn lên",
+            "commune of the place of growing up",
+            "immutable",
+            "grew_up_in_commune",
+        ),
+        InputSpec(
             "localities_worked",
             "thời gian đã công tác tại địa phương",
             "years already worked in the province",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.district",
+            "huyện nơi đã công tác (theo từng nơi)",
+            "district of each place worked",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.commune",
+            "xã nơi đã công tác (theo từng nơi)",
+            "commune of each place worked",
             "immutable",
             "localities_worked",
         ),
@@ -614,6 +674,9 @@ def _inputs() -> list[InputSpec]:
         ),
         InputSpec("maternity_leave", "thời gian nghỉ thai sản", "maternity leave", "record", "maternity_leave_from"),
         InputSpec("request.locality", "địa phương nơi bố trí", "locality of the post", "request"),
+        InputSpec("request.district", "huyện nơi bố trí", "district of the post", "request"),
+        InputSpec("request.commune", "xã nơi bố trí", "commune of the post", "request"),
+        InputSpec("committees", "vị trí trong cấp ủy các cấp", "Party committee seats", "record", "committee_level"),
         InputSpec("request.rotation_months", "thời gian luân chuyển dự kiến", "planned rotation length", "request"),
         InputSpec("request.pool_size_for_title", "số người đã quy hoạch", "people already planned", "request"),
     ]
