@@ -17,7 +17,8 @@ from eligibility.errors import EligibilityError, EngineError
 from eligibility.explain.evaluate import Evaluator
 from eligibility.golden import load_cases
 from eligibility.rulepack import conditions as cd
-from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, evaluated_windows, load_rules
+from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, load_rules
+from eligibility.rulepack.windows import evaluated_windows
 
 
 def _step_dates(c: LoadedCriterion, rules: RulePack) -> list[dt.date]:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from eligibility import Evaluator, default_rules, parse_profile, parse_request
 from eligibility.explain import timeline
+from eligibility.explain.messages import UNKNOWN_NOTES
 from eligibility.explain.render import render_html, render_json, render_text
 from eligibility.explain.timeline import render as tl_render
 from eligibility.serialize import to_json
@@ -225,6 +226,7 @@ def test_facts_command_lists_only_absent_inputs(tmp_path: Any, capsys: pytest.Ca
     assert {m["input"] for m in out["missing_inputs"]} == {
         "education.minority_languages",
         "request.rotation_months",
+        "committees",  # cấp ủy seats (issue 16): read by Long An's committee-member standards
         "staff_status",
         "maternity_leave",
         "posts.end_reason",
@@ -246,9 +248,25 @@ def test_facts_command_lists_only_absent_inputs(tmp_path: Any, capsys: pytest.Ca
     "values,vi,en",
     [
         (
-            {"hometown_here": True, "birthplace_here": True, "grew_up_here": False, "years_worked_here": 3},
-            "quê quán và nơi sinh ở Lào Cai",
-            "hometown and birthplace in Lào Cai",
+            {"hometown_here": False, "birthplace_here": True, "grew_up_here": True, "origin_here": True},
+            "nơi sinh và nơi lớn lên ở Lào Cai",
+            "birthplace and place of upbringing in Lào Cai",
+        ),
+        (  # the two readings disagree (issue 16): the facts layer's note says so, the phrase names the place
+            {
+                "hometown_here": True,
+                "birthplace_here": True,
+                "grew_up_here": False,
+                "years_worked_here": 3,
+                UNKNOWN_NOTES: [("các cách hiểu khác nhau: …", "the readings differ: …")],
+            },
+            "các cách hiểu khác nhau: có quê quán và nơi sinh ở Lào Cai nhưng không vừa sinh ra vừa lớn lên ở đó — theo "
+            "cách hiểu rộng (quê quán, nơi sinh hoặc nơi lớn lên) là người địa phương, theo cách hiểu chặt (sinh ra và "
+            "lớn lên, như quy định của Đắk Nông) thì không; nơi lớn lên không ở Lào Cai; đã công tác tại Lào Cai 3 năm "
+            "(dưới 20 năm)",
+            "the readings differ: hometown and birthplace in Lào Cai, but not both born and raised there — local under "
+            "the broad reading (hometown, birthplace or place of growing up), not under the strict one (born and raised, "
+            "as Đắk Nông's rule says); place of upbringing outside Lào Cai; 3 years worked in Lào Cai (under 20)",
         ),
         (
             {"hometown_here": False, "birthplace_here": False, "grew_up_here": False, "years_worked_here": 3},
@@ -262,8 +280,10 @@ def test_facts_command_lists_only_absent_inputs(tmp_path: Any, capsys: pytest.Ca
         ),
         (
             {"hometown_here": False, "birthplace_here": False, "years_worked_here": 3},
-            "quê quán và nơi sinh đều không ở Lào Cai; đã công tác tại Lào Cai 3 năm (dưới 20 năm); hồ sơ chưa ghi nơi lớn lên",
-            "hometown and birthplace all outside Lào Cai; 3 years worked in Lào Cai (under 20); the file does not record the place of upbringing",
+            "quê quán và nơi sinh đều không ở Lào Cai; đã công tác tại Lào Cai 3 năm (dưới 20 năm); chưa xác định được "
+            "nơi lớn lên có ở Lào Cai hay không",
+            "hometown and birthplace both outside Lào Cai; 3 years worked in Lào Cai (under 20); whether the place of "
+            "upbringing is in Lào Cai is not known",
         ),
     ],
 )

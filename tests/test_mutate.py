@@ -15,10 +15,10 @@ from eligibility.mutate import Mutant, apply, mutants, review_date, run
 from eligibility.rulepack import conditions as cd
 
 
-def test_mutants_cover_parameters_events_constants_and_operators() -> None:
+def test_mutants_cover_parameters_events_constants_operators_and_targets() -> None:
     ms = mutants(default_rules())
     kinds = {m.kind for m in ms}
-    assert kinds == {"parameter", "event", "constant", "operator"}
+    assert kinds == {"parameter", "event", "constant", "operator", "target"}
     labels = {m.label for m in ms}
     assert "parameter appointment.min_months_to_retirement@2025-10-08: 60 → 61" in labels
     assert "event event:congress-2025.reelection_min_months: 48 → 47" in labels
@@ -35,6 +35,29 @@ def test_apply_changes_only_the_copy() -> None:
     p = next(x for x in mutants(rules) if x.kind == "parameter" and x.target == "person.min_age_months")
     assert apply(rules, p).parameters["person.min_age_months"].values[0].value == p.value
     assert rules.parameters["person.min_age_months"].values[0].value == 216
+
+
+def test_target_mutants_cover_number_year_operator_rank_and_scope() -> None:
+    rules = default_rules()
+    labels = {m.label for m in mutants(rules) if m.kind == "target"}
+    for expected in (
+        "target lao-cai.nonlocal.commune_chairs.2025: percent 70 → 71",
+        "target lao-cai.nonlocal.commune_chairs.2025: year 2025 → 2024",
+        "target lao-cai.young40.district.2025: op gt → ge",
+        "target lao-cai.commune.degree.2025: rank_at_least dai_hoc → cao_dang",
+        "target long-an.district_secretary_chair.2020: count_min 2 → 3",
+        "target long-an.district_key_standing.young40.2025: scope: committee dropped",
+        "target lao-cai.young40.province.2025: scope: exclude_groups dropped",
+        "target lao-cai.planned_dept_district.political_theory_cao_cap.2025: scope: population planned → incumbents",
+    ):
+        assert expected in labels, expected
+    # a scope change that takes in no other catalogue title is not a mutant (commune chairs are all commune posts)
+    assert "target lao-cai.nonlocal.commune_chairs.2025: scope: levels dropped" not in labels
+    m = next(x for x in mutants(rules) if x.label == "target lao-cai.nonlocal.commune_chairs.2025: percent 70 → 71")
+    mutated = apply(rules, m)
+    assert next(t for t in mutated.targets if t.id == m.target).percent == 71
+    assert next(t for t in rules.targets if t.id == m.target).percent == 70
+    assert m.window == (dt.date(2020, 12, 11), dt.date(2025, 6, 30))
 
 
 def test_in_force_window() -> None:

@@ -131,17 +131,41 @@ def read_assessments(value: Cell) -> dict[int, str]:
     return out
 
 
+_WORKED = re.compile(r"(?P<place>[^():=]+?)\s*(?:\((?P<as_of>[^()]*)\))?\s*[:=]\s*(?P<years>\d+)\s*(?:năm|nam)?")
+
+
 def read_localities(value: Cell) -> list[dict[str, Any]]:
+    """``tỉnh[ / huyện[ / xã]][ (ngày của địa danh)]: số năm; …`` → places worked (``Lào Cai / Bảo Thắng: 5``;
+    ``Lào Cai / / Gia Phú (01/07/2025): 2`` for a commune on the map from 1/7/2025, without district)."""
     out: list[dict[str, Any]] = []
-    for part in split(value):
-        m = re.fullmatch(r"(.+?)\s*[:=]\s*(\d+)\s*(?:năm|nam)?", str(part))
-        if not m:
+    for i, part in enumerate(split(value), start=1):
+        m = _WORKED.fullmatch(str(part))
+        names = [p.strip() for p in m.group("place").split("/")] if m else []
+        if not m or len(names) > 3 or not names[0]:
             raise ValueError(
-                f'"{part}" không có dạng tỉnh: số năm (ví dụ Lào Cai: 20) / "{part}" is not '
-                "province: years (e.g. Lào Cai: 20)"
+                f"nơi thứ {i} không có dạng tỉnh: số năm hoặc tỉnh/huyện/xã: số năm (ví dụ Lào Cai: 20; Lào Cai/Bảo "
+                f"Thắng: 5) / place {i} is not province: years or province/district/commune: years (e.g. Lào Cai: "
+                "20; Lào Cai/Bảo Thắng: 5)"
             )
-        out.append({"province": m.group(1).strip(), "years": int(m.group(2))})
+        item: dict[str, Any] = {"province": names[0], "years": int(m.group("years"))}
+        for key, name in zip(("district", "commune"), names[1:], strict=False):
+            if name:
+                item[key] = name
+        if m.group("as_of") and m.group("as_of").strip():
+            item["as_of"] = m.group("as_of").strip()
+        out.append(item)
     return out
+
+
+def _worked_text(w: Mapping[str, Any]) -> str:
+    """One place worked as :func:`read_localities` reads it."""
+    names = [str(w["province"]), str(w.get("district") or ""), str(w.get("commune") or "")]
+    while len(names) > 1 and not names[-1]:
+        names.pop()
+    text = " / ".join(names).replace("/  /", "/ /")
+    if w.get("as_of") is not None:
+        text += f" ({as_text(w['as_of'])})"
+    return f"{text}: {w['years']}"
 
 
 # converters that can refuse a value (their problem names the column); other kinds pass the cell on
@@ -387,7 +411,7 @@ def _cell(c: Column, value: Any) -> Any:
     if c.kind == "assessments":
         return "; ".join(f"{y}: {v}" for y, v in sorted(value.items()))
     if c.kind == "localities":
-        return "; ".join(f"{w['province']}: {w['years']}" for w in value) or "không"
+        return "; ".join(_worked_text(w) for w in value) or "không"
     if isinstance(value, list):
         return "; ".join(as_text(v) for v in value) or ("không" if c.none_word else "")
     return value

@@ -46,6 +46,7 @@ from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import EngineError, InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator
+from eligibility.explain.roster import Roster, roster_of
 from eligibility.facts.derive import FactSet
 from eligibility.facts.months import whole_months_between
 from eligibility.model import levels as lv
@@ -88,6 +89,7 @@ class Traits:
     local: bool | None  # người địa phương of the request's locality (rule pack definition)
     target_level: str | None
     target_groups: tuple[str, ...]
+    roster: Roster | None = None  # the person's own posts, plans and committee seats (roster-basis targets)
 
 
 @dataclass
@@ -293,7 +295,13 @@ class _Worker:
             local=self._local(request, factset),
             target_level=title.level if title else request.level,
             target_groups=tuple(title.groups) if title else (),
+            roster=roster_of(profile, request.date, self.rules, self._province(request)),
         )
+
+    def _province(self, request: Request) -> str | None:
+        """The pool's province on the request date (after a merger, the new province)."""
+        where = self.evaluator.prepare(request).locality  # cached per request
+        return where.code if where is not None else None
 
     def _local(self, request: Request, factset: FactSet) -> bool | None:
         """Người địa phương by the rule pack's own (unverified) criterion, decided by the engine like any
@@ -439,7 +447,8 @@ def default_workers() -> int:
 class Screener:
     """Screens pools against one request template; keep it open to screen several pools.
 
-    ``workers=1`` evaluates in this process (no pool). ``row_seconds`` is the time limit of one row.
+    ``workers=1`` evaluates in this process (no pool), with ``evaluator`` when one is given (an
+    :class:`Evaluator` of ``rules`` kept by the caller). ``row_seconds`` is the time limit of one row.
     Use as a context manager, or call :meth:`close`.
     """
 
@@ -454,6 +463,7 @@ class Screener:
         detail: str = "issues",
         timeline: bool = False,
         row_seconds: float = ROW_SECONDS,
+        evaluator: Evaluator | None = None,
     ) -> None:
         self.timeline = timeline  # also compute each row's next verdict change (eligibility.explain.timeline)
         self.request = request if isinstance(request, Request) else parse_request(dict(request))
@@ -466,11 +476,19 @@ class Screener:
         self._pool: Supervisor[PoolRow, RowResult] | None = None
         self._local: _Worker | None = None
         self.faults = 0  # rows that ended in an internal fault (engine, time limit, worker death)
+        self.evaluator = evaluator  # with workers=1: evaluate with this one (its caches kept between pools)
 
     def _ensure(self) -> None:
         if self.workers <= 1:
             if self._local is None:
-                self._local = _Worker(self.rules, self.request, self.keep_decision, self.detail, timeline=self.timeline)
+                self._local = _Worker(
+                    self.rules,
+                    self.request,
+                    self.keep_decision,
+                    self.detail,
+                    evaluator=self.evaluator,
+                    timeline=self.timeline,
+                )
         elif self._pool is None:
             method = start_method()
             # a forked worker inherits the loaded rule pack; a spawned one loads it again (and checks its hash)

@@ -6,10 +6,11 @@ turns the outcomes into findings with messages, parameters and sources.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 from collections import ChainMap, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
@@ -38,8 +39,16 @@ from eligibility.explain.decision import (
     Text,
     combine,
 )
-from eligibility.explain.messages import LOCALITY_NAME, negative_template, render
-from eligibility.facts.catalog import FACTS, input_label
+from eligibility.explain.messages import (
+    LOCALITY_NAME,
+    UNKNOWN_MISSING,
+    UNKNOWN_MISSING_FACTS,
+    UNKNOWN_NOTES,
+    words,
+)
+from eligibility.explain.places import candidates_of, province_name, resolve_locality
+from eligibility.facts import locality as unit_locality
+from eligibility.facts.catalog import FACTS
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
 from eligibility.model import levels as lv
@@ -52,6 +61,9 @@ from eligibility.rulepack.schema import Citation, weakest
 
 MIN_AGE_PARAMETER = "person.min_age_months"  # read by check_inputs, not by a criterion
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
+# facts compared at the unit of the post (province, district or commune): criteria reading them cite the
+# parameter that fixes the unit, locality.unit.<level>_post
+LOCALITY_FACTS = frozenset({"hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"})
 
 
 class Judged(NamedTuple):
@@ -62,6 +74,8 @@ class Judged(NamedTuple):
     missing: list[str]  # inputs absent from the file (unknown outcomes)
     unclear: list[str]  # inputs recorded but not deciding (unknown outcomes)
     waivable: bool
+    unread: tuple[str, ...] = ()  # facts the criterion reads that are unknown (unknown outcomes)
+    notes: tuple[tuple[str, str], ...] = ()  # why some of them are unknown when no input can tell (vi, en)
 
 
 @dataclass
@@ -78,6 +92,16 @@ class Prepared:
     params: dict[str, list[ParameterUse]]  # criterion id → parameters read
     gaps: dict[str, Gap] = field(default_factory=dict)  # criterion id → why it is not evaluated on this date
     locality: LocalityRef | None = None  # the post's province as evaluated (after a merger, the new province)
+    # the unit of the "local person" test as a message names it ("Bảo Thắng, Lào Cai"; (vi, en) for a phrase)
+    unit_name: str | tuple[str, str] | None = None
+
+    def display(self) -> dict[str, object]:
+        """Display-only values of messages: the name of the post's unit (or province)."""
+        if self.unit_name is not None:
+            return {LOCALITY_NAME: self.unit_name}
+        if self.locality is not None:
+            return {LOCALITY_NAME: self.locality.name}
+        return {}
 
 
 class Evaluator:
@@ -159,50 +183,54 @@ class Evaluator:
             en = f"title code not in the catalogue (e.g. {known}, …)"
         raise InputError(Problem("post", vi, en, text))
 
-    def _resolve_locality(self, text: str, on: dt.date) -> LocalityRef:
-        """The post's province on the request date: a known province (or an InputError with "did you mean"),
-        mapped to the province it became part of when a merger is in force on that date, with a note."""
+    def _unit(
+        self, request: Request, level: str | None, locality: str | None
+    ) -> tuple[unit_locality.Unit | None, str | tuple[str, str] | None]:
+        """The unit of the "local person" test: by the post's level, through the dated parameter
+        ``locality.unit.<level>_post`` (province, district or commune); the province when the level is central or
+        unknown. With the name a message gives it."""
+        if locality is None:
+            return None, None
+        on = request.date
+        unit_level = "province"  # also before the parameter's first step: no local-person rule is in force then
+        if level in ("province", "district", "commune"):
+            with contextlib.suppress(KeyError, RulePackError):
+                unit_level = str(self._param(f"locality.unit.{level}_post", on)[0])
         places = self.rules.localities
-        assert places is not None
-        code = places.resolve(text)
-        if code is None or not places.is_province(code):
-            close = [c for c in places.suggest(text) if places.is_province(c)]
-            hint_vi = f"; có phải là: {', '.join(close)}?" if close else " (xem rules/localities.yaml)"
-            hint_en = f"; did you mean {', '.join(close)}?" if close else " (see rules/localities.yaml)"
-            raise InputError(
-                Problem(
-                    "locality",
-                    f"không có tỉnh, thành phố trực thuộc trung ương này{hint_vi}",
-                    f"not a known province or centrally run city{hint_en}",
-                    text,
-                )
+        province_name = places.name(locality) if places is not None else locality
+        unit = unit_locality.Unit(unit_level, locality, on, request.district, request.commune)
+        if unit_level == "district":
+            if request.district:
+                return unit, f"{request.district}, {province_name}"
+            return unit, (
+                f"huyện nơi bố trí (chưa ghi) của {province_name}",
+                f"the post's district in {province_name} (not given)",
             )
-        current = places.as_of(code, on)
-        note = None
-        if current != code:
-            merger = places.merger_of(code, on)
-            assert merger is not None
-            number = self.rules.sources[merger.source.id].number
-            old = places.label(code, "vi")
-            note = Text(
-                vi=f"{old[:1].upper()}{old[1:]} đã hợp nhất vào {places.label(current, 'vi')} từ ngày "
-                f"{merger.from_:%d/%m/%Y} (Nghị quyết {number}); xét theo {places.label(current, 'vi')}.",
-                en=f"{places.label(code, 'en')} merged into {places.label(current, 'en')} on "
-                f"{merger.from_.isoformat()} (Resolution {number}); evaluated as {places.label(current, 'en')}.",
+        if unit_level == "commune":
+            if request.commune:
+                return unit, ", ".join(x for x in (request.commune, request.district, province_name) if x)
+            return unit, (
+                f"xã nơi bố trí (chưa ghi) của {province_name}",
+                f"the post's commune in {province_name} (not given)",
             )
-        return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
+        return unit, province_name
 
-    def place_of(self, on: dt.date) -> Callable[[str], str]:
-        """Recorded place (folded code or name) → the province it is on ``on`` (unknown text stays as it is)."""
-        places = self.rules.localities
-        if places is None:
-            return lambda code: code
-
-        def place(code: str) -> str:
-            resolved = places.resolve(code)
-            return code if resolved is None else places.as_of(resolved, on)
-
-        return place
+    def _unit_uses(self, c: LoadedCriterion, request: Request, level: str | None) -> list[ParameterUse]:
+        """The unit parameter a criterion reading locality facts depends on, cited like a parameter."""
+        if level not in ("province", "district", "commune") or not (set(cd.facts_of(c.condition)) & LOCALITY_FACTS):
+            return []
+        name = f"locality.unit.{level}_post"
+        value, cite, step = self._param(name, request.date)
+        return [
+            ParameterUse(
+                name=name,
+                value=value,
+                read_on=request.date,
+                step_from=step,
+                source=self._source_ref(cite),
+                confidence=cite.tag,
+            )
+        ]
 
     def _prepare(self, request: Request) -> Prepared:
         rules = self.rules
@@ -225,7 +253,7 @@ class Evaluator:
             request = request.model_copy(update={"post": self._resolve_post(request.post)})
         locality_ref: LocalityRef | None = None
         if request.locality is not None and rules.localities is not None:
-            locality_ref = self._resolve_locality(request.locality, on)
+            locality_ref = resolve_locality(self.rules, request.locality, on)
         locality = locality_ref.code if locality_ref is not None else request.locality
         if request.post is not None:
             assert request.post in rules.titles
@@ -308,7 +336,18 @@ class Evaluator:
             raise InputError(problems)
         if convention is None:
             convention = str(self._param("age.retirement_convention", on)[0])
-        ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.place_of(on))
+        unit, unit_name = self._unit(request, level, locality)
+        ctx = FactContext(
+            on,
+            ref_month,
+            convention,
+            target,
+            locality,
+            self._lookup,
+            candidates_of(self.rules, on),
+            unit,
+            province_name(self.rules),
+        )
 
         candidates = [c for c in rules.criteria if request.action in c.spec.actions]
         candidates = [c for c in candidates if c.spec.events is None or request.event in c.spec.events]
@@ -345,11 +384,15 @@ class Evaluator:
                     not_applicable.append(c)
                 continue
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
+            if unit is not None:
+                uses.extend(self._unit_uses(c, request, level))
             resolved.append(ResolvedCriterion(c.id, self.resolve(c.condition, on, request.event, uses)))
             params[c.id] = uses
             (applicable if c.id in applies else not_applicable).append(c)
         version = RuleVersion.build(request.action, resolved)
-        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, gaps, locality_ref)
+        return Prepared(
+            request, level, target, ctx, version, applicable, not_applicable, params, gaps, locality_ref, unit_name
+        )
 
     @staticmethod
     def _scoped(c: LoadedCriterion, locality: str | None, level: str | None, groups: set[str]) -> bool:
@@ -582,9 +625,7 @@ class Evaluator:
         not_encoded: list[NotEncoded] = []
         staff_status = factset.values.get("staff_status")
         applicable_ids = {c.id for c in prepared.applicable}
-        display: dict[str, object] = {}
-        if prepared.locality is not None:
-            display[LOCALITY_NAME] = prepared.locality.name
+        display = prepared.display()
         for c in prepared.applicable:
             gap = prepared.gaps.get(c.id)
             if c.spec.staff_status and staff_status is not None and staff_status not in c.spec.staff_status:
@@ -703,8 +744,12 @@ class Evaluator:
         spec = c.spec
         missing: list[str] = []
         unclear: list[str] = []
+        unread: list[str] = []
+        notes: list[tuple[str, str]] = []
         if outcome == "unknown":
             known = factset.values
+            unread = [n for n in self._static(c)[0] if n not in known]
+            notes = [factset.notes[n] for n in unread if n in factset.notes]
             for n in self._static(c)[0]:
                 if n not in known:
                     for inp in factset.missing.get(n, ()):
@@ -719,7 +764,7 @@ class Evaluator:
         waivable = spec.waivable and not waiver_blocked
         if outcome == "fail" and waivable:
             outcome = worded = "waivable"
-        return Judged(outcome, worded, missing, unclear, waivable)
+        return Judged(outcome, worded, missing, unclear, waivable, tuple(unread), tuple(notes))
 
     def wording(
         self,
@@ -731,7 +776,12 @@ class Evaluator:
     ) -> tuple[str, str]:
         """The finding's message (Vietnamese, English) for a judged outcome, with "[chưa xác minh]" when the
         criterion rests on an unverified source."""
-        vi, en = self._words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
+        if judged.worded == "unknown":  # what the message may say of the data that could not decide it
+            extra: dict[str, object] = {UNKNOWN_MISSING: judged.missing, UNKNOWN_MISSING_FACTS: list(judged.unread)}
+            if judged.notes:
+                extra[UNKNOWN_NOTES] = list(judged.notes)
+            values = ChainMap(extra, cast(dict[str, object], values))
+        vi, en = words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
         if unverified:
             return vi + " [chưa xác minh]", en + " [unverified]"
         return vi, en
@@ -745,45 +795,5 @@ class Evaluator:
         missing: list[str],
         unclear: list[str] | None = None,
     ) -> Text:
-        vi, en = self._words(spec, outcome, values, rank_of, missing, unclear)
+        vi, en = words(spec, outcome, values, rank_of, missing, unclear)
         return Text(vi=vi, en=en)
-
-    def _words(
-        self,
-        spec: Any,
-        outcome: str,
-        values: Mapping[str, object],
-        rank_of: dict[str, str],
-        missing: list[str],
-        unclear: list[str] | None = None,
-    ) -> tuple[str, str]:
-        m = spec.message
-        if outcome == "not_applicable":
-            return "Không áp dụng cho yêu cầu này.", "Does not apply to this request."
-        if outcome == "unknown":
-            if m.unknown is not None:
-                tpl = m.unknown
-                return render(tpl.vi, values, "vi", rank_of), render(tpl.en, values, "en", rank_of)
-            if missing:
-                need = ", ".join(missing)
-                need_vi = ", ".join(input_label(i) for i in missing)
-                return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.", f"Cannot be decided; missing: {need}."
-            have = ", ".join(unclear or []) or "?"
-            return (
-                f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
-                "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
-                f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
-                "catalogue: record its relation or a title code).",
-            )
-        tpl = m.pass_ if outcome == "pass" else m.fail
-        negative = negative_template(tpl.vi + tpl.en, values)
-        if negative is not None:  # a count below zero is never printed: the fact's own sentence replaces it
-            vi = render(negative[0], values, "vi", rank_of)
-            en = render(negative[1], values, "en", rank_of)
-        else:
-            vi = render(tpl.vi, values, "vi", rank_of)
-            en = render(tpl.en, values, "en", rank_of)
-        if outcome == "waivable":
-            vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
-            en += " Special cases are decided by the competent authority."
-        return vi, en

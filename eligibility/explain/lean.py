@@ -49,7 +49,7 @@ from eligibility.errors import InputError
 from eligibility.explain.coverage import gap_finding
 from eligibility.explain.decision import Decision, Verdict, combine
 from eligibility.explain.evaluate import Evaluator, Prepared
-from eligibility.explain.messages import LOCALITY_NAME
+from eligibility.explain.roster import Roster, roster_of
 from eligibility.facts.derive import FactSet
 from eligibility.facts.months import whole_months_between
 from eligibility.model import levels as lv
@@ -90,6 +90,7 @@ class Traits:
     local: bool | None  # người địa phương of the request's locality (rule pack definition)
     target_level: str | None
     target_groups: tuple[str, ...]
+    roster: Roster | None = None  # the person's own posts, plans and committee seats (roster-basis targets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,9 +237,7 @@ class LeanEvaluator:
                     reads_not_encoded="not_encoded" in names,
                 )
             )
-        display: dict[str, object] = {}
-        if prepared.locality is not None:
-            display[LOCALITY_NAME] = prepared.locality.name
+        display = prepared.display()
         request = prepared.request
         ctx = prepared.context
         own = tuple(sorted((k, v) for k, v in request.__dict__.items() if k != "action"))
@@ -515,6 +514,12 @@ class Subject:
             local=self._is_local(plan),
             target_level=plan.target_level,
             target_groups=plan.target_groups,
+            roster=roster_of(
+                profile,
+                prepared.request.date,
+                self.evaluator.rules,
+                prepared.locality.code if prepared.locality is not None else None,
+            ),
         )
 
     def _is_local(self, plan: RowPlan) -> bool | None:

@@ -121,6 +121,10 @@ def request_items(request: Mapping[str, Any], rules: RulePack | None, lang: str 
         out.append(("Level" if en else "Cấp", vocab_label(lv.LEVEL, r["level"], lang)))
     if r.get("locality"):
         out.append(("Province" if en else "Địa phương", locality_name(r["locality"], rules)))
+    if r.get("district"):
+        out.append(("District" if en else "Huyện", str(r["district"])))
+    if r.get("commune"):
+        out.append(("Commune" if en else "Xã", str(r["commune"])))
     if r.get("event"):
         out.append(("Event" if en else "Sự kiện", event_name(r["event"], rules, lang)))
     if r.get("date"):

@@ -22,62 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eligibility.facts.catalog_2026 import FLAGS as _FLAGS
+from eligibility.facts.catalog_2026 import LEAVING, specs_2026
+from eligibility.facts.spec import FactSpec
 from eligibility.model import levels as lv
 
-
-@dataclass(frozen=True)
-class FactSpec:
-    name: str
-    type: str  # int | bool | code | month
-    vi: str
-    en: str
-    inputs: tuple[str, ...] = ()  # profile fields it needs (for "missing inputs")
-    codes: tuple[str, ...] = ()  # allowed values for code facts
-    request: bool = False
-    rank_of: str | None = None  # the vocabulary whose ranks an int fact holds (for messages)
-    # a count that must never be printed below zero: the message used instead when it is negative (vi, en)
-    when_negative: tuple[str, str] | None = None
-    time_dependent: bool = False  # moved by the reference date alone, or fixed by past events
-    vocab: lv.Vocabulary | None = None  # the vocabulary of a code fact (its codes and labels)
-
-    def __post_init__(self) -> None:
-        if self.vocab is not None and not self.codes:
-            object.__setattr__(self, "codes", self.vocab.codes)
-
-    @property
-    def from_request(self) -> bool:
-        """Decided by the request (always known, or an input of the request), not by the profile."""
-        return self.request or (bool(self.inputs) and all(i.startswith("request.") for i in self.inputs))
+__all__ = ["FACTS", "INPUTS", "LEAVING", "PHRASES", "TOPICS", "FactSpec", "InputSpec", "input_label"]
 
 
 _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
-
-# NĐ 170/2025 Điều 55 (NĐ 300/2026): how a past post ended decides the waiting period before planning
-# or appointment; "tu_chuc_any" is the resignation family for the "< 5 years left" rule (any target).
-LEAVING = ("thoi_giu_chuc_vu", "tu_chuc", "tu_chuc_thay_mien_nhiem", "mien_nhiem", "tu_chuc_any")
-_LEAVING_VI = {
-    "thoi_giu_chuc_vu": ("thôi giữ chức vụ", "being relieved of a post"),
-    "tu_chuc": ("từ chức", "resigning a post"),
-    "tu_chuc_thay_mien_nhiem": ("từ chức thay cho miễn nhiệm", "resigning instead of removal"),
-    "mien_nhiem": ("miễn nhiệm", "removal from a post"),
-    "tu_chuc_any": ("từ chức (mọi chức vụ)", "resigning (any post)"),
-}
-
-# NĐ 170/2025 Điều 29 khoản 9, Điều 36 khoản 3 (NĐ 300/2026): yes/no fields of the profile, each its own fact
-_FLAGS = (
-    ("barred_from_office", "bị cấm đảm nhiệm chức vụ", "barred from holding office"),
-    (
-        "under_inspection",
-        "đang giải quyết tố cáo, khiếu nại kỷ luật, kiểm tra dấu hiệu vi phạm hoặc bị kiến nghị xử lý",
-        "under a denunciation, discipline complaint or inspection, or recommended for handling",
-    ),
-    ("suspended", "đang bị tạm đình chỉ công tác", "suspended from duty"),
-    (
-        "responsibility_review",
-        "có thông tin về trách nhiệm cá nhân chưa có kết luận chính thức",
-        "personal responsibility under review without a final conclusion",
-    ),
-)
 
 
 def _specs() -> list[FactSpec]:
@@ -291,38 +244,6 @@ def _specs() -> list[FactSpec]:
             "max_grade_held", "int", "bậc chức vụ cao nhất đã kinh qua", "highest post grade held", inputs=("posts",)
         ),
         FactSpec(
-            "months_in_adjacent_posts",
-            "int",
-            "số tháng giữ chức vụ liền kề hoặc tương đương, cao hơn (cộng dồn; không tính thời gian giao quyền, "
-            "chức vụ thôi giữ do kỷ luật)",
-            "months in the adjacent or an equivalent or higher post (cumulative; acting periods and posts left "
-            "through discipline excluded)",
-            inputs=("posts", "posts.end_reason", "discipline"),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "months_to_retirement_at_term_end",
-            "int",
-            "số tháng công tác còn lại tính từ tháng hết thời hạn bổ nhiệm đến tháng đủ tuổi nghỉ hưu",
-            "months left from the month the term ends to the retirement month",
-            inputs=("birth_date", "sex", "posts", "request.term_end"),
-            time_dependent=True,
-            when_negative=(
-                "Tháng đủ tuổi nghỉ hưu ({retirement_month}) đến trước tháng hết thời hạn bổ nhiệm ({term_end_month}): "
-                "khi hết thời hạn không còn thời gian công tác.",
-                "The retirement month ({retirement_month}) comes before the month the term ends ({term_end_month}): "
-                "no working time is left at term end.",
-            ),
-        ),
-        FactSpec(
-            "term_end_month",
-            "month",
-            "tháng hết thời hạn bổ nhiệm",
-            "month the current term ends",
-            inputs=("posts", "request.term_end"),
-            time_dependent=True,
-        ),
-        FactSpec(
             "months_in_target_post_here",
             "int",
             "số tháng liên tục giữ chức danh này tại địa phương này",
@@ -429,63 +350,6 @@ def _specs() -> list[FactSpec]:
             inputs=("abroad_or_inpatient_months",),
         ),
         FactSpec(
-            "on_maternity_leave",
-            "bool",
-            "đang nghỉ chế độ thai sản",
-            "on maternity leave",
-            inputs=("maternity_leave",),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "has_state_discipline",
-            "bool",
-            "có kỷ luật chính quyền",
-            "has a State discipline record",
-            inputs=("discipline",),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "has_unexpired_discipline",
-            "bool",
-            "có quyết định kỷ luật chưa ghi là hết hiệu lực",
-            "has a discipline decision not recorded as expired",
-            inputs=("discipline",),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "recent_good_years",
-            "int",
-            "số năm liên tiếp gần nhất được xếp loại hoàn thành tốt nhiệm vụ trở lên",
-            "latest consecutive years rated completed well or better",
-            inputs=("assessments",),
-            time_dependent=True,
-        ),
-        # known (true) only when the run above ends at a rated year: an unrated year leaves it unknown, never false
-        FactSpec(
-            "recent_good_years_final",
-            "bool",
-            "chuỗi năm hoàn thành tốt nhiệm vụ trở lên gần nhất đã rõ (kết thúc bởi năm đã xếp loại)",
-            "the run of recent years rated well or better is settled (it ends at a rated year)",
-            inputs=("assessments",),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "latest_year_rated_good",
-            "bool",
-            "năm gần nhất được xếp loại hoàn thành tốt nhiệm vụ trở lên",
-            "the latest year rated completed well or better",
-            inputs=("assessments",),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "term_years_failed_all_rated",
-            "int",
-            "số năm không hoàn thành nhiệm vụ trong thời hạn giữ chức vụ (khi mọi năm đều đã xếp loại)",
-            "years rated not completed in the term (when every year of the term is rated)",
-            inputs=("assessments",),
-            time_dependent=True,
-        ),
-        FactSpec(
             "term_years_completed",
             "int",
             "số năm hoàn thành nhiệm vụ trở lên trong nhiệm kỳ",
@@ -509,34 +373,52 @@ def _specs() -> list[FactSpec]:
             inputs=("assessments",),
             time_dependent=True,
         ),
-        # locality (người địa phương)
+        # locality (người địa phương) — at the unit of the post: its province, district or commune
         FactSpec(
             "hometown_here",
             "bool",
-            "quê quán tại địa phương nơi bố trí",
-            "hometown in the post's province",
+            "quê quán tại địa phương nơi bố trí (tỉnh, huyện hoặc xã theo cấp của chức danh)",
+            "hometown in the post's locality (province, district or commune, by the post's level)",
             inputs=("hometown", "request.locality"),
         ),
         FactSpec(
             "birthplace_here",
             "bool",
             "nơi sinh tại địa phương nơi bố trí",
-            "born in the post's province",
+            "born in the post's locality",
             inputs=("birthplace", "request.locality"),
         ),
         FactSpec(
             "grew_up_here",
             "bool",
             "lớn lên, trưởng thành tại địa phương nơi bố trí",
-            "grew up in the post's province",
+            "grew up in the post's locality",
             inputs=("grew_up_in", "request.locality"),
+        ),
+        FactSpec(
+            "origin_here",
+            "bool",
+            "gốc gác tại địa phương nơi bố trí theo cả hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; "
+            "chặt: sinh ra và lớn lên)",
+            "origin in the post's locality under both readings (broad: hometown, birthplace or place of growing up; "
+            "strict: born and raised)",
+            inputs=("hometown", "birthplace", "grew_up_in", "request.locality"),
         ),
         FactSpec(
             "years_worked_here",
             "int",
             "số năm công tác tại địa phương nơi bố trí",
-            "years worked in the post's province",
+            "years worked in the post's locality",
             inputs=("localities_worked", "request.locality"),
+            time_dependent=True,
+        ),
+        # Party committee seats
+        FactSpec(
+            "district_committee_member",
+            "bool",
+            "đang là cấp ủy viên cấp huyện",
+            "holds a seat on a district Party committee",
+            inputs=("committees",),
             time_dependent=True,
         ),
     ]
@@ -623,35 +505,7 @@ def _specs() -> list[FactSpec]:
                 time_dependent=True,
             )
         )
-    s += [FactSpec(key, "bool", vi, en, inputs=(key,)) for key, vi, en in _FLAGS]
-    for kind in LEAVING:
-        vi, en = _LEAVING_VI[kind]
-        leaving = [
-            (
-                f"left_by_{kind}",
-                "bool",
-                f"đã thôi một chức vụ do {vi} (hoặc chưa ghi lý do)",
-                f"left a post by {en} (or the reason is not recorded)",
-            ),
-            (f"months_since_left_by_{kind}", "int", f"số tháng kể từ khi thôi chức vụ ({vi})", f"months since {en}"),
-            (
-                f"left_by_{kind}_confirmed",
-                "bool",
-                f"hồ sơ ghi rõ lý do thôi chức vụ gần nhất là {vi}",
-                f"the file records the latest such leaving as {en}",
-            ),
-        ]
-        s += [FactSpec(n, t, v, e, inputs=("posts", "posts.end_reason"), time_dependent=True) for n, t, v, e in leaving]
-    s.append(
-        FactSpec(
-            "months_left_at_tu_chuc",
-            "int",
-            "số tháng công tác còn lại khi từ chức",
-            "months of working time left when resigning",
-            inputs=("posts", "posts.end_reason", "birth_date", "sex"),
-            time_dependent=True,
-        )
-    )
+    s += specs_2026()
     return s
 
 
@@ -661,7 +515,7 @@ DISCIPLINE_FORMS = _FORMS
 # Phrases a message template may use besides facts and parameters: a sentence part composed from several
 # facts (rendered by eligibility.explain.messages). name → the facts it reads.
 PHRASES: dict[str, tuple[str, ...]] = {
-    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "years_worked_here"),
+    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"),
 }
 
 
@@ -684,9 +538,51 @@ def _inputs() -> list[InputSpec]:
         InputSpec("birthplace", "nơi sinh", "birthplace", "immutable", "birthplace"),
         InputSpec("grew_up_in", "nơi lớn lên, trưởng thành", "where the person grew up", "immutable", "grew_up_in"),
         InputSpec(
+            "hometown.district", "huyện của quê quán", "district of the hometown", "immutable", "hometown_district"
+        ),
+        InputSpec("hometown.commune", "xã của quê quán", "commune of the hometown", "immutable", "hometown_commune"),
+        InputSpec(
+            "birthplace.district",
+            "huyện của nơi sinh",
+            "district of the birthplace",
+            "immutable",
+            "birthplace_district",
+        ),
+        InputSpec(
+            "birthplace.commune", "xã của nơi sinh", "commune of the birthplace", "immutable", "birthplace_commune"
+        ),
+        InputSpec(
+            "grew_up_in.district",
+            "huyện của nơi lớn lên",
+            "district of the place of growing up",
+            "immutable",
+            "grew_up_in_district",
+        ),
+        InputSpec(
+            "grew_up_in.commune",
+            "xã của nơi lớn lên",
+            "commune of the place of growing up",
+            "immutable",
+            "grew_up_in_commune",
+        ),
+        InputSpec(
             "localities_worked",
             "thời gian đã công tác tại địa phương",
             "years already worked in the province",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.district",
+            "huyện nơi đã công tác (theo từng nơi)",
+            "district of each place worked",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.commune",
+            "xã nơi đã công tác (theo từng nơi)",
+            "commune of each place worked",
             "immutable",
             "localities_worked",
         ),
@@ -755,6 +651,9 @@ def _inputs() -> list[InputSpec]:
         InputSpec("request.term_years", "thời hạn giữ chức vụ", "term of the post", "request"),
         *(InputSpec(key, vi, en, "profile", key) for key, vi, en in _FLAGS),
         InputSpec("request.locality", "địa phương nơi bố trí", "locality of the post", "request"),
+        InputSpec("request.district", "huyện nơi bố trí", "district of the post", "request"),
+        InputSpec("request.commune", "xã nơi bố trí", "commune of the post", "request"),
+        InputSpec("committees", "vị trí trong cấp ủy các cấp", "Party committee seats", "record", "committee_level"),
         InputSpec("request.rotation_months", "thời gian luân chuyển dự kiến", "planned rotation length", "request"),
         InputSpec("request.pool_size_for_title", "số người đã quy hoạch", "people already planned", "request"),
     ]

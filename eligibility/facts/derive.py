@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from eligibility.facts import locality as loc
 from eligibility.facts.catalog import DISCIPLINE_FORMS, FACTS, LEAVING
 from eligibility.facts.months import add_months, index_of, whole_months_between
 from eligibility.facts.retirement import Retirement, months_to_retirement, retirement
@@ -44,9 +45,14 @@ class FactContext:
     target: TitleInfo | None = None
     locality: str | None = None
     title_lookup: Callable[[str], TitleInfo | None] = lambda code: None
-    # a place as recorded (folded province code or name) → the province it is on the reference date, so that
-    # a person from former Hải Dương is local to Hải Phòng from 1/7/2025 (rules/localities.yaml)
-    place_of: Callable[[str], str] = lambda code: code
+    # a place as recorded (folded province code or name) → the provinces it may be on the reference date, so
+    # that a person from former Hải Dương is local to Hải Phòng from 1/7/2025 and one from Nghệ Tĩnh may be of
+    # Nghệ An or Hà Tĩnh (rules/localities.yaml)
+    candidates_of: Callable[[str], frozenset[str]] = lambda code: frozenset({code})
+    # the unit the "local person" test is made at (province, district or commune of the post), None without
+    # a locality
+    unit: loc.Unit | None = None
+    name_of: Callable[[str], str] = lambda code: code  # a province code → its name (for notes)
 
 
 @dataclass
@@ -57,6 +63,9 @@ class FactSet:
     retirement: Retirement | None = None
     # unknown fact whose inputs are all recorded but do not decide it (e.g. a post outside the title catalogue)
     unclear: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # unknown fact → why, in words (vi, en), when no input of the file can decide it: the two readings of
+    # "người địa phương" disagree, a historical province split among several, communes across 1/7/2025
+    notes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def missing_inputs(self) -> list[tuple[str, list[str]]]:
         """Absent inputs, most decisive first: (input, the unknown facts it would decide)."""
@@ -231,26 +240,19 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     if profile.assessments is not None:
         _assessment_facts(profile, on, v)
         _recent_ratings(profile, on, v)
+    if profile.committees is not None:
+        v["district_committee_member"] = any(c.level == "district" and c.held_on(on) for c in profile.committees)
 
-    # locality
-    if ctx.locality is not None:
-        here = ctx.locality
-        place_of = ctx.place_of
-        for key, place in (
-            ("hometown_here", profile.hometown),
-            ("birthplace_here", profile.birthplace),
-            ("grew_up_here", profile.grew_up_in),
-        ):
-            if place is not None:
-                v[key] = place_of(place.province) == here
-        if profile.localities_worked is not None:
-            v["years_worked_here"] = sum(w.years for w in profile.localities_worked if place_of(w.province) == here)
-
+    # locality (người địa phương, at the level of the post)
     missing: dict[str, tuple[str, ...]] = {}
     unclear: dict[str, tuple[str, ...]] = {}
+    notes: dict[str, tuple[str, str]] = {}
+    if ctx.unit is not None:
+        _locality_facts(profile, ctx, ctx.unit, v, missing, unclear, notes)
+
     present: dict[str, bool] = {}
     for name, spec in FACTS.items():
-        if name in v or spec.request:
+        if name in v or spec.request or name in missing or name in unclear:
             continue
         absent = []
         for inp in spec.inputs:
@@ -263,7 +265,104 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
             missing[name] = tuple(absent)
         else:
             unclear[name] = spec.inputs  # recorded, yet not enough (or the fact does not arise: no such record)
-    return FactSet(values=v, missing=missing, retirement=ret, unclear=unclear)
+    return FactSet(values=v, missing=missing, retirement=ret, unclear=unclear, notes=notes)
+
+
+_PLACES = (("hometown_here", "hometown"), ("birthplace_here", "birthplace"), ("grew_up_here", "grew_up_in"))
+
+
+def _why_input(field_name: str, why: str) -> str:
+    """The input that would decide a membership left unknown for ``why`` (``district`` → hometown.district)."""
+    return why if why.startswith("request.") else f"{field_name}.{why}"
+
+
+def _locality_facts(
+    profile: Profile,
+    ctx: FactContext,
+    unit: loc.Unit,
+    v: dict[str, FactValue],
+    missing: dict[str, tuple[str, ...]],
+    unclear: dict[str, tuple[str, ...]],
+    notes: dict[str, tuple[str, str]],
+) -> None:
+    """hometown_here, birthplace_here, grew_up_here, origin_here (both readings agree) and years_worked_here, at
+    the post's unit; unknown ones get their missing inputs or a note."""
+    found: dict[str, bool | None] = {}
+    blockers: dict[str, list[str]] = {}  # fact → inputs that would decide it
+    for fact, field_name in _PLACES:
+        place = getattr(profile, field_name)
+        if place is None:
+            found[fact] = None
+            blockers[fact] = [field_name]
+            continue
+        m = loc.in_unit(place.province, place.district, place.commune, place.as_of, unit, ctx.candidates_of)
+        found[fact] = m.value
+        if m.value is not None:
+            v[fact] = m.value
+        elif m.why in loc.WHY_TEXT:
+            unclear[fact] = (field_name,)
+            notes[fact] = _why_note(m, place.province, ctx)
+        else:
+            missing[fact] = (_why_input(field_name, m.why or "province"),)
+            blockers[fact] = list(missing[fact])
+    o = loc.origin(found["hometown_here"], found["birthplace_here"], found["grew_up_here"])
+    if o.value is not None:
+        v["origin_here"] = o.value
+    elif o.differ:
+        unclear["origin_here"] = ("hometown", "birthplace", "grew_up_in")
+        notes["origin_here"] = _readings_note(found)
+    else:
+        needed = [
+            inp for fact in ("hometown_here", "birthplace_here", "grew_up_here") for inp in blockers.get(fact, [])
+        ]
+        if needed:
+            missing["origin_here"] = tuple(dict.fromkeys(needed))
+        else:
+            unclear["origin_here"] = ("hometown", "birthplace", "grew_up_in")
+            why = [notes[f] for f in ("hometown_here", "birthplace_here", "grew_up_here") if f in notes]
+            if why:
+                notes["origin_here"] = why[0]
+    if profile.localities_worked is None:
+        missing["years_worked_here"] = ("localities_worked",)
+        return
+    total = 0
+    for w in profile.localities_worked:
+        m = loc.in_unit(w.province, w.district, w.commune, w.as_of, unit, ctx.candidates_of)
+        if m.value is None:
+            if m.why in loc.WHY_TEXT:
+                unclear["years_worked_here"] = ("localities_worked",)
+                notes["years_worked_here"] = _why_note(m, w.province, ctx)
+            else:
+                missing["years_worked_here"] = (_why_input("localities_worked", m.why or "province"),)
+            return
+        if m.value:
+            total += w.years
+    v["years_worked_here"] = total
+
+
+def _why_note(m: loc.Membership, province: str, ctx: FactContext) -> tuple[str, str]:
+    vi, en = loc.WHY_TEXT[m.why or ""]
+    now = ", ".join(sorted(ctx.name_of(c) for c in m.candidates))
+    place = ctx.name_of(province)
+    return vi.format(place=place, now=now), en.format(place=place, now=now)
+
+
+def _readings_note(found: Mapping[str, bool | None]) -> tuple[str, str]:
+    labels = {
+        "hometown_here": ("quê quán", "hometown"),
+        "birthplace_here": ("nơi sinh", "birthplace"),
+        "grew_up_here": ("nơi lớn lên", "place of growing up"),
+    }
+    here_vi = [labels[k][0] for k, val in found.items() if val is True]
+    here_en = [labels[k][1] for k, val in found.items() if val is True]
+    return (
+        f"các cách hiểu khác nhau: có {' và '.join(here_vi)} ở đây nhưng không vừa sinh ra vừa lớn lên ở đây — theo "
+        "cách hiểu rộng (quê quán, nơi sinh hoặc nơi lớn lên) là người địa phương, theo cách hiểu chặt (sinh ra và "
+        "lớn lên, như quy định của Đắk Nông) thì không; định nghĩa của QĐ 65 chưa xác minh",
+        f"the readings differ: {' and '.join(here_en)} here, but not both born and raised here — local under the broad "
+        "reading (hometown, birthplace or place of growing up), not local under the strict one (born and raised, as "
+        "Đắk Nông's rule says); QĐ 65's definition is unverified",
+    )
 
 
 def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
@@ -291,13 +390,12 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
         # title outside the catalogue: only the current post can be counted with certainty
         v["months_in_equivalent_posts"] = _months_held(current, on)
     if ctx.target is not None and ctx.locality is not None:
+        titled = [p for p in posts if p.title == ctx.target.code and p.locality is not None]
+        places = {p.locality: ctx.candidates_of(p.locality) for p in titled if p.locality is not None}
+        if any(len(c) > 1 and ctx.locality in c for c in places.values()):
+            return  # a post in a historical province split among several: where it was held cannot be told
         same = sorted(
-            (
-                p
-                for p in posts
-                if p.title == ctx.target.code and p.locality is not None and ctx.place_of(p.locality) == ctx.locality
-            ),
-            key=lambda p: p.from_,
+            (p for p in titled if p.locality is not None and ctx.locality in places[p.locality]), key=lambda p: p.from_
         )
         v["months_in_target_post_here"] = _months_latest_stretch(same, on)
 

@@ -19,10 +19,10 @@ def nfc(text: str) -> str:
 
 @lru_cache(maxsize=8192)  # pools repeat a few hundred spellings (levels, provinces, ethnicities) row after row
 def fold(text: str) -> str:
-    """Lower-case, strip accents (đ → d), collapse spaces, hyphens and underscores to one space."""
+    """Lower-case, strip accents (đ → d), collapse spaces, hyphens, dashes and underscores to one space."""
     text = unicodedata.normalize("NFD", nfc(text).strip().lower().replace("đ", "d"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"[\s_\-]+", " ", text).strip()
+    return re.sub(r"[\s_\-\u2013\u2014]+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -326,6 +326,24 @@ ACTION = _vocab(
     ordered=False,
 )
 
+# Party committee seats (cấp ủy): a member of the standing committee is a committee member too, and so on up
+COMMITTEE_ROLE = _vocab(
+    "committee_role",
+    "vị trí trong cấp ủy",
+    [
+        ("member", "cấp ủy viên", "committee member", ["ủy viên", "ủy viên ban chấp hành", "uv bch", "ubch", "cấp ủy"]),
+        (
+            "standing",
+            "ủy viên ban thường vụ",
+            "standing committee member",
+            ["thường vụ", "ủy viên thường vụ", "btv", "ubtv", "uv btv"],
+        ),
+        ("deputy_secretary", "phó bí thư", "deputy secretary", ["pbt"]),
+        ("secretary", "bí thư", "secretary", ["bt"]),
+    ],
+    ordered=True,
+)
+
 # The person's status (Luật Cán bộ, công chức 2025; Luật Viên chức 2025): which State rules govern them.
 STAFF_STATUS = _vocab(
     "staff_status",
@@ -399,6 +417,7 @@ VOCABULARIES = {
         INVESTIGATION,
         POLITICAL_STANDARD,
         LEVEL,
+        COMMITTEE_ROLE,
         RELATION,
         CANDIDATE_SOURCE,
         ROTATION_PURPOSE,

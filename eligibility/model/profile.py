@@ -47,6 +47,7 @@ DisciplineStatus = Annotated[str, _code(lv.DISCIPLINE_STATUS)]
 Investigation = Annotated[str, _code(lv.INVESTIGATION)]
 PoliticalStandard = Annotated[str, _code(lv.POLITICAL_STANDARD)]
 Level = Annotated[str, _code(lv.LEVEL)]
+CommitteeRole = Annotated[str, _code(lv.COMMITTEE_ROLE)]
 Relation = Annotated[str, _code(lv.RELATION)]
 StaffStatus = Annotated[str, _code(lv.STAFF_STATUS)]
 EndReason = Annotated[str, _code(lv.END_REASON)]
@@ -57,10 +58,56 @@ class Strict(BaseModel):
 
 
 class Place(Strict):
-    """A place: province (tỉnh, thành phố) and optionally the unit below it (xã, phường)."""
+    """A place: province (tỉnh, thành phố) and optionally the units below it — district (huyện, quận, thị xã,
+    thành phố thuộc tỉnh; until 30/6/2025) and commune (xã, phường, thị trấn, đặc khu). Names are folded like
+    province codes ("Huyện Bảo Thắng" and "bao-thang" are compared as the same district).
+
+    ``as_of``: the date whose map the place is written in, when the file says so. Communes were merged on
+    1/7/2025 and the project has no old → new commune mapping: a commune written before then cannot be matched
+    with a commune of today, so such a comparison stays unknown unless the place is written as of 1/7/2025 or
+    later."""
 
     province: LocalityCode
+    district: LocalityCode | None = None
     commune: LocalityCode | None = None
+    as_of: FullDate | None = None
+
+
+class CommitteeSeat(Strict):
+    """A seat on a Party committee (cấp ủy): its level, where, and the role (member, standing committee member,
+    deputy secretary, secretary); the current seat has no ``to`` date."""
+
+    level: Level
+    role: CommitteeRole = "member"
+    province: LocalityCode | None = None
+    district: LocalityCode | None = None
+    commune: LocalityCode | None = None
+    term: Text | None = None  # e.g. "2020-2025"
+    from_: FullDate | None = Field(default=None, alias="from")
+    to: FullDate | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_strip_whitespace=True)
+
+    @field_validator("to")
+    @classmethod
+    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("from_")
+        if v is not None and start is not None and v < start:
+            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
+        return v
+
+    def held_on(self, on: dt.date) -> bool:
+        """Held on ``on``: from ``from`` (or, if absent, assumed held) to ``to``; a seat of a term that has
+        ended (``term`` "2015-2020" on a date after 2020) is not held."""
+        if self.from_ is not None and self.from_ > on:
+            return False
+        if self.to is not None and self.to < on:
+            return False
+        if self.to is None and self.term:
+            parts = self.term.replace("–", "-").split("-")
+            if len(parts) == 2 and parts[1].strip().isdigit() and int(parts[1]) < on.year:
+                return False
+        return True
 
 
 class PartyMembership(Strict):
@@ -92,7 +139,9 @@ class Post(Strict):
     title: Text  # title code from rules/titles.yaml, or free text for posts outside the catalogue
     name: Text | None = None
     level: Level | None = None
-    locality: LocalityCode | None = None
+    locality: LocalityCode | None = None  # the province of the post
+    district: LocalityCode | None = None  # the district of a district or commune post (until 30/6/2025)
+    commune: LocalityCode | None = None  # the commune of a commune post
     body: Text | None = None  # cơ quan, đơn vị
     from_: FullDate = Field(alias="from")
     to: FullDate | None = None
@@ -124,8 +173,13 @@ class PlanningEntry(Strict):
 
 
 class LocalityWorked(Strict):
+    """Years worked in a place (the province, and when known the district or commune)."""
+
     province: LocalityCode
     years: int = Field(ge=0, le=60)
+    district: LocalityCode | None = None
+    commune: LocalityCode | None = None
+    as_of: FullDate | None = None  # the date whose map the place is written in (see Place)
 
 
 class DisciplineRecord(Strict):
@@ -221,6 +275,7 @@ class Profile(Strict):
     # (NĐ 170/2025 Điều 36 khoản 3 điểm d, NĐ 300/2026)
     responsibility_review: bool | None = None
     retirement_override: RetirementOverride | None = None
+    committees: list[CommitteeSeat] | None = None  # cấp ủy: seats held or held before; [] = none
 
     @field_validator("discipline")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from eligibility.model import levels as lv
 from eligibility.model.dates import FullDate
@@ -16,6 +16,7 @@ Level = Annotated[str, BeforeValidator(lv.LEVEL.parse)]
 Relation = Annotated[str, BeforeValidator(lv.RELATION.parse)]
 CandidateSource = Annotated[str, BeforeValidator(lv.CANDIDATE_SOURCE.parse)]
 RotationPurpose = Annotated[str, BeforeValidator(lv.ROTATION_PURPOSE.parse)]
+PlaceName = Annotated[str, AfterValidator(lambda s: lv.nfc(s).strip())]  # kept as written, for messages
 
 
 class Request(BaseModel):
@@ -32,6 +33,8 @@ class Request(BaseModel):
     post: str | None = None  # title code from rules/titles.yaml
     level: Level | None = None  # taken from the post when a post is given
     locality: LocalityCode | None = None  # province of the post (for overlays and locality tests)
+    district: PlaceName | None = None  # district of a district post (until 30/6/2025) or of a commune post, as written
+    commune: PlaceName | None = None  # commune of a commune post (for the local-person test at that level), as written
     event: str | None = None  # nomination: congress-2020, elections-2021, congress-2025
     reelection: bool = False  # nomination: tái cử
     full_time: bool = False  # nomination: đại biểu chuyên trách

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from eligibility.facts.catalog import TOPICS
 
@@ -293,31 +293,104 @@ class EventsFile(Strict):
     events: dict[str, Event]
 
 
+class SeedQuote(Strict):
+    """Where a provincial target stands in its seed (the provincial plan numbered ``NNN`` among the five the
+    rule pack's provincial items were read from; its source is the overlay's document) and the seed's own words."""
+
+    seed: str  # "004"
+    lines: str  # "105" or "96; Phụ lục 1 dòng 263–266"
+    text: str
+
+
+class CommitteeScope(Strict):
+    """Party committee seats a target counts (cấp ủy viên, ủy viên ban thường vụ), at some levels."""
+
+    levels: list[str] | None = None  # None: every level
+    role: Literal["member", "standing"] = "member"  # standing: ủy viên ban thường vụ (and the secretaries)
+
+
+class MeasurePart(Strict):
+    """One condition of an ``all_of`` measure (Hải Dương: đại học **and** trung cấp LLCT **and** QLNN)."""
+
+    measure: Literal["degree_at_least", "political_theory_at_least", "state_management_at_least"]
+    rank_at_least: str
+
+
+Measure = Literal[
+    "young",
+    "women",
+    "ethnic_minority",
+    "nonlocal_heads",
+    "degree_at_least",
+    "political_theory_at_least",
+    "state_management_at_least",
+    "civil_service_grade_at_least",
+    "minority_language",
+    "party_member",
+    "all_of",
+    "title_standard",
+    "concurrent_titles",
+]
+MEASURES: tuple[str, ...] = get_args(Measure)
+
+
 class PoolTarget(Strict):
-    """A share target for a pool (cơ cấu): reported by the batch, never an individual test."""
+    """A share target for a pool (cơ cấu): reported by the batch, never an individual test.
+
+    ``kind``: ``pool`` (a share of a group), ``training`` (people to be trained: reported, never a bar) or
+    ``informational`` (a share reported with no number, where the source gives none). ``basis``: ``screened``
+    counts every screened row by the post the pool is screened for (the structure of a planning pool, QĐ 50);
+    ``roster`` places each row in or out of scope by its **own** current posts, active planning entries
+    (``population``) and committee seats (the seeds' targets are about the whole corps). The target is shown
+    from ``from`` (the plan's date, or its documented lower bound) through 31/12/``year`` ("đến năm Y"), cut at
+    ``until`` (a replacing document) and at the end of its province as the unit it was (a 2025 merger).
+    """
 
     id: str
     vi: str
     en: str
-    measure: Literal[
-        "young",
-        "women",
-        "ethnic_minority",
-        "nonlocal_heads",
-        "degree_at_least",
-        "political_theory_at_least",
-        "minority_language",
-    ]
-    group: str  # title group or "any"
+    kind: Literal["pool", "training", "informational"] = "pool"
+    measure: Measure
+    # scope
+    basis: Literal["screened", "roster"] = "screened"
+    population: Literal["incumbents", "planned", "both"] = "incumbents"
+    groups: list[str] = Field(default_factory=lambda: ["any"])  # title groups; [] = no post-based scope
+    exclude_groups: list[str] = Field(default_factory=list)
     levels: list[str] | None = None
+    committee: CommitteeScope | None = None  # also counts people holding such a seat (roster only)
+    # what is measured
     age_under: int | None = None
     rank_at_least: str | None = None
+    parts: list[MeasurePart] = Field(default_factory=list)  # all_of
+    standards: list[Literal["degree", "political_theory"]] = Field(default_factory=list)  # title_standard
+    titles: list[str] = Field(default_factory=list)  # concurrent_titles: held together, in the same district
+    # the number
     op: Literal["ge", "gt", "le"] = "ge"
+    percent: int | None = Field(default=None, ge=0, le=100)
     percent_max: int | None = Field(default=None, ge=0, le=100)  # upper end of a range target ("15–20%")
-    percent: int = Field(ge=0, le=100)
-    year: int
-    binding: bool = True
+    count_min: int | None = Field(default=None, ge=0)  # count targets ("từ 2 đến 3 địa phương")
+    count_max: int | None = Field(default=None, ge=0)
+    binding: bool = True  # False: "phấn đấu", "khoảng" — an aim
+    # when and where
+    from_: dt.date = Field(alias="from")
+    year: int | None = None  # "đến năm Y": the horizon
+    until: dt.date | None = None  # the last day, when a document ends it before its horizon
+    province: str | None = None  # overlay targets: the province of the plan
     source: Citation
+    quote: SeedQuote | None = None  # provincial targets: the seed's words
+
+    @model_validator(mode="after")
+    def _shape(self) -> PoolTarget:
+        numbered = self.percent is not None or self.count_min is not None
+        if self.kind == "informational" and numbered:
+            raise ValueError("an informational target has no number (percent, count_min)")
+        if self.kind != "informational" and not numbered:
+            raise ValueError("a pool or training target needs percent or count_min")
+        if self.percent is not None and self.count_min is not None:
+            raise ValueError("percent or count_min, not both")
+        if self.basis == "screened" and (self.committee is not None or self.population != "incumbents"):
+            raise ValueError("committee and population need basis: roster")
+        return self
 
 
 class Overlay(Strict):
@@ -385,6 +458,21 @@ class Merger(Strict):
     into: dict[str, list[str]]
 
 
+class HistoricalProvince(Strict):
+    """A province that no longer exists and was split (or absorbed) before the 2025 arrangement — Hà Tây,
+    Nghệ Tĩnh, Hải Hưng … Profiles still name them (quê quán recorded long ago); a place recorded so is read as
+    the unit(s) it became: one unit → that unit; several → the comparison needs a place recorded today."""
+
+    code: str
+    vi: str
+    until: dt.date  # the last day it existed (or, where that day was not read, the resolution that ended it)
+    successors: list[str]  # the units its territory went to (current or other historical codes)
+    source: Citation
+    aliases: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
 class LocalitiesFile(Strict):
     provinces: list[Province]
     mergers: list[Merger] = Field(default_factory=list)
+    historical: list[HistoricalProvince] = Field(default_factory=list)

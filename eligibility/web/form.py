@@ -88,6 +88,8 @@ LABELS: dict[str, str] = {
     "action": "Việc đề nghị",
     "post": "Chức danh",
     "locality": "Địa phương",
+    "district": "Huyện nơi bố trí",
+    "commune": "Xã nơi bố trí",
     "date": "Ngày xét",
     "event": "Sự kiện",
     "level": "Cấp",
@@ -278,11 +280,50 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
         kept = json.loads(v("kept"))
         if "foreign_languages" in kept:
             edu["foreign_languages"] = kept.pop("foreign_languages")
+        _restore_units(p, kept.pop("units", {}))
         p.update(kept)
     return p
 
 
-KEPT = ("maternity_leave", "retirement_override")  # profile fields the form keeps without showing them
+_UNIT_KEYS = ("district", "commune", "as_of")  # what the form does not show of a place, a place worked, a post
+
+
+def _units(profile: Profile) -> dict[str, Any]:
+    """The district, commune and map date of each place, place worked and post (issue 16), which the form keeps
+    without showing them: by field (and row), with the province they belong to."""
+    out: dict[str, Any] = {}
+    dumped = profile.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for key in ("hometown", "birthplace", "grew_up_in"):
+        place = dumped.get(key) or {}
+        if any(k in place for k in _UNIT_KEYS):
+            out[key] = place
+    for key, where in (("localities_worked", "province"), ("posts", "locality")):
+        rows = {
+            str(i): {k: item[k] for k in (where, *_UNIT_KEYS) if k in item}
+            for i, item in enumerate(dumped.get(key) or [])
+            if any(k in item for k in _UNIT_KEYS)
+        }
+        if rows:
+            out[key] = rows
+    return out
+
+
+def _restore_units(p: dict[str, Any], units: dict[str, Any]) -> None:
+    """Put back the kept districts and communes where the form still has the same province (a province changed
+    in the form drops the units that belonged to the old one)."""
+    for key in ("hometown", "birthplace", "grew_up_in"):
+        kept = units.get(key)
+        if kept and key in p and lv.fold(p[key]["province"]) == lv.fold(kept["province"]):
+            p[key].update({k: kept[k] for k in _UNIT_KEYS if k in kept})
+    for key, where in (("localities_worked", "province"), ("posts", "locality")):
+        items = p.get(key) or []
+        for i, kept in (units.get(key) or {}).items():
+            n = int(i)
+            if n < len(items) and lv.fold(str(items[n].get(where, ""))) == lv.fold(str(kept.get(where, ""))):
+                items[n].update({k: kept[k] for k in _UNIT_KEYS if k in kept})
+
+
+KEPT = ("maternity_leave", "retirement_override", "committees")  # profile fields the form keeps without showing them
 # yes / no fields of the 2026 law (NĐ 170/2025 as amended by NĐ 300/2026: the bars), shown in section 7
 FLAGS_2026 = ("barred_from_office", "under_inspection", "suspended", "responsibility_review")
 
@@ -310,8 +351,9 @@ def request_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
     r: dict[str, Any] = {"action": action}
     if v("post"):
         r["post"] = _title_code(v("post"), rules)
-    if v("locality"):
-        r["locality"] = v("locality")
+    for key in ("locality", "district", "commune"):
+        if v(key):
+            r[key] = v(key)
     if v("date"):
         r["date"] = v("date")
     for key, actions in REQUEST_FIELDS.items():
@@ -438,6 +480,9 @@ def from_profile(profile: Profile, request: Mapping[str, Any] | None = None, rul
     kept = {k: dumped[k] for k in KEPT if k in dumped}
     if edu.foreign_languages is not None:
         kept["foreign_languages"] = dumped["education"]["foreign_languages"]
+    units = _units(profile)
+    if units:
+        kept["units"] = units
     if kept:
         values["kept"] = json.dumps(kept, ensure_ascii=False)
     for key, value in (request or {}).items():

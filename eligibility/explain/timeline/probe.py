@@ -219,6 +219,11 @@ def candidate_dates(
         out.add(leave.from_)
         if leave.to is not None:
             out.add(leave.to + DAY)
+    for seat in profile.committees or []:  # a committee seat is held from its first day to its last
+        if seat.from_ is not None:
+            out.add(seat.from_)
+        if seat.to is not None:
+            out.add(seat.to + DAY)
     for a in dict.fromkeys(anchors):
         out.update(_anchored(a, lo, hi))
     return sorted(d for d in out if lo < d <= hi)
