@@ -108,7 +108,7 @@ def test_text_and_html_list_not_encoded_conditions(example: dict[str, Any]) -> N
     "action,date,post",
     [
         ("appointment", "2003-02-28", "giam-doc-so"),
-        ("planning", "2021-12-26", "giam-doc-so"),
+        ("planning", "2009-12-31", "giam-doc-so"),  # planning from Luật CBCC 2008 (2010; was QĐ 50, 2021)
         ("reappointment", "2017-08-03", "giam-doc-so"),
         ("rotation", "2017-10-06", "giam-doc-so"),
     ],
