@@ -49,7 +49,13 @@ from eligibility.rulepack.targets import window as target_window
 
 SWAP = {"ge": "gt", "gt": "ge", "le": "lt", "lt": "le"}
 SYSTEM_PARAMETERS = ("person.min_age_months",)  # read by the evaluator itself, not by a criterion
-REVIEW_DATE = dt.date(2026, 11, 30)
+
+
+def review_date(rules: RulePack) -> dt.date:
+    """The date up to which the rule pack was checked against the law (``rules/coverage.yaml``
+    ``reviewed_through``): a surviving mutant of a step in force on it is a gap in today's cases. Without a
+    coverage file, today."""
+    return rules.coverage.reviewed_through if rules.coverage is not None else dt.date.today()
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class MutationResult:
     seconds: float
     cases: int
     baseline_failures: list[str] = field(default_factory=list)  # cases failing on the real rules (excluded)
+    review_date: dt.date = field(default_factory=dt.date.today)  # rules/coverage.yaml reviewed_through
 
     @property
     def total(self) -> int:
@@ -106,14 +113,16 @@ class MutationResult:
     def score(self) -> float:
         return self.killed / self.total if self.total else 1.0
 
-    def survivors_in_force(self, on: dt.date = REVIEW_DATE) -> list[Mutant]:
-        return [m for m in self.survivors if m.in_force_on(on)]
+    def survivors_in_force(self, on: dt.date | None = None) -> list[Mutant]:
+        """The survivors of a step in force on ``on`` (default: the rule pack's review date)."""
+        day = self.review_date if on is None else on
+        return [m for m in self.survivors if m.in_force_on(day)]
 
     def summary(self) -> str:
         return (
             f"{self.killed} of {self.total} mutants killed ({100 * self.score:.1f}%), "
             f"{len(self.survivors)} survivors ({len(self.survivors_in_force())} in a step in force on "
-            f"{REVIEW_DATE:%d/%m/%Y}); {self.cases} cases; {self.seconds:.0f} s"
+            f"{self.review_date:%d/%m/%Y}); {self.cases} cases; {self.seconds:.0f} s"
         )
 
 
@@ -435,4 +444,4 @@ def run(
         _STATE.clear()
         order = {m: i for i, (m, _) in enumerate(jobs)}
         outcomes.sort(key=lambda o: order[o.mutant])
-    return MutationResult(outcomes, time.perf_counter() - started, len(judged), failures)
+    return MutationResult(outcomes, time.perf_counter() - started, len(judged), failures, review_date(rules))

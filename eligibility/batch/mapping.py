@@ -201,6 +201,11 @@ class Record:
     opener: Column | None  # None: a plain mapping (``education``) that is always there
     members: tuple[Column, ...]  # the other columns
     many: bool  # a list of records
+    field: str = ""  # the profile field it fills, when not its name (the post left is an item of ``posts``)
+
+    @property
+    def target(self) -> str:
+        return self.field or self.name
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -221,9 +226,16 @@ def _records() -> dict[str, Record]:
     out: dict[str, Record] = {}
     for name, cols in groups.items():
         opener = next((c for c in cols if c.opens), None)
-        many = opener is not None and _is_list(name)  # a list: one item a row, or one per value (multi)
-        out[name] = Record(name, opener, tuple(c for c in cols if c is not opener), many)
+        target = cols[0].target or name
+        many = opener is not None and _is_list(target)  # a list: one item a row, or one per value (multi)
+        field = target if target != name else ""
+        out[name] = Record(name, opener, tuple(c for c in cols if c is not opener), many, field)
     return out
+
+
+def _is_left(item: Mapping[str, Any]) -> bool:
+    """A post that has ended (``to`` recorded): the flat format holds it in the columns of the post left."""
+    return item.get("to") is not None
 
 
 RECORDS = _records()
@@ -320,8 +332,18 @@ class _Row:
             self.needs(opener, rec.members)
             return
         raw = self.values[opener.key]
+        if rec.field and rec.field not in data:  # the post left is read beside the current post, never alone
+            main = RECORDS[rec.field].opener
+            assert main is not None
+            self.problem(
+                opener,
+                f'có giá trị nhưng cột "{self.lay.header_of(main.key)}" để trống (ghi "không" nếu không giữ chức vụ)',
+                f'has a value but column "{self.lay.header_of(main.key)}" is empty (write "không" for no post)',
+                raw,
+            )
+            return
         if opener.none_word and is_none_word(raw):
-            data[rec.name] = []
+            data.setdefault(rec.target, [])
             self.forbid(opener, rec.members)
             return
         heads = [self.one(opener, p) for p in split(raw)] if opener.multi else [self.one(opener, raw)]
@@ -340,7 +362,10 @@ class _Row:
         for c in rec.members:
             if c.needed is not None and c.key not in self.values:
                 self.problems.append(Problem(self.lay.header_of(c.key), *c.needed, None, self.row))
-        data[rec.name] = items if rec.many else items[0]
+        if rec.field:
+            data[rec.field] = [*data[rec.field], *items]
+        else:
+            data[rec.name] = items if rec.many else items[0]
 
 
 def row_to_profile(
@@ -401,9 +426,13 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
             if profile.get(part.path) is not None:
                 r[part.key] = _cell(part, profile[part.path])
             continue
-        got = profile.get(part.name)
+        got: Any = profile.get(part.target)
         if got is None:
             continue
+        if part.target == "posts":  # the current post, and the post left (ended: ``to`` recorded)
+            got = [p for p in got if _is_left(p) == bool(part.field)]
+            if part.field and not got:
+                continue
         if part.opener is None:
             for c in part.members:
                 if got.get(c.field) is not None:
@@ -429,13 +458,13 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
 
 
 # ----- error locations: profile field path → column --------------------------------------------
-_LIST_PATHS = {name for name, rec in RECORDS.items() if rec.many} | {
+_LIST_PATHS = {rec.target for rec in RECORDS.values() if rec.many} | {
     c.path for c in COLUMNS if c.kind in ("list", "localities") and not (c.group in RECORDS and RECORDS[c.group].many)
 }
 _PATHS: list[tuple[str, str]] = sorted(
     [(c.path, c.key) for c in COLUMNS]
     + [(p, c.key) for c in COLUMNS for p in c.extra_paths]
-    + [(name, rec.columns[0].key) for name, rec in RECORDS.items()],
+    + [(rec.target, rec.columns[0].key) for rec in RECORDS.values() if not rec.field],
     key=lambda pc: -len(pc[0]),
 )
 

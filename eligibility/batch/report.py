@@ -595,6 +595,7 @@ class PoolAccumulator:
         for v, n in self.verdicts.items():
             verdicts.setdefault(v, n)
         notes = [
+            self._coverage_note(),
             CHANGE_DATE_DONE if self.change_dates else CHANGE_DATE_NOTE,
             (
                 "Chỉ tiêu cơ cấu chỉ được báo cáo, không dùng để loại từng người; tỷ lệ tính trên những người "
@@ -640,6 +641,39 @@ class PoolAccumulator:
             source_titles={s.id: s.number for s in self.rules.sources.values()},
             group_names=group_names(self.rules),
         )
+
+    def _coverage_note(self) -> tuple[str, str]:
+        """The pool's coverage line, stated once: how far the rule pack was reviewed and which conditions of the
+        request are not encoded for its date (rules/coverage.yaml) — the criteria that applied to some row and
+        have a not-encoded window on the date (no engine call: the rows' outcomes say which applied)."""
+        from eligibility.explain.coverage import criterion_gap, has_standard, standard_gap
+        from eligibility.explain.decision import Coverage, NotEncoded, Text
+
+        cov = self.rules.coverage
+        reviewed = cov.reviewed_through if cov else None
+        on = self.request.date
+        not_encoded: list[NotEncoded] = []
+        for c in self.rules.criteria:
+            st = self.stats.get(c.id)
+            if st is None or not st.applies:
+                continue
+            gap = criterion_gap(self.rules, c.spec, on)
+            post = self.request.post
+            known = post is not None and post in self.rules.titles
+            if gap is None and c.applies_when is not None and known and has_standard(self.rules, c, str(post)):
+                gap = standard_gap(self.rules, c, str(post), on)
+            if gap is not None and gap.kind == "not_encoded":
+                title = Text(vi=c.spec.title.vi, en=c.spec.title.en)
+                not_encoded.append(
+                    NotEncoded(criterion=c.id, title=title, encoded_from=gap.encoded_from, reason=gap.reason)
+                )
+        line = Coverage(
+            reviewed_through=reviewed,
+            regimes=[],
+            not_encoded=not_encoded,
+            after_review=reviewed is not None and on > reviewed,
+        ).line
+        return line("vi"), line("en")
 
     def _fill_titles(self) -> None:
         for st in self.stats.values():

@@ -11,16 +11,27 @@ import datetime as dt
 import difflib
 from collections import ChainMap, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError, Problem, RulePackError
+from eligibility.explain.coverage import (
+    NOT_ENCODED,
+    Gap,
+    criterion_gap,
+    gap_finding,
+    has_standard,
+    standard_gap,
+    status_finding,
+)
 from eligibility.explain.decision import (
+    Coverage,
     Decision,
     Finding,
     LocalityRef,
     MissingInput,
+    NotEncoded,
     Outcome,
     ParameterUse,
     RegimeRef,
@@ -33,12 +44,11 @@ from eligibility.explain.messages import (
     UNKNOWN_MISSING,
     UNKNOWN_MISSING_FACTS,
     UNKNOWN_NOTES,
-    negative_template,
-    render,
+    words,
 )
 from eligibility.explain.places import candidates_of, province_name, resolve_locality
 from eligibility.facts import locality as unit_locality
-from eligibility.facts.catalog import FACTS, input_label
+from eligibility.facts.catalog import FACTS
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
 from eligibility.model import levels as lv
@@ -80,6 +90,7 @@ class Prepared:
     applicable: list[LoadedCriterion]
     not_applicable: list[LoadedCriterion]
     params: dict[str, list[ParameterUse]]  # criterion id → parameters read
+    gaps: dict[str, Gap] = field(default_factory=dict)  # criterion id → why it is not evaluated on this date
     locality: LocalityRef | None = None  # the post's province as evaluated (after a merger, the new province)
     # the unit of the "local person" test as a message names it ("Bảo Thắng, Lào Cai"; (vi, en) for a phrase)
     unit_name: str | tuple[str, str] | None = None
@@ -133,7 +144,7 @@ class Evaluator:
             minority = minority or bool(st.minority_language)
         lists = self.rules.nonlocal_lists
         listed = on is not None and any(g in lists and lists[g].from_ <= on for g in t.groups)
-        return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed)
+        return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed, t.term_years)
 
     def _lookup(self, code: str) -> TitleInfo | None:
         return self._titles.get(code)
@@ -225,6 +236,17 @@ class Evaluator:
         rules = self.rules
         on = request.date
         problems: list[Problem] = []
+        start = rules.coverage.actions.get(request.action) if rules.coverage else None  # type: ignore[call-overload]
+        if start is not None and on < start.from_:
+            raise InputError(
+                Problem(
+                    "date",
+                    f"việc '{lv.ACTION.labels_vi[request.action]}' chỉ được mã hóa từ ngày {start.from_:%d/%m/%Y}; "
+                    "quy định trước đó chưa được mã hóa",
+                    f"action '{request.action}' is encoded from {start.from_.isoformat()}; earlier rules are not encoded",
+                    on.isoformat(),
+                )
+            )
         target: TitleInfo | None = None
         level = request.level
         if request.post is not None and request.post not in rules.titles:
@@ -327,15 +349,40 @@ class Evaluator:
             province_name(self.rules),
         )
 
-        in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
-        in_force = [c for c in in_force if c.spec.events is None or request.event in c.spec.events]
+        candidates = [c for c in rules.criteria if request.action in c.spec.actions]
+        candidates = [c for c in candidates if c.spec.events is None or request.event in c.spec.events]
+        # a criterion not in force is kept when a coverage gap says something about the date (rules/coverage)
+        gaps_on = {c.id: criterion_gap(rules, c.spec, on) for c in candidates}
+        candidates = [c for c in candidates if c.spec.in_force.contains(on) or gaps_on[c.id] is not None]
         groups = set(rules.titles[request.post].groups) if request.post else set()
-        applies = self._applies(request, [c for c in in_force if self._scoped(c, locality, level, groups)], ctx)
+        scoped = [c for c in candidates if self._scoped(c, locality, level, groups)]
+        applies = self._applies(request, scoped, ctx)
+        in_scope = {c.id for c in scoped}
         applicable: list[LoadedCriterion] = []
         not_applicable: list[LoadedCriterion] = []
         resolved: list[ResolvedCriterion] = []
         params: dict[str, list[ParameterUse]] = {}
-        for c in in_force:
+        gaps: dict[str, Gap] = {}
+        for c in candidates:
+            gap = gaps_on[c.id]
+            ok = c.id in applies
+            standard = not ok and c.id in in_scope and c.applies_when is not None and request.post is not None
+            if standard and request.post is not None and has_standard(rules, c, request.post):
+                # a title standard the title has, but not on this date: not encoded (unless a window says so)
+                if gap is None:
+                    gap = standard_gap(rules, c, request.post, on)
+                ok = gap is not None
+            if gap is not None:
+                params[c.id] = []
+                if ok and gap.kind == "not_encoded":  # applies, but its rules for this date are not encoded
+                    gaps[c.id] = gap
+                    resolved.append(ResolvedCriterion(c.id, NOT_ENCODED))
+                    applicable.append(c)
+                else:  # does not apply to this request, or the law of that time had no such condition
+                    if ok:
+                        gaps[c.id] = gap
+                    not_applicable.append(c)
+                continue
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
             if unit is not None:
                 uses.extend(self._unit_uses(c, request, level))
@@ -344,7 +391,7 @@ class Evaluator:
             (applicable if c.id in applies else not_applicable).append(c)
         version = RuleVersion.build(request.action, resolved)
         return Prepared(
-            request, level, target, ctx, version, applicable, not_applicable, params, locality_ref, unit_name
+            request, level, target, ctx, version, applicable, not_applicable, params, gaps, locality_ref, unit_name
         )
 
     @staticmethod
@@ -453,8 +500,8 @@ class Evaluator:
             return p.value, p.source, dt.date(y, m, 1)
         spec = self.rules.parameters.get(name)
         if spec is not None and not any(v.from_ <= on and (v.until is None or on <= v.until) for v in spec.values):
-            # a date the rule pack does not cover is the user's input, not a fault of the rule pack (issue 13;
-            # rules/coverage.yaml of issue 11 will name each action's earliest date)
+            # a date the rule pack does not cover is the user's input, not a fault of the rule pack (issue 13); the
+            # earliest date of each action (rules/coverage.yaml) is checked first in _prepare, this is the safety net
             first = min(v.from_ for v in spec.values)
             raise InputError(
                 Problem(
@@ -575,22 +622,48 @@ class Evaluator:
         on = prepared.request.date
         findings: list[Finding] = []
         missing_map: dict[str, list[str]] = defaultdict(list)
+        not_encoded: list[NotEncoded] = []
+        staff_status = factset.values.get("staff_status")
         applicable_ids = {c.id for c in prepared.applicable}
         display = prepared.display()
         for c in prepared.applicable:
-            outcome = outcomes[c.id]
-            blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
-            findings.append(
-                self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked, display)
-            )
+            gap = prepared.gaps.get(c.id)
+            if c.spec.staff_status and staff_status is not None and staff_status not in c.spec.staff_status:
+                findings.append(status_finding(c, str(staff_status), on, self._source_ref))
+            elif gap is not None:
+                finding = gap_finding(c, gap, on, self._source_ref)
+                findings.append(finding)
+                not_encoded.append(
+                    NotEncoded(criterion=c.id, title=finding.title, encoded_from=gap.encoded_from, reason=gap.reason)
+                )
+            else:
+                outcome = outcomes[c.id]
+                blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
+                finding = self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked, display)
+                findings.append(finding)
+                if outcome == "unknown" and not finding.missing and "not_encoded" in self._static(c)[0]:
+                    not_encoded.append(
+                        NotEncoded(criterion=c.id, title=finding.title, encoded_from=None, reason=finding.message)
+                    )
         for c in prepared.not_applicable:
-            findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
+            gap = prepared.gaps.get(c.id)
+            if gap is not None:
+                findings.append(gap_finding(c, gap, on, self._source_ref))
+            else:
+                findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
         verdict = combine([f.outcome for f in findings])
         missing = sorted(missing_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         regimes = self._regimes.get(on)
         if regimes is None:
             regimes = [RegimeRef(id=r.id, vi=r.vi, en=r.en) for r in rules.regimes_at(on)]
             self._regimes[on] = regimes
+        reviewed = rules.coverage.reviewed_through if rules.coverage else None
+        coverage = Coverage(
+            reviewed_through=reviewed,
+            regimes=[r.id for r in regimes],
+            not_encoded=not_encoded,
+            after_review=reviewed is not None and on > reviewed,
+        )
         return Decision(
             profile_id=profile.id,
             request=prepared.request.model_dump(mode="json", exclude_none=True),
@@ -603,6 +676,7 @@ class Evaluator:
             reference_month=format_month(prepared.context.age_reference_month),
             retirement=factset.retirement.as_dict() if factset.retirement else None,
             locality=prepared.locality,
+            coverage=coverage,
         )
 
     def _static(self, c: LoadedCriterion) -> tuple[list[str], dict[str, str], Text]:
@@ -707,7 +781,7 @@ class Evaluator:
             if judged.notes:
                 extra[UNKNOWN_NOTES] = list(judged.notes)
             values = ChainMap(extra, cast(dict[str, object], values))
-        vi, en = self._words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
+        vi, en = words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
         if unverified:
             return vi + " [chưa xác minh]", en + " [unverified]"
         return vi, en
@@ -721,56 +795,5 @@ class Evaluator:
         missing: list[str],
         unclear: list[str] | None = None,
     ) -> Text:
-        vi, en = self._words(spec, outcome, values, rank_of, missing, unclear)
+        vi, en = words(spec, outcome, values, rank_of, missing, unclear)
         return Text(vi=vi, en=en)
-
-    def _words(
-        self,
-        spec: Any,
-        outcome: str,
-        values: Mapping[str, object],
-        rank_of: dict[str, str],
-        missing: list[str],
-        unclear: list[str] | None = None,
-    ) -> tuple[str, str]:
-        m = spec.message
-        if outcome == "not_applicable":
-            return "Không áp dụng cho yêu cầu này.", "Does not apply to this request."
-        if outcome == "unknown":
-            notes = cast(list[tuple[str, str]], values.get(UNKNOWN_NOTES) or [])
-            if m.unknown is not None:
-                tpl = m.unknown
-                vi, en = render(tpl.vi, values, "vi", rank_of), render(tpl.en, values, "en", rank_of)
-                if notes and "{local_ties}" not in tpl.vi:
-                    vi += " (" + "; ".join(n[0] for n in notes) + ")"
-                    en += " (" + "; ".join(n[1] for n in notes) + ")"
-                return vi, en
-            if notes and not missing:
-                return (
-                    "Chưa kết luận được: " + "; ".join(n[0] for n in notes) + ".",
-                    "Cannot be decided: " + "; ".join(n[1] for n in notes) + ".",
-                )
-            if missing:
-                need = ", ".join(missing)
-                need_vi = ", ".join(input_label(i) for i in missing)
-                return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.", f"Cannot be decided; missing: {need}."
-            have = ", ".join(unclear or []) or "?"
-            have_vi = ", ".join(input_label(i) for i in unclear or []) or "?"
-            return (
-                f"Chưa đủ dữ liệu để kết luận: {have_vi} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
-                "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
-                f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
-                "catalogue: record its relation or a title code).",
-            )
-        tpl = m.pass_ if outcome == "pass" else m.fail
-        negative = negative_template(tpl.vi + tpl.en, values)
-        if negative is not None:  # a count below zero is never printed: the fact's own sentence replaces it
-            vi = render(negative[0], values, "vi", rank_of)
-            en = render(negative[1], values, "en", rank_of)
-        else:
-            vi = render(tpl.vi, values, "vi", rank_of)
-            en = render(tpl.en, values, "en", rank_of)
-        if outcome == "waivable":
-            vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
-            en += " Special cases are decided by the competent authority."
-        return vi, en

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any, cast
 
 from eligibility.facts.catalog import FACTS, PHRASES, input_label
 from eligibility.facts.months import format_month_vi
@@ -179,3 +180,56 @@ def negative_template(template: str, values: Mapping[str, object]) -> tuple[str,
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             return sentence
     return None
+
+
+def words(
+    spec: Any,
+    outcome: str,
+    values: Mapping[str, object],
+    rank_of: dict[str, str],
+    missing: list[str],
+    unclear: list[str] | None = None,
+) -> tuple[str, str]:
+    """A finding's message (Vietnamese, English) for an outcome: the criterion's template rendered, a
+    count below zero replaced by its fact's sentence, an unknown outcome naming the inputs to record."""
+    m = spec.message
+    if outcome == "not_applicable":
+        return "Không áp dụng cho yêu cầu này.", "Does not apply to this request."
+    if outcome == "unknown":
+        notes = cast(list[tuple[str, str]], values.get(UNKNOWN_NOTES) or [])
+        if m.unknown is not None:
+            tpl = m.unknown
+            vi, en = render(tpl.vi, values, "vi", rank_of), render(tpl.en, values, "en", rank_of)
+            if notes and "{local_ties}" not in tpl.vi:
+                vi += " (" + "; ".join(n[0] for n in notes) + ")"
+                en += " (" + "; ".join(n[1] for n in notes) + ")"
+            return vi, en
+        if notes and not missing:
+            return (
+                "Chưa kết luận được: " + "; ".join(n[0] for n in notes) + ".",
+                "Cannot be decided: " + "; ".join(n[1] for n in notes) + ".",
+            )
+        if missing:
+            need = ", ".join(missing)
+            need_vi = ", ".join(input_label(i) for i in missing)
+            return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.", f"Cannot be decided; missing: {need}."
+        have = ", ".join(unclear or []) or "?"
+        have_vi = ", ".join(input_label(i) for i in unclear or []) or "?"
+        return (
+            f"Chưa đủ dữ liệu để kết luận: {have_vi} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
+            "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
+            f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
+            "catalogue: record its relation or a title code).",
+        )
+    tpl = m.pass_ if outcome == "pass" else m.fail
+    negative = negative_template(tpl.vi + tpl.en, values)
+    if negative is not None:  # a count below zero is never printed: the fact's own sentence replaces it
+        vi = render(negative[0], values, "vi", rank_of)
+        en = render(negative[1], values, "en", rank_of)
+    else:
+        vi = render(tpl.vi, values, "vi", rank_of)
+        en = render(tpl.en, values, "en", rank_of)
+    if outcome == "waivable":
+        vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
+        en += " Special cases are decided by the competent authority."
+    return vi, en

@@ -144,6 +144,10 @@ def request_items(request: Mapping[str, Any], rules: RulePack | None, lang: str 
         )
     if r.get("term"):
         out.append(("Term" if en else "Nhiệm kỳ quy hoạch", str(r["term"])))
+    if r.get("term_end"):  # re-appointment: the last day of the current term (issue 11)
+        out.append(("Term ends" if en else "Hết thời hạn bổ nhiệm", date_text(r["term_end"], lang)))
+    if r.get("term_years"):
+        out.append(("Term length" if en else "Thời hạn giữ chức vụ", f"{r['term_years']} {'years' if en else 'năm'}"))
     if r.get("pool_size_for_title") is not None:
         out.append(("Already planned" if en else "Số người đã quy hoạch", str(r["pool_size_for_title"])))
     flags = [

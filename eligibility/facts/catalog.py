@@ -22,32 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eligibility.facts.catalog_2026 import FLAGS as _FLAGS
+from eligibility.facts.catalog_2026 import LEAVING, specs_2026
+from eligibility.facts.spec import FactSpec
 from eligibility.model import levels as lv
 
-
-@dataclass(frozen=True)
-class FactSpec:
-    name: str
-    type: str  # int | bool | code | month
-    vi: str
-    en: str
-    inputs: tuple[str, ...] = ()  # profile fields it needs (for "missing inputs")
-    codes: tuple[str, ...] = ()  # allowed values for code facts
-    request: bool = False
-    rank_of: str | None = None  # the vocabulary whose ranks an int fact holds (for messages)
-    # a count that must never be printed below zero: the message used instead when it is negative (vi, en)
-    when_negative: tuple[str, str] | None = None
-    time_dependent: bool = False  # moved by the reference date alone, or fixed by past events
-    vocab: lv.Vocabulary | None = None  # the vocabulary of a code fact (its codes and labels)
-
-    def __post_init__(self) -> None:
-        if self.vocab is not None and not self.codes:
-            object.__setattr__(self, "codes", self.vocab.codes)
-
-    @property
-    def from_request(self) -> bool:
-        """Decided by the request (always known, or an input of the request), not by the profile."""
-        return self.request or (bool(self.inputs) and all(i.startswith("request.") for i in self.inputs))
+__all__ = ["FACTS", "INPUTS", "LEAVING", "PHRASES", "TOPICS", "FactSpec", "InputSpec", "input_label"]
 
 
 _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
@@ -137,6 +117,25 @@ def _specs() -> list[FactSpec]:
         ),
         FactSpec(
             "minority_area", "bool", "địa bàn vùng đồng bào dân tộc thiểu số", "ethnic-minority area", request=True
+        ),
+        FactSpec(
+            "term_years",
+            "int",
+            "thời hạn giữ chức vụ (năm)",
+            "term of the post (years)",
+            inputs=("request.term_years",),
+            request=True,
+        ),
+        # a part of a condition whose provision is not encoded (its source was not read): never known, so a
+        # comparison on it is always unknown and the finding says "chưa mã hóa / not encoded"
+        FactSpec("not_encoded", "bool", "quy định chưa được mã hóa", "provision not encoded"),
+        FactSpec(
+            "staff_status",
+            "code",
+            "đối tượng (cán bộ, công chức, viên chức)",
+            "staff status",
+            inputs=("staff_status",),
+            vocab=lv.STAFF_STATUS,
         ),
         # identity and age
         FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), vocab=lv.SEX),
@@ -413,40 +412,6 @@ def _specs() -> list[FactSpec]:
             inputs=("localities_worked", "request.locality"),
             time_dependent=True,
         ),
-        # status, leave and how past posts ended (NĐ 170/2025 as amended by NĐ 300/2026, from 1/8/2026)
-        FactSpec(
-            "staff_status",
-            "code",
-            "đối tượng (cán bộ, công chức, viên chức)",
-            "staff status",
-            inputs=("staff_status",),
-            vocab=lv.STAFF_STATUS,
-        ),
-        FactSpec(
-            "on_maternity_leave",
-            "bool",
-            "đang nghỉ thai sản",
-            "on maternity leave",
-            inputs=("maternity_leave",),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "last_exit_reason",
-            "code",
-            "lý do thôi giữ chức vụ gần nhất",
-            "how the latest post that ended ended",
-            inputs=("posts",),
-            vocab=lv.END_REASON,
-            time_dependent=True,
-        ),
-        FactSpec(
-            "months_since_last_exit",
-            "int",
-            "số tháng kể từ khi thôi giữ chức vụ gần nhất",
-            "months since the latest post ended",
-            inputs=("posts",),
-            time_dependent=True,
-        ),
         # Party committee seats
         FactSpec(
             "district_committee_member",
@@ -540,6 +505,7 @@ def _specs() -> list[FactSpec]:
                 time_dependent=True,
             )
         )
+    s += specs_2026()
     return s
 
 
@@ -673,6 +639,17 @@ def _inputs() -> list[InputSpec]:
             "staff_status", "đối tượng (cán bộ, công chức, viên chức)", "staff status", "profile", "staff_status"
         ),
         InputSpec("maternity_leave", "thời gian nghỉ thai sản", "maternity leave", "record", "maternity_leave_from"),
+        # the flat pool format holds the current post and the latest post left (earlier posts: YAML / JSON / JSONL)
+        InputSpec(
+            "posts.end_reason",
+            "lý do thôi giữ các chức vụ đã qua",
+            "how past posts ended",
+            "record",
+            "left_post_end_reason",
+        ),
+        InputSpec("request.term_end", "ngày hết thời hạn bổ nhiệm", "end of the current term", "request"),
+        InputSpec("request.term_years", "thời hạn giữ chức vụ", "term of the post", "request"),
+        *(InputSpec(key, vi, en, "profile", key) for key, vi, en in _FLAGS),
         InputSpec("request.locality", "địa phương nơi bố trí", "locality of the post", "request"),
         InputSpec("request.district", "huyện nơi bố trí", "district of the post", "request"),
         InputSpec("request.commune", "xã nơi bố trí", "commune of the post", "request"),

@@ -147,7 +147,10 @@ class Post(Strict):
     to: FullDate | None = None
     relation: Relation | None = None  # compared with the previous post: higher / equivalent / lower
     head: bool | None = None  # người đứng đầu
-    end_reason: EndReason | None = None  # how the post ended (with ``to``): thôi giữ chức vụ, từ chức, miễn nhiệm …
+    # how the post ended (with ``to``): completed, thôi giữ chức vụ, từ chức, miễn nhiệm, cách chức…;
+    # None = not recorded
+    end_reason: EndReason | None = None
+    acting: bool = False  # giao quyền (quyền trưởng): not counted as time in post from 1/8/2026 (NĐ 300 Điều 14)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -210,12 +213,23 @@ class AssetDeclaration(Strict):
 
 
 class Leave(Strict):
-    """A period of leave (nghỉ thai sản): ``to`` is the last day, None while it lasts."""
+    """A period of leave (nghỉ chế độ thai sản): ``to`` is the last day, inclusive; open while ``to`` is absent."""
 
     from_: FullDate = Field(alias="from")
     to: FullDate | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("to")
+    @classmethod
+    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("from_")
+        if v is not None and start is not None and v < start:
+            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
+        return v
+
+    def contains(self, d: dt.date) -> bool:
+        return self.from_ <= d and (self.to is None or d <= self.to)
 
 
 class RetirementOverride(Strict):
@@ -233,6 +247,7 @@ class Profile(Strict):
     full_name: Text | None = None
     sex: Sex
     birth_date: BirthDate
+    staff_status: StaffStatus | None = None  # cán bộ / công chức / viên chức / khác; None = not recorded
     ethnicity: Text | None = None
     hometown: Place | None = None  # quê quán
     birthplace: Place | None = None  # nơi sinh
@@ -250,10 +265,17 @@ class Profile(Strict):
     asset_declaration: AssetDeclaration | None = None
     file_verified: bool | None = None  # hồ sơ, lý lịch được thẩm định, xác minh rõ ràng
     abroad_or_inpatient_months: int | None = Field(default=None, ge=0)  # đi nước ngoài / điều trị nội trú
+    maternity_leave: list[Leave] | None = None  # nghỉ chế độ thai sản; [] = none on file
+    barred_from_office: bool | None = None  # bị cấm đảm nhiệm chức vụ (Đảng, pháp luật)
+    # đang giải quyết tố cáo, khiếu nại kỷ luật, kiểm tra khi có dấu hiệu vi phạm, bị kiến nghị xử lý theo
+    # kết luận thanh tra, kiểm toán (NĐ 170/2025 Điều 29 khoản 9 điểm d, NĐ 300/2026)
+    under_inspection: bool | None = None
+    suspended: bool | None = None  # đang bị tạm đình chỉ công tác
+    # có thông tin của cơ quan chức năng về trách nhiệm cá nhân trong vụ án, vụ việc chưa có kết luận
+    # (NĐ 170/2025 Điều 36 khoản 3 điểm d, NĐ 300/2026)
+    responsibility_review: bool | None = None
     retirement_override: RetirementOverride | None = None
     committees: list[CommitteeSeat] | None = None  # cấp ủy: seats held or held before; [] = none
-    staff_status: StaffStatus | None = None  # cán bộ / công chức / viên chức
-    maternity_leave: list[Leave] | None = None  # nghỉ thai sản; [] = none recorded
 
     @field_validator("discipline")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -46,6 +46,11 @@ class Request(BaseModel):
     term: str | None = None  # planning: the planned term, e.g. "2026-2031"
     pool_size_for_title: int | None = Field(default=None, ge=0)  # planning: others already planned for the title
     convention: str | None = None  # force a retirement-age convention (fixed_60_55, fixed_2021, actual)
+    # reappointment: the last day of the current term (hết thời hạn bổ nhiệm); derived from the current
+    # post's start and the term length when absent
+    term_end: FullDate | None = None
+    # the term of the post in years (thời hạn giữ chức vụ 05 năm / 03 năm); the title's term when absent
+    term_years: Literal[3, 5] | None = None
 
     def reference_date(self) -> dt.date:
         return self.date

@@ -27,6 +27,7 @@ from eligibility.rulepack.schema import (
     CentralTargetsFile,
     Citation,
     Claim,
+    CoverageFile,
     CriteriaFile,
     Criterion,
     Event,
@@ -46,8 +47,8 @@ from eligibility.rulepack.schema import (
 )
 from eligibility.rulepack.targets import series as target_series
 from eligibility.rulepack.targets import window as target_window
+from eligibility.rulepack.windows import check_windows, evaluated_windows
 
-FAR_FUTURE = dt.date(2100, 1, 1)
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
 
@@ -137,6 +138,7 @@ class RulePack:
     hash: str
     origins: dict[str, str] = field(default_factory=dict)  # parameter name / title code → file:line
     claims: dict[str, list[Claim]] = field(default_factory=dict)  # source id → what was checked of it
+    coverage: CoverageFile | None = None  # rules/coverage.yaml (reviewed_through, earliest date per action)
     localities: Localities | None = None  # rules/localities.yaml
 
     def criterion(self, cid: str) -> LoadedCriterion:
@@ -218,6 +220,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         "events.yaml",
         "targets.yaml",
         "verification.yaml",
+        "coverage.yaml",
         "localities.yaml",
     }
     for p in files:
@@ -237,6 +240,10 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     events_f, events_doc = one("events.yaml", EventsFile)
     targets_f, targets_doc = one("targets.yaml", CentralTargetsFile)
     verification_f, verification_doc = one("verification.yaml", VerificationFile)
+    coverage_f: CoverageFile | None = None
+    coverage_doc: YamlDoc | None = None
+    if (base / "coverage.yaml").exists():  # optional: `eligibility rules lint` warns when it is missing
+        coverage_f, coverage_doc = one("coverage.yaml", CoverageFile)
     localities_f, localities_doc = one("localities.yaml", LocalitiesFile)
 
     sources: dict[str, Source] = {}
@@ -261,6 +268,10 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     if verification_doc:
         for sid in claims:
             check_source(sid, verification_doc.where(("claims", sid)))
+
+    if coverage_f and coverage_doc:
+        for action, ac in coverage_f.actions.items():
+            check_source(ac.source.id, coverage_doc.where(("actions", action)))
 
     localities: Localities | None = None
     if localities_f is not None and localities_doc is not None:
@@ -443,10 +454,38 @@ def load_rules(root: str | Path | None = None) -> RulePack:
                     )
                 )
 
-    ids = {c.id: c for c in criteria}
+    by_id = {c.id: c for c in criteria}
+    for c in criteria:
+        for cb in c.spec.covered_by:
+            other = by_id.get(cb.criterion)
+            if other is None:
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: covered_by nêu tiêu chí không tồn tại {cb.criterion}",
+                        f"{c.id}: covered_by names an unknown criterion {cb.criterion}",
+                    )
+                )
+            elif not (other.spec.in_force.contains(cb.from_) and other.spec.in_force.contains(cb.until)):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: {cb.criterion} không có hiệu lực suốt khoảng covered_by {cb.from_}…{cb.until}",
+                        f"{c.id}: {cb.criterion} is not in force over the whole covered_by window {cb.from_}…{cb.until}",
+                    )
+                )
+            elif not set(c.spec.actions) & set(other.spec.actions):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: {cb.criterion} không cùng việc",
+                        f"{c.id}: {cb.criterion} does not share an action",
+                    )
+                )
+
     for c in criteria:
         for b in c.spec.waiver_blocked_by:
-            other = ids.get(b)
+            other = by_id.get(b)
             if other is None:
                 problems.append(
                     Problem(
@@ -505,6 +544,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         digest.hexdigest()[:16],
         origins,
         claims,
+        coverage_f,
         localities,
     )
 
@@ -556,6 +596,7 @@ def _check_criterion(
             bad(f"sự kiện {e!r} không có trong events.yaml", f"event {e!r} is not in events.yaml")
     if overlay is None and c.province is not None:
         bad("chỉ tiêu chí trong overlays/ được ghi province", "only overlay criteria may name a province")
+    check_windows(c, sources, bad)
     try:
         cond = cd.parse_condition(c.condition, "condition")
     except cd.ConditionError as exc:
@@ -622,6 +663,11 @@ def _check_criterion(
                     )
     if len(problems) > before:
         return None
+    if c.staff_status:
+        # status ∈ S → condition: an unknown status leaves a failing condition unknown (Kleene); a known status
+        # outside S is reported as not applicable by the evaluator
+        outside: cd.Condition = cd.All(tuple(cd.Compare("staff_status", "ne", cd.Const(st)) for st in c.staff_status))
+        cond = cd.AnyOf((outside, cond))
     return LoadedCriterion(c, cond, applies, where, overlay)
 
 
@@ -720,26 +766,27 @@ def _check_param(
     if p is None:
         bad(f"tham số {name!r} không tồn tại", f"undefined parameter {name!r}", ("condition",))
         return
-    # the parameter must cover the criterion's whole window
-    start, end = c.in_force.from_, c.in_force.until or FAR_FUTURE
-    cursor: dt.date | None = start
-    for v in p.values:
-        assert cursor is not None
-        if v.from_ > cursor:
-            break  # a gap before this value
-        if v.until is None:
-            cursor = None  # covered for good
-            break
-        if v.until >= cursor:
+    # the parameter must cover the criterion's whole window, except where the criterion is not encoded
+    for start, end in evaluated_windows(c):
+        cursor: dt.date | None = start
+        for v in p.values:
+            assert cursor is not None
+            if v.until is not None and v.until < cursor:
+                continue  # ends before this window
+            if v.from_ > cursor:
+                break  # a gap before this value
+            if v.until is None:
+                cursor = None  # covered for good
+                break
             cursor = v.until + dt.timedelta(days=1)
-        if cursor > end:
-            break
-    if cursor is not None and cursor <= end:
-        bad(
-            f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
-            f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
-            f"({start.isoformat()} – {c.in_force.until or 'open'})",
-            ("condition",),
-        )
+            if cursor > end:
+                break
+        if cursor is not None and cursor <= end:
+            bad(
+                f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
+                f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
+                f"({start.isoformat()} – {c.in_force.until or 'open'})",
+                ("condition",),
+            )
     for v in p.values:
         _check_const(ftype, codes, v.value, cd.Compare(name, "eq", cd.Const(v.value)), bad)

@@ -140,6 +140,33 @@ def _known_topic(value: str) -> str:
 Topic = Annotated[str, AfterValidator(_known_topic)]  # the topics are declared in eligibility.facts.catalog
 
 Action = Literal["planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement"]
+StaffStatus = Literal["can_bo", "cong_chuc", "vien_chuc", "other"]
+
+
+class CoverageGap(Strict):
+    """A window in which the criterion is not evaluated: either the law of that time had no such
+    condition (``not_required``, with the source that says so) or it had one that is not encoded
+    (``not_encoded``, with the document whose text was not read)."""
+
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None  # last day, inclusive
+    reason: Bilingual
+    source: Citation | None = None
+
+    def contains(self, d: dt.date) -> bool:
+        return self.from_ <= d and (self.until is None or d <= self.until)
+
+
+class CoveredBy(Strict):
+    """A window in which the same test is evaluated by another criterion (no second finding)."""
+
+    from_: dt.date = Field(alias="from")
+    until: dt.date
+    criterion: str
+    note: str | None = None
+
+    def contains(self, d: dt.date) -> bool:
+        return self.from_ <= d <= self.until
 
 
 class Criterion(Strict):
@@ -166,6 +193,34 @@ class Criterion(Strict):
     later_sources: list[DatedCitation] = Field(default_factory=list)  # same test, later legal basis
     legal_text: str | None = None  # paraphrase of the provision, Catala-style, beside the rule
     message: Messages
+    # the person's status (profile) the criterion applies to; an unknown status leaves a failing test unknown
+    staff_status: list[StaffStatus] | None = None
+    not_required: list[CoverageGap] = Field(default_factory=list)
+    not_encoded: list[CoverageGap] = Field(default_factory=list)
+    covered_by: list[CoveredBy] = Field(default_factory=list)
+
+    @field_validator("not_required")
+    @classmethod
+    def _sourced(cls, gaps: list[CoverageGap]) -> list[CoverageGap]:
+        for g in gaps:
+            if g.source is None or g.until is None:
+                raise ValueError("a not_required window needs 'until' and the 'source' that says so")
+        return gaps
+
+    def gap_on(self, d: dt.date) -> tuple[str, CoverageGap | CoveredBy] | None:
+        """The declared coverage window containing ``d``: ("not_encoded" | "not_required" | "covered_by", window)."""
+        for g in self.not_encoded:
+            if g.contains(d):
+                return "not_encoded", g
+        if self.in_force.contains(d):
+            return None
+        for g in self.not_required:
+            if g.contains(d):
+                return "not_required", g
+        for cb in self.covered_by:
+            if cb.contains(d):
+                return "covered_by", cb
+        return None
 
     def citation_on(self, d: dt.date) -> Citation:
         current: Citation = self.source
@@ -200,6 +255,8 @@ class Title(Strict):
     grade: int = Field(ge=1, le=100)
     groups: list[str] = Field(default_factory=list)
     standards: list[TitleStandard] = Field(default_factory=list)
+    term_years: Literal[3, 5] = 5  # thời hạn giữ chức vụ mỗi lần bổ nhiệm
+    note: str | None = None
 
 
 class NonlocalList(Strict):
@@ -347,6 +404,22 @@ class Overlay(Strict):
 
 class CentralTargetsFile(Strict):
     pool_targets: list[PoolTarget]
+
+
+class ActionCoverage(Strict):
+    """The earliest date an action is encoded for, and the regime that starts it."""
+
+    from_: dt.date = Field(alias="from")
+    source: Citation
+    note: str | None = None
+
+
+class CoverageFile(Strict):
+    """rules/coverage.yaml: how far the pack was checked against the law, and where each action begins."""
+
+    reviewed_through: dt.date
+    actions: dict[Action, ActionCoverage]
+    note: str | None = None
 
 
 class Claim(Strict):

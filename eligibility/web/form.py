@@ -81,6 +81,10 @@ LABELS: dict[str, str] = {
     "asset_declaration": "Kê khai tài sản, thu nhập",
     "file_verified": "Thẩm định hồ sơ",
     "abroad_or_inpatient_months": "Thời gian đi nước ngoài, điều trị nội trú",
+    "barred_from_office": "Bị cấm đảm nhiệm chức vụ",
+    "under_inspection": "Đang bị giải quyết tố cáo, kiểm tra",
+    "suspended": "Đang bị tạm đình chỉ công tác",
+    "responsibility_review": "Đang xem xét trách nhiệm cá nhân",
     "action": "Việc đề nghị",
     "post": "Chức danh",
     "locality": "Địa phương",
@@ -208,6 +212,8 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
             post["to"] = _full(v(f"post-{i}-to"), end=True)
         if v(f"post-{i}-head"):
             post["head"] = True
+        if v(f"post-{i}-acting"):
+            post["acting"] = True
         posts.append(post)
     if posts or v("posts_none"):
         p["posts"] = posts
@@ -266,6 +272,10 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
         p["file_verified"] = file_ok
     if v("abroad_months"):
         p["abroad_or_inpatient_months"] = v("abroad_months")
+    for key in FLAGS_2026:
+        flag = _yes_no(v(key))
+        if flag is not None:
+            p[key] = flag
     if v("kept"):  # what the form does not edit, kept as the uploaded file had it
         kept = json.loads(v("kept"))
         if "foreign_languages" in kept:
@@ -314,6 +324,8 @@ def _restore_units(p: dict[str, Any], units: dict[str, Any]) -> None:
 
 
 KEPT = ("maternity_leave", "retirement_override", "committees")  # profile fields the form keeps without showing them
+# yes / no fields of the 2026 law (NĐ 170/2025 as amended by NĐ 300/2026: the bars), shown in section 7
+FLAGS_2026 = ("barred_from_office", "under_inspection", "suspended", "responsibility_review")
 
 REQUEST_FIELDS = {  # the request's options, and the actions each belongs to
     "relation": ("appointment",),
@@ -406,6 +418,7 @@ def from_profile(profile: Profile, request: Mapping[str, Any] | None = None, rul
                 f"post-{i}-relation": post.relation or "",
                 f"post-{i}-end_reason": post.end_reason or "",
                 f"post-{i}-head": "on" if post.head else "",
+                f"post-{i}-acting": "on" if post.acting else "",
             }
         )
     rows["post"] = max(ROWS["post"], len(profile.posts or []) + 1)
@@ -459,6 +472,10 @@ def from_profile(profile: Profile, request: Mapping[str, Any] | None = None, rul
         values["file_verified"] = "yes" if profile.file_verified else "no"
     if profile.abroad_or_inpatient_months is not None:
         values["abroad_months"] = str(profile.abroad_or_inpatient_months)
+    for key in FLAGS_2026:
+        flag = getattr(profile, key)
+        if flag is not None:
+            values[key] = "yes" if flag else "no"
     dumped = profile.model_dump(mode="json", by_alias=True, exclude_none=True)
     kept = {k: dumped[k] for k in KEPT if k in dumped}
     if edu.foreign_languages is not None:

@@ -95,6 +95,10 @@ def rule_breaks(evaluator: Evaluator, request: Request) -> list[dt.date]:
     for c in rules.criteria:
         if request.action in c.spec.actions:
             add(c.spec.in_force.from_, c.spec.in_force.until)
+            for g in (*c.spec.not_encoded, *c.spec.not_required):  # coverage windows (rules/coverage)
+                add(g.from_, g.until)
+            for cb in c.spec.covered_by:
+                add(cb.from_, cb.until)
     for p in rules.parameters.values():
         for v in p.values:
             add(v.from_, v.until)
