@@ -173,8 +173,24 @@ def load_cases(root: str | Path) -> list[Case]:
                 prof = profiles[prof]
             prof = _merge(prof or {}, raw.get("patch") or {})
             expect = raw["expect"] or {}
+            if not isinstance(expect, dict):
+                raise InputError(
+                    Problem(where, "'expect' phải là một bảng khóa: giá trị", "'expect' must be a mapping")
+                )
+            for key in ("outcomes", "messages", "facts"):
+                value = expect.get(key) or {}
+                nested = value.values() if key == "facts" and isinstance(value, dict) else ()
+                if not isinstance(value, dict) or any(v is not None and not isinstance(v, dict) for v in nested):
+                    raise InputError(
+                        Problem(
+                            where,
+                            f"'expect.{key}' phải là một bảng mã tiêu chí: giá trị",
+                            f"'expect.{key}' must map criterion ids to values"
+                            + (" (each a mapping of fact or parameter names to values)" if key == "facts" else ""),
+                        )
+                    )
             bad_keys = set(expect) - {"verdict", "outcomes", "messages", "facts", "error"}
-            if bad_keys or not isinstance(expect.get("facts") or {}, dict):
+            if bad_keys:
                 raise InputError(
                     Problem(
                         where,

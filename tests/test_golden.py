@@ -74,6 +74,16 @@ def test_unknown_expect_key_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "expect",
+    ["[verdict, eligible]", "{facts: {age.planning: [1, 2]}}", "{facts: [1]}", "{outcomes: [x]}", "{messages: text}"],
+)
+def test_malformed_expectation_is_an_input_error(tmp_path: Path, expect: str) -> None:
+    """A malformed expectation names the case (file:cases[i]); it is never a TypeError with a traceback."""
+    with pytest.raises(InputError, match=r"cases\[0\]"):
+        load_cases(_write(tmp_path, _case("x", expect)))
+
+
+@pytest.mark.parametrize(
     "body,code,summary",
     [
         (_case("ok", "{verdict: eligible}"), 0, "1 passed, 0 failed"),
