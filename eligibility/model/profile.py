@@ -57,6 +57,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
+class _Period(Strict):
+    """A record with ``from`` and ``to`` (a post, a committee seat, a leave): ``to`` may not be before ``from``."""
+
+    @field_validator("to", check_fields=False)
+    @classmethod
+    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("from_")
+        if v is not None and start is not None and v < start:
+            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
+        return v
+
+
 class Place(Strict):
     """A place: province (tỉnh, thành phố) and optionally the units below it — district (huyện, quận, thị xã,
     thành phố thuộc tỉnh; until 30/6/2025) and commune (xã, phường, thị trấn, đặc khu). Names are folded like
@@ -73,7 +85,7 @@ class Place(Strict):
     as_of: FullDate | None = None
 
 
-class CommitteeSeat(Strict):
+class CommitteeSeat(_Period):
     """A seat on a Party committee (cấp ủy): its level, where, and the role (member, standing committee member,
     deputy secretary, secretary); the current seat has no ``to`` date."""
 
@@ -87,14 +99,6 @@ class CommitteeSeat(Strict):
     to: FullDate | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_strip_whitespace=True)
-
-    @field_validator("to")
-    @classmethod
-    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
-        start = info.data.get("from_")
-        if v is not None and start is not None and v < start:
-            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
-        return v
 
     def held_on(self, on: dt.date) -> bool:
         """Held on ``on``: from ``from`` (or, if absent, assumed held) to ``to``; a seat of a term that has
@@ -133,7 +137,7 @@ class Education(Strict):
     minority_languages: list[Text] | None = None  # tiếng dân tộc thiểu số
 
 
-class Post(Strict):
+class Post(_Period):
     """A post held (chức vụ): the current one has no ``to`` date."""
 
     title: Text  # title code from rules/titles.yaml, or free text for posts outside the catalogue
@@ -153,14 +157,6 @@ class Post(Strict):
     acting: bool = False  # giao quyền (quyền trưởng): not counted as time in post from 1/8/2026 (NĐ 300 Điều 14)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @field_validator("to")
-    @classmethod
-    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
-        start = info.data.get("from_")
-        if v is not None and start is not None and v < start:
-            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
-        return v
 
 
 class PlanningEntry(Strict):
@@ -212,21 +208,13 @@ class AssetDeclaration(Strict):
     verified: bool
 
 
-class Leave(Strict):
+class Leave(_Period):
     """A period of leave (nghỉ chế độ thai sản): ``to`` is the last day, inclusive; open while ``to`` is absent."""
 
     from_: FullDate = Field(alias="from")
     to: FullDate | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @field_validator("to")
-    @classmethod
-    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
-        start = info.data.get("from_")
-        if v is not None and start is not None and v < start:
-            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
-        return v
 
     def contains(self, d: dt.date) -> bool:
         return self.from_ <= d and (self.to is None or d <= self.to)
