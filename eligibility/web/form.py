@@ -81,6 +81,7 @@ LABELS: dict[str, str] = {
     "asset_declaration": "Kê khai tài sản, thu nhập",
     "file_verified": "Thẩm định hồ sơ",
     "abroad_or_inpatient_months": "Thời gian đi nước ngoài, điều trị nội trú",
+    "maternity_leave": "Nghỉ chế độ thai sản",
     "barred_from_office": "Bị cấm đảm nhiệm chức vụ",
     "under_inspection": "Đang bị giải quyết tố cáo, kiểm tra",
     "suspended": "Đang bị tạm đình chỉ công tác",
@@ -272,6 +273,13 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
         p["file_verified"] = file_ok
     if v("abroad_months"):
         p["abroad_or_inpatient_months"] = v("abroad_months")
+    if v("maternity_from"):  # the latest period of maternity leave (earlier ones are kept, not shown)
+        leave = {"from": _full(v("maternity_from"))}
+        if v("maternity_to"):
+            leave["to"] = _full(v("maternity_to"), end=True)
+        p["maternity_leave"] = [leave]
+    elif v("maternity_none"):
+        p["maternity_leave"] = []
     for key in FLAGS_2026:
         flag = _yes_no(v(key))
         if flag is not None:
@@ -281,6 +289,9 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
         if "foreign_languages" in kept:
             edu["foreign_languages"] = kept.pop("foreign_languages")
         _restore_units(p, kept.pop("units", {}))
+        earlier = kept.pop("maternity_leave_earlier", [])
+        if earlier:
+            p["maternity_leave"] = earlier + p.get("maternity_leave", [])
         p.update(kept)
     return p
 
@@ -323,7 +334,7 @@ def _restore_units(p: dict[str, Any], units: dict[str, Any]) -> None:
                 items[n].update({k: kept[k] for k in _UNIT_KEYS if k in kept})
 
 
-KEPT = ("maternity_leave", "retirement_override", "committees")  # profile fields the form keeps without showing them
+KEPT = ("retirement_override", "committees")  # profile fields the form keeps without showing them
 # yes / no fields of the 2026 law (NĐ 170/2025 as amended by NĐ 300/2026: the bars), shown in section 7
 FLAGS_2026 = ("barred_from_office", "under_inspection", "suspended", "responsibility_review")
 
@@ -472,12 +483,20 @@ def from_profile(profile: Profile, request: Mapping[str, Any] | None = None, rul
         values["file_verified"] = "yes" if profile.file_verified else "no"
     if profile.abroad_or_inpatient_months is not None:
         values["abroad_months"] = str(profile.abroad_or_inpatient_months)
+    if profile.maternity_leave == []:
+        values["maternity_none"] = "on"
+    elif profile.maternity_leave:
+        latest = profile.maternity_leave[-1]
+        values["maternity_from"] = _date(latest.from_)
+        values["maternity_to"] = _date(latest.to)
     for key in FLAGS_2026:
         flag = getattr(profile, key)
         if flag is not None:
             values[key] = "yes" if flag else "no"
     dumped = profile.model_dump(mode="json", by_alias=True, exclude_none=True)
     kept = {k: dumped[k] for k in KEPT if k in dumped}
+    if len(dumped.get("maternity_leave") or []) > 1:
+        kept["maternity_leave_earlier"] = dumped["maternity_leave"][:-1]
     if edu.foreign_languages is not None:
         kept["foreign_languages"] = dumped["education"]["foreign_languages"]
     units = _units(profile)
