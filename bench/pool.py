@@ -36,11 +36,9 @@ def describe() -> dict[str, Any]:
 
 def write_pools(directory: Path, sizes: list[int], seed: int = 101) -> tuple[dict[int, Path], float, str]:
     """JSONL pools of each size (a larger pool starts with the smaller one's rows); seconds taken."""
-    from run import generator
-
     from eligibility.batch.synthetic import iter_profiles
 
-    _, source = generator()
+    source = "eligibility.batch.synthetic.iter_profiles (seeded; person i depends only on (seed, i))"
     biggest = max(sizes)
     t = time.perf_counter()
     items = iter_profiles(biggest, seed)

@@ -30,6 +30,28 @@ counted as *xfailed* and does not fail the run; one whose expectations hold is *
 (the marker has to be removed). :func:`run_cases` returns the counts; ``eligibility test cases/`` exits 0
 only when nothing failed and nothing xpassed.
 
+**Pool cases** (issue 16) check the pool report's structure targets: a file may hold ``pools`` beside
+``profiles`` and ``cases`` (``cases/pools/*.yaml``)::
+
+    pools:
+      - id: pool-lao-cai-commune-chairs
+        description: 10 commune chairs, 7 not local to their commune
+        request: {action: planning, date: 2025-03-03, locality: lao-cai}
+        rows:                       # profiles (a name from `profiles`, or inline), patched, repeated
+          - {profile: chair, patch: {birthplace: {province: Nam Định}}, repeat: 7}
+        expect:
+          targets:                  # target id → reported figures (any subset)
+            lao-cai.nonlocal.commune_chairs.2025: {scope: 10, known: 10, meets: 7, meets_high: 7, status: met,
+                                                   target: "≥ 70%; hạn 31/12/2025"}
+          absent: [lao-cai.young40.province.2025]     # not reported on this date / for this province
+          reported: [...]           # optional: exactly these targets are reported
+          notes: ["Yên Bái"]        # substrings that some note of the report must contain
+
+A pool case runs its rows through the same screening as ``eligibility screen`` (in this process) and the same
+:class:`~eligibility.batch.report.PoolAccumulator`. ``status`` is the English status (met, not met, above the
+range, uncertain: the readings differ, no figure to compare, nobody in scope, no data, no data to tell who is in
+scope); ``target`` the target text as reported (number, kind, deadline).
+
 Run with ``eligibility test cases/`` or pytest (``tests/test_cases.py``).
 """
 
@@ -62,6 +84,25 @@ class Case:
     expect_messages: dict[str, str] = field(default_factory=dict)
     expect_facts: dict[str, dict[str, Any]] = field(default_factory=dict)
     xfail: str | None = None
+    pool: PoolSpec | None = None  # a pool case: rows and the expected target figures
+
+
+# "meets": people in scope who meet the measure ("yes" would read as a boolean in YAML 1.1)
+TARGET_KEYS = ("scope", "scope_unknown", "known", "meets", "meets_high", "status", "target", "deadline", "gap")
+
+
+@dataclass
+class PoolSpec:
+    """The rows of a pool case and what its report must say of the structure targets."""
+
+    rows: list[dict[str, Any]]
+    targets: dict[str, dict[str, Any]]
+    absent: list[str] = field(default_factory=list)
+    reported: list[str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def target_ids(self) -> set[str]:
+        return set(self.targets) | set(self.absent) | set(self.reported or [])
 
 
 @dataclass
@@ -93,15 +134,27 @@ def load_cases(root: str | Path) -> list[Case]:
             raise InputError(Problem(str(f), f"lỗi cú pháp YAML: {exc}", f"YAML syntax error: {exc}")) from None
         except ValueError as exc:  # e.g. an impossible date such as 2022-02-30
             raise InputError(Problem(str(f), f"giá trị không hợp lệ: {exc}", f"invalid value: {exc}")) from None
-        if not isinstance(data, dict) or set(data) - {"profiles", "cases"}:
+        if not isinstance(data, dict) or set(data) - {"profiles", "cases", "pools"}:
             raise InputError(
                 Problem(
                     str(f),
-                    "tệp ca kiểm thử chỉ có 'profiles' và 'cases'",
-                    "a case file has only 'profiles' and 'cases'",
+                    "tệp ca kiểm thử chỉ có 'profiles', 'cases' và 'pools'",
+                    "a case file has only 'profiles', 'cases' and 'pools'",
                 )
             )
         profiles = data.get("profiles") or {}
+        for i, raw in enumerate(data.get("pools") or []):
+            case = _load_pool(raw, f, i, profiles)
+            if case.id in seen:
+                raise InputError(
+                    Problem(
+                        f"{f}:pools[{i}]",
+                        f"trùng mã ca {case.id} (đã có ở {seen[case.id]})",
+                        f"duplicate case id {case.id}",
+                    )
+                )
+            seen[case.id] = f
+            cases.append(case)
         for i, raw in enumerate(data.get("cases") or []):
             where = f"{f}:cases[{i}]"
             unknown = set(raw) - {"id", "description", "profile", "patch", "request", "expect", "xfail"}
@@ -120,8 +173,24 @@ def load_cases(root: str | Path) -> list[Case]:
                 prof = profiles[prof]
             prof = _merge(prof or {}, raw.get("patch") or {})
             expect = raw["expect"] or {}
+            if not isinstance(expect, dict):
+                raise InputError(
+                    Problem(where, "'expect' phải là một bảng khóa: giá trị", "'expect' must be a mapping")
+                )
+            for key in ("outcomes", "messages", "facts"):
+                value = expect.get(key) or {}
+                nested = value.values() if key == "facts" and isinstance(value, dict) else ()
+                if not isinstance(value, dict) or any(v is not None and not isinstance(v, dict) for v in nested):
+                    raise InputError(
+                        Problem(
+                            where,
+                            f"'expect.{key}' phải là một bảng mã tiêu chí: giá trị",
+                            f"'expect.{key}' must map criterion ids to values"
+                            + (" (each a mapping of fact or parameter names to values)" if key == "facts" else ""),
+                        )
+                    )
             bad_keys = set(expect) - {"verdict", "outcomes", "messages", "facts", "error"}
-            if bad_keys or not isinstance(expect.get("facts") or {}, dict):
+            if bad_keys:
                 raise InputError(
                     Problem(
                         where,
@@ -154,10 +223,113 @@ def load_cases(root: str | Path) -> list[Case]:
     return cases
 
 
+def _load_pool(raw: Any, f: Path, i: int, profiles: dict[str, Any]) -> Case:
+    where = f"{f}:pools[{i}]"
+
+    def bad(vi: str, en: str) -> InputError:
+        return InputError(Problem(where, vi, en))
+
+    if not isinstance(raw, dict):
+        raise bad("ca tập hợp phải là bảng", "a pool case must be a mapping")
+    unknown = set(raw) - {"id", "description", "request", "rows", "expect", "xfail"}
+    if unknown or not {"id", "request", "rows", "expect"} <= set(raw):
+        raise bad(
+            f"ca tập hợp sai cấu trúc {sorted(unknown)}",
+            f"malformed pool case {sorted(unknown)}; needs id, request, rows, expect",
+        )
+    rows: list[dict[str, Any]] = []
+    for j, spec in enumerate(raw["rows"] or []):
+        if not isinstance(spec, dict) or set(spec) - {"profile", "patch", "repeat"}:
+            raise bad(f"dòng {j}: chỉ có profile, patch, repeat", f"row {j}: only profile, patch, repeat")
+        prof = spec.get("profile")
+        if isinstance(prof, str):
+            if prof not in profiles:
+                raise bad(f"không có hồ sơ mẫu {prof!r}", f"no base profile {prof!r}")
+            prof = profiles[prof]
+        merged = _merge(prof or {}, spec.get("patch") or {})
+        repeat = spec.get("repeat", 1)
+        if not isinstance(repeat, int) or repeat < 1:
+            raise bad(f"dòng {j}: repeat phải là số nguyên dương", f"row {j}: repeat must be a positive integer")
+        for k in range(repeat):
+            row = copy.deepcopy(merged)
+            row["id"] = f"{merged.get('id', 'row')}-{j}-{k}"
+            rows.append(row)
+    expect = raw["expect"] or {}
+    bad_keys = set(expect) - {"targets", "absent", "reported", "notes"}
+    targets = expect.get("targets") or {}
+    if bad_keys or not isinstance(targets, dict):
+        raise bad(f"khóa 'expect' không hợp lệ {sorted(bad_keys)}", f"unknown 'expect' keys {sorted(bad_keys)}")
+    for tid, figures in targets.items():
+        extra = set(figures or {}) - set(TARGET_KEYS)
+        if extra:
+            raise bad(f"{tid}: khóa không hợp lệ {sorted(extra)}", f"{tid}: unknown keys {sorted(extra)}")
+    xfail = raw.get("xfail")
+    if xfail is not None and (not isinstance(xfail, str) or not xfail.strip()):
+        raise bad("'xfail' cần ghi lý do", "'xfail' needs a reason (text)")
+    pool = PoolSpec(
+        rows,
+        {str(k): dict(v or {}) for k, v in targets.items()},
+        [str(x) for x in expect.get("absent") or []],
+        None if expect.get("reported") is None else [str(x) for x in expect["reported"]],
+        [str(x) for x in expect.get("notes") or []],
+    )
+    return Case(str(raw["id"]), f, raw.get("description", ""), {}, raw["request"], None, {}, xfail=xfail, pool=pool)
+
+
+def _run_pool(case: Case, rules: RulePack, evaluator: Evaluator) -> CaseResult:
+    """Screen a pool case's rows in this process and compare the report's targets with the expectations."""
+    from eligibility.batch.report import pool_report
+    from eligibility.batch.screen import screen
+
+    assert case.pool is not None
+    spec = case.pool
+    try:
+        request = parse_request(case.request)
+        rows = list(enumerate(spec.rows, start=2))
+        report = pool_report(screen(rows, request, rules, workers=1, evaluator=evaluator), rules, request)
+    except EligibilityError as exc:
+        return CaseResult(case, False, [f"error: {exc.render('en')}"])
+    problems: list[str] = []
+    if report.errors or report.faults:
+        problems.append(f"{report.errors + report.faults} row(s) are input errors or internal faults")
+    by_id = {t.target.id: t for t in report.targets}
+    for tid, figures in spec.targets.items():
+        got = by_id.get(tid)
+        if got is None:
+            problems.append(f"{tid}: not reported (reported: {sorted(by_id)})")
+            continue
+        actual: dict[str, Any] = {
+            "scope": got.scope,
+            "scope_unknown": got.scope_unknown,
+            "known": got.known,
+            "meets": got.yes,
+            "meets_high": got.yes_high,
+            "status": got.status()[1],
+            "target": got.target_text(),
+            "deadline": got.deadline,
+            "gap": None if got.gap is None else round(got.gap, 1),
+        }
+        for key, want in figures.items():
+            if actual[key] != want:
+                problems.append(f"{tid}: {key} = {actual[key]!r} != expected {want!r}")
+    for tid in spec.absent:
+        if tid in by_id:
+            problems.append(f"{tid}: reported, expected absent")
+    if spec.reported is not None and sorted(by_id) != sorted(spec.reported):
+        problems.append(f"reported {sorted(by_id)} != expected {sorted(spec.reported)}")
+    texts = [vi + " / " + en for vi, en in report.notes]
+    for needle in spec.notes:
+        if not any(needle in t for t in texts):
+            problems.append(f"no note contains {needle!r}")
+    return CaseResult(case, not problems, problems)
+
+
 def run_case(case: Case, rules: RulePack, evaluator: Evaluator | None = None) -> CaseResult:
     """Evaluate one case and compare it with its expectations (``xfail`` is not applied here)."""
     if evaluator is None:
         evaluator = Evaluator(rules)
+    if case.pool is not None:
+        return _run_pool(case, rules, evaluator)
     problems: list[str] = []
     try:
         decision = evaluator.evaluate(parse_profile(case.profile), parse_request(case.request))

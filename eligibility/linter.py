@@ -18,18 +18,51 @@ from eligibility.explain.evaluate import Evaluator
 from eligibility.golden import load_cases
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, load_rules
+from eligibility.rulepack.windows import evaluated_windows
 
 
 def _step_dates(c: LoadedCriterion, rules: RulePack) -> list[dt.date]:
-    """Every date on which the criterion's resolved content can change."""
-    dates = {c.spec.in_force.from_}
+    """Every date on which the criterion's resolved content can change (outside its not-encoded windows)."""
+    windows = evaluated_windows(c.spec)
+    dates = {start for start, _ in windows}
     for name in cd.params_of(c.condition):
         if name.startswith("event."):
             continue
         for v in rules.parameters[name].values:
-            if c.spec.in_force.contains(v.from_):
+            if any(a <= v.from_ <= b for a, b in windows):
                 dates.add(v.from_)
     return sorted(dates)
+
+
+def coverage_gaps(rules: RulePack) -> list[tuple[LoadedCriterion, dt.date, dt.date]]:
+    """Criteria in force on ``reviewed_through`` whose window starts after their action's earliest date, with
+    the part of the gap that no ``not_required`` / ``not_encoded`` / ``covered_by`` window declares: the
+    engine reports those dates "not encoded" too, but nobody has looked at them."""
+    cov = rules.coverage
+    if cov is None:
+        return []
+    out: list[tuple[LoadedCriterion, dt.date, dt.date]] = []
+    for c in rules.criteria:
+        spec = c.spec
+        if spec.in_force.until is not None and spec.in_force.until < cov.reviewed_through:
+            continue
+        starts = [cov.actions[a].from_ for a in spec.actions if a in cov.actions]
+        if spec.events:  # an event's criteria start with its event
+            starts = [min(rules.events[e].from_ for e in spec.events)]
+        if not starts:
+            continue
+        cursor, end = min(starts), spec.in_force.from_ - dt.timedelta(days=1)
+        windows = sorted(
+            [(g.from_, g.until or end) for g in (*spec.not_required, *spec.not_encoded)]
+            + [(cb.from_, cb.until) for cb in spec.covered_by]
+        )
+        for a, b in windows:
+            if a > cursor:
+                break
+            cursor = max(cursor, b + dt.timedelta(days=1))
+        if cursor <= end:
+            out.append((c, cursor, end))
+    return out
 
 
 def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = None) -> tuple[list[str], list[str]]:
@@ -51,6 +84,15 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
                     compile_criterion(c.id, evaluator.resolve(c.condition, on, event))
                 except (EngineError, EligibilityError) as exc:
                     problems.append(f"{c.origin}: {c.id}: {exc}")
+
+    # coverage: reviewed_through, and gaps nobody declared (reported "not encoded" by the engine)
+    if rules.coverage is None:
+        warnings.append(f"{root / 'coverage.yaml'}: missing — no reviewed_through, no earliest date per action")
+    gaps = coverage_gaps(rules)
+    for c, a, b in gaps:
+        warnings.append(f"{c.origin}: {c.id} is not encoded {a} … {b} (undeclared gap: reported 'not encoded')")
+    if gaps:
+        warnings.append(f"{len(gaps)} criteria have undeclared coverage gaps")
 
     # parameters resting only on [M]
     for name, p in rules.parameters.items():
@@ -75,6 +117,13 @@ def lint(rules_dir: str | Path | None = None, cases_dir: str | Path | None = Non
                 problems.append(f"{case.file}: case {case.id} names unknown criterion {cid}")
     for c in rules.criteria:
         got = seen.get(c.id, set())
+        facts = cd.facts_of(c.condition)
+        if "not_encoded" in facts:  # partly or wholly not encoded: it passes or stays unknown, never fails
+            if "unknown" not in got:
+                problems.append(f"{c.origin}: {c.id} has no case where it is unknown (not encoded)")
+            if set(facts) - {"not_encoded", "staff_status"} and "pass" not in got:
+                problems.append(f"{c.origin}: {c.id} has no case where it passes")
+            continue
         if "pass" not in got:
             problems.append(f"{c.origin}: {c.id} has no case where it passes")
         if not c.spec.note and not got & {"fail", "waivable"}:

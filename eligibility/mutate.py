@@ -5,6 +5,12 @@ criterion's condition moved by ±1, or an ordered comparison made strict or non-
 ``le``↔``lt``) — and the golden cases (``cases/``) are run against it. A mutant is *killed* when at least one
 case that passes on the real rules fails on the mutant; a *survivor* is a threshold the cases do not pin.
 
+Pool targets (issue 16) are mutated too: ``percent``, ``percent_max``, ``count_min``, ``count_max``, ``age_under``
+and ``year`` moved by ±1, ``op`` made strict or non-strict, ``rank_at_least`` moved one rank, and the scope
+widened — excluded groups dropped, groups made "any", levels dropped (each only where that changes which catalogue
+titles the scope takes in), the committee part dropped, the roster basis made "screened", a planned population
+made "incumbents". They are judged by the golden pool cases that name the target (``cases/pools/``).
+
 Only the cases a mutant can affect are run: those whose request reads the mutated parameter step (the
 ``ParameterUse`` of their decision), the mutated event parameter, or the mutated criterion (in force for the
 request), and for ``person.min_age_months`` (read by ``Evaluator.check_inputs``) every case dated in the step.
@@ -34,27 +40,36 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.golden import Case, load_cases, run_case
+from eligibility.model import levels as lv
 from eligibility.progress import Progress
 from eligibility.rulepack import conditions as cd
 from eligibility.rulepack.loader import LoadedCriterion, RulePack, default_rules_dir, load_rules
+from eligibility.rulepack.schema import PoolTarget
+from eligibility.rulepack.targets import window as target_window
 
 SWAP = {"ge": "gt", "gt": "ge", "le": "lt", "lt": "le"}
 SYSTEM_PARAMETERS = ("person.min_age_months",)  # read by the evaluator itself, not by a criterion
-REVIEW_DATE = dt.date(2026, 11, 30)
+
+
+def review_date(rules: RulePack) -> dt.date:
+    """The date up to which the rule pack was checked against the law (``rules/coverage.yaml``
+    ``reviewed_through``): a surviving mutant of a step in force on it is a gap in today's cases. Without a
+    coverage file, today."""
+    return rules.coverage.reviewed_through if rules.coverage is not None else dt.date.today()
 
 
 @dataclass(frozen=True)
 class Mutant:
     """One change to the rule pack."""
 
-    kind: str  # "parameter" | "event" | "constant" | "operator"
-    target: str  # parameter name, "event:<id>.<parameter>", or criterion id
+    kind: str  # "parameter" | "event" | "constant" | "operator" | "target"
+    target: str  # parameter name, "event:<id>.<parameter>", criterion id, or pool target id
     detail: str  # "60 → 61", "ge → gt" (with the position in the condition)
     window: tuple[dt.date, dt.date | None]  # when the mutated step / event / criterion is in force
     step: dt.date | None = None  # the parameter step's first day
     index: int = 0  # the comparison's position in the criterion (walk order), for constants and operators
     where: str = "condition"  # "condition" | "applies_when"
-    value: Any = None  # the new value (constant, parameter) or operator
+    value: Any = None  # the new value (constant, parameter), operator, or a target's changed fields ((key, value), …)
 
     @property
     def label(self) -> str:
@@ -80,6 +95,7 @@ class MutationResult:
     seconds: float
     cases: int
     baseline_failures: list[str] = field(default_factory=list)  # cases failing on the real rules (excluded)
+    review_date: dt.date = field(default_factory=dt.date.today)  # rules/coverage.yaml reviewed_through
 
     @property
     def total(self) -> int:
@@ -97,14 +113,16 @@ class MutationResult:
     def score(self) -> float:
         return self.killed / self.total if self.total else 1.0
 
-    def survivors_in_force(self, on: dt.date = REVIEW_DATE) -> list[Mutant]:
-        return [m for m in self.survivors if m.in_force_on(on)]
+    def survivors_in_force(self, on: dt.date | None = None) -> list[Mutant]:
+        """The survivors of a step in force on ``on`` (default: the rule pack's review date)."""
+        day = self.review_date if on is None else on
+        return [m for m in self.survivors if m.in_force_on(day)]
 
     def summary(self) -> str:
         return (
             f"{self.killed} of {self.total} mutants killed ({100 * self.score:.1f}%), "
             f"{len(self.survivors)} survivors ({len(self.survivors_in_force())} in a step in force on "
-            f"{REVIEW_DATE:%d/%m/%Y}); {self.cases} cases; {self.seconds:.0f} s"
+            f"{self.review_date:%d/%m/%Y}); {self.cases} cases; {self.seconds:.0f} s"
         )
 
 
@@ -180,6 +198,70 @@ def mutants(rules: RulePack) -> list[Mutant]:
                             value=SWAP[node.op],
                         )
                     )
+    out.extend(target_mutants(rules))
+    return out
+
+
+def _scope_titles(t: PoolTarget, rules: RulePack) -> frozenset[str]:
+    """The catalogue titles a target's post-based scope takes in (to skip scope mutants that change nothing)."""
+    if not t.groups:
+        return frozenset()
+    return frozenset(
+        code
+        for code, ti in rules.titles.items()
+        if (not t.levels or ti.level in t.levels)
+        and not set(ti.groups) & set(t.exclude_groups)
+        and ("any" in t.groups or set(ti.groups) & set(t.groups))
+    )
+
+
+def target_mutants(rules: RulePack) -> list[Mutant]:
+    out: list[Mutant] = []
+    vocabs = {
+        "degree_at_least": lv.DEGREE,
+        "political_theory_at_least": lv.POLITICAL_THEORY,
+        "state_management_at_least": lv.STATE_MANAGEMENT,
+        "civil_service_grade_at_least": lv.CIVIL_SERVICE_GRADE,
+    }
+    for t in rules.targets:
+        w = target_window(t, rules.localities)
+        span = (w.start, w.end)
+
+        def add(detail: str, *changes: tuple[str, Any], t: PoolTarget = t, span: Any = span) -> None:
+            out.append(Mutant("target", t.id, detail, span, value=tuple(changes)))
+
+        for key in ("percent", "percent_max", "count_min", "count_max", "age_under", "year"):
+            v = getattr(t, key)
+            if isinstance(v, int):
+                for d in (1, -1):
+                    add(f"{key} {v} → {v + d}", (key, v + d))
+        if t.op in ("ge", "gt") and t.percent is not None:
+            new_op = "gt" if t.op == "ge" else "ge"
+            add(f"op {t.op} → {new_op}", ("op", new_op))
+        vocab = vocabs.get(t.measure)
+        if vocab is not None and t.rank_at_least in vocab.codes:
+            i = vocab.codes.index(t.rank_at_least)
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(vocab.codes):
+                    add(f"rank_at_least {t.rank_at_least} → {vocab.codes[j]}", ("rank_at_least", vocab.codes[j]))
+        before = _scope_titles(t, rules)
+        widen: list[tuple[str, str, Any]] = []
+        if t.exclude_groups:
+            widen.append(("scope: exclude_groups dropped", "exclude_groups", ()))
+        if t.groups and "any" not in t.groups:
+            widen.append(("scope: groups → any", "groups", ("any",)))
+        if t.levels:
+            widen.append(("scope: levels dropped", "levels", None))
+        for detail, key, value in widen:
+            changed = t.model_copy(update={key: list(value) if isinstance(value, tuple) else value})
+            if _scope_titles(changed, rules) != before:
+                add(detail, (key, value))
+        if t.committee is not None:
+            add("scope: committee dropped", ("committee", None))
+        if t.basis == "roster":
+            add("scope: basis roster → screened", ("basis", "screened"))
+        if t.population != "incumbents":
+            add(f"scope: population {t.population} → incumbents", ("population", "incumbents"))
     return out
 
 
@@ -213,6 +295,10 @@ def apply(rules: RulePack, mutant: Mutant) -> RulePack:
         values = [v.model_copy(update={"value": mutant.value}) if v.from_ == mutant.step else v for v in p.values]
         params = {**rules.parameters, mutant.target: p.model_copy(update={"values": values})}
         return dataclasses.replace(rules, parameters=params)
+    if mutant.kind == "target":
+        updates = {k: list(v) if isinstance(v, tuple) else v for k, v in mutant.value}
+        targets = [t.model_copy(update=updates) if t.id == mutant.target else t for t in rules.targets]
+        return dataclasses.replace(rules, targets=targets)
     if mutant.kind == "event":
         eid, key = mutant.target.removeprefix("event:").split(".", 1)
         ev = rules.events[eid]
@@ -241,6 +327,7 @@ class CaseTrace:
     event: str | None
     criteria: frozenset[str]
     parameter_steps: frozenset[tuple[str, dt.date]]  # (parameter, step first day)
+    targets: frozenset[str] = frozenset()  # pool cases: the targets they name
 
 
 def trace(case: Case, rules: RulePack, evaluator: Any) -> CaseTrace:
@@ -250,6 +337,8 @@ def trace(case: Case, rules: RulePack, evaluator: Any) -> CaseTrace:
     criteria: set[str] = set()
     steps: set[tuple[str, dt.date]] = set()
     date = event = None
+    if case.pool is not None:  # judged only by target mutants
+        return CaseTrace(case.id, None, None, frozenset(), frozenset(), frozenset(case.pool.target_ids()))
     try:
         request = parse_request(case.request)
         date, event = request.date, request.event
@@ -262,6 +351,8 @@ def trace(case: Case, rules: RulePack, evaluator: Any) -> CaseTrace:
 
 
 def affected(m: Mutant, t: CaseTrace) -> bool:
+    if m.kind == "target":
+        return m.target in t.targets
     if m.kind == "parameter":
         if m.target in SYSTEM_PARAMETERS:
             return t.date is not None and m.in_force_on(t.date)
@@ -353,4 +444,4 @@ def run(
         _STATE.clear()
         order = {m: i for i, (m, _) in enumerate(jobs)}
         outcomes.sort(key=lambda o: order[o.mutant])
-    return MutationResult(outcomes, time.perf_counter() - started, len(judged), failures)
+    return MutationResult(outcomes, time.perf_counter() - started, len(judged), failures, review_date(rules))

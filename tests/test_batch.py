@@ -448,10 +448,12 @@ def test_funnel_binding_criterion_and_missing_inputs(pack: Any) -> None:
 def test_targets_overlay_only_for_its_province_and_measured_on_known_data(pack: Any) -> None:
     central = [t for t, p in targets_for(pack, parse_request({**REQUEST, "locality": None})) if p is not None]
     assert central == []
-    here = targets_for(pack, parse_request(REQUEST))
+    here = targets_for(pack, parse_request({**REQUEST, "date": "2025-03-03"}))  # Đề án 18 in force
     assert {p for _, p in here} <= {None, "lao-cai"}
     overlay_ids = {t.id for t in pack.overlays["lao-cai"].pool_targets} if "lao-cai" in pack.overlays else set()
     assert overlay_ids <= {t.id for t, _ in here}
+    later = targets_for(pack, parse_request(REQUEST))  # 1/10/2025: the old province's plan ended with it
+    assert not overlay_ids & {t.id for t, _ in later}
     acc = PoolAccumulator(pack, parse_request(REQUEST))
     people = [
         _result(2, "eligible", {"a": "pass"}, sex="female", age=35),
@@ -596,6 +598,46 @@ def test_screen_timeline_gives_next_change_like_explain(pack: Any) -> None:
     assert tl.changes, "the example's age criterion lapses within ten years"
     assert result.next_change == tl.changes[0].date.isoformat()
     assert result.next_verdict == tl.changes[0].verdict_after
+
+
+# ----- targets by year, province and merger (issue 16) ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "date,locality,expected",
+    [
+        # before Đề án 18 (11/12/2020) and before QĐ 50 (27/12/2021): only CT 35's committee age structure
+        ("2019-06-01", "lao-cai", {"ct35.young.committee"}),
+        # Hải Dương's QĐ 676 (28/2/2019) is in force in 2019: its 2025 and 2030 targets
+        (
+            "2019-06-01",
+            "hai-duong",
+            {
+                "ct35.young.committee",
+                "hai-duong.district_state.grade_cvc.2025",
+                "hai-duong.commune_fulltime.qualified.2025",
+                "hai-duong.district_state.young35.2030",
+            },
+        ),
+        # after the 1/7/2025 mergers: no provincial plan is found adopted; QĐ 50 until QĐ 377 (8/10/2025)
+        ("2025-10-01", "lao-cai", {"qd50.young.province", "qd50.young.central", "qd50.women"}),
+        ("2025-10-01", "hai-duong", {"qd50.young.province", "qd50.young.central", "qd50.women"}),
+        ("2025-10-01", "long-an", {"qd50.young.province", "qd50.young.central", "qd50.women"}),
+        ("2031-01-01", "lao-cai", set()),
+        ("2031-01-01", "hai-duong", set()),
+    ],
+)
+def test_example_pool_reports_only_the_targets_in_force(
+    date: str, locality: str, expected: set[str], pack: Any
+) -> None:
+    """Screening examples/pool.xlsx on 2019, 2025 and 2031 shows only the targets in force (issue 16)."""
+    request = {"action": "planning", "date": date, "locality": locality}
+    source = read_pool(EXAMPLE_POOL)
+    rep = pool_report(screen(source, request, pack, workers=1), pack, request)
+    assert {t.target.id for t in rep.targets} == expected
+    plan_notes = [vi for vi, _ in rep.notes if "không còn báo cáo" in vi]
+    assert bool(plan_notes) == (date >= "2025-07-01"), "after the merger a note says the old province's plan ended"
+    for t in rep.targets:
+        if t.province is not None:
+            assert t.target.quote is not None and t.target.quote.text in t.citation(rep.source_titles)
 
 
 def test_local_trait_is_the_engines_outcome_of_the_locality_criterion(

@@ -23,7 +23,7 @@ CHECK = [
     "--locality",
     "lao-cai",
     "--date",
-    "2025-11-03",
+    "2026-11-03",  # the example is eligible under NĐ 300/2026 (on 2025-11-03 NĐ 170's original text is not encoded)
 ]
 
 
@@ -115,7 +115,7 @@ def test_check_json_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["verdict"] == "eligible"
     assert data["missing_inputs"] == []
     assert data["request"]["action"] == "appointment" and data["request"]["post"] == "giam-doc-so"
-    assert data["request"]["date"] == "2025-11-03" and data["request"]["locality"] == "lao-cai"
+    assert data["request"]["date"] == "2026-11-03" and data["request"]["locality"] == "lao-cai"
     assert isinstance(data["rulepack"], str) and len(data["rulepack"]) == 16
     assert data["regime"] and all({"id", "vi", "en"} <= set(r) for r in data["regime"])
     assert data["findings"]
@@ -130,7 +130,7 @@ def test_check_json_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
         for p in f["parameters"]:
             assert {"name", "value", "read_on", "step_from", "source", "confidence"} <= set(p)
     age = next(f for f in data["findings"] if f["criterion"] == "appointment.age.months_to_retirement")
-    assert age["outcome"] == "pass" and age["facts"]["months_to_retirement"] == 102
+    assert age["outcome"] == "pass" and age["facts"]["months_to_retirement"] == 90  # 05/2034 − 11/2026
     assert [p["value"] for p in age["parameters"]] == [60]
     json.dumps(data, ensure_ascii=False)  # plain JSON types only
 
@@ -168,7 +168,9 @@ def test_check_html_is_a_full_page(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         assert tag in page, tag
     assert "LC-0001" in page and "Nguyễn Văn An" in page and "Đủ điều kiện" in page
-    assert "(eligible)" not in page and "giam-doc-so" not in page and "Giám đốc Sở" in page and "03/11/2025" in page
+    assert (
+        "(eligible)" not in page and "giam-doc-so" not in page and "Giám đốc Sở" in page and "03/11/2026" in page
+    )  # CHECK is dated 2026-11-03 (issue 11)
     assert page.count("<tr class=") >= 10
     assert "<script" not in page
 
@@ -195,7 +197,7 @@ def test_check_lang_en(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_text_vi(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *CHECK)
     assert code == 0 and "Kết luận: Đủ điều kiện\n" in out and "Căn cứ:" in out and "[eligible]" not in out
-    assert "việc: bổ nhiệm, chức danh: Giám đốc Sở (và tương đương), địa phương: Lào Cai, ngày xét: 03/11/2025" in out
+    assert "việc: bổ nhiệm, chức danh: Giám đốc Sở (và tương đương), địa phương: Lào Cai, ngày xét: 03/11/2026" in out
 
 
 # ----- incomplete profiles ------------------------------------------------------------------------

@@ -17,13 +17,19 @@ from eligibility.explain.evaluate import Evaluator
 from eligibility.rulepack import load_rules
 
 KT = "appointment.discipline.party_higher.khien_trach"
+# A public-employee manager (a division of a public service unit): between the two dates compared (6/2025 and
+# 11/2025) NĐ 115/2020 governs such posts and is encoded, while the civil servants' NĐ 170/2025 original wording is
+# not (issue 11) — the Party parameter change of QĐ 377 is then the only cause of a flip.
+POST = "truong-phong-dvsncl"
 BASE: dict[str, Any] = dict(
     sex="nam",
     birth_date="1975-05-10",
+    staff_status="viên chức",
     party={"member": True},
     education={"degree": "đại học", "political_theory": "cao cấp", "state_management": "chuyên viên chính"},
-    posts=[{"title": "pho-truong-phong-so", "from": "2019-01-01"}],
-    planning=[{"title": "truong-phong-so", "term": "2025-2030", "approved": "2024-10-01"}],
+    posts=[{"title": "pho-truong-phong-dvsncl", "from": "2019-01-01"}],
+    planning=[{"title": POST, "term": "2025-2030", "approved": "2024-10-01"}],
+    barred_from_office=False,
     discipline=[],
     investigation="không",
     political_standard={"result": "đạt"},
@@ -50,7 +56,7 @@ def pool(tmp_path: Path) -> Path:
 def sides(rules_a: Any, rules_b: Any, date_a: str, date_b: str) -> tuple[Side, Side]:
     ev_a = Evaluator(rules_a)
     ev_b = ev_a if rules_b is rules_a else Evaluator(rules_b)
-    req = {"action": "appointment", "post": "truong-phong-so"}
+    req = {"action": "appointment", "post": POST}
     return (
         Side(ev_a, dt.date.fromisoformat(date_a), req, date_a),
         Side(ev_b, dt.date.fromisoformat(date_b), req, date_b),
@@ -102,7 +108,7 @@ def test_cli_compare_csv_json_and_errors(pool: Path, tmp_path: Path, capsys: pyt
         "--action",
         "appointment",
         "--post",
-        "truong-phong-so",
+        POST,
         "--date",
         "2025-06-01",
         "--date",
@@ -123,8 +129,5 @@ def test_cli_compare_csv_json_and_errors(pool: Path, tmp_path: Path, capsys: pyt
     assert data["transitions"] == {"eligible→not_eligible": 1}
     capsys.readouterr()
     # one date and one rule pack: nothing to compare
-    assert (
-        main(["compare", str(pool), "--action", "appointment", "--post", "truong-phong-so", "--date", "2025-06-01"])
-        == 2
-    )
+    assert main(["compare", str(pool), "--action", "appointment", "--post", POST, "--date", "2025-06-01"]) == 2
     assert "--date" in capsys.readouterr().err

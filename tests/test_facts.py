@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import EXAMPLE
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from eligibility import Request, evaluate, parse_profile
+from eligibility import Request, default_rules, evaluate, parse_profile
 from eligibility.cli import main
 from eligibility.explain.evaluate import Evaluator
 from eligibility.facts.months import month_index, whole_months_between
@@ -212,6 +212,8 @@ def test_a_later_birth_date_never_gives_fewer_months_to_retirement(
     facts_of: Any, sex: str, a: dt.date, b: dt.date, pa: int, pb: int, date: str, action: str
 ) -> None:
     """Born later (younger) never leaves less working time, whatever the date, action and convention."""
+    coverage = default_rules().coverage
+    assume(coverage is None or dt.date.fromisoformat(date) >= coverage.actions[action].from_)  # else an input error
     if a > b:
         a, b, pa, pb = b, a, pb, pa
     fa = facts_of({"sex": sex, "birth_date": _as_written(a, pa)}, date, action)
@@ -281,7 +283,7 @@ def test_education_ladder_on_the_example(example_data: dict[str, Any]) -> None:
 
 
 def test_example_profile_as_dict_equals_file(example_data: dict[str, Any]) -> None:
-    request = {"action": "appointment", "post": "giam-doc-so", "locality": "lao-cai", "date": "2025-11-03"}
+    request = {"action": "appointment", "post": "giam-doc-so", "locality": "lao-cai", "date": "2026-11-03"}
     from eligibility import load_profile
 
     a = evaluate(example_data, request)
@@ -325,14 +327,17 @@ def test_status_leave_and_exit_facts(example_data: dict[str, Any]) -> None:
     request = {"action": "appointment", "post": "giam-doc-so", "date": "2026-06-30"}
     got = derive(data, request).facts
     assert got["staff_status"] == "vien_chuc" and got["on_maternity_leave"] is True
-    assert got["last_exit_reason"] == "resigned" and got["months_since_last_exit"] == 24  # from 2024-06-01
+    # NĐ 170/2025 Điều 55 (NĐ 300/2026): the resignation is confirmed by the file, counted from the day after `to`
+    assert got["left_by_tu_chuc"] is True and got["left_by_tu_chuc_confirmed"] is True
+    assert got["months_since_left_by_tu_chuc"] == 24 and got["left_by_mien_nhiem"] is False  # from 2024-06-01
     later = derive(data, {**request, "date": "2026-07-01"}).facts
-    assert later["on_maternity_leave"] is False and later["months_since_last_exit"] == 25
+    assert later["on_maternity_leave"] is False and later["months_since_left_by_tu_chuc"] == 25
     bare = derive({k: v for k, v in data.items() if k not in ("staff_status", "maternity_leave")}, request)
     assert "staff_status" not in bare.facts and "on_maternity_leave" not in bare.facts  # missing stays missing
     assert bare.unknown["staff_status"] == ("staff_status",)
     no_reason = {**data, "posts": [{k: v for k, v in data["posts"][0].items() if k != "end_reason"}, data["posts"][1]]}
-    assert "last_exit_reason" not in derive(no_reason, request).facts
+    unrecorded = derive(no_reason, request).facts  # the reason not recorded: possible, never confirmed
+    assert unrecorded["left_by_tu_chuc"] is True and "left_by_tu_chuc_confirmed" not in unrecorded
 
 
 def test_status_and_leave_columns_round_trip() -> None:
@@ -357,3 +362,57 @@ def test_status_and_leave_columns_round_trip() -> None:
         ["X", "nữ", "1985", "không"], layout(["Mã hồ sơ", "Giới tính", "Ngày sinh", "Nghỉ thai sản từ ngày"])[0], 2
     )
     assert none[0]["maternity_leave"] == [] and not none[2]
+
+
+def test_2026_law_columns_round_trip() -> None:
+    """issue 11: the pool columns of the fields the 2026 law reads — the person's status, maternity leave, an acting
+    current post, the latest post left with how it ended, and the NĐ 300 bars — row → profile → row."""
+    from eligibility.batch.columns import COLUMNS, layout
+    from eligibility.batch.mapping import column_of, profile_to_row, row_to_profile
+    from eligibility.model import parse_profile
+
+    profile = {
+        "id": "X",
+        "sex": "nữ",
+        "birth_date": "1980-03-01",
+        "staff_status": "công chức",
+        "maternity_leave": [{"from": "2026-01-01", "to": "2026-06-30"}],
+        "posts": [
+            {"title": "truong-phong-so", "level": "province", "from": "2024-06-01", "acting": True},
+            {"title": "pho-giam-doc-so", "from": "2018-01-01", "to": "2024-05-31", "end_reason": "từ chức"},
+        ],
+        "barred_from_office": False,
+        "under_inspection": True,
+        "suspended": False,
+        "responsibility_review": False,
+    }
+    row = profile_to_row(profile)
+    assert row["current_post"] == "truong-phong-so" and row["current_post_acting"] == "có"
+    assert row["left_post"] == "pho-giam-doc-so" and row["left_post_to"] == "2024-05-31"
+    assert row["left_post_end_reason"] == "từ chức" and row["under_inspection"] == "có"
+    lay, _ = layout([c.vi for c in COLUMNS])
+    data, _, problems = row_to_profile([row.get(c.key) for c in COLUMNS], lay, 2)
+    assert not problems, problems
+    back = parse_profile(data)
+    assert back == parse_profile(profile)
+    assert [p.end_reason for p in back.posts or []] == [None, "tu_chuc"]
+    assert profile_to_row(data) == row
+    assert column_of("posts.1.end_reason") == ("left_post_end_reason", 1)
+    assert column_of("posts.0.acting") == ("current_post_acting", 0)
+    # the post left needs the current-post column (written "không" when the person holds no post now)
+    headers = ["Mã hồ sơ", "Giới tính", "Ngày sinh", "Chức vụ đã thôi gần nhất (mã)", "Ngày thôi giữ chức vụ"]
+    _, _, problems = row_to_profile(["X", "nữ", "1980", "pho-giam-doc-so", "31/05/2024"], layout(headers)[0], 2)
+    assert [p.location for p in problems] == ["Chức vụ đã thôi gần nhất (mã)"]
+    headers = [
+        "Mã hồ sơ",
+        "Giới tính",
+        "Ngày sinh",
+        "Chức vụ hiện tại (mã)",
+        *headers[3:],
+        "Ngày bắt đầu giữ chức vụ đã thôi",
+    ]
+    cells = ["X", "nữ", "1980", "không", "pho-giam-doc-so", "31/05/2024", "01/01/2018"]
+    data, _, problems = row_to_profile(cells, layout(headers)[0], 2)
+    assert not problems and [p["title"] for p in data["posts"]] == ["pho-giam-doc-so"]
+    none = row_to_profile(["X", "nữ", "1980", "không", "không"], layout(headers[:5])[0], 2)
+    assert none[0]["posts"] == [] and not none[2]

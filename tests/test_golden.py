@@ -28,9 +28,14 @@ profiles:
     health: {fit: true}
     asset_declaration: {verified: true}
     file_verified: true
+    barred_from_office: false
+    under_inspection: false
+    suspended: false
 cases:
 """
-REQUEST = "{action: appointment, post: giam-doc-so, locality: lao-cai, date: 2025-11-03}"
+# issue 11: on 2025-11-03 NĐ 170/2025's original conditions are not encoded (every appointment is incomplete), so
+# the machinery is exercised on 2024-06-01 (NĐ 138/2020 Điều 42), where the person is eligible
+REQUEST = "{action: appointment, post: giam-doc-so, locality: lao-cai, date: 2024-06-01}"
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -48,11 +53,11 @@ def test_messages_and_facts_expectations(tmp_path: Path) -> None:
     good = _case(
         "good",
         "{verdict: eligible, messages: {appointment.tenure.equivalent_post: 'tối thiểu 24'},"
-        " facts: {appointment.tenure.equivalent_post: {months_in_equivalent_posts: 82,"
+        " facts: {appointment.tenure.equivalent_post: {months_in_equivalent_posts: 65,"
         " appointment.min_months_in_equivalent_post: 24}}}",
     )
     bad_msg = _case("bad-msg", "{messages: {appointment.tenure.equivalent_post: 'tối thiểu 25'}}")
-    bad_fact = _case("bad-fact", "{facts: {appointment.tenure.equivalent_post: {months_in_equivalent_posts: 81}}}")
+    bad_fact = _case("bad-fact", "{facts: {appointment.tenure.equivalent_post: {months_in_equivalent_posts: 64}}}")
     bad_param = _case(
         "bad-param", "{facts: {appointment.tenure.equivalent_post: {appointment.min_months_in_equivalent_post: 25}}}"
     )
@@ -66,6 +71,16 @@ def test_unknown_expect_key_is_an_error(tmp_path: Path) -> None:
         load_cases(_write(tmp_path, _case("x", "{verdicts: eligible}")))
     with pytest.raises(InputError):
         load_cases(_write(tmp_path, _case("x", "{verdict: eligible}", xfail=" ")))
+
+
+@pytest.mark.parametrize(
+    "expect",
+    ["[verdict, eligible]", "{facts: {age.planning: [1, 2]}}", "{facts: [1]}", "{outcomes: [x]}", "{messages: text}"],
+)
+def test_malformed_expectation_is_an_input_error(tmp_path: Path, expect: str) -> None:
+    """A malformed expectation names the case (file:cases[i]); it is never a TypeError with a traceback."""
+    with pytest.raises(InputError, match=r"cases\[0\]"):
+        load_cases(_write(tmp_path, _case("x", expect)))
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,9 @@ from eligibility.model.profile import Profile
 from eligibility.model.request import Request
 
 ACTIONS = ["planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement"]
-DATES = ["2025-11-03", "2025-06-15", "2024-09-14", "2021-03-01", "2026-12-01"]
+# 2019-06-01: before NĐ 138/2020 and QĐ 27/2003's uncoded conditions (issue 11: not encoded findings);
+# 2026-08-15: NĐ 300/2026 and the viên chức rules in force
+DATES = ["2025-11-03", "2025-06-15", "2024-09-14", "2021-03-01", "2026-12-01", "2026-08-15", "2019-06-01"]
 LOCALITIES = [None, "lao-cai", "Hải Dương", "hai-phong", "ha-noi", "ha-giang"]
 EVENTS = ["congress-2020", "elections-2021", "congress-2025"]
 OPTIONAL = [
@@ -103,6 +105,7 @@ def shown_of(decision: Decision, passes: bool) -> dict[str, Any]:
         "findings": issues,
         "passes": passed,
         "missing_inputs": [(m.input, tuple(m.criteria)) for m in decision.missing_inputs],
+        "not_encoded": [x.criterion for x in decision.coverage.not_encoded] if decision.coverage else [],
     }
 
 
@@ -114,6 +117,7 @@ def view(r: LeanResult) -> dict[str, Any]:
         "findings": list(r.findings),
         "passes": list(r.passes),
         "missing_inputs": list(r.missing_inputs),
+        "not_encoded": list(r.not_encoded),
     }
 
 

@@ -52,7 +52,8 @@ def test_wheel_installs_in_a_fresh_venv_and_checks_the_example_from_another_fold
     subprocess.run([*pip, "--python", str(python), "install", str(wheel)], check=True, env=env, timeout=900)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    args = ["--action", "appointment", "--post", "giam-doc-so", "--locality", "lao-cai", "--date", "2025-11-03"]
+    # issue 11: the example is eligible under NĐ 300/2026; on 2025-11-03 NĐ 170/2025's original text is not encoded
+    args = ["--action", "appointment", "--post", "giam-doc-so", "--locality", "lao-cai", "--date", "2026-11-03"]
     run = subprocess.run(
         [str(venv / "bin" / "eligibility"), "check", str(EXAMPLE), *args, "--format", "json"],
         cwd=elsewhere,

@@ -28,6 +28,9 @@ DAY = dt.timedelta(days=1)
 AGE = "appointment.age.months_to_retirement"
 KT = "appointment.discipline.party_higher.khien_trach"
 QD296 = "appointment.discipline.qd296_reprimand"
+# An elected post (cán bộ): only the Party's appointment rules apply, so the timelines below follow them alone. A
+# civil servant's post would add the State conditions, which are not encoded from 1/7/2025 to 31/7/2026 (issue 11).
+TARGET = "pho-chu-tich-ubnd-tinh"
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +48,8 @@ def clean_profile(**over: Any) -> Profile:
         education={"degree": "đại học", "political_theory": "cao cấp", "state_management": "chuyên viên chính"},
         posts=[{"title": "pho-truong-phong-so", "from": "2019-01-01"}],
         planning=[
-            {"title": "truong-phong-so", "term": "2020-2025", "approved": "2020-10-01"},
-            {"title": "truong-phong-so", "term": "2025-2030", "approved": "2024-10-01"},
+            {"title": TARGET, "term": "2020-2025", "approved": "2020-10-01"},
+            {"title": TARGET, "term": "2025-2030", "approved": "2024-10-01"},
         ],
         discipline=[],
         investigation="không",
@@ -60,7 +63,7 @@ def clean_profile(**over: Any) -> Profile:
 
 
 def request(**fields: Any) -> Request:
-    return parse_request({"action": "appointment", "post": "truong-phong-so", **fields})
+    return parse_request({"action": "appointment", "post": TARGET, **fields})
 
 
 def outcome_on(ev: Evaluator, profile: Profile, req: Request, cid: str, d: dt.date) -> str | None:
@@ -118,11 +121,14 @@ def test_reprimand_qd80_block_ends_after_12_months(ev: Evaluator) -> None:
     assert kt.outcome == "fail" and kt.holds_from == dt.date(2024, 3, 15)
     assert outcome_on(ev, p, req, KT, dt.date(2024, 3, 14)) == "fail"
     assert outcome_on(ev, p, req, KT, dt.date(2024, 3, 15)) == "pass"
-    assert tl.earliest_eligible == dt.date(2024, 3, 15)
+    # issue 11: whether a Party reprimand also barred an equivalent-or-higher post before QĐ 296 (30/5/2025) is not
+    # encoded, so from 15/3/2024 the verdict is incomplete, and eligible only once QĐ 296's 12 months are known to be over
+    assert tl.earliest_eligible == dt.date(2025, 5, 30)
     change = tl.changes[0]
-    assert change.date == dt.date(2024, 3, 15) and change.verdict_after == "eligible"
+    assert change.date == dt.date(2024, 3, 15) and change.verdict_after == "incomplete"
     assert [c.criterion for c in change.criteria] == [KT]
-    assert "Từ ngày 15/03/2024 đủ điều kiện" in timeline.render_text(tl, "vi")
+    assert tl.changes[1].date == dt.date(2025, 5, 30) and tl.changes[1].verdict_after == "eligible"
+    assert "Từ ngày 30/05/2025 đủ điều kiện" in timeline.render_text(tl, "vi")
     assert not [n for n in tl.needed if n.criterion == KT]  # time fixes it: no change to the file is asked
 
 
@@ -256,19 +262,20 @@ def test_cli_explain_text_json_html(capsys: pytest.CaptureFixture[str], tmp_path
         "--locality",
         "lao-cai",
         "--date",
-        "2025-11-03",
+        "2026-11-03",  # under NĐ 300/2026 (NĐ 170's original wording, 2025-11-03, is not encoded)
     ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert out.index("Kết luận:") < out.index("Mốc thời gian")
-    assert "đến ngày 01/06/2029 hết điều kiện về tuổi" in out
+    # NĐ 300's "3 most recent years" rating: from 2027 the example's 2026 rating (not on file) is one of them
+    assert "đến ngày 01/01/2027 hết điều kiện về đánh giá, xếp loại" in out
     assert main(args + ["--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["timeline"]["eligible_until"] == "2029-05-31"
+    assert data["timeline"]["eligible_until"] == "2026-12-31"
     assert data["timeline"]["criteria"][AGE]["holds_until"] == "2029-05-31"
     assert main(args + ["--format", "html", "--lang", "en"]) == 0
     page = capsys.readouterr().out
-    assert '<section class="timeline">' in page and "no longer meets the age condition" in page
+    assert '<section class="timeline">' in page and "no longer meets the assessments condition" in page
 
 
 # ----- properties ----------------------------------------------------------------------------------

@@ -98,6 +98,31 @@ def test_the_form_round_trips_a_profile(client: TestClient) -> None:
     assert api.profile_of(yaml.safe_load(r.text)) == profile
 
 
+@pytest.mark.parametrize(
+    "leave",
+    [
+        [],
+        [{"from": "2026-09-01", "to": "2027-02-28"}],
+        [{"from": "2019-03-01", "to": "2019-08-31"}, {"from": "2026-09-01"}],
+    ],
+)
+def test_maternity_leave_is_a_form_field_and_round_trips(leave: list[dict[str, str]]) -> None:
+    """Maternity leave (NĐ 170 Điều 36 as amended by NĐ 300) is shown and edited in the form: the latest
+    period, or "Không nghỉ chế độ thai sản"; earlier periods are kept. Left blank, it stays unknown."""
+    rules = api.default_rules()
+    profile = api.profile_of({**_example(), "maternity_leave": leave})
+    form = fm.from_profile(profile, REQUEST, rules)
+    if leave:
+        assert form.get("maternity_from") == "01/09/2026" and not form.get("maternity_none")
+    else:
+        assert form.get("maternity_none") == "on" and not form.get("maternity_from")
+    assert api.profile_of(fm.profile_dict(form, rules)) == profile
+    blank = fm.FormData({k: v for k, v in form.values.items() if not k.startswith("maternity")}, form.rows)
+    left = api.profile_of(fm.profile_dict(blank, rules)).maternity_leave
+    assert [x.model_dump(mode="json", by_alias=True) for x in left or []] == leave[:-1]
+    assert (left is None) == (len(leave) < 2)  # nothing shown and no earlier period: not recorded (unknown)
+
+
 def test_months_in_the_form_read_as_the_first_and_last_day(client: TestClient) -> None:
     data = fm.form_data(
         {

@@ -20,73 +20,54 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from eligibility.batch.column import Cell, Column, _c
+from eligibility.batch.columns_2026 import LAW_2026_BARS, LAW_2026_POSTS
 from eligibility.errors import Problem
 from eligibility.model import levels as lv
 
-Cell = Any  # what a spreadsheet cell may hold: None, str, int, float, bool, date, datetime
+__all__ = ["BY_KEY", "COLUMNS", "POST_COLUMN", "REQUIRED", "Cell", "Column", "Layout", "find_column", "layout"]
 
 
-@dataclass(frozen=True)
-class Column:
-    """One documented column of the pool spreadsheet."""
-
-    key: str  # English alias (also the canonical key)
-    vi: str  # Vietnamese header
-    path: str  # profile field it fills (for messages), "request.post" for the request column
-    kind: str  # text | date | birth_date | vocab | bool | int | list | assessments | localities
-    help_vi: str
-    help_en: str
-    example: str = ""
-    vocab: lv.Vocabulary | None = None
-    required: bool = False
-    multi: bool = False  # several values separated by ";"
-    none_word: bool = False  # "không" means recorded: none (an empty list)
-    aliases: tuple[str, ...] = ()
-    opens: bool = False  # opens its record (party, a post, a plan, a discipline decision …): the others need it
-    title_code: bool = False  # a title code or a title's name (mapped to its code)
-    needed: tuple[str, str] | None = None  # the record needs this column too: the problem (vi, en) if absent
-    fill: str = ""  # written for an item that lacks this value in a cell of several values
-    extra_paths: tuple[str, ...] = ()  # other profile paths whose errors belong to this column
-
-    @property
-    def group(self) -> str | None:
-        """The profile field holding the record this column belongs to (``party`` for ``party.member``)."""
-        return self.path.rpartition(".")[0] or None
-
-    @property
-    def field(self) -> str:
-        """The field it fills in its record, or in the profile."""
-        return self.path.rpartition(".")[2]
-
-    def allowed_vi(self) -> str:
-        if self.vocab is not None:
-            return "; ".join(f"{self.vocab.labels_vi[c]} ({c})" for c in self.vocab.codes)
-        return {
-            "date": "ngày đầy đủ: YYYY-MM-DD hoặc DD/MM/YYYY (hoặc ô kiểu ngày của Excel)",
-            "birth_date": "YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY-MM hoặc chỉ năm YYYY",
-            "bool": "có / không (đúng / sai, x, 1 / 0)",
-            "int": "số nguyên không âm",
-            "assessments": "năm: mức; năm: mức — ví dụ 2023: HTTNV; 2024: HTXSNV",
-            "localities": "tỉnh: số năm; tỉnh: số năm — ví dụ Lào Cai: 20; Yên Bái: 3",
-        }.get(self.kind, "văn bản tự do")
-
-    def allowed_en(self) -> str:
-        if self.vocab is not None:
-            return "; ".join(f"{c} ({self.vocab.labels_en[c]})" for c in self.vocab.codes)
-        return {
-            "date": "a full date: YYYY-MM-DD or DD/MM/YYYY (or an Excel date cell)",
-            "birth_date": "YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY-MM or only the year YYYY",
-            "bool": "yes / no (có / không, x, 1 / 0)",
-            "int": "a whole number, 0 or more",
-            "assessments": "year: rating; year: rating — e.g. 2023: HTTNV; 2024: HTXSNV",
-            "localities": "province: years; province: years — e.g. Lào Cai: 20; Yên Bái: 3",
-        }.get(self.kind, "free text")
-
-
-def _c(key: str, vi: str, path: str, kind: str, help_vi: str, help_en: str, example: str = "", **kw: Any) -> Column:
-    return Column(key, vi, path, kind, help_vi, help_en, example, **kw)
+def _place_units(key: str) -> tuple[Column, ...]:
+    """The district, commune and map-date columns of a place (quê quán, nơi sinh, nơi lớn lên)."""
+    vi, en = {"hometown": ("Quê quán", "hometown"), "birthplace": ("Nơi sinh", "birthplace")}.get(
+        key, ("Nơi lớn lên", "place of growing up")
+    )
+    low = vi.lower()
+    return (
+        _c(
+            f"{key}_district",
+            f"{vi} (huyện)",
+            f"{key}.district",
+            "text",
+            f"Huyện, quận, thị xã, thành phố thuộc tỉnh của {low} (địa danh trước 01/7/2025); cần cho chức danh cấp "
+            "huyện, cấp xã khi xét người địa phương.",
+            f"District of the {en} (the map before 1 July 2025); needed for the local-person test of district and "
+            "commune posts.",
+            "Bảo Thắng",
+        ),
+        _c(
+            f"{key}_commune",
+            f"{vi} (xã)",
+            f"{key}.commune",
+            "text",
+            f"Xã, phường, thị trấn, đặc khu của {low}; cần cho chức danh cấp xã khi xét người địa phương.",
+            f"Commune of the {en}; needed for the local-person test of commune posts.",
+            "Phong Niên",
+        ),
+        _c(
+            f"{key}_as_of",
+            f"{vi} ghi theo địa danh ngày",
+            f"{key}.as_of",
+            "date",
+            f"Ngày của bản đồ hành chính mà {low} được ghi theo (xã, phường sắp xếp lại từ 01/7/2025: xã ghi theo "
+            "địa danh mới thì ghi một ngày từ 01/7/2025).",
+            f"The date whose administrative map the {en} is written in (communes were rearranged on 1 July 2025: a "
+            "commune written by its new name takes a date from then).",
+            "01/07/2025",
+        ),
+    )
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -132,6 +113,7 @@ COLUMNS: tuple[Column, ...] = (
         "Lào Cai",
         opens=True,
     ),
+    *_place_units("hometown"),
     _c(
         "birthplace",
         "Nơi sinh (tỉnh)",
@@ -142,6 +124,7 @@ COLUMNS: tuple[Column, ...] = (
         "Lào Cai",
         opens=True,
     ),
+    *_place_units("birthplace"),
     _c(
         "grew_up_in",
         "Nơi lớn lên (tỉnh)",
@@ -152,14 +135,19 @@ COLUMNS: tuple[Column, ...] = (
         "Lào Cai",
         opens=True,
     ),
+    *_place_units("grew_up_in"),
     _c(
         "localities_worked",
         "Số năm công tác theo tỉnh",
         "localities_worked",
         "localities",
-        'Số năm đã công tác tại từng tỉnh; "không" nếu chưa công tác ở tỉnh nào.',
-        'Years worked in each province; "không" (none) if none.',
-        "Lào Cai: 20; Yên Bái: 3",
+        "Số năm đã công tác tại từng nơi: tỉnh, hoặc tỉnh / huyện, hoặc tỉnh / huyện / xã (huyện để trống nếu "
+        "không có: tỉnh / / xã), kèm ngày của địa danh trong ngoặc nếu cần; "
+        '"không" nếu chưa công tác ở đâu.',
+        "Years worked in each place: province, or province / district, or province / district / commune (an empty "
+        "district when there is none: province / / commune), with the date of the map in brackets if needed; "
+        '"không" (none) if none.',
+        "Lào Cai: 20; Lào Cai / Bảo Thắng: 5; Yên Bái: 3",
         none_word=True,
     ),
     _c(
@@ -288,6 +276,24 @@ COLUMNS: tuple[Column, ...] = (
         "Lào Cai",
     ),
     _c(
+        "current_post_district",
+        "Huyện nơi công tác",
+        "posts.district",
+        "text",
+        "Huyện của chức vụ hiện tại (chức danh cấp huyện, cấp xã đến 30/6/2025).",
+        "District of the current post (district and commune posts until 30 June 2025).",
+        "Bảo Thắng",
+    ),
+    _c(
+        "current_post_commune",
+        "Xã nơi công tác",
+        "posts.commune",
+        "text",
+        "Xã của chức vụ hiện tại (chức danh cấp xã).",
+        "Commune of the current post (commune posts).",
+        "Phong Niên",
+    ),
+    _c(
         "current_post_body",
         "Cơ quan, đơn vị",
         "posts.body",
@@ -306,6 +312,7 @@ COLUMNS: tuple[Column, ...] = (
         "01/03/2019",
         extra_paths=("posts.to",),
     ),
+    *LAW_2026_POSTS,
     _c(
         "planning_titles",
         "Quy hoạch (mã chức danh)",
@@ -337,6 +344,82 @@ COLUMNS: tuple[Column, ...] = (
         "Ngày phê duyệt quy hoạch (một giá trị cho tất cả, hoặc mỗi chức danh một giá trị).",
         "Date the plan was approved (one for all titles, or one per title).",
         "20/11/2023",
+        multi=True,
+    ),
+    _c(
+        "committee_level",
+        "Cấp ủy (cấp)",
+        "committees.level",
+        "vocab",
+        'Cấp của từng cấp ủy người đó là thành viên (đang hoặc đã), cách nhau bởi ";"; "không" nếu không tham gia '
+        "cấp ủy nào.",
+        'Level of each Party committee the person sits (or sat) on, separated by ";"; "không" (none) if none.',
+        "cấp huyện",
+        vocab=lv.LEVEL,
+        multi=True,
+        none_word=True,
+        opens=True,
+    ),
+    _c(
+        "committee_role",
+        "Cấp ủy (vị trí)",
+        "committees.role",
+        "vocab",
+        "Vị trí trong từng cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị); để trống là cấp ủy viên.",
+        "Role on each committee (one for all or one per committee); empty means member.",
+        "ủy viên ban thường vụ",
+        vocab=lv.COMMITTEE_ROLE,
+        multi=True,
+        fill="cấp ủy viên",
+    ),
+    _c(
+        "committee_province",
+        "Cấp ủy (tỉnh)",
+        "committees.province",
+        "text",
+        "Tỉnh của từng cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "Province of each committee (one for all or one per committee).",
+        "Lào Cai",
+        multi=True,
+    ),
+    _c(
+        "committee_district",
+        "Cấp ủy (huyện)",
+        "committees.district",
+        "text",
+        "Huyện của từng cấp ủy cấp huyện, cấp xã (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "District of each district or commune committee (one for all or one per committee).",
+        "Bảo Thắng",
+        multi=True,
+    ),
+    _c(
+        "committee_term",
+        "Cấp ủy (nhiệm kỳ)",
+        "committees.term",
+        "text",
+        "Nhiệm kỳ của từng cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "Term of each committee seat (one for all or one per committee).",
+        "2020-2025",
+        multi=True,
+    ),
+    _c(
+        "committee_from",
+        "Cấp ủy từ ngày",
+        "committees.from",
+        "date",
+        "Ngày bắt đầu của từng vị trí cấp ủy (một giá trị cho tất cả hoặc mỗi cấp ủy một giá trị).",
+        "Start of each committee seat (one for all or one per committee).",
+        "15/10/2020",
+        multi=True,
+    ),
+    _c(
+        "committee_to",
+        "Cấp ủy đến ngày",
+        "committees.to",
+        "date",
+        "Ngày kết thúc của từng vị trí cấp ủy; để trống nếu đang giữ.",
+        "End of each committee seat; empty while it is held.",
+        "30/09/2025",
         multi=True,
     ),
     _c(
@@ -506,6 +589,7 @@ COLUMNS: tuple[Column, ...] = (
         "Last day of the maternity leave; empty while it lasts.",
         "31/08/2026",
     ),
+    *LAW_2026_BARS,
     _c(
         "abroad_or_inpatient_months",
         "Số tháng đi nước ngoài, điều trị nội trú",

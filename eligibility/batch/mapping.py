@@ -131,17 +131,41 @@ def read_assessments(value: Cell) -> dict[int, str]:
     return out
 
 
+_WORKED = re.compile(r"(?P<place>[^():=]+?)\s*(?:\((?P<as_of>[^()]*)\))?\s*[:=]\s*(?P<years>\d+)\s*(?:năm|nam)?")
+
+
 def read_localities(value: Cell) -> list[dict[str, Any]]:
+    """``tỉnh[ / huyện[ / xã]][ (ngày của địa danh)]: số năm; …`` → places worked (``Lào Cai / Bảo Thắng: 5``;
+    ``Lào Cai / / Gia Phú (01/07/2025): 2`` for a commune on the map from 1/7/2025, without district)."""
     out: list[dict[str, Any]] = []
-    for part in split(value):
-        m = re.fullmatch(r"(.+?)\s*[:=]\s*(\d+)\s*(?:năm|nam)?", str(part))
-        if not m:
+    for i, part in enumerate(split(value), start=1):
+        m = _WORKED.fullmatch(str(part))
+        names = [p.strip() for p in m.group("place").split("/")] if m else []
+        if not m or len(names) > 3 or not names[0]:
             raise ValueError(
-                f'"{part}" không có dạng tỉnh: số năm (ví dụ Lào Cai: 20) / "{part}" is not '
-                "province: years (e.g. Lào Cai: 20)"
+                f"nơi thứ {i} không có dạng tỉnh: số năm hoặc tỉnh/huyện/xã: số năm (ví dụ Lào Cai: 20; Lào Cai/Bảo "
+                f"Thắng: 5) / place {i} is not province: years or province/district/commune: years (e.g. Lào Cai: "
+                "20; Lào Cai/Bảo Thắng: 5)"
             )
-        out.append({"province": m.group(1).strip(), "years": int(m.group(2))})
+        item: dict[str, Any] = {"province": names[0], "years": int(m.group("years"))}
+        for key, name in zip(("district", "commune"), names[1:], strict=False):
+            if name:
+                item[key] = name
+        if m.group("as_of") and m.group("as_of").strip():
+            item["as_of"] = m.group("as_of").strip()
+        out.append(item)
     return out
+
+
+def _worked_text(w: Mapping[str, Any]) -> str:
+    """One place worked as :func:`read_localities` reads it."""
+    names = [str(w["province"]), str(w.get("district") or ""), str(w.get("commune") or "")]
+    while len(names) > 1 and not names[-1]:
+        names.pop()
+    text = " / ".join(names).replace("/  /", "/ /")
+    if w.get("as_of") is not None:
+        text += f" ({as_text(w['as_of'])})"
+    return f"{text}: {w['years']}"
 
 
 # converters that can refuse a value (their problem names the column); other kinds pass the cell on
@@ -177,6 +201,11 @@ class Record:
     opener: Column | None  # None: a plain mapping (``education``) that is always there
     members: tuple[Column, ...]  # the other columns
     many: bool  # a list of records
+    field: str = ""  # the profile field it fills, when not its name (the post left is an item of ``posts``)
+
+    @property
+    def target(self) -> str:
+        return self.field or self.name
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -197,9 +226,16 @@ def _records() -> dict[str, Record]:
     out: dict[str, Record] = {}
     for name, cols in groups.items():
         opener = next((c for c in cols if c.opens), None)
-        many = opener is not None and _is_list(name)  # a list: one item a row, or one per value (multi)
-        out[name] = Record(name, opener, tuple(c for c in cols if c is not opener), many)
+        target = cols[0].target or name
+        many = opener is not None and _is_list(target)  # a list: one item a row, or one per value (multi)
+        field = target if target != name else ""
+        out[name] = Record(name, opener, tuple(c for c in cols if c is not opener), many, field)
     return out
+
+
+def _is_left(item: Mapping[str, Any]) -> bool:
+    """A post that has ended (``to`` recorded): the flat format holds it in the columns of the post left."""
+    return item.get("to") is not None
 
 
 RECORDS = _records()
@@ -296,8 +332,18 @@ class _Row:
             self.needs(opener, rec.members)
             return
         raw = self.values[opener.key]
+        if rec.field and rec.field not in data:  # the post left is read beside the current post, never alone
+            main = RECORDS[rec.field].opener
+            assert main is not None
+            self.problem(
+                opener,
+                f'có giá trị nhưng cột "{self.lay.header_of(main.key)}" để trống (ghi "không" nếu không giữ chức vụ)',
+                f'has a value but column "{self.lay.header_of(main.key)}" is empty (write "không" for no post)',
+                raw,
+            )
+            return
         if opener.none_word and is_none_word(raw):
-            data[rec.name] = []
+            data.setdefault(rec.target, [])
             self.forbid(opener, rec.members)
             return
         heads = [self.one(opener, p) for p in split(raw)] if opener.multi else [self.one(opener, raw)]
@@ -316,7 +362,10 @@ class _Row:
         for c in rec.members:
             if c.needed is not None and c.key not in self.values:
                 self.problems.append(Problem(self.lay.header_of(c.key), *c.needed, None, self.row))
-        data[rec.name] = items if rec.many else items[0]
+        if rec.field:
+            data[rec.field] = [*data[rec.field], *items]
+        else:
+            data[rec.name] = items if rec.many else items[0]
 
 
 def row_to_profile(
@@ -362,7 +411,7 @@ def _cell(c: Column, value: Any) -> Any:
     if c.kind == "assessments":
         return "; ".join(f"{y}: {v}" for y, v in sorted(value.items()))
     if c.kind == "localities":
-        return "; ".join(f"{w['province']}: {w['years']}" for w in value) or "không"
+        return "; ".join(_worked_text(w) for w in value) or "không"
     if isinstance(value, list):
         return "; ".join(as_text(v) for v in value) or ("không" if c.none_word else "")
     return value
@@ -377,9 +426,13 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
             if profile.get(part.path) is not None:
                 r[part.key] = _cell(part, profile[part.path])
             continue
-        got = profile.get(part.name)
+        got: Any = profile.get(part.target)
         if got is None:
             continue
+        if part.target == "posts":  # the current post, and the post left (ended: ``to`` recorded)
+            got = [p for p in got if _is_left(p) == bool(part.field)]
+            if part.field and not got:
+                continue
         if part.opener is None:
             for c in part.members:
                 if got.get(c.field) is not None:
@@ -405,13 +458,13 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
 
 
 # ----- error locations: profile field path → column --------------------------------------------
-_LIST_PATHS = {name for name, rec in RECORDS.items() if rec.many} | {
+_LIST_PATHS = {rec.target for rec in RECORDS.values() if rec.many} | {
     c.path for c in COLUMNS if c.kind in ("list", "localities") and not (c.group in RECORDS and RECORDS[c.group].many)
 }
 _PATHS: list[tuple[str, str]] = sorted(
     [(c.path, c.key) for c in COLUMNS]
     + [(p, c.key) for c in COLUMNS for p in c.extra_paths]
-    + [(name, rec.columns[0].key) for name, rec in RECORDS.items()],
+    + [(rec.target, rec.columns[0].key) for rec in RECORDS.values() if not rec.field],
     key=lambda pc: -len(pc[0]),
 )
 

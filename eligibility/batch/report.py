@@ -17,19 +17,23 @@ flat memory while the results stream to the writers; :func:`pool_report` does it
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.batch.mapping import input_header
-from eligibility.batch.screen import RowResult, Traits
+from eligibility.batch.screen import RowResult
 from eligibility.errors import Problem
 from eligibility.explain.decision import VERDICT_LABELS
+from eligibility.explain.lean import Traits
+from eligibility.explain.roster import Held, Roster
 from eligibility.model import levels as lv
 from eligibility.model.request import Request
 from eligibility.rulepack.loader import RulePack
 from eligibility.rulepack.schema import PoolTarget
+from eligibility.rulepack.targets import TargetWindow, window
 
 VERDICTS = ("eligible", "needs_authority", "incomplete", "not_eligible", "input_error", "internal_error")
 LABELS: dict[str, tuple[str, str]] = {
@@ -47,8 +51,29 @@ MEASURES = {
     "nonlocal_heads": ("không là người địa phương", "non-local"),
     "degree_at_least": ("trình độ chuyên môn", "degree"),
     "political_theory_at_least": ("lý luận chính trị", "political theory"),
+    "state_management_at_least": ("quản lý nhà nước", "state management"),
+    "civil_service_grade_at_least": ("ngạch công chức", "civil-service grade"),
     "minority_language": ("biết tiếng dân tộc thiểu số", "speak a minority language"),
+    "party_member": ("đảng viên", "Party members"),
+    "all_of": ("đạt đồng thời các tiêu chuẩn", "meet all the standards"),
+    "title_standard": ("đạt tiêu chuẩn của chức danh", "meet the title's standard"),
+    "concurrent_titles": ("kiêm nhiệm các chức danh", "hold the titles together"),
 }
+KINDS = {
+    "pool": ("chỉ tiêu cơ cấu", "structure target"),
+    "training": ("chỉ tiêu đào tạo (không dùng để loại người)", "training target (never a bar)"),
+    "informational": (
+        "tỷ lệ để tham khảo, văn bản không nêu con số",
+        "share for reference; the source gives no figure",
+    ),
+}
+RANK_VOCAB = {
+    "degree_at_least": lv.DEGREE,
+    "political_theory_at_least": lv.POLITICAL_THEORY,
+    "state_management_at_least": lv.STATE_MANAGEMENT,
+    "civil_service_grade_at_least": lv.CIVIL_SERVICE_GRADE,
+}
+Range = tuple[bool, bool]  # (yes under the reading that gives fewer, yes under the one that gives more)
 OPS = {"ge": "≥", "gt": ">", "le": "≤"}
 CHANGE_DATE_NOTE = (
     'Cột "Kết luận thay đổi từ ngày" để trống: chạy lại với --timeline để tính cho từng người (chính xác từng ngày, '
@@ -91,9 +116,12 @@ class MissingStat:
 class TargetStat:
     target: PoolTarget
     province: str | None  # overlay province, None for central targets
-    scope: int = 0  # people the target counts (level and group of the screened title)
+    window: TargetWindow | None = None
+    scope: int = 0  # people the target counts (screened basis: by the screened post; roster: by their own posts)
+    scope_unknown: int = 0  # people who may be in scope but whose data cannot tell (e.g. committee seats not recorded)
     known: int = 0
-    yes: int = 0
+    yes: int = 0  # people meeting the measure (for "người địa phương": under the broad reading — fewer non-local)
+    yes_high: int = 0  # … under the strict reading (more non-local); equal to ``yes`` for other measures
     eligible_scope: int = 0
     eligible_known: int = 0
     eligible_yes: int = 0
@@ -103,45 +131,129 @@ class TargetStat:
         return 100.0 * self.yes / self.known if self.known else None
 
     @property
+    def actual_high(self) -> float | None:
+        return 100.0 * self.yes_high / self.known if self.known else None
+
+    @property
     def eligible_actual(self) -> float | None:
         return 100.0 * self.eligible_yes / self.eligible_known if self.eligible_known else None
 
     @property
     def gap(self) -> float | None:
         a = self.actual
-        return None if a is None else a - self.target.percent
+        if a is None or self.target.percent is None:
+            return None
+        return a - self.target.percent
 
-    def status(self, actual: float | None = None) -> tuple[str, str]:
-        a = self.actual if actual is None else actual
+    def _one(self, a: float, count: int) -> str:
         t = self.target
-        if self.scope == 0:
-            return ("không có người thuộc phạm vi", "nobody in scope")
-        if a is None:
-            return ("thiếu dữ liệu", "no data")
+        if t.count_min is not None:
+            if count < t.count_min:
+                return "not met"
+            return "above the range" if t.count_max is not None and count > t.count_max else "met"
+        assert t.percent is not None
         ok = {"ge": a >= t.percent, "gt": a > t.percent, "le": a <= t.percent}[t.op]
         if ok and t.percent_max is not None and t.op != "le" and a > t.percent_max:
-            return ("vượt mức trên của khoảng", "above the range")
-        return ("đạt", "met") if ok else ("chưa đạt", "not met")
+            return "above the range"
+        return "met" if ok else "not met"
+
+    def status(self, actual: float | None = None) -> tuple[str, str]:
+        labels = {
+            "met": ("đạt", "met"),
+            "not met": ("chưa đạt", "not met"),
+            "above the range": ("vượt mức trên của khoảng", "above the range"),
+        }
+        t = self.target
+        if self.scope == 0:
+            if self.scope_unknown:
+                return ("thiếu dữ liệu để xác định phạm vi", "no data to tell who is in scope")
+            return ("không có người thuộc phạm vi", "nobody in scope")
+        if actual is not None:  # one share given by the caller (e.g. among eligible people)
+            return labels[self._one(actual, 0)] if t.kind != "informational" else ("không có chỉ tiêu số", "no figure")
+        if self.known == 0:
+            return ("thiếu dữ liệu", "no data")
+        if t.kind == "informational":
+            return ("không có chỉ tiêu số", "no figure to compare")
+        low, high = self._one(self.actual or 0.0, self.yes), self._one(self.actual_high or 0.0, self.yes_high)
+        if low != high:
+            return ("chưa chắc: các cách hiểu khác nhau", "uncertain: the readings differ")
+        return labels[low]
+
+    @property
+    def deadline(self) -> dt.date | None:
+        return self.window.deadline if self.window is not None else None
 
     def target_text(self) -> str:
         t = self.target
-        if t.percent_max is not None:
-            return f"{t.percent}–{t.percent_max}%"
-        return f"{OPS[t.op]} {t.percent}%"
+        if t.kind == "informational":
+            text = "không có tỷ lệ"
+        elif t.count_min is not None:
+            text = f"{t.count_min}–{t.count_max} người" if t.count_max is not None else f"≥ {t.count_min} người"
+        elif t.percent_max is not None:
+            text = f"{t.percent}–{t.percent_max}%"
+        else:
+            text = f"{OPS[t.op]} {t.percent}%"
+        if t.kind == "training":
+            text += " (đào tạo)"
+        if self.deadline is not None:
+            text += f"; hạn {self.deadline:%d/%m/%Y}"
+        return text
 
-    def scope_text(self) -> str:
+    def actual_text(self) -> str:
+        """The share, or the range the two readings of "người địa phương" give."""
+        a, b = self.actual, self.actual_high
+        if a is None or b is None:
+            return "—"
+        if self.target.count_min is not None:
+            return f"{self.yes}" if self.yes == self.yes_high else f"{self.yes}–{self.yes_high}"
+        return f"{a:.1f}%" if self.yes == self.yes_high else f"{a:.1f}–{b:.1f}%"
+
+    def scope_text(self, group_names: Mapping[str, str] | None = None) -> str:
+        """The target's scope in words; title groups by the names of their titles (``group_names``)."""
         t = self.target
+        names = group_names or {}
+
+        def groups(codes: list[str]) -> str:
+            return "; ".join(names.get(g, g) for g in codes)
+
         parts = []
+        if t.basis == "roster":
+            parts.append(
+                {
+                    "incumbents": "người đang giữ chức vụ",
+                    "planned": "người trong quy hoạch",
+                    "both": "đương chức và trong quy hoạch",
+                }[t.population]
+            )
         if t.levels:
             parts.append(", ".join(lv.LEVEL.labels_vi[x] for x in t.levels))
-        if t.group != "any":
-            parts.append(f"nhóm {t.group}")
+        if t.groups and t.groups != ["any"]:
+            parts.append(f"chức danh: {groups(t.groups)}")
+        if t.exclude_groups:
+            parts.append(f"trừ: {groups(t.exclude_groups)}")
+        if t.committee is not None:
+            role = "ủy viên ban thường vụ" if t.committee.role == "standing" else "cấp ủy viên"
+            where = ", ".join(lv.LEVEL.labels_vi[x] for x in t.committee.levels) if t.committee.levels else "các cấp"
+            parts.append(f"{'hoặc ' if t.groups else ''}{role} {where}")
         if t.measure == "young" and t.age_under is not None:
             parts.append(f"dưới {t.age_under} tuổi")
-        if t.rank_at_least:
-            vocab = lv.DEGREE if t.measure == "degree_at_least" else lv.POLITICAL_THEORY
+        if t.rank_at_least and t.measure in RANK_VOCAB:
+            vocab = RANK_VOCAB[t.measure]
             parts.append(f"từ {vocab.labels_vi.get(t.rank_at_least, t.rank_at_least)} trở lên")
+        for part in t.parts:
+            vocab = RANK_VOCAB[part.measure]
+            parts.append(
+                f"{MEASURES[part.measure][0]} từ {vocab.labels_vi.get(part.rank_at_least, part.rank_at_least)}"
+            )
         return "; ".join(parts) or "toàn bộ"
+
+    def citation(self, source_titles: Mapping[str, str]) -> str:
+        """Where the target comes from: document, article, tag, and for a provincial plan the seed's words."""
+        tg = self.target
+        text = f"{source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
+        if tg.quote is not None:
+            text += f" — trích tài liệu gốc {tg.quote.seed}, dòng {tg.quote.lines}: «{tg.quote.text}»"
+        return text
 
 
 @dataclass
@@ -163,54 +275,230 @@ class PoolReport:
     error_columns: list[tuple[str, int]] = field(default_factory=list)  # column → rows with an error there
     notes: list[tuple[str, str]] = field(default_factory=list)
     source_titles: dict[str, str] = field(default_factory=dict)  # source id → "number"
+    group_names: dict[str, str] = field(default_factory=dict)  # title group → the names of its titles
 
     def percent(self, n: int, of: int | None = None) -> str:
         d = self.rows if of is None else of
         return f"{100.0 * n / d:.1f}%" if d else "—"
 
 
+# every count of a TargetStat (summed when accumulators merge; a count added to TargetStat is merged too)
+_TARGET_COUNTS = tuple(f.name for f in dataclasses.fields(TargetStat) if f.type == "int")
+
+
+def group_names(rules: RulePack) -> dict[str, str]:
+    """Each title group of the catalogue by the Vietnamese names of its titles (for the targets' scopes)."""
+    found: dict[str, list[str]] = {}
+    for t in rules.titles.values():
+        for g in t.groups:
+            found.setdefault(g, []).append(t.vi)
+    return {g: ", ".join(vi) for g, vi in found.items()}
+
+
+def request_province(rules: RulePack, request: Request) -> str | None:
+    """The request's province on its date (a province merged in 2025 → the one it joined; None if unknown)."""
+    if request.locality is None:
+        return None
+    places = rules.localities
+    if places is None:
+        return request.locality
+    code = places.resolve(request.locality)
+    if code is None:
+        return request.locality
+    found = places.candidates(code, request.date)
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def targets_for(rules: RulePack, request: Request) -> list[tuple[PoolTarget, str | None]]:
-    """The pool targets that apply to a request: every central target, and the overlay targets of
-    the request's province only."""
-    overlay_of: dict[int, str] = {}
-    for code, ov in rules.overlays.items():
-        for t in ov.pool_targets:
-            overlay_of[id(t)] = code
-    out: list[tuple[PoolTarget, str | None]] = []
+    """The pool targets that apply to a request: those in force on its date (from the plan's date through
+    31/12 of the target year, cut by a replacing document or by the end of the plan's province) — central ones,
+    and the provincial ones of the request's province only."""
+    return [(t, t.province) for t, _ in _selected(rules, request)]
+
+
+def _selected(rules: RulePack, request: Request) -> list[tuple[PoolTarget, TargetWindow]]:
+    here = request_province(rules, request)
+    out: list[tuple[PoolTarget, TargetWindow]] = []
     for t in rules.targets:
-        province = overlay_of.get(id(t))
-        if province is None or province == request.locality:
-            out.append((t, province))
+        w = window(t, rules.localities)
+        if not w.contains(request.date):
+            continue
+        if t.province is None or t.province == here:
+            out.append((t, w))
     return out
 
 
-def _measure(t: PoolTarget, tr: Traits) -> bool | None:
+def target_notes(rules: RulePack, request: Request) -> list[tuple[str, str]]:
+    """Why a provincial plan's targets are no longer reported for the request's province: the plan's province ended
+    in a 2025 merger and the new province was not found to have adopted them (one note per plan)."""
+    here = request_province(rules, request)
+    places = rules.localities
+    if here is None or places is None:
+        return []
+    notes: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for t in rules.targets:
+        if t.province is None:
+            continue
+        w = window(t, places)
+        m = w.ended_by
+        if m is None or w.end is None or request.date <= w.end or places.as_of(t.province, request.date) != here:
+            continue
+        key = (t.province, t.source.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        into = next(i for i, members in m.into.items() if t.province == i or t.province in members)
+        members = m.into[into]
+        plan = rules.sources[t.source.id].number if t.source.id in rules.sources else t.source.id
+        nq = rules.sources[m.source.id].number if m.source.id in rules.sources else m.source.id
+        old_vi, old_en = places.label(t.province, "vi"), places.label(t.province, "en")
+        new_vi, new_en = places.label(into, "vi"), places.label(into, "en")
+        if t.province == into:
+            others_vi = ", ".join(places.label(x, "vi") for x in members)
+            others_en = ", ".join(places.label(x, "en") for x in members)
+            how_vi = f"{old_vi} và {others_vi} hợp nhất thành {new_vi} mới"
+            how_en = f"{old_en} and {others_en} merged into a new {new_en}"
+        else:
+            how_vi, how_en = f"{old_vi} hợp nhất vào {new_vi}", f"{old_en} merged into {new_en}"
+        notes.append(
+            (
+                f"Chỉ tiêu của {plan} ({old_vi}) không còn báo cáo: kế hoạch kết thúc cùng {old_vi} ngày "
+                f"{w.end:%d/%m/%Y} — {how_vi} từ {m.from_:%d/%m/%Y} (Nghị quyết {nq}); chưa thấy {new_vi} kế thừa "
+                "các chỉ tiêu này.",
+                f"The targets of {plan} ({old_en}) are no longer reported: the plan ended with {old_en} on "
+                f"{w.end.isoformat()} — {how_en} on {m.from_.isoformat()} (Resolution {nq}); {new_en} was not found to "
+                "have adopted them.",
+            )
+        )
+    return notes
+
+
+def _rank(measure: str, rank: str | None, value: int | None) -> bool | None:
+    if value is None or rank is None:
+        return None
+    return value >= RANK_VOCAB[measure].rank(rank)
+
+
+def _kleene_and(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _rank_value(measure: str, tr: Traits) -> int | None:
+    r = tr.roster
+    if measure == "degree_at_least":
+        return tr.degree_rank
+    if measure == "political_theory_at_least":
+        return tr.political_theory_rank
+    if measure == "state_management_at_least":
+        return r.state_management_rank if r else None
+    if measure == "civil_service_grade_at_least":
+        return r.grade_rank if r else None
+    return None  # pragma: no cover - RANK_VOCAB closes the list
+
+
+def _same(v: bool | None) -> Range | None:
+    return None if v is None else (v, v)
+
+
+def _measure(t: PoolTarget, tr: Traits, held: list[Held] | None = None) -> Range | None:
+    """The measure for one person in scope: (yes, yes) when known, (False, True) when the two readings of
+    "người địa phương" differ, None when the data cannot tell. ``held``: the titles that put the person in scope
+    (roster basis)."""
     m = t.measure
     if m == "young":
-        return None if t.age_under is None else tr.age_years < t.age_under
+        return None if t.age_under is None else _same(tr.age_years < t.age_under)
     if m == "women":
-        return tr.sex == "female"
+        return _same(tr.sex == "female")
     if m == "ethnic_minority":
-        return tr.minority
+        return _same(tr.minority)
     if m == "nonlocal_heads":
-        return None if tr.local is None else not tr.local
-    if m == "degree_at_least":
-        if tr.degree_rank is None or t.rank_at_least is None:
+        if t.basis == "screened":
+            return _same(None if tr.local is None else not tr.local)
+        posts = [h for h in held or [] if h.level is not None]
+        if not posts:
             return None
-        return tr.degree_rank >= lv.DEGREE.rank(t.rank_at_least)
-    if m == "political_theory_at_least":
-        if tr.political_theory_rank is None or t.rank_at_least is None:
-            return None
-        return tr.political_theory_rank >= lv.POLITICAL_THEORY.rank(t.rank_at_least)
+        broad, strict = posts[0].local
+        if broad is False:  # not local even under the broad reading: not local under both
+            return (True, True)
+        if strict is True:  # local even under the strict reading: local under both
+            return (False, False)
+        if broad is True and strict is False:
+            return (False, True)  # non-local only under the strict reading
+        return None
+    if m in RANK_VOCAB:
+        return _same(_rank(m, t.rank_at_least, _rank_value(m, tr)))
+    if m == "all_of":
+        return _same(_kleene_and([_rank(p.measure, p.rank_at_least, _rank_value(p.measure, tr)) for p in t.parts]))
     if m == "minority_language":
-        return None if tr.minority_languages is None else tr.minority_languages >= 1
+        return _same(None if tr.minority_languages is None else tr.minority_languages >= 1)
+    if m == "party_member":
+        return _same(tr.roster.party_member if tr.roster else None)
+    if m == "title_standard":
+        if not held:
+            return None
+        standards = held[0].standards
+        got = {"degree": tr.degree_rank, "political_theory": tr.political_theory_rank}
+        parts: list[bool | None] = []
+        for key in t.standards:
+            need, have = standards.get(key), got[key]
+            parts.append(None if need is None or have is None else have >= need)
+        return _same(_kleene_and(parts))
+    if m == "concurrent_titles":
+        r = tr.roster
+        if r is None or not r.posts_known:
+            return None
+        found = [[h for h in r.posts if h.title == code] for code in t.titles]
+        if any(not f for f in found):
+            return (False, False)
+        districts = {lv.fold(h.district) if h.district else None for f in found for h in f}
+        if None in districts:
+            return None
+        return _same(len(districts) == 1)
     return None  # pragma: no cover - schema closes the list
 
 
-def _in_scope(t: PoolTarget, tr: Traits) -> bool:
-    if t.levels and tr.target_level not in t.levels:
+def _matches(t: PoolTarget, h: Held) -> bool:
+    if t.levels and h.level not in t.levels:
         return False
-    return t.group == "any" or t.group in tr.target_groups
+    if h.groups & set(t.exclude_groups):
+        return False
+    return "any" in t.groups or bool(h.groups & set(t.groups))
+
+
+def _roster_scope(t: PoolTarget, r: Roster) -> tuple[bool | None, list[Held]]:
+    """In scope by the person's own posts, plans or committee seats (None: cannot tell); the matching titles."""
+    held: list[Held] = []
+    unknown = False
+    if t.groups:
+        if t.population in ("incumbents", "both"):
+            held += [h for h in r.posts if _matches(t, h)]
+            unknown = unknown or not r.posts_known
+        if t.population in ("planned", "both"):
+            held += [h for h in r.planned if _matches(t, h)]
+            unknown = unknown or not r.planning_known
+    if held:
+        return True, held
+    if t.committee is not None:
+        if r.seats is None:
+            return None, []
+        rank = lv.COMMITTEE_ROLE.rank(t.committee.role)
+        levels = t.committee.levels
+        if any((levels is None or level in levels) and role >= rank for level, role in r.seats):
+            return True, []
+    return (None if unknown else False), []
+
+
+def _in_scope(t: PoolTarget, tr: Traits) -> tuple[bool | None, list[Held]]:
+    if t.basis == "roster":
+        if tr.roster is None:
+            return None, []
+        return _roster_scope(t, tr.roster)
+    if t.levels and tr.target_level not in t.levels:
+        return False, []
+    return ("any" in t.groups or bool(set(t.groups) & set(tr.target_groups))), []
 
 
 class PoolAccumulator:
@@ -228,7 +516,7 @@ class PoolAccumulator:
         self.missing_people: Counter[str] = Counter()
         self.missing_criteria: dict[str, set[str]] = {}
         self.missing_only: Counter[str] = Counter()
-        self.targets = [TargetStat(t, p) for t, p in targets_for(rules, request)]
+        self.targets = [TargetStat(t, t.province, w) for t, w in _selected(rules, request)]
         self.first_row: dict[str, int] = {}
         self.duplicates: list[tuple[int, str, int]] = []
         self.error_columns: Counter[str] = Counter()
@@ -281,16 +569,21 @@ class PoolAccumulator:
         if r.traits is not None:
             eligible = r.verdict == "eligible"
             for ts in self.targets:
-                if not _in_scope(ts.target, r.traits):
+                inside, held = _in_scope(ts.target, r.traits)
+                if inside is None:
+                    ts.scope_unknown += 1
                     continue
-                value = _measure(ts.target, r.traits)
+                if not inside:
+                    continue
+                value = _measure(ts.target, r.traits, held)
                 ts.scope += 1
                 ts.eligible_scope += eligible
                 if value is not None:
                     ts.known += 1
-                    ts.yes += value
+                    ts.yes += value[0]
+                    ts.yes_high += value[1]
                     ts.eligible_known += eligible
-                    ts.eligible_yes += eligible and value
+                    ts.eligible_yes += eligible and value[0]
 
     def merge(self, other: PoolAccumulator) -> PoolAccumulator:
         """Add ``other`` — the accumulator of the rows that come after this one's (another partition of the
@@ -315,7 +608,7 @@ class PoolAccumulator:
             self.missing_criteria.setdefault(inp, set()).update(crits)
         self.missing_only.update(other.missing_only)
         for mine_t, theirs in zip(self.targets, other.targets, strict=True):
-            for name in ("scope", "known", "yes", "eligible_scope", "eligible_known", "eligible_yes"):
+            for name in _TARGET_COUNTS:
                 setattr(mine_t, name, getattr(mine_t, name) + getattr(theirs, name))
         # a file id first seen in the other part is a duplicate of this part's row, if this part has it
         for row, ident, first in other.duplicates:
@@ -351,6 +644,7 @@ class PoolAccumulator:
         for v, n in self.verdicts.items():
             verdicts.setdefault(v, n)
         notes = [
+            self._coverage_note(),
             CHANGE_DATE_DONE if self.change_dates else CHANGE_DATE_NOTE,
             (
                 "Chỉ tiêu cơ cấu chỉ được báo cáo, không dùng để loại từng người; tỷ lệ tính trên những người "
@@ -360,10 +654,21 @@ class PoolAccumulator:
             ),
             (
                 'Tuổi của chỉ tiêu cán bộ trẻ tính bằng số năm tròn tại ngày xét; "người địa phương" theo '
-                "định nghĩa chưa xác minh của bộ quy tắc (nonlocal.not_local.qd65).",
+                "định nghĩa chưa xác minh của bộ quy tắc (nonlocal.not_local.qd65), xét ở cấp của chức danh (tỉnh, "
+                "huyện, xã); khi hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; chặt: sinh ra và lớn lên) "
+                "cho kết quả khác nhau, tỷ lệ ghi thành khoảng.",
                 'Ages for the young-cadre targets are whole years on the request date; "local" follows the rule '
-                "pack's unverified definition (nonlocal.not_local.qd65).",
+                "pack's unverified definition (nonlocal.not_local.qd65) at the post's level (province, district, "
+                "commune); where its two readings (broad: hometown, birthplace or place of growing up; strict: born "
+                "and raised) differ, the share is a range.",
             ),
+            (
+                "Chỉ tiêu của kế hoạch tỉnh xét theo chính chức vụ, quy hoạch, vị trí cấp ủy của từng người tại ngày xét "
+                "(không theo chức danh đang rà soát); chỉ tiêu đào tạo và tỷ lệ tham khảo không dùng để loại người.",
+                "Provincial plans' targets count each person by their own posts, plans and committee seats on the "
+                "date (not by the post screened for); training targets and reference shares never bar anyone.",
+            ),
+            *target_notes(self.rules, self.request),
         ]
         return PoolReport(
             request=self.request.model_dump(mode="json", exclude_none=True),
@@ -383,7 +688,41 @@ class PoolAccumulator:
             error_columns=sorted(self.error_columns.items(), key=lambda kv: (-kv[1], kv[0])),
             notes=notes,
             source_titles={s.id: s.number for s in self.rules.sources.values()},
+            group_names=group_names(self.rules),
         )
+
+    def _coverage_note(self) -> tuple[str, str]:
+        """The pool's coverage line, stated once: how far the rule pack was reviewed and which conditions of the
+        request are not encoded for its date (rules/coverage.yaml) — the criteria that applied to some row and
+        have a not-encoded window on the date (no engine call: the rows' outcomes say which applied)."""
+        from eligibility.explain.coverage import criterion_gap, has_standard, standard_gap
+        from eligibility.explain.decision import Coverage, NotEncoded, Text
+
+        cov = self.rules.coverage
+        reviewed = cov.reviewed_through if cov else None
+        on = self.request.date
+        not_encoded: list[NotEncoded] = []
+        for c in self.rules.criteria:
+            st = self.stats.get(c.id)
+            if st is None or not st.applies:
+                continue
+            gap = criterion_gap(self.rules, c.spec, on)
+            post = self.request.post
+            known = post is not None and post in self.rules.titles
+            if gap is None and c.applies_when is not None and known and has_standard(self.rules, c, str(post)):
+                gap = standard_gap(self.rules, c, str(post), on)
+            if gap is not None and gap.kind == "not_encoded":
+                title = Text(vi=c.spec.title.vi, en=c.spec.title.en)
+                not_encoded.append(
+                    NotEncoded(criterion=c.id, title=title, encoded_from=gap.encoded_from, reason=gap.reason)
+                )
+        line = Coverage(
+            reviewed_through=reviewed,
+            regimes=[],
+            not_encoded=not_encoded,
+            after_review=reviewed is not None and on > reviewed,
+        ).line
+        return line("vi"), line("en")
 
     def _fill_titles(self) -> None:
         for st in self.stats.values():

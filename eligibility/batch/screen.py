@@ -47,7 +47,8 @@ from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import EngineError, InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator, Prepared
-from eligibility.explain.lean import LeanEvaluator, LeanResult, Shown, Subject
+from eligibility.explain.lean import LeanEvaluator, LeanResult, Shown, Subject, Traits
+from eligibility.explain.roster import roster_of
 from eligibility.facts.derive import FactSet
 from eligibility.facts.months import whole_months_between
 from eligibility.model import levels as lv
@@ -76,21 +77,6 @@ class Brief:
     source: str  # "number, article"
     confidence: str
     missing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Traits:
-    """What the pool-structure targets measure of one person (None = not recorded)."""
-
-    sex: str
-    age_years: int  # whole years at the request date
-    minority: bool | None  # ethnicity other than Kinh
-    degree_rank: int | None
-    political_theory_rank: int | None
-    minority_languages: int | None
-    local: bool | None  # người địa phương of the request's locality (rule pack definition)
-    target_level: str | None
-    target_groups: tuple[str, ...]
 
 
 @dataclass
@@ -297,7 +283,6 @@ class _Worker:
 
     def _lean_result(self, item: PoolRow, profile: Profile, lean: LeanResult, request: Request) -> RowResult:
         """The row's result from a lean result (the same fields as :meth:`_result` from the Decision)."""
-        lt = lean.traits
         return RowResult(
             row=item.row,
             status="ok",
@@ -309,17 +294,7 @@ class _Worker:
             findings=[_brief(s) for s in lean.findings],
             passes=[_brief(s) for s in lean.passes],
             missing_inputs=list(lean.missing_inputs),
-            traits=Traits(
-                sex=lt.sex,
-                age_years=lt.age_years,
-                minority=lt.minority,
-                degree_rank=lt.degree_rank,
-                political_theory_rank=lt.political_theory_rank,
-                minority_languages=lt.minority_languages,
-                local=lt.local,
-                target_level=lt.target_level,
-                target_groups=lt.target_groups,
-            ),
+            traits=lean.traits,  # the same class, roster included (explain.lean.Traits)
             person=person_brief(profile, request.date, self.rules),
             action=request.action,
         )
@@ -381,7 +356,13 @@ class _Worker:
             local=self._local(request, factset),
             target_level=title.level if title else request.level,
             target_groups=tuple(title.groups) if title else (),
+            roster=roster_of(profile, request.date, self.rules, self._province(request)),
         )
+
+    def _province(self, request: Request) -> str | None:
+        """The pool's province on the request date (after a merger, the new province)."""
+        where = self.evaluator.prepare(request).locality  # cached per request
+        return where.code if where is not None else None
 
     def _local(self, request: Request, factset: FactSet) -> bool | None:
         """Người địa phương by the rule pack's own (unverified) criterion, decided by the engine like any
@@ -552,7 +533,8 @@ class Screener:
 
     ``request`` may be several requests (one per action): :meth:`screen_all` then gives each row's
     results under all of them, the row read, validated and its facts derived once. ``workers=1``
-    evaluates in this process (no pool). ``row_seconds`` is the time limit of one row. ``lean`` (default:
+    evaluates in this process (no pool), with ``evaluator`` when one is given (an :class:`Evaluator` of
+    ``rules`` kept by the caller). ``row_seconds`` is the time limit of one row. ``lean`` (default:
     unless ``keep_decision``) builds results from the engine's outcomes without a full ``Decision``
     (equal on every field of a :class:`RowResult`). Use as a context manager, or call :meth:`close`.
     """
@@ -569,6 +551,7 @@ class Screener:
         timeline: bool = False,
         row_seconds: float = ROW_SECONDS,
         lean: bool | None = None,
+        evaluator: Evaluator | None = None,
     ) -> None:
         self.timeline = timeline  # also compute each row's next verdict change (eligibility.explain.timeline)
         if isinstance(request, Request):
@@ -590,12 +573,19 @@ class Screener:
         self._pool: Supervisor[PoolRow, tuple[RowResult, ...]] | None = None
         self._local: _Worker | None = None
         self.faults = 0  # rows that ended in an internal fault (engine, time limit, worker death)
+        self.evaluator = evaluator  # with workers=1: evaluate with this one (its caches kept between pools)
 
     def _ensure(self) -> None:
         if self.workers <= 1:
             if self._local is None:
                 self._local = _Worker(
-                    self.rules, self.requests, self.keep_decision, self.detail, timeline=self.timeline, lean=self.lean
+                    self.rules,
+                    self.requests,
+                    self.keep_decision,
+                    self.detail,
+                    evaluator=self.evaluator,
+                    timeline=self.timeline,
+                    lean=self.lean,
                 )
         elif self._pool is None:
             method = start_method()

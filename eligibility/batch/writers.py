@@ -440,22 +440,22 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
     )
     for t in rep.targets:
         tg = t.target
-        src = f"{rep.source_titles.get(tg.source.id, tg.source.id)}, {tg.source.article} [{tg.source.tag}]"
+        src = t.citation(rep.source_titles)
         aim = "" if tg.binding else " (phấn đấu / aim)"
-        where = f" — {t.province}" if t.province else " — trung ương / central"
+        where = f" — {names.locality_name(t.province, _rules())}" if t.province else " — trung ương / central"
         add(
             (
                 "row",
                 (
-                    f"{tg.vi}{where}{aim} [{MEASURES[tg.measure][0]}; {t.scope_text()}]",
+                    f"{tg.vi}{where}{aim} [{MEASURES[tg.measure][0]}; {t.scope_text(rep.group_names)}]",
                     t.target_text(),
-                    _fmt_pct(t.actual),
+                    t.actual_text(),
                     _fmt_gap(t.gap),
                     t.status()[0],
                     f"{t.yes} / {t.known}",
                     t.scope,
                     _fmt_pct(t.eligible_actual),
-                    tg.year,
+                    tg.year or "",
                     src,
                 ),
             )
@@ -520,23 +520,22 @@ def report_context(rep: PoolReport) -> dict[str, Any]:
         "missing": rep.missing,
         "missing_bars": [(m.column, m.people, "#e0a82e") for m in rep.missing[:15]],
         "target_bars": [(t.target.vi, round(t.actual or 0, 1), "#3b73b9") for t in shown],
-        "target_marks": [float(t.target.percent) for t in shown],
+        "target_marks": [None if t.target.percent is None else float(t.target.percent) for t in shown],
         "targets": [
             {
                 "name": t.target.vi,
                 "binding": t.target.binding,
-                "where": t.province or "trung ương",
-                "scope": t.scope_text(),
-                "year": t.target.year,
+                "where": names.locality_name(t.province, rules) if t.province else "trung ương",
+                "scope": t.scope_text(rep.group_names),
+                "year": t.target.year or "",
                 "target": t.target_text(),
-                "actual": _fmt_pct(t.actual),
+                "actual": t.actual_text(),
                 "gap": _fmt_gap(t.gap),
                 "status": t.status()[0],
                 "yes": t.yes,
                 "known": t.known,
                 "eligible_actual": _fmt_pct(t.eligible_actual),
-                "source": f"{rep.source_titles.get(t.target.source.id, t.target.source.id)}, "
-                f"{t.target.source.article} [{t.target.source.tag}]",
+                "source": t.citation(rep.source_titles),
             }
             for t in rep.targets
         ],

@@ -35,6 +35,10 @@ REQUEST_OPTIONS: tuple[RequestOption, ...] = (
     RequestOption("--post", "post", "mã chức danh / title code (eligibility rules titles), or the title's name"),
     RequestOption("--level", "level", "cấp: province | district | commune | central (a nomination without --post)"),
     RequestOption("--locality", "locality", "tỉnh nơi bố trí / province of the post, e.g. lao-cai"),
+    RequestOption(
+        "--district", "district", "huyện nơi bố trí (chức danh cấp huyện, cấp xã đến 30/6/2025) / the post's district"
+    ),
+    RequestOption("--commune", "commune", "xã nơi bố trí (chức danh cấp xã) / the post's commune"),
     RequestOption("--event", "event", "nomination event: congress-2020 | elections-2021 | congress-2025"),
     RequestOption("--reelection", "reelection", "tái cử / re-election", flag=True),
     RequestOption("--full-time", "full_time", "đại biểu chuyên trách / full-time deputy", flag=True),

@@ -75,15 +75,13 @@ def lint(rules: str | None, lang: str, cases: str | None) -> int:
 @click.option("--min-score", type=float, default=95.0, show_default=True, help="exit 1 below this percentage")
 @progress_option
 def mutate(rules: str | None, cases: str | None, workers: int | None, min_score: float, progress: str) -> int:
-    from eligibility.mutate import REVIEW_DATE
-
     with progress_bar(progress, unit="mutant", min_rows=0) as hook:
         result = api.mutate(rules, cases, workers=workers, progress=hook)
-    for m in result.survivors:
-        mark = f" [in force on {REVIEW_DATE:%d/%m/%Y}]" if m.in_force_on(REVIEW_DATE) else ""
+    for m in result.survivors:  # the review date is rules/coverage.yaml's reviewed_through
+        mark = f" [in force on {result.review_date:%d/%m/%Y}]" if m.in_force_on(result.review_date) else ""
         click.echo(f"survivor: {m.label}{mark}")
     click.echo(result.summary())
-    ok = result.score * 100 >= min_score and not result.survivors_in_force(REVIEW_DATE)
+    ok = result.score * 100 >= min_score and not result.survivors_in_force()
     return 0 if ok else 1
 
 

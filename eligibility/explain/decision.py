@@ -4,7 +4,8 @@ The JSON form of these models (``Decision.to_json()``) is the stable, documented
 ``verdict``, ``findings`` (each with ``criterion``, ``topic``, ``outcome``, ``message`` as
 ``{vi, en}``, ``facts``, ``parameters``, ``source``, ``confidence``, ``holds_from``,
 ``holds_until``), ``missing_inputs``, ``regime``, ``rulepack``, ``request``, ``locality`` (``requested``,
-``code``, ``name``, ``note``: the post's province as evaluated, e.g. after a merger of provinces).
+``code``, ``name``, ``note``: the post's province as evaluated, e.g. after a merger of provinces), ``coverage``
+(``reviewed_through``, ``regimes``, ``not_encoded``, ``after_review``).
 """
 
 from __future__ import annotations
@@ -24,14 +25,17 @@ VERDICT_LABELS = {
         "Cần cấp có thẩm quyền xem xét, quyết định (trường hợp đặc biệt)",
         "Needs the competent authority's decision (special case)",
     ),
-    "incomplete": ("Chưa đủ dữ liệu để kết luận", "Incomplete: data missing"),
+    "incomplete": (
+        "Chưa đủ căn cứ để kết luận (thiếu dữ liệu hoặc quy định chưa mã hóa)",
+        "Incomplete: data missing or rules not encoded",
+    ),
     "not_eligible": ("Không đủ điều kiện", "Not eligible"),
 }
 OUTCOME_LABELS = {
     "pass": ("Đạt", "Pass"),
     "fail": ("Không đạt", "Fail"),
     "waivable": ("Không đạt — cấp có thẩm quyền có thể xem xét", "Fail — the competent authority may decide"),
-    "unknown": ("Chưa rõ (thiếu dữ liệu)", "Unknown (data missing)"),
+    "unknown": ("Chưa rõ (thiếu dữ liệu hoặc chưa mã hóa)", "Unknown (data missing or not encoded)"),
     "not_applicable": ("Không áp dụng", "Not applicable"),
 }
 TAG_LABELS = {
@@ -106,6 +110,46 @@ class LocalityRef(Model):
     note: Text | None = None  # e.g. a province merged into another (Nghị quyết 202/2025/QH15)
 
 
+class NotEncoded(Model):
+    """A condition that applies but could not be decided because its rules are not encoded for the date."""
+
+    criterion: str
+    title: Text
+    encoded_from: dt.date | None = None  # the first date the criterion is encoded for (None: partly encoded)
+    reason: Text
+
+
+class Coverage(Model):
+    """How far the rule pack was checked against the law, and what it could not decide on this date."""
+
+    reviewed_through: dt.date | None  # the date up to which the rule pack was checked against the law
+    regimes: list[str]  # ids of the regimes in force on the request date
+    not_encoded: list[NotEncoded] = Field(default_factory=list)
+    after_review: bool = False  # the request date is after reviewed_through: later law was not checked
+
+    def line(self, lang: str = "vi") -> str:
+        """One sentence an officer reads under the verdict."""
+        when = self.reviewed_through.strftime("%d/%m/%Y") if self.reviewed_through else None
+        n = len(self.not_encoded)
+        if lang == "en":
+            head = f"Rule pack checked against the law up to {when}" if when else "Rule pack: review date not recorded"
+            tail = (
+                f"; {n} condition(s) not encoded for this date: " + ", ".join(x.title.en for x in self.not_encoded)
+                if n
+                else "; every applicable condition is encoded for this date"
+            )
+            warn = f". WARNING: law after {when} was not checked." if self.after_review else "."
+            return head + tail + warn
+        head = f"Bộ quy tắc đã rà soát đến {when}" if when else "Bộ quy tắc: chưa ghi ngày rà soát"
+        tail = (
+            f"; {n} điều kiện chưa mã hóa cho ngày này: " + ", ".join(x.title.vi for x in self.not_encoded)
+            if n
+            else "; mọi điều kiện áp dụng đều đã được mã hóa cho ngày này"
+        )
+        warn = f". LƯU Ý: quy định sau ngày {when} chưa được rà soát." if self.after_review else "."
+        return head + tail + warn
+
+
 class Decision(Model):
     profile_id: str
     request: dict[str, Any]
@@ -118,6 +162,7 @@ class Decision(Model):
     reference_month: str
     retirement: dict[str, Any] | None = None
     locality: LocalityRef | None = None
+    coverage: Coverage | None = None
 
     def findings_with(self, outcome: str) -> list[Finding]:
         return [f for f in self.findings if f.outcome == outcome]

@@ -6,20 +6,32 @@ turns the outcomes into findings with messages, parameters and sources.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 from collections import ChainMap, defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError, Problem, RulePackError
+from eligibility.explain.coverage import (
+    NOT_ENCODED,
+    Gap,
+    criterion_gap,
+    gap_finding,
+    has_standard,
+    standard_gap,
+    status_finding,
+)
 from eligibility.explain.decision import (
+    Coverage,
     Decision,
     Finding,
     LocalityRef,
     MissingInput,
+    NotEncoded,
     Outcome,
     ParameterUse,
     RegimeRef,
@@ -27,8 +39,16 @@ from eligibility.explain.decision import (
     Text,
     combine,
 )
-from eligibility.explain.messages import LOCALITY_NAME, negative_template, render
-from eligibility.facts.catalog import FACTS, input_label
+from eligibility.explain.messages import (
+    LOCALITY_NAME,
+    UNKNOWN_MISSING,
+    UNKNOWN_MISSING_FACTS,
+    UNKNOWN_NOTES,
+    words,
+)
+from eligibility.explain.places import candidates_of, province_name, resolve_locality
+from eligibility.facts import locality as unit_locality
+from eligibility.facts.catalog import FACTS
 from eligibility.facts.derive import FactContext, FactSet, TitleInfo, derive_facts, request_facts
 from eligibility.facts.months import format_month, index_of, month_index, whole_months_between
 from eligibility.model import levels as lv
@@ -41,6 +61,9 @@ from eligibility.rulepack.schema import Citation, weakest
 
 MIN_AGE_PARAMETER = "person.min_age_months"  # read by check_inputs, not by a criterion
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)  # Luật Tổ chức chính quyền địa phương 2025: two-level government
+# facts compared at the unit of the post (province, district or commune): criteria reading them cite the
+# parameter that fixes the unit, locality.unit.<level>_post
+LOCALITY_FACTS = frozenset({"hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"})
 
 
 class Judged(NamedTuple):
@@ -51,6 +74,8 @@ class Judged(NamedTuple):
     missing: list[str]  # inputs absent from the file (unknown outcomes)
     unclear: list[str]  # inputs recorded but not deciding (unknown outcomes)
     waivable: bool
+    unread: tuple[str, ...] = ()  # facts the criterion reads that are unknown (unknown outcomes)
+    notes: tuple[tuple[str, str], ...] = ()  # why some of them are unknown when no input can tell (vi, en)
 
 
 @dataclass
@@ -65,7 +90,18 @@ class Prepared:
     applicable: list[LoadedCriterion]
     not_applicable: list[LoadedCriterion]
     params: dict[str, list[ParameterUse]]  # criterion id → parameters read
+    gaps: dict[str, Gap] = field(default_factory=dict)  # criterion id → why it is not evaluated on this date
     locality: LocalityRef | None = None  # the post's province as evaluated (after a merger, the new province)
+    # the unit of the "local person" test as a message names it ("Bảo Thắng, Lào Cai"; (vi, en) for a phrase)
+    unit_name: str | tuple[str, str] | None = None
+
+    def display(self) -> dict[str, object]:
+        """Display-only values of messages: the name of the post's unit (or province)."""
+        if self.unit_name is not None:
+            return {LOCALITY_NAME: self.unit_name}
+        if self.locality is not None:
+            return {LOCALITY_NAME: self.locality.name}
+        return {}
 
 
 class Evaluator:
@@ -108,7 +144,7 @@ class Evaluator:
             minority = minority or bool(st.minority_language)
         lists = self.rules.nonlocal_lists
         listed = on is not None and any(g in lists and lists[g].from_ <= on for g in t.groups)
-        return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed)
+        return TitleInfo(code, t.level, t.grade, standards if on else {}, minority, listed, t.term_years)
 
     def _lookup(self, code: str) -> TitleInfo | None:
         return self._titles.get(code)
@@ -147,62 +183,77 @@ class Evaluator:
             en = f"title code not in the catalogue (e.g. {known}, …)"
         raise InputError(Problem("post", vi, en, text))
 
-    def _resolve_locality(self, text: str, on: dt.date) -> LocalityRef:
-        """The post's province on the request date: a known province (or an InputError with "did you mean"),
-        mapped to the province it became part of when a merger is in force on that date, with a note."""
+    def _unit(
+        self, request: Request, level: str | None, locality: str | None
+    ) -> tuple[unit_locality.Unit | None, str | tuple[str, str] | None]:
+        """The unit of the "local person" test: by the post's level, through the dated parameter
+        ``locality.unit.<level>_post`` (province, district or commune); the province when the level is central or
+        unknown. With the name a message gives it."""
+        if locality is None:
+            return None, None
+        on = request.date
+        unit_level = "province"  # also before the parameter's first step: no local-person rule is in force then
+        if level in ("province", "district", "commune"):
+            with contextlib.suppress(KeyError, RulePackError):
+                unit_level = str(self._param(f"locality.unit.{level}_post", on)[0])
         places = self.rules.localities
-        assert places is not None
-        code = places.resolve(text)
-        if code is None or not places.is_province(code):
-            close = [c for c in places.suggest(text) if places.is_province(c)]
-            hint_vi = f"; có phải là: {', '.join(close)}?" if close else " (xem rules/localities.yaml)"
-            hint_en = f"; did you mean {', '.join(close)}?" if close else " (see rules/localities.yaml)"
-            raise InputError(
-                Problem(
-                    "locality",
-                    f"không có tỉnh, thành phố trực thuộc trung ương này{hint_vi}",
-                    f"not a known province or centrally run city{hint_en}",
-                    text,
-                )
+        province_name = places.name(locality) if places is not None else locality
+        unit = unit_locality.Unit(unit_level, locality, on, request.district, request.commune)
+        if unit_level == "district":
+            if request.district:
+                return unit, f"{request.district}, {province_name}"
+            return unit, (
+                f"huyện nơi bố trí (chưa ghi) của {province_name}",
+                f"the post's district in {province_name} (not given)",
             )
-        current = places.as_of(code, on)
-        note = None
-        if current != code:
-            merger = places.merger_of(code, on)
-            assert merger is not None
-            number = self.rules.sources[merger.source.id].number
-            old = places.label(code, "vi")
-            note = Text(
-                vi=f"{old[:1].upper()}{old[1:]} đã hợp nhất vào {places.label(current, 'vi')} từ ngày "
-                f"{merger.from_:%d/%m/%Y} (Nghị quyết {number}); xét theo {places.label(current, 'vi')}.",
-                en=f"{places.label(code, 'en')} merged into {places.label(current, 'en')} on "
-                f"{merger.from_.isoformat()} (Resolution {number}); evaluated as {places.label(current, 'en')}.",
+        if unit_level == "commune":
+            if request.commune:
+                return unit, ", ".join(x for x in (request.commune, request.district, province_name) if x)
+            return unit, (
+                f"xã nơi bố trí (chưa ghi) của {province_name}",
+                f"the post's commune in {province_name} (not given)",
             )
-        return LocalityRef(requested=text, code=current, name=places.name(current), note=note)
+        return unit, province_name
 
-    def place_of(self, on: dt.date) -> Callable[[str], str]:
-        """Recorded place (folded code or name) → the province it is on ``on`` (unknown text stays as it is)."""
-        places = self.rules.localities
-        if places is None:
-            return lambda code: code
-
-        def place(code: str) -> str:
-            resolved = places.resolve(code)
-            return code if resolved is None else places.as_of(resolved, on)
-
-        return place
+    def _unit_uses(self, c: LoadedCriterion, request: Request, level: str | None) -> list[ParameterUse]:
+        """The unit parameter a criterion reading locality facts depends on, cited like a parameter."""
+        if level not in ("province", "district", "commune") or not (set(cd.facts_of(c.condition)) & LOCALITY_FACTS):
+            return []
+        name = f"locality.unit.{level}_post"
+        value, cite, step = self._param(name, request.date)
+        return [
+            ParameterUse(
+                name=name,
+                value=value,
+                read_on=request.date,
+                step_from=step,
+                source=self._source_ref(cite),
+                confidence=cite.tag,
+            )
+        ]
 
     def _prepare(self, request: Request) -> Prepared:
         rules = self.rules
         on = request.date
         problems: list[Problem] = []
+        start = rules.coverage.actions.get(request.action) if rules.coverage else None  # type: ignore[call-overload]
+        if start is not None and on < start.from_:
+            raise InputError(
+                Problem(
+                    "date",
+                    f"việc '{lv.ACTION.labels_vi[request.action]}' chỉ được mã hóa từ ngày {start.from_:%d/%m/%Y}; "
+                    "quy định trước đó chưa được mã hóa",
+                    f"action '{request.action}' is encoded from {start.from_.isoformat()}; earlier rules are not encoded",
+                    on.isoformat(),
+                )
+            )
         target: TitleInfo | None = None
         level = request.level
         if request.post is not None and request.post not in rules.titles:
             request = request.model_copy(update={"post": self._resolve_post(request.post)})
         locality_ref: LocalityRef | None = None
         if request.locality is not None and rules.localities is not None:
-            locality_ref = self._resolve_locality(request.locality, on)
+            locality_ref = resolve_locality(self.rules, request.locality, on)
         locality = locality_ref.code if locality_ref is not None else request.locality
         if request.post is not None:
             assert request.post in rules.titles
@@ -285,23 +336,63 @@ class Evaluator:
             raise InputError(problems)
         if convention is None:
             convention = str(self._param("age.retirement_convention", on)[0])
-        ctx = FactContext(on, ref_month, convention, target, locality, self._lookup, self.place_of(on))
+        unit, unit_name = self._unit(request, level, locality)
+        ctx = FactContext(
+            on,
+            ref_month,
+            convention,
+            target,
+            locality,
+            self._lookup,
+            candidates_of(self.rules, on),
+            unit,
+            province_name(self.rules),
+        )
 
-        in_force = [c for c in rules.criteria if request.action in c.spec.actions and c.spec.in_force.contains(on)]
-        in_force = [c for c in in_force if c.spec.events is None or request.event in c.spec.events]
+        candidates = [c for c in rules.criteria if request.action in c.spec.actions]
+        candidates = [c for c in candidates if c.spec.events is None or request.event in c.spec.events]
+        # a criterion not in force is kept when a coverage gap says something about the date (rules/coverage)
+        gaps_on = {c.id: criterion_gap(rules, c.spec, on) for c in candidates}
+        candidates = [c for c in candidates if c.spec.in_force.contains(on) or gaps_on[c.id] is not None]
         groups = set(rules.titles[request.post].groups) if request.post else set()
-        applies = self._applies(request, [c for c in in_force if self._scoped(c, locality, level, groups)], ctx)
+        scoped = [c for c in candidates if self._scoped(c, locality, level, groups)]
+        applies = self._applies(request, scoped, ctx)
+        in_scope = {c.id for c in scoped}
         applicable: list[LoadedCriterion] = []
         not_applicable: list[LoadedCriterion] = []
         resolved: list[ResolvedCriterion] = []
         params: dict[str, list[ParameterUse]] = {}
-        for c in in_force:
+        gaps: dict[str, Gap] = {}
+        for c in candidates:
+            gap = gaps_on[c.id]
+            ok = c.id in applies
+            standard = not ok and c.id in in_scope and c.applies_when is not None and request.post is not None
+            if standard and request.post is not None and has_standard(rules, c, request.post):
+                # a title standard the title has, but not on this date: not encoded (unless a window says so)
+                if gap is None:
+                    gap = standard_gap(rules, c, request.post, on)
+                ok = gap is not None
+            if gap is not None:
+                params[c.id] = []
+                if ok and gap.kind == "not_encoded":  # applies, but its rules for this date are not encoded
+                    gaps[c.id] = gap
+                    resolved.append(ResolvedCriterion(c.id, NOT_ENCODED))
+                    applicable.append(c)
+                else:  # does not apply to this request, or the law of that time had no such condition
+                    if ok:
+                        gaps[c.id] = gap
+                    not_applicable.append(c)
+                continue
             uses: list[ParameterUse] = list(self._standard_uses(c, request, on))
+            if unit is not None:
+                uses.extend(self._unit_uses(c, request, level))
             resolved.append(ResolvedCriterion(c.id, self.resolve(c.condition, on, request.event, uses)))
             params[c.id] = uses
             (applicable if c.id in applies else not_applicable).append(c)
         version = RuleVersion.build(request.action, resolved)
-        return Prepared(request, level, target, ctx, version, applicable, not_applicable, params, locality_ref)
+        return Prepared(
+            request, level, target, ctx, version, applicable, not_applicable, params, gaps, locality_ref, unit_name
+        )
 
     @staticmethod
     def _scoped(c: LoadedCriterion, locality: str | None, level: str | None, groups: set[str]) -> bool:
@@ -409,8 +500,8 @@ class Evaluator:
             return p.value, p.source, dt.date(y, m, 1)
         spec = self.rules.parameters.get(name)
         if spec is not None and not any(v.from_ <= on and (v.until is None or on <= v.until) for v in spec.values):
-            # a date the rule pack does not cover is the user's input, not a fault of the rule pack (issue 13;
-            # rules/coverage.yaml of issue 11 will name each action's earliest date)
+            # a date the rule pack does not cover is the user's input, not a fault of the rule pack (issue 13); the
+            # earliest date of each action (rules/coverage.yaml) is checked first in _prepare, this is the safety net
             first = min(v.from_ for v in spec.values)
             raise InputError(
                 Problem(
@@ -531,24 +622,48 @@ class Evaluator:
         on = prepared.request.date
         findings: list[Finding] = []
         missing_map: dict[str, list[str]] = defaultdict(list)
+        not_encoded: list[NotEncoded] = []
+        staff_status = factset.values.get("staff_status")
         applicable_ids = {c.id for c in prepared.applicable}
-        display: dict[str, object] = {}
-        if prepared.locality is not None:
-            display[LOCALITY_NAME] = prepared.locality.name
+        display = prepared.display()
         for c in prepared.applicable:
-            outcome = outcomes[c.id]
-            blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
-            findings.append(
-                self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked, display)
-            )
+            gap = prepared.gaps.get(c.id)
+            if c.spec.staff_status and staff_status is not None and staff_status not in c.spec.staff_status:
+                findings.append(status_finding(c, str(staff_status), on, self._source_ref))
+            elif gap is not None:
+                finding = gap_finding(c, gap, on, self._source_ref)
+                findings.append(finding)
+                not_encoded.append(
+                    NotEncoded(criterion=c.id, title=finding.title, encoded_from=gap.encoded_from, reason=gap.reason)
+                )
+            else:
+                outcome = outcomes[c.id]
+                blocked = any(b in applicable_ids and outcomes.get(b) == "fail" for b in c.spec.waiver_blocked_by)
+                finding = self._finding(c, outcome, factset, prepared.params[c.id], missing_map, on, blocked, display)
+                findings.append(finding)
+                if outcome == "unknown" and not finding.missing and "not_encoded" in self._static(c)[0]:
+                    not_encoded.append(
+                        NotEncoded(criterion=c.id, title=finding.title, encoded_from=None, reason=finding.message)
+                    )
         for c in prepared.not_applicable:
-            findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
+            gap = prepared.gaps.get(c.id)
+            if gap is not None:
+                findings.append(gap_finding(c, gap, on, self._source_ref))
+            else:
+                findings.append(self._finding(c, "not_applicable", factset, prepared.params[c.id], None, on))
         verdict = combine([f.outcome for f in findings])
         missing = sorted(missing_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         regimes = self._regimes.get(on)
         if regimes is None:
             regimes = [RegimeRef(id=r.id, vi=r.vi, en=r.en) for r in rules.regimes_at(on)]
             self._regimes[on] = regimes
+        reviewed = rules.coverage.reviewed_through if rules.coverage else None
+        coverage = Coverage(
+            reviewed_through=reviewed,
+            regimes=[r.id for r in regimes],
+            not_encoded=not_encoded,
+            after_review=reviewed is not None and on > reviewed,
+        )
         return Decision(
             profile_id=profile.id,
             request=prepared.request.model_dump(mode="json", exclude_none=True),
@@ -561,6 +676,7 @@ class Evaluator:
             reference_month=format_month(prepared.context.age_reference_month),
             retirement=factset.retirement.as_dict() if factset.retirement else None,
             locality=prepared.locality,
+            coverage=coverage,
         )
 
     def _static(self, c: LoadedCriterion) -> tuple[list[str], dict[str, str], Text]:
@@ -628,8 +744,12 @@ class Evaluator:
         spec = c.spec
         missing: list[str] = []
         unclear: list[str] = []
+        unread: list[str] = []
+        notes: list[tuple[str, str]] = []
         if outcome == "unknown":
             known = factset.values
+            unread = [n for n in self._static(c)[0] if n not in known]
+            notes = [factset.notes[n] for n in unread if n in factset.notes]
             for n in self._static(c)[0]:
                 if n not in known:
                     for inp in factset.missing.get(n, ()):
@@ -644,7 +764,7 @@ class Evaluator:
         waivable = spec.waivable and not waiver_blocked
         if outcome == "fail" and waivable:
             outcome = worded = "waivable"
-        return Judged(outcome, worded, missing, unclear, waivable)
+        return Judged(outcome, worded, missing, unclear, waivable, tuple(unread), tuple(notes))
 
     def wording(
         self,
@@ -656,7 +776,12 @@ class Evaluator:
     ) -> tuple[str, str]:
         """The finding's message (Vietnamese, English) for a judged outcome, with "[chưa xác minh]" when the
         criterion rests on an unverified source."""
-        vi, en = self._words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
+        if judged.worded == "unknown":  # what the message may say of the data that could not decide it
+            extra: dict[str, object] = {UNKNOWN_MISSING: judged.missing, UNKNOWN_MISSING_FACTS: list(judged.unread)}
+            if judged.notes:
+                extra[UNKNOWN_NOTES] = list(judged.notes)
+            values = ChainMap(extra, cast(dict[str, object], values))
+        vi, en = words(c.spec, judged.worded, values, rank_of, judged.missing, judged.unclear)
         if unverified:
             return vi + " [chưa xác minh]", en + " [unverified]"
         return vi, en
@@ -670,45 +795,5 @@ class Evaluator:
         missing: list[str],
         unclear: list[str] | None = None,
     ) -> Text:
-        vi, en = self._words(spec, outcome, values, rank_of, missing, unclear)
+        vi, en = words(spec, outcome, values, rank_of, missing, unclear)
         return Text(vi=vi, en=en)
-
-    def _words(
-        self,
-        spec: Any,
-        outcome: str,
-        values: Mapping[str, object],
-        rank_of: dict[str, str],
-        missing: list[str],
-        unclear: list[str] | None = None,
-    ) -> tuple[str, str]:
-        m = spec.message
-        if outcome == "not_applicable":
-            return "Không áp dụng cho yêu cầu này.", "Does not apply to this request."
-        if outcome == "unknown":
-            if m.unknown is not None:
-                tpl = m.unknown
-                return render(tpl.vi, values, "vi", rank_of), render(tpl.en, values, "en", rank_of)
-            if missing:
-                need = ", ".join(missing)
-                need_vi = ", ".join(input_label(i) for i in missing)
-                return f"Chưa đủ dữ liệu để kết luận; cần bổ sung: {need_vi}.", f"Cannot be decided; missing: {need}."
-            have = ", ".join(unclear or []) or "?"
-            return (
-                f"Chưa đủ dữ liệu để kết luận: {have} đã có nhưng chưa đủ để xác định (ví dụ chức vụ ngoài danh mục "
-                "chức danh: ghi tương quan với chức vụ hiện tại hoặc mã chức danh).",
-                f"Cannot be decided: {have} is recorded but does not decide it (e.g. a post outside the title "
-                "catalogue: record its relation or a title code).",
-            )
-        tpl = m.pass_ if outcome == "pass" else m.fail
-        negative = negative_template(tpl.vi + tpl.en, values)
-        if negative is not None:  # a count below zero is never printed: the fact's own sentence replaces it
-            vi = render(negative[0], values, "vi", rank_of)
-            en = render(negative[1], values, "en", rank_of)
-        else:
-            vi = render(tpl.vi, values, "vi", rank_of)
-            en = render(tpl.en, values, "en", rank_of)
-        if outcome == "waivable":
-            vi += " Trường hợp đặc biệt do cấp có thẩm quyền xem xét, quyết định."
-            en += " Special cases are decided by the competent authority."
-        return vi, en

@@ -46,9 +46,10 @@ from typing import Any, cast
 
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError
+from eligibility.explain.coverage import gap_finding
 from eligibility.explain.decision import Decision, Verdict, combine
 from eligibility.explain.evaluate import Evaluator, Prepared
-from eligibility.explain.messages import LOCALITY_NAME
+from eligibility.explain.roster import Roster, roster_of
 from eligibility.facts.derive import FactSet
 from eligibility.facts.months import whole_months_between
 from eligibility.model import levels as lv
@@ -89,6 +90,7 @@ class Traits:
     local: bool | None  # người địa phương of the request's locality (rule pack definition)
     target_level: str | None
     target_groups: tuple[str, ...]
+    roster: Roster | None = None  # the person's own posts, plans and committee seats (roster-basis targets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,8 @@ class LeanResult:
     ``outcomes`` has every criterion considered (applicable ones first, then those that do not apply, in the
     order of ``Decision.findings``); ``findings`` the fail / waivable / unknown ones with their messages;
     ``passes`` the passing ones, only when asked for (``passes=True``); ``missing_inputs`` (input, criteria
-    needing it), most needed first, as ``Decision.missing_inputs``.
+    needing it), most needed first, as ``Decision.missing_inputs``; ``not_encoded`` the criteria that apply but
+    could not be decided because their rules are not encoded for the date, as ``Decision.coverage.not_encoded``.
     """
 
     profile_id: str
@@ -110,6 +113,7 @@ class LeanResult:
     passes: tuple[Shown, ...]
     missing_inputs: tuple[tuple[str, tuple[str, ...]], ...]
     traits: Traits
+    not_encoded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +130,9 @@ class _Step:
     source: str  # "number, article"
     confidence: str  # weakest tag of the citation and the parameters
     blockers: tuple[str, ...]  # applicable criteria whose fail takes the waiver away
+    gap: Shown | None  # not encoded for the date (rules/coverage): the finding, whatever the profile
+    staff_status: tuple[str, ...]  # the statuses the criterion is for (another recorded status: not applicable)
+    reads_not_encoded: bool  # part of the condition is the reserved fact not_encoded
 
 
 @dataclass(frozen=True)
@@ -199,6 +206,20 @@ class LeanEvaluator:
             uses = prepared.params[c.id]
             cite = spec.citation_on(on)
             ref = ev._source_ref(cite)
+            gap = prepared.gaps.get(c.id)
+            shown_gap = None
+            if gap is not None:
+                f = gap_finding(c, gap, on, ev._source_ref)
+                shown_gap = Shown(
+                    c.id,
+                    f.title.vi,
+                    f.title.en,
+                    f.outcome,
+                    f.message.vi,
+                    f.message.en,
+                    f"{f.source.number}, {f.source.article}",
+                    f.confidence,
+                )
             steps.append(
                 _Step(
                     criterion=c,
@@ -211,11 +232,12 @@ class LeanEvaluator:
                     source=f"{ref.number}, {ref.article}",
                     confidence=weakest([cite.tag] + [u.confidence for u in uses]),
                     blockers=tuple(b for b in spec.waiver_blocked_by if b in applicable),
+                    gap=shown_gap,
+                    staff_status=tuple(spec.staff_status or ()),
+                    reads_not_encoded="not_encoded" in names,
                 )
             )
-        display: dict[str, object] = {}
-        if prepared.locality is not None:
-            display[LOCALITY_NAME] = prepared.locality.name
+        display = prepared.display()
         request = prepared.request
         ctx = prepared.context
         own = tuple(sorted((k, v) for k, v in request.__dict__.items() if k != "action"))
@@ -420,7 +442,17 @@ class Subject:
         issues: list[Shown] = []
         passed: list[Shown] = []
         missing_map: dict[str, list[str]] = {}
+        not_encoded: list[str] = []
+        staff_status = known.get("staff_status")
         for step in plan.steps:
+            if step.staff_status and staff_status is not None and staff_status not in step.staff_status:
+                result[step.id] = "not_applicable"  # the criterion is for another status (as Evaluator.decide)
+                continue
+            if step.gap is not None:
+                result[step.id] = step.gap.outcome
+                issues.append(step.gap)
+                not_encoded.append(step.id)
+                continue
             raw = outcomes[step.id]
             if raw == "pass" and not passes:  # judge() leaves a pass as it is, and a pass is not shown
                 result[step.id] = "pass"
@@ -435,6 +467,8 @@ class Subject:
             result[step.id] = outcome
             for inp in judged.missing:
                 missing_map.setdefault(inp, []).append(step.id)
+            if raw == "unknown" and step.reads_not_encoded and not judged.missing:
+                not_encoded.append(step.id)
             if outcome == "pass" and not passes:
                 continue
             values: Mapping[str, object] = ChainMap(plan.display, step.overrides, known)
@@ -464,6 +498,7 @@ class Subject:
             passes=tuple(passed),
             missing_inputs=tuple((k, tuple(sorted(set(v)))) for k, v in missing),
             traits=self.traits(prepared),
+            not_encoded=tuple(not_encoded),
         )
 
     def traits(self, prepared: Prepared) -> Traits:
@@ -484,6 +519,12 @@ class Subject:
             local=self._is_local(plan),
             target_level=plan.target_level,
             target_groups=plan.target_groups,
+            roster=roster_of(
+                profile,
+                prepared.request.date,
+                self.evaluator.rules,
+                prepared.locality.code if prepared.locality is not None else None,
+            ),
         )
 
     def _is_local(self, plan: RowPlan) -> bool | None:

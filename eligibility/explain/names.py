@@ -121,6 +121,10 @@ def request_items(request: Mapping[str, Any], rules: RulePack | None, lang: str 
         out.append(("Level" if en else "Cấp", vocab_label(lv.LEVEL, r["level"], lang)))
     if r.get("locality"):
         out.append(("Province" if en else "Địa phương", locality_name(r["locality"], rules)))
+    if r.get("district"):
+        out.append(("District" if en else "Huyện", str(r["district"])))
+    if r.get("commune"):
+        out.append(("Commune" if en else "Xã", str(r["commune"])))
     if r.get("event"):
         out.append(("Event" if en else "Sự kiện", event_name(r["event"], rules, lang)))
     if r.get("date"):
@@ -140,6 +144,10 @@ def request_items(request: Mapping[str, Any], rules: RulePack | None, lang: str 
         )
     if r.get("term"):
         out.append(("Term" if en else "Nhiệm kỳ quy hoạch", str(r["term"])))
+    if r.get("term_end"):  # re-appointment: the last day of the current term (issue 11)
+        out.append(("Term ends" if en else "Hết thời hạn bổ nhiệm", date_text(r["term_end"], lang)))
+    if r.get("term_years"):
+        out.append(("Term length" if en else "Thời hạn giữ chức vụ", f"{r['term_years']} {'years' if en else 'năm'}"))
     if r.get("pool_size_for_title") is not None:
         out.append(("Already planned" if en else "Số người đã quy hoạch", str(r["pool_size_for_title"])))
     flags = [

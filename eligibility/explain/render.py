@@ -101,6 +101,8 @@ def render_text(d: Decision, lang: str = "vi", show_not_applicable: bool = False
     if d.locality is not None and d.locality.note is not None:
         out.append(("Note" if en else "Lưu ý") + ": " + (d.locality.note.en if en else d.locality.note.vi))
     out.append(("Verdict" if en else "Kết luận") + f": {verdict}" + (f"  [{d.verdict}]" if en else ""))
+    if d.coverage is not None:
+        out.append(("Coverage" if en else "Phạm vi") + f": {d.coverage.line(lang)}")
     retirement = retirement_line(d, lang)
     if retirement:
         out.append(retirement)
@@ -156,26 +158,16 @@ def render_json(d: Decision) -> str:
 
 
 def coverage_line(d: Decision, lang: str = "vi") -> str | None:
-    """The rule pack's coverage of this request, when the decision carries one (``Decision.coverage``, being
-    added with the 2026 law): its sentence in the reader's language. Read from a ``{vi, en}`` text, or a
-    mapping holding one under ``summary`` / ``text`` / ``message``, or a plain string; None without coverage."""
-    cov: Any = getattr(d, "coverage", None)
-    if cov is None:
-        return None
-    if hasattr(cov, "model_dump"):
-        cov = cov.model_dump(mode="json")
-    if isinstance(cov, str):
-        return cov
-    if not isinstance(cov, dict):
-        return str(cov)
-    for key in ("summary", "text", "message"):
-        if isinstance(cov.get(key), dict | str):
-            cov = cov[key]
-            break
-    if isinstance(cov, str):
-        return cov
-    text = cov.get("en" if lang == "en" else "vi")
-    return str(text) if text else None
+    """The rule pack's coverage of this request (``Decision.coverage``): its sentence in the reader's language;
+    None without coverage."""
+    return d.coverage.line(lang) if d.coverage is not None else None
+
+
+def coverage_warning(d: Decision) -> bool:
+    """The coverage needs the reader's attention: a condition not encoded for the date, or a date after the
+    rule pack's review."""
+    cov = d.coverage
+    return cov is not None and (cov.after_review or bool(cov.not_encoded))
 
 
 def person_items(
@@ -289,6 +281,7 @@ def decision_context(
         "not_applicable": sum(1 for f in d.findings if f.outcome == "not_applicable"),
         "missing": missing_items(d, lang),
         "coverage": coverage_line(d, lang),
+        "coverage_warning": coverage_warning(d),
         "regimes": [r.en if en else r.vi for r in d.regime],
         "rulepack": d.rulepack,
         "timeline": timeline,

@@ -22,32 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eligibility.facts.catalog_2026 import FLAGS as _FLAGS
+from eligibility.facts.catalog_2026 import LEAVING, specs_2026
+from eligibility.facts.spec import FactSpec
 from eligibility.model import levels as lv
 
-
-@dataclass(frozen=True)
-class FactSpec:
-    name: str
-    type: str  # int | bool | code | month
-    vi: str
-    en: str
-    inputs: tuple[str, ...] = ()  # profile fields it needs (for "missing inputs")
-    codes: tuple[str, ...] = ()  # allowed values for code facts
-    request: bool = False
-    rank_of: str | None = None  # the vocabulary whose ranks an int fact holds (for messages)
-    # a count that must never be printed below zero: the message used instead when it is negative (vi, en)
-    when_negative: tuple[str, str] | None = None
-    time_dependent: bool = False  # moved by the reference date alone, or fixed by past events
-    vocab: lv.Vocabulary | None = None  # the vocabulary of a code fact (its codes and labels)
-
-    def __post_init__(self) -> None:
-        if self.vocab is not None and not self.codes:
-            object.__setattr__(self, "codes", self.vocab.codes)
-
-    @property
-    def from_request(self) -> bool:
-        """Decided by the request (always known, or an input of the request), not by the profile."""
-        return self.request or (bool(self.inputs) and all(i.startswith("request.") for i in self.inputs))
+__all__ = ["FACTS", "INPUTS", "LEAVING", "PHRASES", "TOPICS", "FactSpec", "InputSpec", "input_label"]
 
 
 _FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc")
@@ -137,6 +117,25 @@ def _specs() -> list[FactSpec]:
         ),
         FactSpec(
             "minority_area", "bool", "địa bàn vùng đồng bào dân tộc thiểu số", "ethnic-minority area", request=True
+        ),
+        FactSpec(
+            "term_years",
+            "int",
+            "thời hạn giữ chức vụ (năm)",
+            "term of the post (years)",
+            inputs=("request.term_years",),
+            request=True,
+        ),
+        # a part of a condition whose provision is not encoded (its source was not read): never known, so a
+        # comparison on it is always unknown and the finding says "chưa mã hóa / not encoded"
+        FactSpec("not_encoded", "bool", "quy định chưa được mã hóa", "provision not encoded"),
+        FactSpec(
+            "staff_status",
+            "code",
+            "đối tượng (cán bộ, công chức, viên chức)",
+            "staff status",
+            inputs=("staff_status",),
+            vocab=lv.STAFF_STATUS,
         ),
         # identity and age
         FactSpec("sex", "code", "giới tính", "sex", inputs=("sex",), vocab=lv.SEX),
@@ -374,68 +373,52 @@ def _specs() -> list[FactSpec]:
             inputs=("assessments",),
             time_dependent=True,
         ),
-        # locality (người địa phương)
+        # locality (người địa phương) — at the unit of the post: its province, district or commune
         FactSpec(
             "hometown_here",
             "bool",
-            "quê quán tại địa phương nơi bố trí",
-            "hometown in the post's province",
+            "quê quán tại địa phương nơi bố trí (tỉnh, huyện hoặc xã theo cấp của chức danh)",
+            "hometown in the post's locality (province, district or commune, by the post's level)",
             inputs=("hometown", "request.locality"),
         ),
         FactSpec(
             "birthplace_here",
             "bool",
             "nơi sinh tại địa phương nơi bố trí",
-            "born in the post's province",
+            "born in the post's locality",
             inputs=("birthplace", "request.locality"),
         ),
         FactSpec(
             "grew_up_here",
             "bool",
             "lớn lên, trưởng thành tại địa phương nơi bố trí",
-            "grew up in the post's province",
+            "grew up in the post's locality",
             inputs=("grew_up_in", "request.locality"),
+        ),
+        FactSpec(
+            "origin_here",
+            "bool",
+            "gốc gác tại địa phương nơi bố trí theo cả hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; "
+            "chặt: sinh ra và lớn lên)",
+            "origin in the post's locality under both readings (broad: hometown, birthplace or place of growing up; "
+            "strict: born and raised)",
+            inputs=("hometown", "birthplace", "grew_up_in", "request.locality"),
         ),
         FactSpec(
             "years_worked_here",
             "int",
             "số năm công tác tại địa phương nơi bố trí",
-            "years worked in the post's province",
+            "years worked in the post's locality",
             inputs=("localities_worked", "request.locality"),
             time_dependent=True,
         ),
-        # status, leave and how past posts ended (NĐ 170/2025 as amended by NĐ 300/2026, from 1/8/2026)
+        # Party committee seats
         FactSpec(
-            "staff_status",
-            "code",
-            "đối tượng (cán bộ, công chức, viên chức)",
-            "staff status",
-            inputs=("staff_status",),
-            vocab=lv.STAFF_STATUS,
-        ),
-        FactSpec(
-            "on_maternity_leave",
+            "district_committee_member",
             "bool",
-            "đang nghỉ thai sản",
-            "on maternity leave",
-            inputs=("maternity_leave",),
-            time_dependent=True,
-        ),
-        FactSpec(
-            "last_exit_reason",
-            "code",
-            "lý do thôi giữ chức vụ gần nhất",
-            "how the latest post that ended ended",
-            inputs=("posts",),
-            vocab=lv.END_REASON,
-            time_dependent=True,
-        ),
-        FactSpec(
-            "months_since_last_exit",
-            "int",
-            "số tháng kể từ khi thôi giữ chức vụ gần nhất",
-            "months since the latest post ended",
-            inputs=("posts",),
+            "đang là cấp ủy viên cấp huyện",
+            "holds a seat on a district Party committee",
+            inputs=("committees",),
             time_dependent=True,
         ),
     ]
@@ -522,6 +505,7 @@ def _specs() -> list[FactSpec]:
                 time_dependent=True,
             )
         )
+    s += specs_2026()
     return s
 
 
@@ -531,7 +515,7 @@ DISCIPLINE_FORMS = _FORMS
 # Phrases a message template may use besides facts and parameters: a sentence part composed from several
 # facts (rendered by eligibility.explain.messages). name → the facts it reads.
 PHRASES: dict[str, tuple[str, ...]] = {
-    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "years_worked_here"),
+    "local_ties": ("hometown_here", "birthplace_here", "grew_up_here", "origin_here", "years_worked_here"),
 }
 
 
@@ -554,9 +538,51 @@ def _inputs() -> list[InputSpec]:
         InputSpec("birthplace", "nơi sinh", "birthplace", "immutable", "birthplace"),
         InputSpec("grew_up_in", "nơi lớn lên, trưởng thành", "where the person grew up", "immutable", "grew_up_in"),
         InputSpec(
+            "hometown.district", "huyện của quê quán", "district of the hometown", "immutable", "hometown_district"
+        ),
+        InputSpec("hometown.commune", "xã của quê quán", "commune of the hometown", "immutable", "hometown_commune"),
+        InputSpec(
+            "birthplace.district",
+            "huyện của nơi sinh",
+            "district of the birthplace",
+            "immutable",
+            "birthplace_district",
+        ),
+        InputSpec(
+            "birthplace.commune", "xã của nơi sinh", "commune of the birthplace", "immutable", "birthplace_commune"
+        ),
+        InputSpec(
+            "grew_up_in.district",
+            "huyện của nơi lớn lên",
+            "district of the place of growing up",
+            "immutable",
+            "grew_up_in_district",
+        ),
+        InputSpec(
+            "grew_up_in.commune",
+            "xã của nơi lớn lên",
+            "commune of the place of growing up",
+            "immutable",
+            "grew_up_in_commune",
+        ),
+        InputSpec(
             "localities_worked",
             "thời gian đã công tác tại địa phương",
             "years already worked in the province",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.district",
+            "huyện nơi đã công tác (theo từng nơi)",
+            "district of each place worked",
+            "immutable",
+            "localities_worked",
+        ),
+        InputSpec(
+            "localities_worked.commune",
+            "xã nơi đã công tác (theo từng nơi)",
+            "commune of each place worked",
             "immutable",
             "localities_worked",
         ),
@@ -613,7 +639,21 @@ def _inputs() -> list[InputSpec]:
             "staff_status", "đối tượng (cán bộ, công chức, viên chức)", "staff status", "profile", "staff_status"
         ),
         InputSpec("maternity_leave", "thời gian nghỉ thai sản", "maternity leave", "record", "maternity_leave_from"),
+        # the flat pool format holds the current post and the latest post left (earlier posts: YAML / JSON / JSONL)
+        InputSpec(
+            "posts.end_reason",
+            "lý do thôi giữ các chức vụ đã qua",
+            "how past posts ended",
+            "record",
+            "left_post_end_reason",
+        ),
+        InputSpec("request.term_end", "ngày hết thời hạn bổ nhiệm", "end of the current term", "request"),
+        InputSpec("request.term_years", "thời hạn giữ chức vụ", "term of the post", "request"),
+        *(InputSpec(key, vi, en, "profile", key) for key, vi, en in _FLAGS),
         InputSpec("request.locality", "địa phương nơi bố trí", "locality of the post", "request"),
+        InputSpec("request.district", "huyện nơi bố trí", "district of the post", "request"),
+        InputSpec("request.commune", "xã nơi bố trí", "commune of the post", "request"),
+        InputSpec("committees", "vị trí trong cấp ủy các cấp", "Party committee seats", "record", "committee_level"),
         InputSpec("request.rotation_months", "thời gian luân chuyển dự kiến", "planned rotation length", "request"),
         InputSpec("request.pool_size_for_title", "số người đã quy hoạch", "people already planned", "request"),
     ]

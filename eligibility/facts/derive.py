@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from eligibility.facts.catalog import DISCIPLINE_FORMS, FACTS
-from eligibility.facts.months import index_of, whole_months_between
+from eligibility.facts import locality as loc
+from eligibility.facts.catalog import DISCIPLINE_FORMS, FACTS, LEAVING
+from eligibility.facts.months import add_months, index_of, whole_months_between
 from eligibility.facts.retirement import Retirement, months_to_retirement, retirement
 from eligibility.model import levels as lv
 from eligibility.model.profile import Post, Profile
@@ -31,6 +32,7 @@ class TitleInfo:
     standards: Mapping[str, int] = field(default_factory=dict)  # ranks: degree, political_theory, ...
     requires_minority_language: bool = False
     nonlocal_listed: bool = False
+    term_years: int = 5  # thời hạn giữ chức vụ của chức danh
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,14 @@ class FactContext:
     target: TitleInfo | None = None
     locality: str | None = None
     title_lookup: Callable[[str], TitleInfo | None] = lambda code: None
-    # a place as recorded (folded province code or name) → the province it is on the reference date, so that
-    # a person from former Hải Dương is local to Hải Phòng from 1/7/2025 (rules/localities.yaml)
-    place_of: Callable[[str], str] = lambda code: code
+    # a place as recorded (folded province code or name) → the provinces it may be on the reference date, so
+    # that a person from former Hải Dương is local to Hải Phòng from 1/7/2025 and one from Nghệ Tĩnh may be of
+    # Nghệ An or Hà Tĩnh (rules/localities.yaml)
+    candidates_of: Callable[[str], frozenset[str]] = lambda code: frozenset({code})
+    # the unit the "local person" test is made at (province, district or commune of the post), None without
+    # a locality
+    unit: loc.Unit | None = None
+    name_of: Callable[[str], str] = lambda code: code  # a province code → its name (for notes)
 
 
 @dataclass
@@ -56,6 +63,9 @@ class FactSet:
     retirement: Retirement | None = None
     # unknown fact whose inputs are all recorded but do not decide it (e.g. a post outside the title catalogue)
     unclear: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # unknown fact → why, in words (vi, en), when no input of the file can decide it: the two readings of
+    # "người địa phương" disagree, a historical province split among several, communes across 1/7/2025
+    notes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def missing_inputs(self) -> list[tuple[str, list[str]]]:
         """Absent inputs, most decisive first: (input, the unknown facts it would decide)."""
@@ -151,6 +161,9 @@ def request_facts(request: Request, ctx: FactContext) -> dict[str, FactValue]:
             v["target_required_prior_grade"] = t.standards["prior_grade"]
         v["target_requires_minority_language"] = t.requires_minority_language
         v["target_nonlocal_listed"] = t.nonlocal_listed
+        v["term_years"] = t.term_years
+    if request.term_years is not None:
+        v["term_years"] = request.term_years
     if request.rotation_months is not None:
         v["planned_rotation_months"] = request.rotation_months
     if request.pool_size_for_title is not None:
@@ -164,6 +177,8 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
 
     # identity and age
     v["sex"] = profile.sex
+    if profile.staff_status is not None:
+        v["staff_status"] = profile.staff_status
     if profile.party is not None:
         v["party_member"] = profile.party.member
     born = profile.birth_date
@@ -193,6 +208,9 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     # career
     if profile.posts is not None:
         _career_facts(profile, ctx, v)
+        _adjacent_posts(profile, ctx, v)
+        _leaving_facts(profile, ctx, v, ret)
+        _term_end(profile, request, ctx, v, ret)
     if profile.planning is not None:
         _planning_facts(profile, ctx, v)
 
@@ -200,6 +218,7 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
     if profile.discipline is not None:
         _discipline_facts(profile, on, v)
         _discipline_for_higher(profile, ctx, v)
+        _discipline_status_facts(profile, on, v)
     if profile.investigation is not None:
         v["under_investigation"] = profile.investigation != "none"
     if profile.political_standard is not None:
@@ -212,38 +231,28 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
         v["file_verified"] = profile.file_verified
     if profile.abroad_or_inpatient_months is not None:
         v["abroad_or_inpatient_months"] = profile.abroad_or_inpatient_months
+    if profile.maternity_leave is not None:
+        v["on_maternity_leave"] = any(p.contains(on) for p in profile.maternity_leave)
+    for key in ("barred_from_office", "under_inspection", "suspended", "responsibility_review"):
+        flag = getattr(profile, key)
+        if flag is not None:
+            v[key] = flag
     if profile.assessments is not None:
         _assessment_facts(profile, on, v)
+        _recent_ratings(profile, on, v)
+    if profile.committees is not None:
+        v["district_committee_member"] = any(c.level == "district" and c.held_on(on) for c in profile.committees)
 
-    # status, leave and how the latest ended post ended
-    if profile.staff_status is not None:
-        v["staff_status"] = profile.staff_status
-    if profile.maternity_leave is not None:
-        v["on_maternity_leave"] = any(
-            leave.from_ <= on and (leave.to is None or on <= leave.to) for leave in profile.maternity_leave
-        )
-    if profile.posts is not None:
-        _exit_facts(profile, on, v)
-
-    # locality
-    if ctx.locality is not None:
-        here = ctx.locality
-        place_of = ctx.place_of
-        for key, place in (
-            ("hometown_here", profile.hometown),
-            ("birthplace_here", profile.birthplace),
-            ("grew_up_here", profile.grew_up_in),
-        ):
-            if place is not None:
-                v[key] = place_of(place.province) == here
-        if profile.localities_worked is not None:
-            v["years_worked_here"] = sum(w.years for w in profile.localities_worked if place_of(w.province) == here)
-
+    # locality (người địa phương, at the level of the post)
     missing: dict[str, tuple[str, ...]] = {}
     unclear: dict[str, tuple[str, ...]] = {}
+    notes: dict[str, tuple[str, str]] = {}
+    if ctx.unit is not None:
+        _locality_facts(profile, ctx, ctx.unit, v, missing, unclear, notes)
+
     present: dict[str, bool] = {}
     for name, spec in FACTS.items():
-        if name in v or spec.request:
+        if name in v or spec.request or name in missing or name in unclear:
             continue
         absent = []
         for inp in spec.inputs:
@@ -256,7 +265,104 @@ def derive_facts(profile: Profile, request: Request, ctx: FactContext) -> FactSe
             missing[name] = tuple(absent)
         else:
             unclear[name] = spec.inputs  # recorded, yet not enough (or the fact does not arise: no such record)
-    return FactSet(values=v, missing=missing, retirement=ret, unclear=unclear)
+    return FactSet(values=v, missing=missing, retirement=ret, unclear=unclear, notes=notes)
+
+
+_PLACES = (("hometown_here", "hometown"), ("birthplace_here", "birthplace"), ("grew_up_here", "grew_up_in"))
+
+
+def _why_input(field_name: str, why: str) -> str:
+    """The input that would decide a membership left unknown for ``why`` (``district`` → hometown.district)."""
+    return why if why.startswith("request.") else f"{field_name}.{why}"
+
+
+def _locality_facts(
+    profile: Profile,
+    ctx: FactContext,
+    unit: loc.Unit,
+    v: dict[str, FactValue],
+    missing: dict[str, tuple[str, ...]],
+    unclear: dict[str, tuple[str, ...]],
+    notes: dict[str, tuple[str, str]],
+) -> None:
+    """hometown_here, birthplace_here, grew_up_here, origin_here (both readings agree) and years_worked_here, at
+    the post's unit; unknown ones get their missing inputs or a note."""
+    found: dict[str, bool | None] = {}
+    blockers: dict[str, list[str]] = {}  # fact → inputs that would decide it
+    for fact, field_name in _PLACES:
+        place = getattr(profile, field_name)
+        if place is None:
+            found[fact] = None
+            blockers[fact] = [field_name]
+            continue
+        m = loc.in_unit(place.province, place.district, place.commune, place.as_of, unit, ctx.candidates_of)
+        found[fact] = m.value
+        if m.value is not None:
+            v[fact] = m.value
+        elif m.why in loc.WHY_TEXT:
+            unclear[fact] = (field_name,)
+            notes[fact] = _why_note(m, place.province, ctx)
+        else:
+            missing[fact] = (_why_input(field_name, m.why or "province"),)
+            blockers[fact] = list(missing[fact])
+    o = loc.origin(found["hometown_here"], found["birthplace_here"], found["grew_up_here"])
+    if o.value is not None:
+        v["origin_here"] = o.value
+    elif o.differ:
+        unclear["origin_here"] = ("hometown", "birthplace", "grew_up_in")
+        notes["origin_here"] = _readings_note(found)
+    else:
+        needed = [
+            inp for fact in ("hometown_here", "birthplace_here", "grew_up_here") for inp in blockers.get(fact, [])
+        ]
+        if needed:
+            missing["origin_here"] = tuple(dict.fromkeys(needed))
+        else:
+            unclear["origin_here"] = ("hometown", "birthplace", "grew_up_in")
+            why = [notes[f] for f in ("hometown_here", "birthplace_here", "grew_up_here") if f in notes]
+            if why:
+                notes["origin_here"] = why[0]
+    if profile.localities_worked is None:
+        missing["years_worked_here"] = ("localities_worked",)
+        return
+    total = 0
+    for w in profile.localities_worked:
+        m = loc.in_unit(w.province, w.district, w.commune, w.as_of, unit, ctx.candidates_of)
+        if m.value is None:
+            if m.why in loc.WHY_TEXT:
+                unclear["years_worked_here"] = ("localities_worked",)
+                notes["years_worked_here"] = _why_note(m, w.province, ctx)
+            else:
+                missing["years_worked_here"] = (_why_input("localities_worked", m.why or "province"),)
+            return
+        if m.value:
+            total += w.years
+    v["years_worked_here"] = total
+
+
+def _why_note(m: loc.Membership, province: str, ctx: FactContext) -> tuple[str, str]:
+    vi, en = loc.WHY_TEXT[m.why or ""]
+    now = ", ".join(sorted(ctx.name_of(c) for c in m.candidates))
+    place = ctx.name_of(province)
+    return vi.format(place=place, now=now), en.format(place=place, now=now)
+
+
+def _readings_note(found: Mapping[str, bool | None]) -> tuple[str, str]:
+    labels = {
+        "hometown_here": ("quê quán", "hometown"),
+        "birthplace_here": ("nơi sinh", "birthplace"),
+        "grew_up_here": ("nơi lớn lên", "place of growing up"),
+    }
+    here_vi = [labels[k][0] for k, val in found.items() if val is True]
+    here_en = [labels[k][1] for k, val in found.items() if val is True]
+    return (
+        f"các cách hiểu khác nhau: có {' và '.join(here_vi)} ở đây nhưng không vừa sinh ra vừa lớn lên ở đây — theo "
+        "cách hiểu rộng (quê quán, nơi sinh hoặc nơi lớn lên) là người địa phương, theo cách hiểu chặt (sinh ra và "
+        "lớn lên, như quy định của Đắk Nông) thì không; định nghĩa của QĐ 65 chưa xác minh",
+        f"the readings differ: {' and '.join(here_en)} here, but not both born and raised here — local under the broad "
+        "reading (hometown, birthplace or place of growing up), not local under the strict one (born and raised, as "
+        "Đắk Nông's rule says); QĐ 65's definition is unverified",
+    )
 
 
 def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
@@ -284,27 +390,14 @@ def _career_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -
         # title outside the catalogue: only the current post can be counted with certainty
         v["months_in_equivalent_posts"] = _months_held(current, on)
     if ctx.target is not None and ctx.locality is not None:
+        titled = [p for p in posts if p.title == ctx.target.code and p.locality is not None]
+        places = {p.locality: ctx.candidates_of(p.locality) for p in titled if p.locality is not None}
+        if any(len(c) > 1 and ctx.locality in c for c in places.values()):
+            return  # a post in a historical province split among several: where it was held cannot be told
         same = sorted(
-            (
-                p
-                for p in posts
-                if p.title == ctx.target.code and p.locality is not None and ctx.place_of(p.locality) == ctx.locality
-            ),
-            key=lambda p: p.from_,
+            (p for p in titled if p.locality is not None and ctx.locality in places[p.locality]), key=lambda p: p.from_
         )
         v["months_in_target_post_here"] = _months_latest_stretch(same, on)
-
-
-def _exit_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
-    """How the latest post that ended by ``on`` ended, and the whole months since (from the day after)."""
-    ended = [p for p in profile.posts or [] if p.to is not None and p.to < on]
-    if not ended:
-        return
-    last = max(ended, key=lambda p: (p.to, p.from_))
-    assert last.to is not None
-    v["months_since_last_exit"] = whole_months_between(last.to + dt.timedelta(days=1), on)
-    if last.end_reason is not None:
-        v["last_exit_reason"] = last.end_reason
 
 
 def _planning_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
@@ -430,6 +523,161 @@ def _assessment_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) ->
         else:
             break
     v["consecutive_failed_years"] = streak
+
+
+# ----- NĐ 170/2025 as amended by NĐ 300/2026 (from 1/8/2026) ----------------------------------------
+# Forms of discipline that end the post held (thôi giữ chức vụ do bị xử lý kỷ luật).
+_POST_ENDING_FORMS = ("cach_chuc", "giang_chuc", "bai_nhiem")
+_DISCIPLINE_ENDINGS = ("cach_chuc", "bai_nhiem")
+_GOOD = ("HTTNV", "HTXSNV")
+
+
+def _ended_by_discipline(post: Post, profile: Profile) -> bool | None:
+    """Whether a past post ended through discipline: from ``end_reason``, else from the discipline records
+    (a dismissal or demotion decided while the post was held or the day after); None when neither is known."""
+    if post.to is None:
+        return False
+    if post.end_reason is not None:
+        return post.end_reason in _DISCIPLINE_ENDINGS
+    if profile.discipline is None:
+        return None
+    last = post.to + dt.timedelta(days=1)
+    return any(
+        r.form in _POST_ENDING_FORMS and r.decided is not None and post.from_ <= r.decided <= last
+        for r in profile.discipline
+        if r.status != "pending"
+    )
+
+
+def _adjacent_posts(profile: Profile, ctx: FactContext, v: dict[str, FactValue]) -> None:
+    """NĐ 300/2026 Điều 12 (NĐ 170 Điều 29 khoản 3): time in the adjacent post or an equivalent one, cumulative;
+    time in a higher, equal or equivalent post counts, except a post left through discipline; acting periods
+    (giao quyền) do not count (Điều 14). The current post's grade stands for "liền kề" [D]."""
+    on = ctx.reference_date
+    held = [p for p in profile.current_posts(on) if not p.acting]  # the post held, not an acting one
+    if not held:
+        return
+    current = max(held, key=lambda p: p.from_)
+    posts = [p for p in profile.posts or [] if p.from_ <= on]
+    cur_grade = _grade(current, ctx.title_lookup)
+    if cur_grade is None:
+        if current.relation is not None or len(posts) == 1:
+            v["months_in_adjacent_posts"] = _months_held(current, on)
+        return
+    counted: list[Post] = []
+    for p in posts:
+        g = _grade(p, ctx.title_lookup)
+        if g is None or g < cur_grade or p.acting:
+            continue
+        ended = _ended_by_discipline(p, profile)
+        if ended is None:
+            return  # cannot tell whether this post counts
+        if not ended:
+            counted.append(p)
+    v["months_in_adjacent_posts"] = _months_covered(counted, on)
+
+
+def _leaving_facts(profile: Profile, ctx: FactContext, v: dict[str, FactValue], ret: Retirement) -> None:
+    """NĐ 300/2026 Điều 25 (NĐ 170 Điều 55): for each way of leaving a post, the latest past post that ended
+    that way or whose end is not recorded ("possible"), the whole months since (from the day after ``to``),
+    and whether the file confirms it. Thôi giữ chức vụ, từ chức and từ chức thay miễn nhiệm count only when
+    the target is equivalent to or higher than the post left (a lower post is where the person is placed)."""
+    on = ctx.reference_date
+    ended = [p for p in profile.posts or [] if p.to is not None and p.to < on]
+    target_grade = ctx.target.grade if ctx.target is not None else None
+    reasons = {
+        "thoi_giu_chuc_vu": ("thoi_giu_chuc_vu",),
+        "tu_chuc": ("tu_chuc",),
+        "tu_chuc_thay_mien_nhiem": ("tu_chuc_thay_mien_nhiem",),
+        "mien_nhiem": ("mien_nhiem",),
+        "tu_chuc_any": ("tu_chuc", "tu_chuc_thay_mien_nhiem"),
+    }
+    for kind in LEAVING:
+        graded = kind in ("thoi_giu_chuc_vu", "tu_chuc", "tu_chuc_thay_mien_nhiem")
+        possible: list[tuple[Post, bool]] = []  # (post, certainly this kind and relevant)
+        for p in ended:
+            if p.end_reason is not None and p.end_reason not in reasons[kind]:
+                continue
+            certain = p.end_reason is not None
+            if graded:
+                g = _grade(p, ctx.title_lookup)
+                if target_grade is None:
+                    continue
+                if g is None:
+                    certain = False
+                elif target_grade < g:
+                    continue  # a lower post: the placement itself, no waiting period
+            possible.append((p, certain))
+        v[f"left_by_{kind}"] = bool(possible)
+        if not possible:
+            continue
+        latest, certain = max(possible, key=lambda pc: (pc[0].to or on, pc[1]))
+        assert latest.to is not None
+        left_on = latest.to + dt.timedelta(days=1)
+        v[f"months_since_left_by_{kind}"] = whole_months_between(left_on, on)
+        if certain:
+            v[f"left_by_{kind}_confirmed"] = True
+        if kind == "tu_chuc_any":
+            v["months_left_at_tu_chuc"] = ret.reached - index_of(left_on)
+
+
+def _term_end(profile: Profile, request: Request, ctx: FactContext, v: dict[str, FactValue], ret: Retirement) -> None:
+    """The month the current term ends (request ``term_end``; else the end of the term, counted in whole terms
+    from the current post's start, nearest the request date [D]) and the months from that month to the
+    retirement month (NĐ 300/2026 Điều 16, NĐ 170 Điều 36 khoản 1; NĐ 115/2020 Điều 49 khoản 2)."""
+    end = request.term_end
+    if end is None:
+        on = ctx.reference_date
+        current = profile.current_posts(on)
+        if ctx.target is not None:
+            same = [p for p in current if p.title == ctx.target.code]
+            current = same or current
+        if not current:
+            return
+        post = max(current, key=lambda p: p.from_)
+        years = int(v.get("term_years", 5))
+        ends = [add_months(post.from_, 12 * years * k) - dt.timedelta(days=1) for k in range(1, 11)]
+        end = min(ends, key=lambda e: (abs((e - on).days), e))  # the term end nearest the request [D]
+    v["term_end_month"] = index_of(end)
+    v["months_to_retirement_at_term_end"] = ret.reached - index_of(end)
+
+
+def _discipline_status_facts(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
+    decided = [
+        r for r in profile.discipline or [] if r.status != "pending" and r.decided is not None and r.decided <= on
+    ]
+    v["has_state_discipline"] = any(r.kind == "state" for r in decided)
+    v["has_unexpired_discipline"] = any(r.status == "decided" for r in decided)
+
+
+def _recent_ratings(profile: Profile, on: dt.date, v: dict[str, FactValue]) -> None:
+    """The run of years rated "hoàn thành tốt nhiệm vụ" or better back from the year before ``on`` (NĐ 300
+    Điều 12, NĐ 170 Điều 29 khoản 5: "trong 03 năm gần nhất"). The run is final when it ends at a rated year
+    (or after 10 years); when it ends at an unrated year the true run may be longer."""
+    ratings = profile.assessments or {}
+    streak = 0
+    final = True
+    for y in range(on.year - 1, on.year - 11, -1):
+        r = ratings.get(y)
+        if r is None:
+            final = False
+            break
+        if r not in _GOOD:
+            break
+        streak += 1
+    v["recent_good_years"] = streak
+    if final:
+        v["recent_good_years_final"] = True  # absent when an unrated year may hide a longer run
+    last = ratings.get(on.year - 1)
+    if last is not None:
+        v["latest_year_rated_good"] = last in _GOOD
+    start = on.year - 5
+    current = _current_post(profile, on)
+    if current is not None:
+        start = max(start, current.from_.year)
+    years = range(start, on.year)
+    if all(y in ratings for y in years):
+        v["term_years_failed_all_rated"] = sum(1 for y in years if ratings[y] == "KHTNV")
 
 
 def reference_month_of(d: dt.date) -> int:

@@ -46,3 +46,10 @@ def whole_months_between(start: dt.date, end: dt.date) -> int:
     if end.day < start.day and end.day != calendar.monthrange(end.year, end.month)[1]:
         months -= 1
     return months
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """``d`` moved by whole months, the day clamped to the month's last day (dateutil's
+    ``d + relativedelta(months=months)``, in integer arithmetic)."""
+    y, m = from_index(index_of(d) + months)
+    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))

@@ -19,10 +19,10 @@ def nfc(text: str) -> str:
 
 @lru_cache(maxsize=8192)  # pools repeat a few hundred spellings (levels, provinces, ethnicities) row after row
 def fold(text: str) -> str:
-    """Lower-case, strip accents (đ → d), collapse spaces, hyphens and underscores to one space."""
+    """Lower-case, strip accents (đ → d), collapse spaces, hyphens, dashes and underscores to one space."""
     text = unicodedata.normalize("NFD", nfc(text).strip().lower().replace("đ", "d"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"[\s_\-]+", " ", text).strip()
+    return re.sub(r"[\s_\-\u2013\u2014]+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -234,6 +234,14 @@ INVESTIGATION = _vocab(
         ("investigated", "đang bị điều tra", "under investigation", ["điều tra"]),
         ("prosecuted", "đang bị truy tố", "being prosecuted", ["truy tố"]),
         ("on_trial", "đang bị xét xử", "on trial", ["xét xử"]),
+        # NĐ 170/2025 Điều 29 khoản 9 điểm đ (NĐ 300/2026): tạm giữ, tạm giam, khởi tố
+        (
+            "detained",
+            "đang bị tạm giữ, tạm giam",
+            "held or detained",
+            ["tạm giữ", "tạm giam", "bị tạm giữ", "bị tạm giam"],
+        ),
+        ("charged", "đang bị khởi tố", "charged (prosecution opened)", ["khởi tố", "bị khởi tố", "khởi tố bị can"]),
     ],
     ordered=False,
 )
@@ -318,39 +326,75 @@ ACTION = _vocab(
     ordered=False,
 )
 
-# the person's status (Luật Cán bộ, công chức 2025; Luật Viên chức 2025): which regime's rules apply
+# Party committee seats (cấp ủy): a member of the standing committee is a committee member too, and so on up
+COMMITTEE_ROLE = _vocab(
+    "committee_role",
+    "vị trí trong cấp ủy",
+    [
+        ("member", "cấp ủy viên", "committee member", ["ủy viên", "ủy viên ban chấp hành", "uv bch", "ubch", "cấp ủy"]),
+        (
+            "standing",
+            "ủy viên ban thường vụ",
+            "standing committee member",
+            ["thường vụ", "ủy viên thường vụ", "btv", "ubtv", "uv btv"],
+        ),
+        ("deputy_secretary", "phó bí thư", "deputy secretary", ["pbt"]),
+        ("secretary", "bí thư", "secretary", ["bt"]),
+    ],
+    ordered=True,
+)
+
+# The person's status (Luật Cán bộ, công chức 2025; Luật Viên chức 2025): which State rules govern them.
 STAFF_STATUS = _vocab(
     "staff_status",
     "đối tượng",
     [
         ("can_bo", "cán bộ", "cadre (elected or appointed by term)", ["can bo"]),
-        ("cong_chuc", "công chức", "civil servant", ["cong chuc"]),
-        ("vien_chuc", "viên chức", "public employee", ["vien chuc"]),
+        ("cong_chuc", "công chức", "civil servant", ["cong chuc", "civil servant"]),
+        ("vien_chuc", "viên chức", "public employee", ["vien chuc", "public employee"]),
+        (
+            "other",
+            "khác",
+            "other (armed forces, enterprise, not in the civil service)",
+            ["lực lượng vũ trang", "doanh nghiệp", "người lao động"],
+        ),
     ],
     ordered=False,
 )
 
-# how a post ended (NĐ 170/2025 as amended by NĐ 300/2026, Điều 55: what may follow each)
+# How a post held ended (NĐ 170/2025 Điều 52–55 as amended by NĐ 300/2026; NĐ 115/2020 Điều 54–55).
 END_REASON = _vocab(
     "end_reason",
     "lý do thôi giữ chức vụ",
     [
-        ("completed", "hết thời hạn giữ chức vụ", "term completed", ["hết nhiệm kỳ", "hết thời hạn"]),
         (
-            "transferred",
-            "điều động, luân chuyển, bổ nhiệm chức vụ khác",
-            "moved to another post",
-            ["điều động", "luân chuyển"],
+            "completed",
+            "kết thúc bình thường",
+            "ended normally",
+            [
+                "hết thời hạn",
+                "hết nhiệm kỳ",
+                "hoàn thành",
+                "điều động",
+                "luân chuyển",
+                "bổ nhiệm chức vụ khác",
+                "nghỉ hưu",
+                "chuyển công tác",
+                "transferred",
+                "term completed",
+            ],
         ),
+        ("thoi_giu_chuc_vu", "cho thôi giữ chức vụ", "relieved of the post", ["thôi giữ chức vụ", "stepped down"]),
+        ("tu_chuc", "từ chức", "resigned", ["xin từ chức"]),
         (
-            "stepped_down",
-            "thôi giữ chức vụ",
-            "stepped down (thôi giữ chức vụ)",
-            ["thôi giữ chức vụ", "thoi giu chuc vu"],
+            "tu_chuc_thay_mien_nhiem",
+            "từ chức thay cho miễn nhiệm",
+            "resigned instead of being removed",
+            ["tự nguyện từ chức (thuộc trường hợp miễn nhiệm)", "từ chức (trường hợp miễn nhiệm)"],
         ),
-        ("resigned", "từ chức", "resigned", ["từ chức", "tu chuc"]),
-        ("dismissed", "miễn nhiệm", "removed from office (miễn nhiệm)", ["miễn nhiệm", "mien nhiem"]),
-        ("cach_chuc", "cách chức", "dismissed as a discipline (cách chức)", ["cách chức"]),
+        ("mien_nhiem", "miễn nhiệm", "removed from the post", ["bị miễn nhiệm"]),
+        ("cach_chuc", "cách chức", "dismissed from the post (discipline)", ["bị cách chức", "kỷ luật cách chức"]),
+        ("bai_nhiem", "bãi nhiệm", "recalled from elected office", ["bị bãi nhiệm"]),
     ],
     ordered=False,
 )
@@ -373,6 +417,7 @@ VOCABULARIES = {
         INVESTIGATION,
         POLITICAL_STANDARD,
         LEVEL,
+        COMMITTEE_ROLE,
         RELATION,
         CANDIDATE_SOURCE,
         ROTATION_PURPOSE,

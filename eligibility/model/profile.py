@@ -47,6 +47,7 @@ DisciplineStatus = Annotated[str, _code(lv.DISCIPLINE_STATUS)]
 Investigation = Annotated[str, _code(lv.INVESTIGATION)]
 PoliticalStandard = Annotated[str, _code(lv.POLITICAL_STANDARD)]
 Level = Annotated[str, _code(lv.LEVEL)]
+CommitteeRole = Annotated[str, _code(lv.COMMITTEE_ROLE)]
 Relation = Annotated[str, _code(lv.RELATION)]
 StaffStatus = Annotated[str, _code(lv.STAFF_STATUS)]
 EndReason = Annotated[str, _code(lv.END_REASON)]
@@ -56,11 +57,61 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
+class _Period(Strict):
+    """A record with ``from`` and ``to`` (a post, a committee seat, a leave): ``to`` may not be before ``from``."""
+
+    @field_validator("to", check_fields=False)
+    @classmethod
+    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("from_")
+        if v is not None and start is not None and v < start:
+            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
+        return v
+
+
 class Place(Strict):
-    """A place: province (tỉnh, thành phố) and optionally the unit below it (xã, phường)."""
+    """A place: province (tỉnh, thành phố) and optionally the units below it — district (huyện, quận, thị xã,
+    thành phố thuộc tỉnh; until 30/6/2025) and commune (xã, phường, thị trấn, đặc khu). Names are folded like
+    province codes ("Huyện Bảo Thắng" and "bao-thang" are compared as the same district).
+
+    ``as_of``: the date whose map the place is written in, when the file says so. Communes were merged on
+    1/7/2025 and the project has no old → new commune mapping: a commune written before then cannot be matched
+    with a commune of today, so such a comparison stays unknown unless the place is written as of 1/7/2025 or
+    later."""
 
     province: LocalityCode
+    district: LocalityCode | None = None
     commune: LocalityCode | None = None
+    as_of: FullDate | None = None
+
+
+class CommitteeSeat(_Period):
+    """A seat on a Party committee (cấp ủy): its level, where, and the role (member, standing committee member,
+    deputy secretary, secretary); the current seat has no ``to`` date."""
+
+    level: Level
+    role: CommitteeRole = "member"
+    province: LocalityCode | None = None
+    district: LocalityCode | None = None
+    commune: LocalityCode | None = None
+    term: Text | None = None  # e.g. "2020-2025"
+    from_: FullDate | None = Field(default=None, alias="from")
+    to: FullDate | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_strip_whitespace=True)
+
+    def held_on(self, on: dt.date) -> bool:
+        """Held on ``on``: from ``from`` (or, if absent, assumed held) to ``to``; a seat of a term that has
+        ended (``term`` "2015-2020" on a date after 2020) is not held."""
+        if self.from_ is not None and self.from_ > on:
+            return False
+        if self.to is not None and self.to < on:
+            return False
+        if self.to is None and self.term:
+            parts = self.term.replace("–", "-").split("-")
+            if len(parts) == 2 and parts[1].strip().isdigit() and int(parts[1]) < on.year:
+                return False
+        return True
 
 
 class PartyMembership(Strict):
@@ -86,29 +137,26 @@ class Education(Strict):
     minority_languages: list[Text] | None = None  # tiếng dân tộc thiểu số
 
 
-class Post(Strict):
+class Post(_Period):
     """A post held (chức vụ): the current one has no ``to`` date."""
 
     title: Text  # title code from rules/titles.yaml, or free text for posts outside the catalogue
     name: Text | None = None
     level: Level | None = None
-    locality: LocalityCode | None = None
+    locality: LocalityCode | None = None  # the province of the post
+    district: LocalityCode | None = None  # the district of a district or commune post (until 30/6/2025)
+    commune: LocalityCode | None = None  # the commune of a commune post
     body: Text | None = None  # cơ quan, đơn vị
     from_: FullDate = Field(alias="from")
     to: FullDate | None = None
     relation: Relation | None = None  # compared with the previous post: higher / equivalent / lower
     head: bool | None = None  # người đứng đầu
-    end_reason: EndReason | None = None  # how the post ended (with ``to``): thôi giữ chức vụ, từ chức, miễn nhiệm …
+    # how the post ended (with ``to``): completed, thôi giữ chức vụ, từ chức, miễn nhiệm, cách chức…;
+    # None = not recorded
+    end_reason: EndReason | None = None
+    acting: bool = False  # giao quyền (quyền trưởng): not counted as time in post from 1/8/2026 (NĐ 300 Điều 14)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @field_validator("to")
-    @classmethod
-    def _after_from(cls, v: dt.date | None, info: Any) -> dt.date | None:
-        start = info.data.get("from_")
-        if v is not None and start is not None and v < start:
-            raise ValueError("ngày kết thúc trước ngày bắt đầu / 'to' is before 'from'")
-        return v
 
 
 class PlanningEntry(Strict):
@@ -121,8 +169,13 @@ class PlanningEntry(Strict):
 
 
 class LocalityWorked(Strict):
+    """Years worked in a place (the province, and when known the district or commune)."""
+
     province: LocalityCode
     years: int = Field(ge=0, le=60)
+    district: LocalityCode | None = None
+    commune: LocalityCode | None = None
+    as_of: FullDate | None = None  # the date whose map the place is written in (see Place)
 
 
 class DisciplineRecord(Strict):
@@ -155,13 +208,16 @@ class AssetDeclaration(Strict):
     verified: bool
 
 
-class Leave(Strict):
-    """A period of leave (nghỉ thai sản): ``to`` is the last day, None while it lasts."""
+class Leave(_Period):
+    """A period of leave (nghỉ chế độ thai sản): ``to`` is the last day, inclusive; open while ``to`` is absent."""
 
     from_: FullDate = Field(alias="from")
     to: FullDate | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def contains(self, d: dt.date) -> bool:
+        return self.from_ <= d and (self.to is None or d <= self.to)
 
 
 class RetirementOverride(Strict):
@@ -179,6 +235,7 @@ class Profile(Strict):
     full_name: Text | None = None
     sex: Sex
     birth_date: BirthDate
+    staff_status: StaffStatus | None = None  # cán bộ / công chức / viên chức / khác; None = not recorded
     ethnicity: Text | None = None
     hometown: Place | None = None  # quê quán
     birthplace: Place | None = None  # nơi sinh
@@ -196,9 +253,17 @@ class Profile(Strict):
     asset_declaration: AssetDeclaration | None = None
     file_verified: bool | None = None  # hồ sơ, lý lịch được thẩm định, xác minh rõ ràng
     abroad_or_inpatient_months: int | None = Field(default=None, ge=0)  # đi nước ngoài / điều trị nội trú
+    maternity_leave: list[Leave] | None = None  # nghỉ chế độ thai sản; [] = none on file
+    barred_from_office: bool | None = None  # bị cấm đảm nhiệm chức vụ (Đảng, pháp luật)
+    # đang giải quyết tố cáo, khiếu nại kỷ luật, kiểm tra khi có dấu hiệu vi phạm, bị kiến nghị xử lý theo
+    # kết luận thanh tra, kiểm toán (NĐ 170/2025 Điều 29 khoản 9 điểm d, NĐ 300/2026)
+    under_inspection: bool | None = None
+    suspended: bool | None = None  # đang bị tạm đình chỉ công tác
+    # có thông tin của cơ quan chức năng về trách nhiệm cá nhân trong vụ án, vụ việc chưa có kết luận
+    # (NĐ 170/2025 Điều 36 khoản 3 điểm d, NĐ 300/2026)
+    responsibility_review: bool | None = None
     retirement_override: RetirementOverride | None = None
-    staff_status: StaffStatus | None = None  # cán bộ / công chức / viên chức
-    maternity_leave: list[Leave] | None = None  # nghỉ thai sản; [] = none recorded
+    committees: list[CommitteeSeat] | None = None  # cấp ủy: seats held or held before; [] = none
 
     @field_validator("discipline")
     @classmethod

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from eligibility.model import levels as lv
 from eligibility.model.dates import FullDate
@@ -16,6 +16,7 @@ Level = Annotated[str, BeforeValidator(lv.LEVEL.parse)]
 Relation = Annotated[str, BeforeValidator(lv.RELATION.parse)]
 CandidateSource = Annotated[str, BeforeValidator(lv.CANDIDATE_SOURCE.parse)]
 RotationPurpose = Annotated[str, BeforeValidator(lv.ROTATION_PURPOSE.parse)]
+PlaceName = Annotated[str, AfterValidator(lambda s: lv.nfc(s).strip())]  # kept as written, for messages
 
 
 class Request(BaseModel):
@@ -32,6 +33,8 @@ class Request(BaseModel):
     post: str | None = None  # title code from rules/titles.yaml
     level: Level | None = None  # taken from the post when a post is given
     locality: LocalityCode | None = None  # province of the post (for overlays and locality tests)
+    district: PlaceName | None = None  # district of a district post (until 30/6/2025) or of a commune post, as written
+    commune: PlaceName | None = None  # commune of a commune post (for the local-person test at that level), as written
     event: str | None = None  # nomination: congress-2020, elections-2021, congress-2025
     reelection: bool = False  # nomination: tái cử
     full_time: bool = False  # nomination: đại biểu chuyên trách
@@ -43,6 +46,11 @@ class Request(BaseModel):
     term: str | None = None  # planning: the planned term, e.g. "2026-2031"
     pool_size_for_title: int | None = Field(default=None, ge=0)  # planning: others already planned for the title
     convention: str | None = None  # force a retirement-age convention (fixed_60_55, fixed_2021, actual)
+    # reappointment: the last day of the current term (hết thời hạn bổ nhiệm); derived from the current
+    # post's start and the term length when absent
+    term_end: FullDate | None = None
+    # the term of the post in years (thời hạn giữ chức vụ 05 năm / 03 năm); the title's term when absent
+    term_years: Literal[3, 5] | None = None
 
     def reference_date(self) -> dt.date:
         return self.date

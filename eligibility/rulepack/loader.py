@@ -27,6 +27,7 @@ from eligibility.rulepack.schema import (
     CentralTargetsFile,
     Citation,
     Claim,
+    CoverageFile,
     CriteriaFile,
     Criterion,
     Event,
@@ -44,8 +45,10 @@ from eligibility.rulepack.schema import (
     TitlesFile,
     VerificationFile,
 )
+from eligibility.rulepack.targets import series as target_series
+from eligibility.rulepack.targets import window as target_window
+from eligibility.rulepack.windows import check_windows, evaluated_windows
 
-FAR_FUTURE = dt.date(2100, 1, 1)
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
 
@@ -135,6 +138,7 @@ class RulePack:
     hash: str
     origins: dict[str, str] = field(default_factory=dict)  # parameter name / title code → file:line
     claims: dict[str, list[Claim]] = field(default_factory=dict)  # source id → what was checked of it
+    coverage: CoverageFile | None = None  # rules/coverage.yaml (reviewed_through, earliest date per action)
     localities: Localities | None = None  # rules/localities.yaml
 
     def criterion(self, cid: str) -> LoadedCriterion:
@@ -216,6 +220,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         "events.yaml",
         "targets.yaml",
         "verification.yaml",
+        "coverage.yaml",
         "localities.yaml",
     }
     for p in files:
@@ -235,6 +240,10 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     events_f, events_doc = one("events.yaml", EventsFile)
     targets_f, targets_doc = one("targets.yaml", CentralTargetsFile)
     verification_f, verification_doc = one("verification.yaml", VerificationFile)
+    coverage_f: CoverageFile | None = None
+    coverage_doc: YamlDoc | None = None
+    if (base / "coverage.yaml").exists():  # optional: `eligibility rules lint` warns when it is missing
+        coverage_f, coverage_doc = one("coverage.yaml", CoverageFile)
     localities_f, localities_doc = one("localities.yaml", LocalitiesFile)
 
     sources: dict[str, Source] = {}
@@ -260,6 +269,10 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         for sid in claims:
             check_source(sid, verification_doc.where(("claims", sid)))
 
+    if coverage_f and coverage_doc:
+        for action, ac in coverage_f.actions.items():
+            check_source(ac.source.id, coverage_doc.where(("actions", action)))
+
     localities: Localities | None = None
     if localities_f is not None and localities_doc is not None:
         localities = Localities.build(localities_f)
@@ -283,6 +296,21 @@ def load_rules(root: str | Path | None = None) -> RulePack:
                                 f"{code}: 'until' must be the day before the merger ({m.from_})",
                             )
                         )
+        for i, h in enumerate(localities_f.historical):
+            where = localities_doc.where(("historical", i))
+            check_source(h.source.id, where)
+            if h.code in localities.provinces:
+                problems.append(Problem(where, f"trùng mã tỉnh {h.code}", f"duplicate province code {h.code}"))
+            if not h.successors:
+                problems.append(Problem(where, f"{h.code}: cần successors", f"{h.code}: successors needed"))
+            for code in h.successors:
+                if not localities.is_place(code) or code == h.code:
+                    problems.append(Problem(where, f"tỉnh {code!r} không có", f"unknown successor {code!r}"))
+                later = localities.historical.get(code)
+                if later is not None and later.until <= h.until:  # successors come later: no cycle
+                    problems.append(
+                        Problem(where, f"{code}: phải tồn tại sau {h.code}", f"{code} must outlast {h.code}")
+                    )
     regimes: list[Regime] = regimes_f.regimes if regimes_f else []
     if regimes_doc:
         for i, regime in enumerate(regimes):
@@ -365,7 +393,9 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     targets: list[PoolTarget] = list(targets_f.pool_targets) if targets_f else []
     if targets_doc:
         for i, t in enumerate(targets):
-            check_source(t.source.id, targets_doc.where(("pool_targets", i)))
+            where = targets_doc.where(("pool_targets", i))
+            check_source(t.source.id, where)
+            _check_target(t, where, None, sources, titles, all_groups, problems)
     for p in sorted((base / "overlays").glob("*.yaml")):
         doc = read_yaml(p)
         ov = _validate(Overlay, doc, problems)
@@ -375,7 +405,9 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         for d in ov.documents:
             check_source(d, doc.where(("documents",)))
         for i, t in enumerate(ov.pool_targets):
-            check_source(t.source.id, doc.where(("pool_targets", i)))
+            where = doc.where(("pool_targets", i))
+            check_source(t.source.id, where)
+            _check_target(t, where, ov.province, sources, titles, all_groups, problems)
         targets.extend(ov.pool_targets)
         for i, c in enumerate(ov.criteria):
             if c.province != ov.province:
@@ -391,11 +423,69 @@ def load_rules(root: str | Path | None = None) -> RulePack:
             )
             if lc:
                 criteria.append(lc)
+            ended = localities.plan_end(ov.province, c.in_force.from_) if localities is not None else None
+            if ended is not None and (c.in_force.until is None or c.in_force.until > ended[0]):
+                problems.append(
+                    Problem(
+                        doc.where(("criteria", i)),
+                        f"{c.id}: tỉnh {ov.province} (đơn vị của kế hoạch) kết thúc ngày {ended[0]:%d/%m/%Y}; tiêu chí "
+                        "không được kéo dài sang tỉnh mới",
+                        f"{c.id}: {ov.province} as the plan's unit ended on {ended[0]}; the criterion must not run "
+                        "into the new province (in_force.until)",
+                    )
+                )
+    ids_by_series: dict[str, list[PoolTarget]] = {}
+    seen_targets: set[str] = set()
+    for t in targets:
+        if t.id in seen_targets:
+            problems.append(Problem(str(base), f"trùng mã chỉ tiêu {t.id}", f"duplicate target id {t.id}"))
+        seen_targets.add(t.id)
+        if t.province is not None:
+            ids_by_series.setdefault(f"{t.province}:{target_series(t.id)}", []).append(t)
+    for members in ids_by_series.values():  # milestones of one series follow each other, they never overlap
+        wins = sorted(((target_window(t, localities), t.id) for t in members), key=lambda w: (w[0].start, w[1]))
+        for (first, ida), (then, idb) in zip(wins, wins[1:], strict=False):
+            if first.end is None or first.end >= then.start:
+                problems.append(
+                    Problem(
+                        str(base),
+                        f"chỉ tiêu {ida} và {idb} cùng loạt nhưng thời gian chồng nhau",
+                        f"targets {ida} and {idb} are milestones of one series but their windows overlap",
+                    )
+                )
 
-    ids = {c.id: c for c in criteria}
+    by_id = {c.id: c for c in criteria}
+    for c in criteria:
+        for cb in c.spec.covered_by:
+            other = by_id.get(cb.criterion)
+            if other is None:
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: covered_by nêu tiêu chí không tồn tại {cb.criterion}",
+                        f"{c.id}: covered_by names an unknown criterion {cb.criterion}",
+                    )
+                )
+            elif not (other.spec.in_force.contains(cb.from_) and other.spec.in_force.contains(cb.until)):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: {cb.criterion} không có hiệu lực suốt khoảng covered_by {cb.from_}…{cb.until}",
+                        f"{c.id}: {cb.criterion} is not in force over the whole covered_by window {cb.from_}…{cb.until}",
+                    )
+                )
+            elif not set(c.spec.actions) & set(other.spec.actions):
+                problems.append(
+                    Problem(
+                        c.origin,
+                        f"{c.id}: {cb.criterion} không cùng việc",
+                        f"{c.id}: {cb.criterion} does not share an action",
+                    )
+                )
+
     for c in criteria:
         for b in c.spec.waiver_blocked_by:
-            other = ids.get(b)
+            other = by_id.get(b)
             if other is None:
                 problems.append(
                     Problem(
@@ -454,6 +544,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         digest.hexdigest()[:16],
         origins,
         claims,
+        coverage_f,
         localities,
     )
 
@@ -505,6 +596,7 @@ def _check_criterion(
             bad(f"sự kiện {e!r} không có trong events.yaml", f"event {e!r} is not in events.yaml")
     if overlay is None and c.province is not None:
         bad("chỉ tiêu chí trong overlays/ được ghi province", "only overlay criteria may name a province")
+    check_windows(c, sources, bad)
     try:
         cond = cd.parse_condition(c.condition, "condition")
     except cd.ConditionError as exc:
@@ -571,7 +663,67 @@ def _check_criterion(
                     )
     if len(problems) > before:
         return None
+    if c.staff_status:
+        # status ∈ S → condition: an unknown status leaves a failing condition unknown (Kleene); a known status
+        # outside S is reported as not applicable by the evaluator
+        outside: cd.Condition = cd.All(tuple(cd.Compare("staff_status", "ne", cd.Const(st)) for st in c.staff_status))
+        cond = cd.AnyOf((outside, cond))
     return LoadedCriterion(c, cond, applies, where, overlay)
+
+
+def _check_target(
+    t: PoolTarget,
+    where: str,
+    overlay: str | None,
+    sources: dict[str, Source],
+    titles: dict[str, Title],
+    groups: set[str],
+    problems: list[Problem],
+) -> None:
+    """A pool target names known groups, levels, titles and ranks, carries its province and the seed's words when
+    it is provincial, and starts no earlier than its document."""
+
+    def bad(vi: str, en: str) -> None:
+        problems.append(Problem(where, f"{t.id}: {vi}", f"{t.id}: {en}"))
+
+    if overlay is not None and t.province != overlay:
+        bad(f"chỉ tiêu của tỉnh phải ghi province: {overlay}", f"a provincial target must say province: {overlay}")
+    if overlay is None and t.province is not None:
+        bad("chỉ tiêu trung ương không ghi province", "a central target names no province")
+    if overlay is not None and t.quote is None:
+        bad("chỉ tiêu của tỉnh phải trích nguyên văn (quote)", "a provincial target needs the seed's quote")
+    for g in t.groups + t.exclude_groups:
+        if g not in groups:
+            bad(f"nhóm chức danh {g!r} không có trong titles.yaml", f"title group {g!r} is not in titles.yaml")
+    for lvl in (t.levels or []) + ((t.committee.levels or []) if t.committee else []):
+        if lvl not in lv.LEVEL.codes:
+            bad(f"cấp {lvl!r} không hợp lệ", f"invalid level {lvl!r}")
+    for code in t.titles:
+        if code not in titles:
+            bad(f"chức danh {code!r} không có", f"unknown title {code!r}")
+    vocab = {
+        "degree_at_least": lv.DEGREE,
+        "political_theory_at_least": lv.POLITICAL_THEORY,
+        "state_management_at_least": lv.STATE_MANAGEMENT,
+        "civil_service_grade_at_least": lv.CIVIL_SERVICE_GRADE,
+    }
+    checks = [(t.measure, t.rank_at_least)] + [(p.measure, p.rank_at_least) for p in t.parts]
+    for measure, rank in checks:
+        if measure in vocab and (rank is None or rank not in vocab[measure].codes):
+            bad(f"{measure}: bậc {rank!r} không hợp lệ", f"{measure}: rank {rank!r} is not valid")
+    needs = {"young": t.age_under, "all_of": t.parts, "title_standard": t.standards, "concurrent_titles": t.titles}
+    if t.measure in needs and not needs[t.measure]:
+        bad(f"thước đo {t.measure} thiếu tham số", f"measure {t.measure} needs its parameter")
+    if not t.groups and t.committee is None:
+        bad("phạm vi trống (groups hoặc committee)", "empty scope (groups or committee)")
+    src = sources.get(t.source.id)
+    if src is not None and src.issued is not None and t.from_ < src.issued:
+        bad(
+            f"'from' ({t.from_}) trước ngày ban hành văn bản ({src.issued})",
+            f"'from' ({t.from_}) is before the document was issued ({src.issued})",
+        )
+    if t.year is not None and t.from_ > dt.date(t.year, 12, 31):
+        bad("'from' sau năm mục tiêu", "'from' is after the target year")
 
 
 def _check_const(ftype: str, codes: tuple[str, ...], value: object, node: cd.Compare, bad: Any) -> None:
@@ -614,26 +766,27 @@ def _check_param(
     if p is None:
         bad(f"tham số {name!r} không tồn tại", f"undefined parameter {name!r}", ("condition",))
         return
-    # the parameter must cover the criterion's whole window
-    start, end = c.in_force.from_, c.in_force.until or FAR_FUTURE
-    cursor: dt.date | None = start
-    for v in p.values:
-        assert cursor is not None
-        if v.from_ > cursor:
-            break  # a gap before this value
-        if v.until is None:
-            cursor = None  # covered for good
-            break
-        if v.until >= cursor:
+    # the parameter must cover the criterion's whole window, except where the criterion is not encoded
+    for start, end in evaluated_windows(c):
+        cursor: dt.date | None = start
+        for v in p.values:
+            assert cursor is not None
+            if v.until is not None and v.until < cursor:
+                continue  # ends before this window
+            if v.from_ > cursor:
+                break  # a gap before this value
+            if v.until is None:
+                cursor = None  # covered for good
+                break
             cursor = v.until + dt.timedelta(days=1)
-        if cursor > end:
-            break
-    if cursor is not None and cursor <= end:
-        bad(
-            f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
-            f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
-            f"({start.isoformat()} – {c.in_force.until or 'open'})",
-            ("condition",),
-        )
+            if cursor > end:
+                break
+        if cursor is not None and cursor <= end:
+            bad(
+                f"tham số {name} không có giá trị từ {cursor.isoformat()} trong thời gian hiệu lực của tiêu chí",
+                f"parameter {name} has no value from {cursor.isoformat()} within the criterion's window "
+                f"({start.isoformat()} – {c.in_force.until or 'open'})",
+                ("condition",),
+            )
     for v in p.values:
         _check_const(ftype, codes, v.value, cd.Compare(name, "eq", cd.Const(v.value)), bad)

@@ -81,9 +81,16 @@ LABELS: dict[str, str] = {
     "asset_declaration": "Kê khai tài sản, thu nhập",
     "file_verified": "Thẩm định hồ sơ",
     "abroad_or_inpatient_months": "Thời gian đi nước ngoài, điều trị nội trú",
+    "maternity_leave": "Nghỉ chế độ thai sản",
+    "barred_from_office": "Bị cấm đảm nhiệm chức vụ",
+    "under_inspection": "Đang bị giải quyết tố cáo, kiểm tra",
+    "suspended": "Đang bị tạm đình chỉ công tác",
+    "responsibility_review": "Đang xem xét trách nhiệm cá nhân",
     "action": "Việc đề nghị",
     "post": "Chức danh",
     "locality": "Địa phương",
+    "district": "Huyện nơi bố trí",
+    "commune": "Xã nơi bố trí",
     "date": "Ngày xét",
     "event": "Sự kiện",
     "level": "Cấp",
@@ -206,6 +213,8 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
             post["to"] = _full(v(f"post-{i}-to"), end=True)
         if v(f"post-{i}-head"):
             post["head"] = True
+        if v(f"post-{i}-acting"):
+            post["acting"] = True
         posts.append(post)
     if posts or v("posts_none"):
         p["posts"] = posts
@@ -264,15 +273,70 @@ def profile_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
         p["file_verified"] = file_ok
     if v("abroad_months"):
         p["abroad_or_inpatient_months"] = v("abroad_months")
+    if v("maternity_from"):  # the latest period of maternity leave (earlier ones are kept, not shown)
+        leave = {"from": _full(v("maternity_from"))}
+        if v("maternity_to"):
+            leave["to"] = _full(v("maternity_to"), end=True)
+        p["maternity_leave"] = [leave]
+    elif v("maternity_none"):
+        p["maternity_leave"] = []
+    for key in FLAGS_2026:
+        flag = _yes_no(v(key))
+        if flag is not None:
+            p[key] = flag
     if v("kept"):  # what the form does not edit, kept as the uploaded file had it
         kept = json.loads(v("kept"))
         if "foreign_languages" in kept:
             edu["foreign_languages"] = kept.pop("foreign_languages")
+        _restore_units(p, kept.pop("units", {}))
+        earlier = kept.pop("maternity_leave_earlier", [])
+        if earlier:
+            p["maternity_leave"] = earlier + p.get("maternity_leave", [])
         p.update(kept)
     return p
 
 
-KEPT = ("maternity_leave", "retirement_override")  # profile fields the form keeps without showing them
+_UNIT_KEYS = ("district", "commune", "as_of")  # what the form does not show of a place, a place worked, a post
+
+
+def _units(profile: Profile) -> dict[str, Any]:
+    """The district, commune and map date of each place, place worked and post (issue 16), which the form keeps
+    without showing them: by field (and row), with the province they belong to."""
+    out: dict[str, Any] = {}
+    dumped = profile.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for key in ("hometown", "birthplace", "grew_up_in"):
+        place = dumped.get(key) or {}
+        if any(k in place for k in _UNIT_KEYS):
+            out[key] = place
+    for key, where in (("localities_worked", "province"), ("posts", "locality")):
+        rows = {
+            str(i): {k: item[k] for k in (where, *_UNIT_KEYS) if k in item}
+            for i, item in enumerate(dumped.get(key) or [])
+            if any(k in item for k in _UNIT_KEYS)
+        }
+        if rows:
+            out[key] = rows
+    return out
+
+
+def _restore_units(p: dict[str, Any], units: dict[str, Any]) -> None:
+    """Put back the kept districts and communes where the form still has the same province (a province changed
+    in the form drops the units that belonged to the old one)."""
+    for key in ("hometown", "birthplace", "grew_up_in"):
+        kept = units.get(key)
+        if kept and key in p and lv.fold(p[key]["province"]) == lv.fold(kept["province"]):
+            p[key].update({k: kept[k] for k in _UNIT_KEYS if k in kept})
+    for key, where in (("localities_worked", "province"), ("posts", "locality")):
+        items = p.get(key) or []
+        for i, kept in (units.get(key) or {}).items():
+            n = int(i)
+            if n < len(items) and lv.fold(str(items[n].get(where, ""))) == lv.fold(str(kept.get(where, ""))):
+                items[n].update({k: kept[k] for k in _UNIT_KEYS if k in kept})
+
+
+KEPT = ("retirement_override", "committees")  # profile fields the form keeps without showing them
+# yes / no fields of the 2026 law (NĐ 170/2025 as amended by NĐ 300/2026: the bars), shown in section 7
+FLAGS_2026 = ("barred_from_office", "under_inspection", "suspended", "responsibility_review")
 
 REQUEST_FIELDS = {  # the request's options, and the actions each belongs to
     "relation": ("appointment",),
@@ -298,8 +362,9 @@ def request_dict(f: FormData, rules: RulePack | None = None) -> dict[str, Any]:
     r: dict[str, Any] = {"action": action}
     if v("post"):
         r["post"] = _title_code(v("post"), rules)
-    if v("locality"):
-        r["locality"] = v("locality")
+    for key in ("locality", "district", "commune"):
+        if v(key):
+            r[key] = v(key)
     if v("date"):
         r["date"] = v("date")
     for key, actions in REQUEST_FIELDS.items():
@@ -364,6 +429,7 @@ def from_profile(profile: Profile, request: Mapping[str, Any] | None = None, rul
                 f"post-{i}-relation": post.relation or "",
                 f"post-{i}-end_reason": post.end_reason or "",
                 f"post-{i}-head": "on" if post.head else "",
+                f"post-{i}-acting": "on" if post.acting else "",
             }
         )
     rows["post"] = max(ROWS["post"], len(profile.posts or []) + 1)
@@ -417,10 +483,25 @@ def from_profile(profile: Profile, request: Mapping[str, Any] | None = None, rul
         values["file_verified"] = "yes" if profile.file_verified else "no"
     if profile.abroad_or_inpatient_months is not None:
         values["abroad_months"] = str(profile.abroad_or_inpatient_months)
+    if profile.maternity_leave == []:
+        values["maternity_none"] = "on"
+    elif profile.maternity_leave:
+        latest = profile.maternity_leave[-1]
+        values["maternity_from"] = _date(latest.from_)
+        values["maternity_to"] = _date(latest.to)
+    for key in FLAGS_2026:
+        flag = getattr(profile, key)
+        if flag is not None:
+            values[key] = "yes" if flag else "no"
     dumped = profile.model_dump(mode="json", by_alias=True, exclude_none=True)
     kept = {k: dumped[k] for k in KEPT if k in dumped}
+    if len(dumped.get("maternity_leave") or []) > 1:
+        kept["maternity_leave_earlier"] = dumped["maternity_leave"][:-1]
     if edu.foreign_languages is not None:
         kept["foreign_languages"] = dumped["education"]["foreign_languages"]
+    units = _units(profile)
+    if units:
+        kept["units"] = units
     if kept:
         values["kept"] = json.dumps(kept, ensure_ascii=False)
     for key, value in (request or {}).items():

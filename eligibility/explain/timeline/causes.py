@@ -11,6 +11,7 @@ from eligibility.explain.timeline.model import ABSENT, Cause, Change, CriterionC
 from eligibility.explain.timeline.probe import State
 from eligibility.facts.catalog import FACTS
 from eligibility.facts.retirement import CONVENTION_LABELS
+from eligibility.model import levels as lv
 from eligibility.rulepack import conditions as cd
 
 _UNITS = {"months": " tháng", "years": " năm", "percent": "%"}  # a parameter's unit after its value
@@ -114,6 +115,8 @@ def causes(evaluator: Evaluator, cid: str, before: State, after: State) -> tuple
             src = f"{ua.source.number}, {ua.source.article}" if ua else ""
             param = evaluator.rules.parameters.get(name)
             unit = _UNITS.get(param.unit, "") if param is not None else ""
+            # a title standard (``<post>.<standard>``) is named in Vietnamese; "chưa mã hóa" where it has no value
+            vi = f"{param.vi}: {vb} → {va}{unit}" if param is not None else _standard_vi(evaluator, name, vb, va)
             out.append(
                 Cause(
                     "parameter",
@@ -121,8 +124,7 @@ def causes(evaluator: Evaluator, cid: str, before: State, after: State) -> tuple
                     vb,
                     va,
                     Text(
-                        vi=(f"{param.vi}: {vb} → {va}{unit}" if param is not None else f"tham số {name}: {vb} → {va}")
-                        + (f" ({src})" if src else ""),
+                        vi=vi + (f" ({src})" if src else ""),
                         en=f"parameter {name}: {vb} → {va}" + (f" ({src})" if src else ""),
                     ),
                 )
@@ -166,6 +168,35 @@ def causes(evaluator: Evaluator, cid: str, before: State, after: State) -> tuple
             )
         )
     return tuple(out)
+
+
+_STANDARDS_VI = {
+    "degree": ("trình độ chuyên môn", lv.DEGREE),
+    "political_theory": ("trình độ lý luận chính trị", lv.POLITICAL_THEORY),
+    "state_management": ("trình độ quản lý nhà nước", lv.STATE_MANAGEMENT),
+}
+
+
+def _standard_vi(evaluator: Evaluator, name: str, before: object, after: object) -> str:
+    """A title standard's change in Vietnamese: "tiêu chuẩn trình độ chuyên môn của chức danh Giám đốc Sở: chưa
+    mã hóa → đại học"."""
+    post, _, key = name.rpartition(".")
+    title = evaluator.rules.titles.get(post)
+    label, vocab = _STANDARDS_VI.get(key, ("tiêu chuẩn", None))
+
+    def word(v: object) -> str:
+        if v is None:
+            return "chưa mã hóa"
+        if vocab is not None and isinstance(v, str) and v in vocab.labels_vi:
+            return vocab.labels_vi[v]
+        if key == "prior_grade" and isinstance(v, int):
+            return f"bậc {v}"
+        return str(v)
+
+    where = f" của chức danh {title.vi}" if title is not None else ""
+    return (
+        f"tiêu chuẩn {label if key != 'prior_grade' else 'chức vụ đã kinh qua'}{where}: {word(before)} → {word(after)}"
+    )
 
 
 def show(name: str, value: object, lang: str) -> str:

@@ -95,6 +95,10 @@ def rule_breaks(evaluator: Evaluator, request: Request) -> list[dt.date]:
     for c in rules.criteria:
         if request.action in c.spec.actions:
             add(c.spec.in_force.from_, c.spec.in_force.until)
+            for g in (*c.spec.not_encoded, *c.spec.not_required):  # coverage windows (rules/coverage)
+                add(g.from_, g.until)
+            for cb in c.spec.covered_by:
+                add(cb.from_, cb.until)
     for p in rules.parameters.values():
         for v in p.values:
             add(v.from_, v.until)
@@ -215,6 +219,11 @@ def candidate_dates(
         out.add(leave.from_)
         if leave.to is not None:
             out.add(leave.to + DAY)
+    for seat in profile.committees or []:  # a committee seat is held from its first day to its last
+        if seat.from_ is not None:
+            out.add(seat.from_)
+        if seat.to is not None:
+            out.add(seat.to + DAY)
     for a in dict.fromkeys(anchors):
         out.update(_anchored(a, lo, hi))
     return sorted(d for d in out if lo < d <= hi)

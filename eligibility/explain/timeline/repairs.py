@@ -30,6 +30,8 @@ _UNCHANGEABLE = ("immutable", "record")  # kinds of input a person cannot change
 
 def fact_kind(fact: str) -> str:
     """``request`` (the request decides it), ``fixed`` (time or the past decides it) or ``profile``."""
+    if fact == "not_encoded":  # a provision not encoded: no change to the file can make it pass
+        return "fixed"
     spec = FACTS[fact]
     if spec.from_request:
         return "request"
