@@ -6,8 +6,11 @@ Each row is read, validated and its facts derived once, then evaluated for each 
 
 * ``.xlsx`` — "Đủ điều kiện cho việc gì" (who is eligible for what: a row per person, a column per action
   with its verdict, and the actions the person is eligible for), then per action its results, findings
-  and summary sheets (the sheets of the one-action report), and one "Lỗi dữ liệu" sheet;
-* ``.html`` — the same combined table and a section per action (verdicts, failure funnel, missing inputs);
+  and summary sheets (the one-action report's cells, written by the same functions of
+  :mod:`eligibility.batch.writers`), and one "Lỗi dữ liệu" sheet;
+* ``.html`` — the same combined table and a section per action (verdicts, failure funnel, missing inputs,
+  targets with their citations, the action's own notes such as its coverage line: the one-action page's
+  parts, ``_pool_parts.html.j2``), the notes common to all actions once;
 * ``.jsonl`` — one line per row and action (the decision names its action in ``request.action``; an
   error line carries ``action``); ``.parquet`` — one record per row and action (its ``action`` column).
 
@@ -18,7 +21,6 @@ nomination without its event with a bilingual error.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,17 +35,16 @@ from eligibility.batch.writers import (
     REPORT_FORMATS,
     JsonlWriter,
     Writer,
-    errors_text,
-    missing_columns,
+    XlsxWriter,
+    detail_cells,
     open_writer,
     report_context,
-    short,
-    summary_lines,
+    result_cells,
+    write_summary,
 )
 from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
 from eligibility.errors import InputError, Problem
 from eligibility.explain import names
-from eligibility.explain.decision import OUTCOME_LABELS
 from eligibility.explain.inputs import RequestLike, request_of
 from eligibility.model import levels as lv
 from eligibility.model.request import Request
@@ -99,11 +100,12 @@ def requests_for(request: RequestLike, actions: Sequence[str], rules: RulePack) 
         request.model_dump(mode="json", exclude_none=True) if isinstance(request, Request) else dict(request)
     )
     if "nomination" in actions and len(actions) > 1 and not fields.get("event"):
+        events = ", ".join(rules.events)  # the rule pack's nomination events
         raise InputError(
             Problem(
                 "--event",
-                "cần --event (congress-2020, elections-2021, congress-2025) khi xét cả giới thiệu ứng cử (nomination)",
-                "--event (congress-2020, elections-2021, congress-2025) is required when nomination is among the actions",
+                f"cần --event ({events}) khi xét cả giới thiệu ứng cử",
+                f"--event ({events}) is required when nomination is among the actions",
             )
         )
     return [request_of({**fields, "action": a}, rules) for a in actions]
@@ -209,34 +211,8 @@ class ActionsJsonlWriter:
 
 
 # ----- XLSX ------------------------------------------------------------------------------------
-RESULT_HEADERS = (
-    "Dòng",
-    "Mã hồ sơ",
-    "Họ và tên",
-    "Chức danh xem xét",
-    "Kết luận",
-    "Mã kết luận",
-    "Tiêu chí không đạt",
-    "Cần cấp có thẩm quyền xem xét",
-    "Tiêu chí chưa rõ (thiếu dữ liệu)",
-    "Cột cần bổ sung",
-    "Lỗi dữ liệu",
-    "Kết luận thay đổi từ ngày",
-    "Kết luận từ ngày đó",
-)
-RESULT_WIDTHS = (7, 14, 24, 22, 22, 14, 50, 36, 40, 36, 50, 16, 22)
-DETAIL_HEADERS = (
-    "Dòng",
-    "Mã hồ sơ",
-    "Mã tiêu chí",
-    "Tiêu chí",
-    "Kết quả",
-    "Nội dung",
-    "Căn cứ",
-    "Độ tin cậy",
-    "Dữ liệu còn thiếu",
-)
-DETAIL_WIDTHS = (7, 14, 36, 44, 18, 70, 40, 10, 30)
+RESULT_HEADERS, RESULT_WIDTHS = XlsxWriter.RESULT_HEADERS, XlsxWriter.RESULT_WIDTHS  # the one-action sheets
+DETAIL_HEADERS, DETAIL_WIDTHS = XlsxWriter.DETAIL_HEADERS, XlsxWriter.DETAIL_WIDTHS
 ERROR_HEADERS = ("Dòng", "Mã hồ sơ", "Họ và tên", "Việc", "Cột", "Giá trị", "Lỗi", "Error")
 ERROR_WIDTHS = (7, 14, 24, 18, 30, 20, 60, 60)
 
@@ -310,48 +286,15 @@ class ActionsXlsxWriter:
                 )
 
     def _result(self, k: int, r: RowResult) -> None:
-        rules = _rules()
-        if r.status != "ok":
-            self.results[k].append(
-                (r.row, r.id, r.name, r.post, LABELS[r.status][0], r.status, None, None, None, None, errors_text(r))
-            )
-            return
-        verdict = r.verdict or ""
-        self.results[k].append(
-            (
-                r.row,
-                r.id,
-                r.name,
-                names.title_name(r.post, rules),
-                _label(verdict),
-                verdict,
-                short(r, "fail"),
-                short(r, "waivable"),
-                short(r, "unknown"),
-                missing_columns(r),
-                None,
-                dt.date.fromisoformat(r.next_change) if r.next_change else None,
-                _label(r.next_verdict) if r.next_verdict else None,
-            )
-        )
-        for b in r.findings if self.detail == "issues" else [*r.findings, *r.passes]:
+        """The action's "kết quả" and "chi tiết" lines: the one-action report's cells (writers.result_cells,
+        writers.detail_cells)."""
+        self.results[k].append(result_cells(r))
+        for values in detail_cells(r, self.detail):
             if self.details[k].full:  # Excel's row limit: continue on another sheet
                 self._parts[k] += 1
                 label = SHEET_LABELS.get(self.actions[k], self.actions[k])[:18]
                 self.details[k] = self._sheet(f"{label} – chi tiết ({self._parts[k]})", DETAIL_HEADERS, DETAIL_WIDTHS)
-            self.details[k].append(
-                (
-                    r.row,
-                    r.id,
-                    b.criterion,
-                    b.title_vi,
-                    OUTCOME_LABELS[b.outcome][0],
-                    b.message_vi,
-                    b.source,
-                    b.confidence,
-                    ", ".join(names.input_name(m) for m in b.missing),
-                )
-            )
+            self.details[k].append(values)
 
     def close_all(self, reports: Sequence[PoolReport]) -> None:
         first = reports[0]
@@ -379,25 +322,11 @@ class ActionsXlsxWriter:
         for v in VERDICTS:
             self.combined.append((LABELS[v][0], None, None, *(rep.verdicts.get(v, 0) for rep in reports)))
         for sheet, rep in zip(self.summaries, reports, strict=True):
-            for kind, values in summary_lines(rep):
-                if kind == "title":
-                    sheet.append(values, TITLE)
-                elif kind == "head":
-                    sheet.append(values, HEADER)
-                elif kind == "blank":
-                    sheet.append(())
-                else:
-                    sheet.append(values)
+            write_summary(sheet, rep)  # the one-action report's "Tổng hợp": targets, citations, coverage line
         self.book.save()
 
     def abort(self) -> None:
         self.book.close()
-
-
-def _rules() -> RulePack:
-    from eligibility.explain.inputs import default_rules
-
-    return default_rules()
 
 
 # ----- HTML ----------------------------------------------------------------------------------------
@@ -432,13 +361,23 @@ class ActionsHtmlWriter:
     def close_all(self, reports: Sequence[PoolReport]) -> None:
         tmp = temporary(self.path)
         try:
+            contexts = [report_context(rep) for rep in reports]
+            # notes every report has are shown once; the others (the coverage line of each action's request, …)
+            # in the action's section
+            common = [n for n in contexts[0]["notes"] if all(n in c["notes"] for c in contexts)]
             sections = [
-                {"code": a, "name": names.action_name(a), "r": report_context(rep)}
-                for a, rep in zip(self.actions, reports, strict=True)
+                {
+                    "code": a,
+                    "name": names.action_name(a),
+                    "r": c,
+                    "notes": [n for n in c["notes"] if n not in common],
+                }
+                for a, c in zip(self.actions, contexts, strict=True)
             ]
             page = templates.stream(
                 "pool_actions.html.j2",
                 sections=sections,
+                notes=common,
                 people=self._people(),
                 lang="vi",
                 stylesheets=["report.css"],
