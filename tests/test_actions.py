@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import with_2026_and_roster_fields
+from markupsafe import escape
 from python_calamine import CalamineWorkbook
 
 from eligibility import api
@@ -25,6 +27,10 @@ from eligibility.batch.screen import Screener
 from eligibility.errors import InputError
 
 BASE = {"date": "2025-10-01", "locality": "lao-cai", "event": "congress-2025", "level": "province"}
+# the 2026 law in force (NĐ 300/2026, staff status, coverage windows) / Lào Cai's plan with roster-basis targets
+LAW = {"date": "2026-11-03", "locality": "lao-cai", "event": "elections-2026", "level": "province"}
+ROSTER = {"date": "2025-03-01", "locality": "lao-cai", "event": "congress-2020", "level": "province"}
+SCENARIOS = {"2025": ("pool", BASE), "law-2026": ("pool2026", LAW), "roster": ("pool2026", ROSTER)}
 ACTIONS = ("planning", "appointment", "reappointment", "nomination", "rotation", "nonlocal_placement")
 
 
@@ -36,6 +42,19 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return synthetic.write_pool(items, tmp_path_factory.mktemp("pool") / "pool.xlsx", cells=defects)
 
 
+@pytest.fixture(scope="module")
+def pool2026(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """People with the 2026 law's and the provincial seeds' fields, in the template's columns."""
+    items = with_2026_and_roster_fields(synthetic.generate(48, seed=14, with_request=True))
+    return synthetic.write_pool(items, tmp_path_factory.mktemp("pool2026") / "pool.xlsx", cells=[(3, "sex", "?")])
+
+
+@pytest.fixture(params=sorted(SCENARIOS))
+def scenario(request: pytest.FixtureRequest) -> tuple[Path, dict[str, Any]]:
+    name, base = SCENARIOS[request.param]
+    return request.getfixturevalue(name), base
+
+
 def cells(path: Path) -> dict[str, list[list[Any]]]:
     book = CalamineWorkbook.from_path(str(path))
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
@@ -45,18 +64,21 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_lean_report_equals_the_full_decision_report(pool: Path, tmp_path: Path) -> None:
+def test_lean_report_equals_the_full_decision_report(scenario: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    pool, base = scenario
     lean, full = tmp_path / "lean.xlsx", tmp_path / "full.xlsx"
-    a = api.screen_file(pool, {**BASE, "action": "appointment"}, out=[lean, tmp_path / "lean.html"], workers=1)
-    b = api.screen_file(pool, {**BASE, "action": "appointment"}, out=[full, tmp_path / "full.jsonl"], workers=1)
+    a = api.screen_file(pool, {**base, "action": "appointment"}, out=[lean, tmp_path / "lean.html"], workers=1)
+    b = api.screen_file(pool, {**base, "action": "appointment"}, out=[full, tmp_path / "full.jsonl"], workers=1)
     assert a.report == b.report
     got, want = cells(lean), cells(full)
     assert got == want
     assert len(want["Chi tiết"]) > 48 and any(r[4] == "Lỗi dữ liệu đầu vào" for r in want["Kết quả"])
 
 
-def test_the_lean_rows_equal_full_rows_field_by_field(pool: Path, rules: Any) -> None:
-    request = requests_for(BASE, ["planning"], rules)[0]
+def test_the_lean_rows_equal_full_rows_field_by_field(scenario: tuple[Path, dict[str, Any]], rules: Any) -> None:
+    """Every field, the traits of the targets (their roster too) and the findings of the 2026 law included."""
+    pool, base = scenario
+    request = requests_for(base, ["planning"], rules)[0]
     for detail in ("issues", "all"):
         with (
             Screener(request, rules, workers=1, detail=detail, lean=True) as lean,
@@ -68,19 +90,31 @@ def test_the_lean_rows_equal_full_rows_field_by_field(pool: Path, rules: Any) ->
         assert {r.status for r in want} == {"ok", "input_error"}
 
 
-def test_several_actions_equal_separate_runs(pool: Path, tmp_path: Path) -> None:
+def test_several_actions_equal_separate_runs(scenario: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    pool, base = scenario
     multi = [tmp_path / "all.xlsx", tmp_path / "all.jsonl", tmp_path / "all.html"]
-    run = api.screen_file(pool, BASE, out=multi, actions="all", workers=1)
+    run = api.screen_file(pool, base, out=multi, actions="all", workers=1)
     assert [r.request["action"] for r in run.reports] == list(ACTIONS)
-    assert all(r.duplicates == [(22, "SYN-14-000005", 6)] for r in run.reports)
+    if base is BASE:
+        assert all(r.duplicates == [(22, "SYN-14-000005", 6)] for r in run.reports)
+    page = multi[2].read_text(encoding="utf-8")
     book = cells(multi[0])
     lines = jsonl(multi[1])
     assert len(lines) == 48 * len(ACTIONS)
     combined = book["Đủ điều kiện cho việc gì"]
     for k, action in enumerate(ACTIONS):
         one = [tmp_path / f"{action}.xlsx", tmp_path / f"{action}.jsonl"]
-        single = api.screen_file(pool, {**BASE, "action": action}, out=one, workers=1)
+        one.append(tmp_path / f"{action}.html")
+        single = api.screen_file(pool, {**base, "action": action}, out=one, workers=1)
         assert run.reports[k] == single.report
+        # the section shows what the one-action page shows of its report: targets (citations, quotes, ranges)
+        # and notes (the coverage line of the action's request)
+        alone = one[2].read_text(encoding="utf-8")
+        for part in ("Cơ cấu nguồn so với chỉ tiêu", "Phễu tiêu chí"):
+            table = _section(alone, f"<h2>{part}</h2>")
+            assert table and table in _section(page, f'<h2 id="{action}">')
+        for vi, _ in single.report.notes:
+            assert str(escape(vi)) in page
         sheets = cells(one[0])
         label = {
             "planning": "Quy hoạch",
@@ -99,8 +133,27 @@ def test_several_actions_equal_separate_runs(pool: Path, tmp_path: Path) -> None
         assert [row[3 + k] for row in combined[1 : 1 + 48]] == verdicts
     eligible = [row[3 + len(ACTIONS)] for row in combined[1 : 1 + 48]]
     assert any(eligible) and not all(eligible)
-    page = multi[2].read_text(encoding="utf-8")
     assert "Đủ điều kiện cho việc gì" in page and page.count("<h2 id=") == len(ACTIONS)
+    if base is ROSTER:  # the roster-basis targets of Lào Cai's plan are counted and cited with the seed's words
+        roster = [t for t in run.reports[0].targets if t.target.basis == "roster" and t.province == "lao-cai"]
+        assert roster and any(t.scope for t in roster) and "trích tài liệu gốc" in page
+    if base is LAW:  # the coverage line of each action's request
+        assert all(any("mã hóa" in vi or "rà soát" in vi for vi, _ in r.notes) for r in run.reports)
+
+
+def _section(page: str, start: str) -> str:
+    """From ``start`` to the next heading of its level or higher, headings dropped (levels differ)."""
+    import re
+
+    at = page.find(start)
+    if at < 0:
+        return ""
+    level = int(start[2])
+    rest = page[at + len(start) :]
+    end = re.search(rf"<h[1-{level}][ >]", rest)
+    body = rest[: end.start()] if end else rest
+    body = re.sub(r"<h\d[^>]*>[^<]*</h\d>", "", body)
+    return re.sub(r"\s+", " ", body).strip()
 
 
 def test_screen_all_equals_one_screener_per_request(pool: Path, rules: Any) -> None:
