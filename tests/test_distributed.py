@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import with_2026_and_roster_fields
 
 distributed = pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
@@ -36,7 +37,7 @@ DEFECTS = [(2, "birth_date", "31/02/1980"), (9, "id", "SYN-7-000004"), (20, "id"
 @pytest.fixture(scope="module")
 def pools(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("dask")
-    items = synthetic.generate(45, seed=7, with_request=True)
+    items = with_2026_and_roster_fields(synthetic.generate(45, seed=7, with_request=True))  # seeds' and law's columns
     path = synthetic.write_pool(items, d / "pool.csv", cells=DEFECTS)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -113,8 +114,13 @@ def test_screen_partition_keeps_the_rule_pack_per_process(pools: dict[str, Path]
         screen_partition(rows[:1], requests, PartitionOptions(None, "not-the-hash"))
 
 
-def test_partition_reports_merge_into_the_pools(pools: dict[str, Path], rules: Any) -> None:
-    request = requests_for(BASE, ["appointment"], rules)[0]
+ROSTER = {**BASE, "date": "2025-03-01", "event": "congress-2020"}  # Lào Cai's plan: roster-basis targets
+LAW = {**BASE, "date": "2026-11-03", "event": "elections-2026"}  # NĐ 300/2026, coverage windows
+
+
+@pytest.mark.parametrize("base", [BASE, ROSTER, LAW], ids=["2025", "roster", "law-2026"])
+def test_partition_reports_merge_into_the_pools(pools: dict[str, Path], rules: Any, base: dict[str, Any]) -> None:
+    request = requests_for(base, ["appointment"], rules)[0]
     results = [r[0] for r in local(pools["csv"], [request], rules)]
     whole = PoolAccumulator(rules, request)
     for r in results:
@@ -128,6 +134,9 @@ def test_partition_reports_merge_into_the_pools(pools: dict[str, Path], rules: A
     merged = parts[0].merge(parts[1]).merge(parts[2])
     assert merged.report() == whole.report()
     assert whole.report().duplicates and whole.report().criteria
+    if base is ROSTER:  # the seeds' counts (scope, people not known to be in scope, both readings) merge too
+        roster = [t for t in whole.targets if t.target.basis == "roster"]
+        assert any(t.scope for t in roster) and any(t.scope_unknown for t in roster)
 
 
 def test_schedulers_are_named_clearly() -> None:

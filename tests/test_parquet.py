@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import with_2026_and_roster_fields
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -39,7 +40,7 @@ def _strings(v: Any) -> Any:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("parquet")
-    items = synthetic.generate(40, seed=5, with_request=True)
+    items = with_2026_and_roster_fields(synthetic.generate(40, seed=5, with_request=True))  # seeds', law's columns
     items[12]["profile"]["birth_date"] = "31/02/1980"
     out = {
         "csv": synthetic.write_pool(items, d / "pool.csv", cells=DEFECTS),
@@ -67,8 +68,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-def screened(path: Path, rules: Any) -> list[RowResult]:
-    with Screener(REQUEST, rules, workers=1, detail="all") as s:
+def screened(path: Path, rules: Any, request: dict[str, Any] = REQUEST) -> list[RowResult]:
+    with Screener(request, rules, workers=1, detail="all") as s:
         return list(s.screen(read_pool(path, titles=rules.titles)))
 
 
@@ -84,6 +85,18 @@ def test_flat_parquet_reads_as_its_csv(files: dict[str, Path], rules: Any) -> No
     assert [shifted(r, 1) for r in got] == want  # the CSV's row = the record + its header line
     errors = [r for r in got if r.status == "input_error"]
     assert [(r.row, r.problems[0].location) for r in errors] == [(4, "Ngày sinh"), (9, "Giới tính"), (13, "Ngày sinh")]
+
+
+@pytest.mark.parametrize("date", ["2025-03-01", "2026-11-03"])
+def test_the_2026_and_seed_columns_read_as_from_csv(files: dict[str, Path], rules: Any, date: str) -> None:
+    """The 2026 law's columns (staff status, bars, acting, the post left, maternity leave) and the seeds'
+    (committee seats) read from Parquet as from CSV: on 3/11/2026 (NĐ 300 in force) and on 1/3/2025 (Lào Cai's
+    roster-basis targets, which read the committee seats)."""
+    request = {**REQUEST, "date": date}
+    got, want = screened(files["flat"], rules, request), screened(files["csv"], rules, request)
+    assert [shifted(r, 1) for r in got] == want
+    assert any(r.traits and r.traits.roster and r.traits.roster.seats for r in got)
+    assert screened(files["nested"], rules, request) == screened(files["jsonl"], rules, request)
 
 
 def test_nested_parquet_reads_as_its_jsonl(files: dict[str, Path], rules: Any) -> None:
