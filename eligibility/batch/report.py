@@ -654,8 +654,8 @@ class PoolAccumulator:
             ),
             (
                 'Tuổi của chỉ tiêu cán bộ trẻ tính bằng số năm tròn tại ngày xét; "người địa phương" theo '
-                "định nghĩa chưa xác minh của bộ quy tắc (nonlocal.not_local.qd65), xét ở cấp của chức danh (tỉnh, "
-                "huyện, xã); khi hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; chặt: sinh ra và lớn lên) "
+                'định nghĩa chưa xác minh của bộ quy tắc (tiêu chí "Không là người địa phương"), xét ở cấp của chức '
+                "danh (tỉnh, huyện, xã); khi hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; chặt: sinh ra và lớn lên) "
                 "cho kết quả khác nhau, tỷ lệ ghi thành khoảng.",
                 'Ages for the young-cadre targets are whole years on the request date; "local" follows the rule '
                 "pack's unverified definition (nonlocal.not_local.qd65) at the post's level (province, district, "
