@@ -29,6 +29,7 @@ from eligibility.api import (
     retirement,
     run_cases,
     screen_file,
+    screen_partition,
     write_template,
 )
 from eligibility.errors import EligibilityError, EngineError, InputError, Problem, RulePackError
@@ -106,5 +107,6 @@ __all__ = [
     "retirement",
     "run_cases",
     "screen_file",
+    "screen_partition",
     "write_template",
 ]

@@ -195,6 +195,17 @@ def screen_file(pool: str | Path, request: RequestLike, rules: RulesLike = None,
     return run(pool, request, rules, **options)
 
 
+def screen_partition(rows: Any, request: Any, options: Any = None) -> list[Any]:
+    """Screen a partition of a pool where it is (a Dask worker, or any process): ``rows`` (``PoolRow``
+    objects or ``(row, profile | dict | InputError)`` pairs), ``request`` (one, or one per action),
+    ``options`` (:class:`~eligibility.batch.distributed.PartitionOptions`: the rule pack, kept per process
+    by its hash). One tuple of ``RowResult`` per row, as :meth:`Screener.screen_all` gives them. See
+    :func:`eligibility.batch.distributed.screen_partition`."""
+    from eligibility.batch.distributed import screen_partition as run
+
+    return run(rows, request, options)
+
+
 def compare_files(
     pool: str | Path,
     request: Mapping[str, Any],

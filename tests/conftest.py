@@ -76,3 +76,36 @@ def example_data() -> dict[str, Any]:
     """The bundled example profile as a plain dict (a fresh copy for each test)."""
     data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     return data
+
+
+STAFF_STATUSES = ["cán bộ", "công chức", "viên chức", "khác", None]
+
+
+def with_2026_and_roster_fields(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Synthetic ``{"profile", "request"}`` items given the fields of the 2026 law (staff status, the NĐ 300
+    bars, acting posts, a post left and why, maternity leave) and of the provincial seeds (committee seats in
+    Lào Cai), deterministically; every one of them has a column of the pool template."""
+    for i, item in enumerate(items):
+        p = item["profile"]
+        if STAFF_STATUSES[i % 5]:
+            p["staff_status"] = STAFF_STATUSES[i % 5]
+        if i % 3 == 0:
+            seat = {"level": ["province", "district"][i % 2], "role": ["member", "standing"][i % 2]}
+            p["committees"] = [{**seat, "province": "Lào Cai", "from": "2020-10-15"}]
+        elif i % 3 == 1:
+            p["committees"] = []
+        for k, key in enumerate(("barred_from_office", "under_inspection", "suspended", "responsibility_review")):
+            if i % 7 == k:
+                p[key] = True
+            elif i % 2:
+                p[key] = False
+        posts = p.get("posts") or []
+        if posts and i % 4 == 1:
+            posts[-1]["acting"] = True
+        if posts and i % 4 == 2:
+            reason = ["miễn nhiệm", "từ chức", "kết thúc bình thường"][i % 3]
+            left = {"title": "pho-giam-doc-so", "level": "province", "from": "2021-03-01", "to": "2023-12-31"}
+            p["posts"] = [{**left, "end_reason": reason}, *posts]
+        if p["sex"] == "nữ" and i % 5 == 2:
+            p["maternity_leave"] = [{"from": "2026-06-01", "to": "2026-11-30"}]
+    return items

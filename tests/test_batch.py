@@ -672,11 +672,13 @@ def test_local_trait_is_the_engines_outcome_of_the_locality_criterion(
     real = DurableEngine.outcomes
 
     def broken(self: Any, version: Any, facts: Any) -> Any:
-        if version.name.startswith("local-"):
+        # the trait's own rule version (full decisions), or the row's version it rides along in (lean rows)
+        if any(c.id in ("nonlocal.not_local.qd65", "@trait.local") for c in version.criteria):
             raise EngineError("planted fault")
         return real(self, version, facts)
 
     monkeypatch.setattr(DurableEngine, "outcomes", broken)
-    (faulted,) = screen([(1, people["local"])], req, pack, workers=1)  # the row's own fault, never a verdict
-    assert faulted.status == "internal_error" and faulted.verdict is None
-    assert "planted fault" in faulted.problems[0].en and "engine" in faulted.problems[0].en
+    for lean in (False, True):  # the row's own fault, never a verdict
+        (faulted,) = screen([(1, people["local"])], req, pack, workers=1, lean=lean)
+        assert faulted.status == "internal_error" and faulted.verdict is None
+        assert "planted fault" in faulted.problems[0].en and "engine" in faulted.problems[0].en

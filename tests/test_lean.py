@@ -199,7 +199,7 @@ def test_lean_equals_the_row_result_of_screen(
     "all"), outcomes, missing inputs and the traits of the pool-structure targets."""
     request = parse_request(data.draw(requests(pack)))
     if request not in screeners:
-        screeners[request] = Screener(request, pack, workers=1, detail="all")
+        screeners[request] = Screener(request, pack, workers=1, detail="all", lean=False)  # the full path
     (row,) = list(screeners[request].screen([(1, profile)]))
     got = _lean(lean, profile, request, passes=True)
     if row.status != "ok":

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eligibility.batch.actions import open_actions_writer, parse_actions, requests_for
 from eligibility.batch.limits import Limits
 from eligibility.batch.mapping import title_code_map
 from eligibility.batch.outputs import check_output, remove_partial_files
 from eligibility.batch.reader import read_pool
 from eligibility.batch.report import PoolAccumulator, PoolReport
-from eligibility.batch.screen import DEFAULT_CHUNK, Screener, default_workers
-from eligibility.batch.writers import open_writer
+from eligibility.batch.screen import DEFAULT_CHUNK, RowResult, Screener, default_workers
 from eligibility.errors import InputError, Problem, Stopped
 from eligibility.explain.evaluate import Evaluator
 from eligibility.explain.inputs import RequestLike, RulesLike, request_of, rules_of
@@ -48,16 +48,18 @@ from eligibility.progress import Progress
 from eligibility.rulepack.loader import RulePack
 
 IN_PROCESS_MAX_ROWS = 500  # below this, spawning worker processes costs more than it saves
+KEEP_CHUNK = 200  # rows per chunk when full decisions travel back (JSONL): the parent holds 2 x workers chunks
 
 
 @dataclass
 class ScreenRun:
     """What a screening produced: the pool report, the files written, the file's warnings, the time taken."""
 
-    report: PoolReport
+    report: PoolReport  # the first action's (the only one's, for one action)
     outputs: list[Path]
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    reports: list[PoolReport] = field(default_factory=list)  # one per action, in the order asked
 
     @property
     def rate(self) -> float:
@@ -67,10 +69,16 @@ class ScreenRun:
     def exit_code(self) -> int:
         """0 every row has a verdict or an input error; 1 some rows hit an internal fault; 3 the engine failed
         on every row it was given (no verdict at all: every row an internal fault or an input error)."""
-        faults = self.report.faults
-        if faults and faults == self.report.rows - self.report.errors:
+        reports = self.reports or [self.report]
+        if any(r.faults for r in reports) and all(r.faults == r.rows - r.errors for r in reports):
             return 3
-        return 1 if faults else 0
+        return 1 if any(r.faults for r in reports) else 0
+
+
+@dataclass
+class _Read:
+    blank_rows: int = 0
+    late_warnings: list[Problem] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -104,6 +112,8 @@ def screen_file(
     progress: Progress | None = None,
     on_warning: Callable[[Problem], None] | None = None,
     limits: Limits | None = None,
+    actions: str | Sequence[str] | None = None,
+    scheduler: str | None = None,
 ) -> ScreenRun:
     """Screen the pool file ``pool`` (.xlsx, .csv, .jsonl) for ``request`` and write a report to each path
     of ``out`` (.xlsx, .jsonl, .html). ``request`` may name a post by its title's name; without a post,
@@ -112,27 +122,45 @@ def screen_file(
     report, never dropped. ``progress(done, total)`` is called as rows are screened; ``on_warning`` for
     each problem of the file as a whole (before the rows are screened, and the rows skipped after).
     ``limits`` bound what the file may hold and how long a row may take (:class:`Limits`). How the run
-    ends is :attr:`ScreenRun.exit_code`; SIGTERM raises :class:`Stopped` after removing partial files."""
+    ends is :attr:`ScreenRun.exit_code`; SIGTERM raises :class:`Stopped` after removing partial files.
+
+    ``actions`` (codes or names, comma-separated, or ``"all"``) screens every row for several actions in
+    one pass (the request's own ``action`` is then ignored; a nomination among them needs ``event``): one
+    report per ``out`` path with a part per action and who is eligible for what
+    (:mod:`eligibility.batch.actions`), and :attr:`ScreenRun.reports` one pool report per action. Reports
+    that do not need full decisions (.xlsx, .html) are built from lean rows; .jsonl keeps decisions.
+
+    ``scheduler`` runs the rows on Dask instead of local worker processes: ``"local"`` / ``"local:N"`` (a
+    LocalCluster) or ``"tcp://host:8786"`` (:mod:`eligibility.batch.distributed`; results identical; a
+    Parquet pool is read by the workers, partition by partition)."""
     started = time.perf_counter()
     lim = limits or Limits()
     for path in out:
         check_output(path, "--out", [pool])
     rules = rules_of(rules)
-    req = _request(request_of(request, rules), rules)
-    if req.post is not None or post_column is None:
-        # check the request once (unknown title, district level after 2025-07-01, a missing post) —
-        # unless each row names its own title
-        try:
-            Evaluator(rules).prepare(req)
-        except InputError as exc:
-            if not (req.post is None and all(p.location == "post" for p in exc.problems)):
-                raise
+    if actions is None:
+        reqs = [_request(request_of(request, rules), rules)]
+    else:
+        fields = request if isinstance(request, Request) else {k: v for k, v in request.items() if k != "action"}
+        reqs = [_request(r, rules) for r in requests_for(fields, parse_actions(actions), rules)]
+    req = reqs[0]
+    evaluator = Evaluator(rules)
+    for one in reqs:
+        if one.post is not None or post_column is None:
+            # check the request once (unknown title, district level after 2025-07-01, a missing post) —
+            # unless each row names its own title
+            try:
+                evaluator.prepare(one)
+            except InputError as exc:
+                if not (one.post is None and all(p.location == "post" for p in exc.problems)):
+                    raise
     source = read_pool(
         pool, post_column=post_column, titles=rules.titles, use_default_post=req.post is None, lazy=True, limits=lim
     )
     lay = source.layout
     no_post = lay is None or lay.post_index is None
-    if req.post is None and source.kind != "jsonl" and no_post and req.action != "nomination":
+    tabular = lay is not None  # rows of cells (a JSONL line or a nested Parquet record may carry its request)
+    if req.post is None and tabular and no_post and any(r.action != "nomination" for r in reqs):
         raise InputError(
             Problem(
                 "--post",
@@ -145,8 +173,9 @@ def screen_file(
         if on_warning is not None:
             on_warning(warning)
     with stop_on_sigterm():
-        writers = [open_writer(path, detail=detail, inputs=[pool]) for path in out]
-        keep = any(getattr(w, "needs_decision", False) for w in writers)
+        codes = [r.action for r in reqs]
+        writers = [open_actions_writer(path, codes, detail=detail, inputs=[pool]) for path in out]
+        keep = any(w.needs_decision for w in writers)
         total = source.total_estimate
         n_workers = workers if workers is not None else default_workers()
         if workers is None and total is not None and total < IN_PROCESS_MAX_ROWS:
@@ -154,43 +183,81 @@ def screen_file(
         chunk = chunk_size or (
             DEFAULT_CHUNK if total is None else max(50, min(DEFAULT_CHUNK, total // max(1, n_workers * 4) or 50))
         )
-        acc = PoolAccumulator(rules, req, warnings=warnings)
-        acc.change_dates = timeline
+        if chunk_size is None:  # what is in flight (2 x workers chunks) stays small: a row's results per action,
+            chunk = max(50, chunk // len(reqs))  # and full decisions (~25 kB a row in JSON)
+            chunk = min(chunk, KEEP_CHUNK) if keep else chunk
+        accs = [PoolAccumulator(rules, r, warnings=warnings) for r in reqs]
+        for acc in accs[1:]:  # the same rows under every action: their file ids kept once, the duplicates shared
+            acc.track_ids, acc.duplicates = False, accs[0].duplicates
+        for acc in accs:
+            acc.change_dates = timeline
         done = 0
         ok = False
+        extra = _Read()  # what workers that read their own partitions found (blank rows, skipped rows)
         try:
-            with Screener(
-                req,
-                rules,
-                workers=n_workers,
-                chunk_size=chunk,
-                keep_decision=keep,
-                detail=detail,
-                timeline=timeline,
-                row_seconds=lim.row_seconds,
-            ) as screener:
-                for result in screener.screen(source):
-                    acc.add(result)
+            with contextlib.ExitStack() as stack:
+                stream: Iterator[tuple[RowResult, ...]]
+                if scheduler is None:
+                    screener = stack.enter_context(
+                        Screener(
+                            reqs,
+                            rules,
+                            workers=n_workers,
+                            chunk_size=chunk,
+                            keep_decision=keep,
+                            detail=detail,
+                            timeline=timeline,
+                            row_seconds=lim.row_seconds,
+                        )
+                    )
+                    stream = screener.screen_all(source)
+                else:
+                    from eligibility.batch.distributed import DaskScreener, ReadOptions
+
+                    cluster = stack.enter_context(
+                        DaskScreener(
+                            reqs,
+                            rules,
+                            scheduler=scheduler,
+                            workers=workers,
+                            chunk_size=chunk_size or DEFAULT_CHUNK,
+                            keep_decision=keep,
+                            detail=detail,
+                            timeline=timeline,
+                        )
+                    )
+                    if source.kind == "parquet":  # each worker reads its own partitions
+                        read = ReadOptions(post_column, use_default_post=req.post is None)
+                        stream = cluster.screen_parquet(pool, total or 0, read, extra)
+                    else:
+                        stream = cluster.screen_all(source)
+                for results in stream:
+                    for acc, result in zip(accs, results, strict=True):
+                        acc.add(result)
                     for w in writers:
-                        w.write(result)
+                        w.write_all(results)
                     done += 1
                     if progress is not None:
                         progress(done, total)
-            acc.blank_rows = source.blank_rows
-            for warning in source.late_warnings:
-                acc.warnings.append(warning)
+            for warning in [*source.late_warnings, *extra.late_warnings]:
+                for acc in accs:
+                    acc.warnings.append(warning)
                 if on_warning is not None:
                     on_warning(warning)
-            report = acc.report()
+            for acc in accs:
+                acc.blank_rows = source.blank_rows + extra.blank_rows
+            reports = [acc.report() for acc in accs]
             for w in writers:
-                w.close(report)
+                w.close_all(reports)
             ok = True
         finally:
             if not ok:
                 for w in writers:
                     w.abort()
                 remove_partial_files()
-    return ScreenRun(report, [Path(p) for p in out], acc.warnings, time.perf_counter() - started)
+    return ScreenRun(
+        reports[0], [Path(p) for p in out], accs[0].warnings, time.perf_counter() - started, reports=reports
+    )
 
 
 def _request(req: Request, rules: RulePack) -> Request:

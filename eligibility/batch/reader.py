@@ -1,4 +1,4 @@
-"""Reading a pool: .xlsx, .csv or .jsonl, one person per row, streamed.
+"""Reading a pool: .xlsx, .csv, .jsonl or .parquet, one person per row, streamed.
 
 :func:`read_pool` yields one :class:`PoolRow` per input row, in file order, whether the row
 could be read or not: a bad row carries its problems (row number, column, reason in Vietnamese
@@ -37,7 +37,7 @@ from eligibility.errors import InputError, Problem
 from eligibility.model import levels as lv
 from eligibility.model.profile import Profile
 
-FORMATS = (".xlsx", ".csv", ".jsonl")
+FORMATS = (".xlsx", ".csv", ".jsonl", ".parquet")
 HEADER_SCAN_ROWS = 20  # the header may sit under a few title rows
 MAX_DEPTH = 32  # nesting of a JSONL line (a profile is 4 deep)
 
@@ -62,9 +62,17 @@ class PoolRow:
     cells: tuple[Cell, ...] | None = None  # raw cells not yet converted (``read_pool(..., lazy=True)``)
     codes: Mapping[str, str] | None = None
     pre: list[Problem] = field(default_factory=list)  # found while reading (a formula without a value)
+    text: str | None = None  # a JSONL line not yet parsed (``read_pool(..., lazy=True)``)
+    limits: Limits | None = None  # what a JSONL line may hold (its nesting, its texts), checked when parsed
 
     def resolve(self) -> PoolRow:
-        """Convert raw cells into ``data``, ``request`` and ``problems`` (once; a no-op otherwise)."""
+        """Convert raw cells (or a JSONL line) into ``data``, ``request`` and ``problems`` (once; a no-op
+        otherwise)."""
+        if self.text is not None:
+            done = _parse_line(self.text, self.row, self.codes, self.limits or DEFAULT_LIMITS)
+            self.data, self.request, self.problems = done.data, done.request, done.problems
+            self.id, self.name, self.text = done.id, done.name, None
+            return self
         if self.cells is not None and self.layout is not None:
             done = _row_from_cells(self.cells, self.layout, self.row, self.codes)
             self.data, self.request, self.problems = done.data, done.request, done.problems + self.pre
@@ -111,6 +119,7 @@ def read_pool(
     use_default_post: bool = True,
     lazy: bool = False,
     limits: Limits | None = None,
+    records: tuple[int, int] | None = None,
 ) -> PoolSource:
     """Open a pool file. Iterate the result for :class:`PoolRow` objects (streamed, file order).
 
@@ -122,6 +131,8 @@ def read_pool(
     ``lazy=True`` leaves spreadsheet rows as raw cells (:meth:`PoolRow.resolve` converts them) so
     that the screen's worker processes do the conversion instead of the reading process.
     ``limits`` (default :data:`~eligibility.batch.limits.DEFAULT_LIMITS`): a file beyond them is refused.
+    ``records=(start, stop)`` reads only the records start ≤ i < stop (0-based) of a Parquet pool (a
+    partition read where it is screened); row numbers stay the file's record numbers.
     """
     lim = limits or DEFAULT_LIMITS
     p = Path(path)
@@ -131,19 +142,23 @@ def read_pool(
         raise InputError(
             Problem(
                 str(p),
-                f"định dạng tệp không hỗ trợ{hint}; dùng .xlsx, .csv hoặc .jsonl",
-                "unsupported file type; use .xlsx, .csv or .jsonl",
+                f"định dạng tệp không hỗ trợ{hint}; dùng .xlsx, .csv, .jsonl hoặc .parquet",
+                "unsupported file type; use .xlsx, .csv, .jsonl or .parquet",
                 p.suffix,
             )
         )
-    if p.is_dir():
+    if p.is_dir() and suffix != ".parquet":  # a Parquet dataset may be a folder of files
         raise InputError(Problem(str(p), "là một thư mục, không phải tệp", "is a folder, not a file"))
-    if not p.is_file():
+    if not p.is_file() and not p.is_dir():
         raise InputError(Problem(str(p), "không tìm thấy tệp", "file not found"))
     codes = title_code_map(titles) if titles else None
+    if records is not None and suffix != ".parquet":
+        raise ValueError("records=(start, stop) reads a part of a Parquet pool only")
     try:
         if suffix == ".jsonl":
-            return _read_jsonl(p, codes, lim)
+            return _read_jsonl(p, codes, lim, lazy)
+        if suffix == ".parquet":
+            return _read_parquet(p, post_column, codes, use_default_post, lazy, lim, records)
         if suffix == ".csv":
             return _read_csv(p, post_column, codes, use_default_post, lazy, lim)
         return _read_xlsx(p, post_column, codes, use_default_post, lazy, lim)
@@ -591,6 +606,47 @@ def _read_csv(
     )
 
 
+def _read_parquet(
+    p: Path,
+    post_column: str | None,
+    codes: Mapping[str, str] | None,
+    use_default_post: bool,
+    lazy: bool,
+    limits: Limits,
+    records: tuple[int, int] | None = None,
+) -> PoolSource:
+    """A Parquet file or dataset (:mod:`eligibility.batch.parquet`): the template's columns are read as a
+    spreadsheet's, the profile's own fields as JSONL lines; record numbers are the row numbers."""
+    from eligibility.batch import parquet
+
+    names = parquet.columns(p)
+    start, stop = records if records is not None else (0, None)
+    total = parquet.count(p) if stop is None else max(0, stop - start)
+    if not parquet.nested_columns(p) and _recognised(names) >= 2:  # flat: the pool template's columns
+
+        def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
+            yield 0, tuple(names), []  # the header, before record 1
+            for n, record in parquet.records(p, start, stop):
+                yield n, parquet.flat_cells(names, record), []
+
+        return _spreadsheet(
+            p, "parquet", rows(), lambda header: total, lambda: None, post_column, codes, use_default_post, lazy, limits
+        )
+    source = PoolSource(p, "parquet", None, [], total)
+
+    def nested() -> Iterator[PoolRow]:
+        for n, record in parquet.records(p, start, stop):
+            obj = parquet.nested(record)
+            bad = _shape_problem(obj, limits)
+            if bad is not None:
+                yield PoolRow(n, problems=[Problem("(bản ghi / record)", bad[0], bad[1], None, n)])
+                continue
+            yield _jsonl_row(obj, n, codes)
+
+    source._rows = nested()
+    return source
+
+
 def _jsonl_problem(n: int, vi: str, en: str) -> PoolRow:
     return PoolRow(n, problems=[Problem("(dòng JSON)", vi, en, None, n)])
 
@@ -617,7 +673,7 @@ def _shape_problem(obj: Any, limits: Limits) -> tuple[str, str] | None:
     return None
 
 
-def _read_jsonl(p: Path, codes: Mapping[str, str] | None, limits: Limits) -> PoolSource:
+def _read_jsonl(p: Path, codes: Mapping[str, str] | None, limits: Limits, lazy: bool = False) -> PoolSource:
     source = PoolSource(p, "jsonl", None, [], _count_lines(p))
     cap = 4 * limits.line_chars  # bytes
 
@@ -648,40 +704,43 @@ def _read_jsonl(p: Path, codes: Mapping[str, str] | None, limits: Limits) -> Poo
                 if not line:
                     source.blank_rows += 1
                     continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield _jsonl_problem(
-                        n,
-                        f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
-                        f"JSON syntax error: {exc.msg} (column {exc.colno})",
-                    )
-                    continue
-                except (RecursionError, ValueError, MemoryError):
-                    yield _jsonl_problem(
-                        n,
-                        f"lồng nhau quá sâu hoặc số quá lớn (tối đa {MAX_DEPTH} tầng)",
-                        f"nested too deeply or a number too large (at most {MAX_DEPTH} levels)",
-                    )
-                    continue
-                bad = _shape_problem(obj, limits)
-                if bad is not None:
-                    row = _jsonl_problem(n, *bad)
-                    if isinstance(obj, dict):
-                        ident = (
-                            obj.get("id")
-                            if "id" in obj
-                            else (obj.get("profile") or {}).get("id")
-                            if isinstance(obj.get("profile"), dict)
-                            else None
-                        )
-                        row.id = None if ident is None else str(ident)[:100]
-                    yield row
-                    continue
-                yield _jsonl_row(obj, n, codes)
+                # lazy: the line is parsed where it is screened (a worker), not in the reading process
+                yield PoolRow(n, text=line, codes=codes, limits=limits) if lazy else _parse_line(line, n, codes, limits)
 
     source._rows = rows()
     return source
+
+
+def _parse_line(line: str, n: int, codes: Mapping[str, str] | None, limits: Limits) -> PoolRow:
+    """A JSONL line (decoded, stripped, not blank) as a row, or the row's problem."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _jsonl_problem(
+            n,
+            f"lỗi cú pháp JSON: {exc.msg} (cột {exc.colno})",
+            f"JSON syntax error: {exc.msg} (column {exc.colno})",
+        )
+    except (RecursionError, ValueError, MemoryError):
+        return _jsonl_problem(
+            n,
+            f"lồng nhau quá sâu hoặc số quá lớn (tối đa {MAX_DEPTH} tầng)",
+            f"nested too deeply or a number too large (at most {MAX_DEPTH} levels)",
+        )
+    bad = _shape_problem(obj, limits)
+    if bad is not None:
+        row = _jsonl_problem(n, *bad)
+        if isinstance(obj, dict):
+            ident = (
+                obj.get("id")
+                if "id" in obj
+                else (obj.get("profile") or {}).get("id")
+                if isinstance(obj.get("profile"), dict)
+                else None
+            )
+            row.id = None if ident is None else str(ident)[:100]
+        return row
+    return _jsonl_row(obj, n, codes)
 
 
 def _jsonl_row(obj: Any, n: int, codes: Mapping[str, str] | None) -> PoolRow:

@@ -16,6 +16,7 @@ flat memory while the results stream to the writers; :func:`pool_report` does it
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -23,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.batch.mapping import input_header
-from eligibility.batch.screen import RowResult, Traits
+from eligibility.batch.screen import RowResult
 from eligibility.errors import Problem
 from eligibility.explain.decision import VERDICT_LABELS
+from eligibility.explain.lean import Traits
 from eligibility.explain.roster import Held, Roster
 from eligibility.model import levels as lv
 from eligibility.model.request import Request
@@ -280,6 +282,10 @@ class PoolReport:
         return f"{100.0 * n / d:.1f}%" if d else "—"
 
 
+# every count of a TargetStat (summed when accumulators merge; a count added to TargetStat is merged too)
+_TARGET_COUNTS = tuple(f.name for f in dataclasses.fields(TargetStat) if f.type == "int")
+
+
 def group_names(rules: RulePack) -> dict[str, str]:
     """Each title group of the catalogue by the Vietnamese names of its titles (for the targets' scopes)."""
     found: dict[str, list[str]] = {}
@@ -515,10 +521,11 @@ class PoolAccumulator:
         self.duplicates: list[tuple[int, str, int]] = []
         self.error_columns: Counter[str] = Counter()
         self.blank_rows = 0
+        self.track_ids = True  # False: another accumulator of the same rows finds the duplicate ids
 
     def add(self, r: RowResult) -> None:
         self.rows += 1
-        if r.id is not None:
+        if r.id is not None and self.track_ids:
             first = self.first_row.setdefault(r.id, r.row)
             if first != r.row and len(self.duplicates) < 10_000:
                 self.duplicates.append((r.row, r.id, first))
@@ -578,6 +585,48 @@ class PoolAccumulator:
                     ts.eligible_known += eligible
                     ts.eligible_yes += eligible and value[0]
 
+    def merge(self, other: PoolAccumulator) -> PoolAccumulator:
+        """Add ``other`` — the accumulator of the rows that come after this one's (another partition of the
+        same pool, same request and rule pack) — to this one; the report is then the one of all the rows
+        fed to either, as if one accumulator had seen them in order. Returns self."""
+        if other.rules.hash != self.rules.hash or other.request != self.request:
+            raise ValueError("only accumulators of the same request and rule pack merge")
+        self.rows += other.rows
+        self.verdicts.update(other.verdicts)
+        for cid, st in other.stats.items():
+            mine = self.stats.get(cid)
+            if mine is None:
+                self.stats[cid] = dataclasses.replace(st)
+                continue
+            if not mine.title_vi and st.title_vi:
+                mine.title_vi, mine.title_en = st.title_vi, st.title_en
+            for name in ("applies", "passed", "fail", "waivable", "unknown", "alone"):
+                setattr(mine, name, getattr(mine, name) + getattr(st, name))
+        self.fail_sets.update(other.fail_sets)
+        self.missing_people.update(other.missing_people)
+        for inp, crits in other.missing_criteria.items():
+            self.missing_criteria.setdefault(inp, set()).update(crits)
+        self.missing_only.update(other.missing_only)
+        for mine_t, theirs in zip(self.targets, other.targets, strict=True):
+            for name in _TARGET_COUNTS:
+                setattr(mine_t, name, getattr(mine_t, name) + getattr(theirs, name))
+        # a file id first seen in the other part is a duplicate of this part's row, if this part has it
+        for row, ident, first in other.duplicates:
+            if len(self.duplicates) < 10_000:
+                self.duplicates.append((row, ident, self.first_row.get(ident, first)))
+        for ident, row in other.first_row.items():
+            first = self.first_row.setdefault(ident, row)
+            if first != row and len(self.duplicates) < 10_000:
+                self.duplicates.append((row, ident, first))
+        self.duplicates.sort()
+        self.error_columns.update(other.error_columns)
+        self.blank_rows += other.blank_rows
+        self.change_dates = self.change_dates or other.change_dates
+        for w in other.warnings:
+            if w not in self.warnings:
+                self.warnings.append(w)
+        return self
+
     def report(self) -> PoolReport:
         self._fill_titles()
         order = sorted(self.stats.values(), key=lambda s: (-s.fail, -s.waivable, -s.unknown, s.criterion))
@@ -605,8 +654,8 @@ class PoolAccumulator:
             ),
             (
                 'Tuổi của chỉ tiêu cán bộ trẻ tính bằng số năm tròn tại ngày xét; "người địa phương" theo '
-                "định nghĩa chưa xác minh của bộ quy tắc (nonlocal.not_local.qd65), xét ở cấp của chức danh (tỉnh, "
-                "huyện, xã); khi hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; chặt: sinh ra và lớn lên) "
+                'định nghĩa chưa xác minh của bộ quy tắc (tiêu chí "Không là người địa phương"), xét ở cấp của chức '
+                "danh (tỉnh, huyện, xã); khi hai cách hiểu (rộng: quê quán, nơi sinh hoặc nơi lớn lên; chặt: sinh ra và lớn lên) "
                 "cho kết quả khác nhau, tỷ lệ ghi thành khoảng.",
                 'Ages for the young-cadre targets are whole years on the request date; "local" follows the rule '
                 "pack's unverified definition (nonlocal.not_local.qd65) at the post's level (province, district, "

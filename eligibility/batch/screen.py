@@ -26,16 +26,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from eligibility.batch.columns import BY_KEY
 from eligibility.batch.listing import PersonBrief, person_brief
@@ -45,8 +46,9 @@ from eligibility.batch.supervisor import Supervisor
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import EngineError, InputError, Problem, RulePackError
 from eligibility.explain.decision import Decision
-from eligibility.explain.evaluate import Evaluator
-from eligibility.explain.roster import Roster, roster_of
+from eligibility.explain.evaluate import Evaluator, Prepared
+from eligibility.explain.lean import LeanEvaluator, LeanResult, Shown, Subject, Traits
+from eligibility.explain.roster import roster_of
 from eligibility.facts.derive import FactSet
 from eligibility.facts.months import whole_months_between
 from eligibility.model import levels as lv
@@ -59,6 +61,7 @@ DEFAULT_CHUNK = 1000
 ROW_SECONDS = 10.0  # a row running longer is stopped, retried once, then an internal fault
 RowInput = tuple[int, Profile | dict[str, Any] | InputError]  # (row number, profile | dict | error)
 NONLOCAL_CRITERION = "nonlocal.not_local.qd65"  # the rule pack's (unverified) definition of "người địa phương"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -74,22 +77,6 @@ class Brief:
     source: str  # "number, article"
     confidence: str
     missing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Traits:
-    """What the pool-structure targets measure of one person (None = not recorded)."""
-
-    sex: str
-    age_years: int  # whole years at the request date
-    minority: bool | None  # ethnicity other than Kinh
-    degree_rank: int | None
-    political_theory_rank: int | None
-    minority_languages: int | None
-    local: bool | None  # người địa phương of the request's locality (rule pack definition)
-    target_level: str | None
-    target_groups: tuple[str, ...]
-    roster: Roster | None = None  # the person's own posts, plans and committee seats (roster-basis targets)
 
 
 @dataclass
@@ -112,6 +99,7 @@ class RowResult:
     next_change: str | None = None  # the first date the verdict changes (with timeline=True), ISO
     next_verdict: str | None = None  # the verdict from that date
     person: PersonBrief | None = None  # what the "danh sách trích ngang" shows of the person
+    action: str | None = None  # the request's action (several actions in one pass: which one)
 
     @property
     def decision(self) -> Decision | None:
@@ -133,41 +121,83 @@ class RowResult:
 
 # ----- one process's state ---------------------------------------------------------------------
 class _Worker:
+    """One process's screening state. ``request`` may be several requests (one per action, ``screen
+    --action a,b``): each row is then read, validated and its facts derived once, and evaluated for each
+    (:meth:`run_all`). ``lean`` (the default unless decisions are kept) builds each row's result straight
+    from the engine's outcomes (:mod:`eligibility.explain.lean`, equal on every field a report shows);
+    otherwise from the full :class:`Decision`."""
+
     def __init__(
         self,
         rules: RulePack,
-        request: Request,
+        request: Request | Sequence[Request],
         keep_decision: bool,
         detail: str,
         evaluator: Evaluator | None = None,
         timeline: bool = False,
+        lean: bool | None = None,
     ) -> None:
         self.timeline = timeline
         self.rules = rules
         self.evaluator = evaluator or Evaluator(rules)
-        self.request = request
-        self.base = request.model_dump(mode="json", exclude_none=True)
+        self.requests = (request,) if isinstance(request, Request) else tuple(request)
+        self.request = self.requests[0]
+        self.bases = [r.model_dump(mode="json", exclude_none=True) for r in self.requests]
+        self.base = self.bases[0]
         self.keep_decision = keep_decision
         self.detail = detail
-        self._requests: dict[str, Request] = {}
+        self.lean = not keep_decision if lean is None else lean
+        self.lean_evaluator = LeanEvaluator(self.evaluator)
+        self._requests: dict[tuple[int, str], Request] = {}
         self._nonlocal: dict[dt.date, RuleVersion | None] = {}  # the "local" criterion, resolved per date
 
-    def request_for(self, overrides: Mapping[str, Any]) -> Request:
+    def request_for(self, overrides: Mapping[str, Any], k: int = 0) -> Request:
+        """The ``k``-th request with a row's own fields (its post) over it."""
         if not overrides:
-            return self.request
-        key = json.dumps(overrides, sort_keys=True, ensure_ascii=False, default=str)
+            return self.requests[k]
+        key = (k, json.dumps(overrides, sort_keys=True, ensure_ascii=False, default=str))
         req = self._requests.get(key)
         if req is None:
             if len(self._requests) > 4096:
                 self._requests.clear()
-            req = parse_request({**self.base, **overrides})
+            req = parse_request({**self.bases[k], **overrides})
             self._requests[key] = req
         return req
 
     def run(self, item: PoolRow) -> RowResult:
-        """The row's result, whatever happens: nothing raised here ends the pool."""
+        """The row's result under the first request, whatever happens: nothing raised here ends the pool."""
+        return self.run_all(item)[0]
+
+    def run_all(self, item: PoolRow) -> tuple[RowResult, ...]:
+        """The row's result under each request, in order, whatever happens: a fault under one request
+        stays in that request's result."""
+        got = self._guard(item, lambda: self._profile(item))
+        if isinstance(got, RowResult):
+            return tuple(dataclasses.replace(got, action=r.action) for r in self.requests)
+        profile = got
+        subject = self.lean_evaluator.subject(profile)
+        steps = [
+            self._guard(item, functools.partial(self._prepare, item, subject, k)) for k in range(len(self.requests))
+        ]
+        ready = [p for p in steps if not isinstance(p, RowResult)]
+        if len(ready) > 1:
+            try:  # requests sharing a fact context: one engine call for all (cached in the subject)
+                subject.decide_together(ready)
+            except RowTimeout:
+                raise
+            except Exception:  # noqa: BLE001, S110 - each request is asked again below, its fault its own
+                pass
+        return tuple(
+            step
+            if isinstance(step, RowResult)
+            else self._guard(item, functools.partial(self._one, item, subject, step))
+            for step in steps
+        )
+
+    def _guard(self, item: PoolRow, work: Callable[[], _T]) -> _T | RowResult:
+        """``work()``, or the row's error result for what it raised."""
         try:
-            return self._run(item)
+            return work()
         except InputError as exc:
             return _input_error(item, [Problem(p.location, p.vi, p.en, p.value, item.row) for p in exc.problems])
         except (OverflowError, RecursionError) as exc:
@@ -189,7 +219,8 @@ class _Worker:
             kind = "engine" if isinstance(exc, EngineError) else type(exc).__name__
             return internal_error(item, kind, str(exc))
 
-    def _run(self, item: PoolRow) -> RowResult:
+    def _profile(self, item: PoolRow) -> Profile | RowResult:
+        """The row's validated profile, or its input-error result."""
         item.resolve()
         if item.problems:
             problems = list(item.problems)
@@ -205,39 +236,68 @@ class _Worker:
                     )
             return _input_error(item, problems)
         try:
-            profile = item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
+            return item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
         except InputError as exc:
             return _input_error(item, [_name_column(p, item) for p in exc.problems])
+
+    def _prepare(self, item: PoolRow, subject: Subject, k: int) -> Prepared | RowResult:
+        """The ``k``-th request prepared for the row with the profile's inputs checked, or its error result."""
+        profile = subject.profile
         try:
-            request = self.request_for(item.request)
+            request = self.request_for(item.request, k)
             prepared = self.evaluator.prepare(request)
         except InputError as exc:
             problems = [_name_request(p, item) for p in exc.problems]
-            return _input_error(item, problems, profile, item.request.get("post") or self.request.post)
-        ev = self.evaluator
+            post = item.request.get("post") or self.requests[k].post
+            return dataclasses.replace(_input_error(item, problems, profile, post), action=self.requests[k].action)
         try:
-            ev.check_inputs(profile, prepared)  # impossible dates, age below the minimum, unknown provinces
+            subject.check(prepared)  # impossible dates, age below the minimum, unknown provinces
         except InputError as exc:
             return RowResult(
                 item.row,
                 "input_error",
                 id=profile.id,
                 name=profile.full_name,
-                post=item.request.get("post") or self.request.post,
+                post=item.request.get("post") or self.requests[k].post,
                 problems=[dataclasses.replace(_name_column(p, item), row=item.row) for p in exc.problems],
+                action=request.action,
             )
-        factset = ev.facts(profile, prepared)
-        outcomes = ev.engine.outcomes(prepared.version, factset.values)
-        decision = ev.decide(profile, prepared, factset, outcomes)
-        result = self._result(item, profile, request, decision, factset)
+        return prepared
+
+    def _one(self, item: PoolRow, subject: Subject, prepared: Prepared) -> RowResult:
+        """One request's result for a row whose profile and request are valid."""
+        profile, request = subject.profile, prepared.request
+        if self.lean:
+            result = self._lean_result(item, profile, subject.lean(prepared, passes=self.detail == "all"), request)
+        else:
+            decision = subject.decision(prepared)
+            result = self._result(item, profile, request, decision, subject.facts(prepared))
         if self.timeline:
             from eligibility.explain import timeline
 
-            tl = timeline.build(ev, profile, request)  # verified against evaluate, like every timeline shown
+            tl = timeline.build(self.evaluator, profile, request)  # verified against evaluate, like every timeline
             if tl.changes:
                 result.next_change = tl.changes[0].date.isoformat()
                 result.next_verdict = tl.changes[0].verdict_after
         return result
+
+    def _lean_result(self, item: PoolRow, profile: Profile, lean: LeanResult, request: Request) -> RowResult:
+        """The row's result from a lean result (the same fields as :meth:`_result` from the Decision)."""
+        return RowResult(
+            row=item.row,
+            status="ok",
+            id=profile.id,
+            name=profile.full_name,
+            post=request.post,
+            verdict=lean.verdict,
+            outcomes=dict(lean.outcomes),
+            findings=[_brief(s) for s in lean.findings],
+            passes=[_brief(s) for s in lean.passes],
+            missing_inputs=list(lean.missing_inputs),
+            traits=lean.traits,  # the same class, roster included (explain.lean.Traits)
+            person=person_brief(profile, request.date, self.rules),
+            action=request.action,
+        )
 
     def _result(
         self, item: PoolRow, profile: Profile, request: Request, decision: Decision, factset: FactSet
@@ -277,6 +337,7 @@ class _Worker:
             traits=self._traits(profile, request, factset),
             person=person_brief(profile, request.date, self.rules),
             decision_json=json.dumps(decision.to_dict(), ensure_ascii=False) if self.keep_decision else None,
+            action=request.action,
         )
 
     def _traits(self, profile: Profile, request: Request, factset: FactSet) -> Traits:
@@ -331,6 +392,12 @@ class _Worker:
         return [self.run(item) for item in items]
 
 
+def _brief(s: Shown) -> Brief:
+    return Brief(
+        s.criterion, s.title_vi, s.title_en, s.outcome, s.message_vi, s.message_en, s.source, s.confidence, s.missing
+    )
+
+
 def _input_error(item: PoolRow, problems: list[Problem], profile: Profile | None = None, post: Any = None) -> RowResult:
     """The result of a row that cannot be screened, named as well as the row allows."""
     return RowResult(
@@ -382,7 +449,7 @@ class RowTimeout(Exception):
 def internal_error(item: PoolRow, kind: str, text: str) -> RowResult:
     """The result of a row whose screening failed inside the program (not the user's input): never a verdict."""
     text = " ".join(text.split())[:300]
-    if item.id is None and item.cells is not None:
+    if item.id is None and (item.cells is not None or item.text is not None):
         with contextlib.suppress(Exception):  # a row still in raw cells (the worker died on it): name it if we can
             item.resolve()
     return RowResult(
@@ -408,8 +475,25 @@ def _on_fault(item: PoolRow, kind: str, text: str) -> RowResult:
     return internal_error(item, names.get(kind, kind), text)
 
 
+@dataclass(frozen=True)
+class _FaultAll:
+    """The supervisor's ``on_fault`` for rows screened under several requests: the fault in each."""
+
+    actions: tuple[str, ...]
+
+    def __call__(self, item: PoolRow, kind: str, text: str) -> tuple[RowResult, ...]:
+        fault = _on_fault(item, kind, text)
+        return tuple(dataclasses.replace(fault, action=a) for a in self.actions)
+
+
 def _init_worker(
-    rules: RulePack | str, rules_hash: str, request: Request, keep_decision: bool, detail: str, timeline: bool = False
+    rules: RulePack | str,
+    rules_hash: str,
+    request: Request | Sequence[Request],
+    keep_decision: bool,
+    detail: str,
+    timeline: bool = False,
+    lean: bool | None = None,
 ) -> None:
     """Build this worker process's own Evaluator — and so its own durable engine."""
     global _STATE
@@ -420,7 +504,7 @@ def _init_worker(
             raise RulePackError(
                 Problem(root, "bộ quy tắc thay đổi trong khi đang chạy", "the rule pack changed during the run")
             )
-    _STATE = _Worker(rules, request, keep_decision, detail, evaluator=Evaluator(rules), timeline=timeline)
+    _STATE = _Worker(rules, request, keep_decision, detail, evaluator=Evaluator(rules), timeline=timeline, lean=lean)
 
 
 def start_method() -> str:
@@ -432,9 +516,9 @@ def start_method() -> str:
     return "spawn"
 
 
-def _run_one(item: PoolRow) -> RowResult:
+def _run_one(item: PoolRow) -> tuple[RowResult, ...]:
     assert _STATE is not None, "worker not initialised"
-    return _STATE.run(item)
+    return _STATE.run_all(item)
 
 
 def default_workers() -> int:
@@ -447,14 +531,17 @@ def default_workers() -> int:
 class Screener:
     """Screens pools against one request template; keep it open to screen several pools.
 
-    ``workers=1`` evaluates in this process (no pool), with ``evaluator`` when one is given (an
-    :class:`Evaluator` of ``rules`` kept by the caller). ``row_seconds`` is the time limit of one row.
-    Use as a context manager, or call :meth:`close`.
+    ``request`` may be several requests (one per action): :meth:`screen_all` then gives each row's
+    results under all of them, the row read, validated and its facts derived once. ``workers=1``
+    evaluates in this process (no pool), with ``evaluator`` when one is given (an :class:`Evaluator` of
+    ``rules`` kept by the caller). ``row_seconds`` is the time limit of one row. ``lean`` (default:
+    unless ``keep_decision``) builds results from the engine's outcomes without a full ``Decision``
+    (equal on every field of a :class:`RowResult`). Use as a context manager, or call :meth:`close`.
     """
 
     def __init__(
         self,
-        request: Request | Mapping[str, Any],
+        request: Request | Mapping[str, Any] | Sequence[Request],
         rules: RulePack,
         *,
         workers: int | None = None,
@@ -463,17 +550,27 @@ class Screener:
         detail: str = "issues",
         timeline: bool = False,
         row_seconds: float = ROW_SECONDS,
+        lean: bool | None = None,
         evaluator: Evaluator | None = None,
     ) -> None:
         self.timeline = timeline  # also compute each row's next verdict change (eligibility.explain.timeline)
-        self.request = request if isinstance(request, Request) else parse_request(dict(request))
+        if isinstance(request, Request):
+            self.requests: tuple[Request, ...] = (request,)
+        elif isinstance(request, Mapping):
+            self.requests = (parse_request(dict(request)),)
+        else:
+            self.requests = tuple(request)
+            if not self.requests:
+                raise ValueError("at least one request")
+        self.request = self.requests[0]
         self.rules = rules
         self.workers = default_workers() if workers is None else max(1, workers)
         self.chunk_size = max(1, chunk_size)
         self.keep_decision = keep_decision
         self.detail = detail
         self.row_seconds = row_seconds
-        self._pool: Supervisor[PoolRow, RowResult] | None = None
+        self.lean = lean
+        self._pool: Supervisor[PoolRow, tuple[RowResult, ...]] | None = None
         self._local: _Worker | None = None
         self.faults = 0  # rows that ended in an internal fault (engine, time limit, worker death)
         self.evaluator = evaluator  # with workers=1: evaluate with this one (its caches kept between pools)
@@ -483,11 +580,12 @@ class Screener:
             if self._local is None:
                 self._local = _Worker(
                     self.rules,
-                    self.request,
+                    self.requests,
                     self.keep_decision,
                     self.detail,
                     evaluator=self.evaluator,
                     timeline=self.timeline,
+                    lean=self.lean,
                 )
         elif self._pool is None:
             method = start_method()
@@ -495,36 +593,50 @@ class Screener:
             rules: RulePack | str = self.rules if method == "fork" else str(self.rules.root)
             self._pool = Supervisor(
                 _run_one,
-                _on_fault,
+                _FaultAll(tuple(r.action for r in self.requests)),
                 workers=self.workers,
                 initializer=_init_worker,
-                initargs=(rules, self.rules.hash, self.request, self.keep_decision, self.detail, self.timeline),
+                initargs=(
+                    rules,
+                    self.rules.hash,
+                    self.requests,
+                    self.keep_decision,
+                    self.detail,
+                    self.timeline,
+                    self.lean,
+                ),
                 item_seconds=self.row_seconds,
                 context=multiprocessing.get_context(method),
             )
 
     def screen(self, rows: Iterable[PoolRow | RowInput]) -> Iterator[RowResult]:
-        """One :class:`RowResult` per row, in input order (streamed)."""
+        """One :class:`RowResult` per row, in input order (streamed); with several requests, one per row
+        and request, row by row (:meth:`screen_all` keeps them together)."""
+        for results in self.screen_all(rows):
+            yield from results
+
+    def screen_all(self, rows: Iterable[PoolRow | RowInput]) -> Iterator[tuple[RowResult, ...]]:
+        """Each row's results, one per request in the order of the requests; rows in input order (streamed)."""
         self._ensure()
         items = (_as_row(r) for r in rows)
         chunks = iter(lambda: list(islice(items, self.chunk_size)), [])
         if self._local is not None:
             for chunk in chunks:
                 for item in chunk:
-                    result = self._run_local(item)
-                    self.faults += result.status == "internal_error"
-                    yield result
+                    results = self._run_local(item)
+                    self.faults += any(r.status == "internal_error" for r in results)
+                    yield results
             return
         assert self._pool is not None
-        for result in self._pool.map(chunks):
-            self.faults += result.status == "internal_error"
-            yield result
+        for results in self._pool.map(chunks):
+            self.faults += any(r.status == "internal_error" for r in results)
+            yield results
 
-    def _run_local(self, item: PoolRow) -> RowResult:
+    def _run_local(self, item: PoolRow) -> tuple[RowResult, ...]:
         assert self._local is not None
         alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
         if not alarm:
-            return self._local.run(item)
+            return self._local.run_all(item)
         for attempt in (1, 2):
 
             def expired(signum: int, frame: object) -> None:
@@ -533,10 +645,11 @@ class Screener:
             previous = signal.signal(signal.SIGALRM, expired)
             signal.setitimer(signal.ITIMER_REAL, self.row_seconds)
             try:
-                return self._local.run(item)
+                return self._local.run_all(item)
             except RowTimeout:
                 if attempt == 2:
-                    return _on_fault(item, "timeout", "quá thời gian cho phép / over the time limit")
+                    fault = _FaultAll(tuple(r.action for r in self.requests))
+                    return fault(item, "timeout", "quá thời gian cho phép / over the time limit")
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)

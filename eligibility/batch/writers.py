@@ -32,7 +32,7 @@ from eligibility.explain.decision import OUTCOME_LABELS
 from eligibility.model import levels as lv
 from eligibility.rulepack.loader import RulePack
 
-REPORT_FORMATS = (".xlsx", ".jsonl", ".html")
+REPORT_FORMATS = (".xlsx", ".jsonl", ".html", ".parquet")
 SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét", "unknown": "Chưa rõ"}
 
 
@@ -54,8 +54,8 @@ def open_writer(path: str | Path, *, detail: str = "issues", inputs: Iterable[st
         raise InputError(
             Problem(
                 "--out",
-                "định dạng báo cáo không hỗ trợ; dùng .xlsx, .jsonl hoặc .html",
-                "unsupported report type; use .xlsx, .jsonl or .html",
+                "định dạng báo cáo không hỗ trợ; dùng .xlsx, .jsonl, .html hoặc .parquet",
+                "unsupported report type; use .xlsx, .jsonl, .html or .parquet",
                 str(p),
             )
         )
@@ -64,6 +64,10 @@ def open_writer(path: str | Path, *, detail: str = "issues", inputs: Iterable[st
         return XlsxWriter(p, detail=detail)
     if suffix == ".jsonl":
         return JsonlWriter(p)
+    if suffix == ".parquet":
+        from eligibility.batch.parquet import ParquetWriter  # pyarrow: the optional extra "scale"
+
+        return ParquetWriter(p, detail=detail)
     return HtmlWriter(p)
 
 
@@ -141,6 +145,48 @@ class JsonlWriter:
 
 
 # ----- XLSX ------------------------------------------------------------------------------------
+def result_cells(r: RowResult) -> tuple[Any, ...]:
+    """A row's line of the "Kết quả" sheet (the one-action report's, and each action's of several)."""
+    if r.status != "ok":
+        return (r.row, r.id, r.name, r.post, LABELS[r.status][0], r.status, None, None, None, None, errors_text(r))
+    verdict = r.verdict or ""
+    return (
+        r.row,
+        r.id,
+        r.name,
+        names.title_name(r.post, _rules()),
+        LABELS.get(verdict, (verdict,))[0],
+        verdict,
+        short(r, "fail"),
+        short(r, "waivable"),
+        short(r, "unknown"),
+        missing_columns(r),
+        None,
+        dt.date.fromisoformat(r.next_change) if r.next_change else None,
+        LABELS.get(r.next_verdict, (r.next_verdict,))[0] if r.next_verdict else None,
+    )
+
+
+def detail_cells(r: RowResult, detail: str = "issues") -> list[tuple[Any, ...]]:
+    """A row's lines of the "Chi tiết" sheet: its findings (``detail="all"``: and its passes)."""
+    if r.status != "ok":
+        return []
+    return [
+        (
+            r.row,
+            r.id,
+            b.criterion,
+            b.title_vi,
+            OUTCOME_LABELS[b.outcome][0],
+            b.message_vi,
+            b.source,
+            b.confidence,
+            ", ".join(names.input_name(m) for m in b.missing),
+        )
+        for b in (r.findings if detail == "issues" else [*r.findings, *r.passes])
+    ]
+
+
 class XlsxWriter:
     """Sheets "Danh sách trích ngang" (the list a board hands in: one line per person, printed landscape on
     A4 with the header on every page), "Kết quả" (one row per person), "Chi tiết" (findings, long form),
@@ -236,56 +282,10 @@ class XlsxWriter:
 
     def write(self, r: RowResult) -> None:
         self._list(r)
-        if r.status == "ok":
-            verdict = r.verdict or ""
-            self.results.append(
-                (
-                    r.row,
-                    r.id,
-                    r.name,
-                    names.title_name(r.post, _rules()),
-                    LABELS.get(verdict, (verdict,))[0],
-                    verdict,
-                    short(r, "fail"),
-                    short(r, "waivable"),
-                    short(r, "unknown"),
-                    missing_columns(r),
-                    None,
-                    dt.date.fromisoformat(r.next_change) if r.next_change else None,
-                    LABELS.get(r.next_verdict, (r.next_verdict,))[0] if r.next_verdict else None,
-                )
-            )
-            rows = r.findings if self.detail == "issues" else [*r.findings, *r.passes]
-            for b in rows:
-                self._detail(
-                    (
-                        r.row,
-                        r.id,
-                        b.criterion,
-                        b.title_vi,
-                        OUTCOME_LABELS[b.outcome][0],
-                        b.message_vi,
-                        b.source,
-                        b.confidence,
-                        ", ".join(names.input_name(m) for m in b.missing),
-                    )
-                )
-        else:
-            self.results.append(
-                (
-                    r.row,
-                    r.id,
-                    r.name,
-                    r.post,
-                    LABELS[r.status][0],
-                    r.status,
-                    None,
-                    None,
-                    None,
-                    None,
-                    errors_text(r),
-                )
-            )
+        self.results.append(result_cells(r))
+        for values in detail_cells(r, self.detail):
+            self._detail(values)
+        if r.status != "ok":
             for p in r.problems:
                 self.errors.append(
                     (
@@ -332,19 +332,24 @@ class XlsxWriter:
                     f"same file id as row {first} (still screened)",
                 )
             )
-        for kind, values in summary_lines(report):
-            if kind == "title":
-                self.summary.append(values, TITLE)
-            elif kind == "head":
-                self.summary.append(values, HEADER)
-            elif kind == "blank":
-                self.summary.append(())
-            else:
-                self.summary.append(values)
+        write_summary(self.summary, report)
         self.book.save()
 
     def abort(self) -> None:
         self.book.close()
+
+
+def write_summary(sheet: Sheet, rep: PoolReport) -> None:
+    """The "Tổng hợp" sheet of a pool report (:func:`summary_lines`, titles and headers styled)."""
+    for kind, values in summary_lines(rep):
+        if kind == "title":
+            sheet.append(values, TITLE)
+        elif kind == "head":
+            sheet.append(values, HEADER)
+        elif kind == "blank":
+            sheet.append(())
+        else:
+            sheet.append(values)
 
 
 def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:

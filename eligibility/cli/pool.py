@@ -27,8 +27,10 @@ from eligibility.errors import InputError, Problem
 
 
 @click.command(
-    help="rà soát danh sách nguồn quy hoạch / screen a planning pool (.xlsx, .csv, .jsonl); "
-    "mỗi dòng một người, báo cáo .xlsx / .jsonl / .html theo đuôi tệp --out"
+    help="rà soát danh sách nguồn quy hoạch / screen a planning pool (.xlsx, .csv, .jsonl, .parquet); "
+    "mỗi dòng một người, báo cáo .xlsx / .jsonl / .html / .parquet theo đuôi tệp --out. "
+    "Nhiều việc một lượt / several actions in one pass: --action planning,appointment,... or --action all "
+    "(--event needed when nomination is among them)"
 )
 @click.argument("pool")
 @request_options()
@@ -40,7 +42,10 @@ from eligibility.errors import InputError, Problem
 )
 @rules_option
 @click.option(
-    "--out", multiple=True, required=True, help="báo cáo / report: .xlsx, .jsonl or .html (repeat for several)"
+    "--out",
+    multiple=True,
+    required=True,
+    help="báo cáo / report: .xlsx, .jsonl, .html or .parquet (repeat for several)",
 )
 @click.option(
     "--detail",
@@ -55,6 +60,12 @@ from eligibility.errors import InputError, Problem
 )
 @click.option("--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)")
 @click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)")
+@click.option(
+    "--scheduler",
+    default=None,
+    help="chạy trên Dask / run on Dask: local, local:N (a LocalCluster of N processes) or tcp://host:8786 "
+    "(a running `dask scheduler`); needs pip install 'eligibility[scale]'",
+)
 @click.option(
     "--max-unzipped-mb",
     type=click.IntRange(1, 1 << 20),
@@ -80,6 +91,7 @@ def screen(
     timeline: bool,
     workers: int | None,
     chunk_size: int | None,
+    scheduler: str | None,
     max_unzipped_mb: int,
     row_timeout: float,
     progress: str,
@@ -88,8 +100,10 @@ def screen(
 ) -> int:
     from eligibility.batch.limits import Limits
     from eligibility.batch.report import LABELS, VERDICTS
+    from eligibility.explain import names
 
     fields = request_fields(opts)
+    actions = fields.pop("action")
     if fields.get("post") is not None and post_column is not None:
         raise InputError(
             Problem(
@@ -112,17 +126,25 @@ def screen(
             progress=hook,
             on_warning=lambda w: warn(f"Cảnh báo / warning: {w.render(lang)}"),
             limits=Limits(unzipped_bytes=max_unzipped_mb << 20, row_seconds=row_timeout),
+            actions=actions,
+            scheduler=scheduler,
         )
     rep = run.report
+    for each in run.reports if len(run.reports) > 1 else []:
+        counts = ", ".join(f"{LABELS[v][0 if lang == 'vi' else 1]}: {each.verdicts.get(v, 0)}" for v in VERDICTS)
+        warn(f"{names.action_name(each.request.get('action'), lang)}: {counts}")
     counts = ", ".join(f"{LABELS[v][0 if lang == 'vi' else 1]}: {rep.verdicts.get(v, 0)}" for v in VERDICTS)
+    if len(run.reports) > 1:
+        counts = f"{len(run.reports)} việc / actions"
     warn(
         f"{rep.rows} dòng / rows ({counts}) — {run.seconds:.1f} s, {run.rate:,.0f} dòng/s; "
         f"báo cáo / report: {', '.join(out)}"
     )
-    if rep.faults:
+    faults = max((r.faults for r in run.reports), default=rep.faults)
+    if faults:
         warn(
-            f"{rep.faults} dòng lỗi nội bộ, chưa xét được (xem báo cáo, trạng thái internal_error) / "
-            f"{rep.faults} rows hit an internal fault (see the report, status internal_error)"
+            f"{faults} dòng lỗi nội bộ, chưa xét được (xem báo cáo, trạng thái internal_error) / "
+            f"{faults} rows hit an internal fault (see the report, status internal_error)"
         )
     return run.exit_code
 

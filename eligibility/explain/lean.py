@@ -400,12 +400,7 @@ class Subject:
     def leans(self, prepared: Sequence[Prepared], *, passes: bool = False) -> list[LeanResult | InputError]:
         """:meth:`lean` for each prepared request (or the InputError it raises), the requests that share a
         fact context decided by the engine together, in one call."""
-        for group in self.lean_evaluator.together(prepared):
-            try:
-                self.check(group.plans[0].prepared)  # the same date for the whole group
-            except InputError:
-                continue
-            self._run_together(group)
+        self.decide_together(prepared)
         out: list[LeanResult | InputError] = []
         for p in prepared:
             try:
@@ -413,6 +408,16 @@ class Subject:
             except InputError as exc:
                 out.append(exc)
         return out
+
+    def decide_together(self, prepared: Sequence[Prepared]) -> None:
+        """Ask the engine once for each group of requests sharing a fact context (their outcomes are then
+        cached for :meth:`lean` and :meth:`decision`); requests whose inputs are refused are left out."""
+        for group in self.lean_evaluator.together(prepared):
+            try:
+                self.check(group.plans[0].prepared)  # the same date for the whole group
+            except InputError:
+                continue
+            self._run_together(group)
 
     def _run_together(self, group: _Together) -> None:
         facts_key = group.plans[0].facts_key
