@@ -39,7 +39,11 @@ REQUEST_OPTIONS: tuple[RequestOption, ...] = (
         "--district", "district", "huyện nơi bố trí (chức danh cấp huyện, cấp xã đến 30/6/2025) / the post's district"
     ),
     RequestOption("--commune", "commune", "xã nơi bố trí (chức danh cấp xã) / the post's commune"),
-    RequestOption("--event", "event", "nomination event: congress-2020 | elections-2021 | congress-2025"),
+    RequestOption(
+        "--event",
+        "event",
+        "nomination event: congress-2020 | elections-2021 | congress-2025 | elections-2026 (rules/events.yaml)",
+    ),
     RequestOption("--reelection", "reelection", "tái cử / re-election", flag=True),
     RequestOption("--full-time", "full_time", "đại biểu chuyên trách / full-time deputy", flag=True),
     RequestOption("--relation", "relation", "first | higher (default) | equivalent | lower"),

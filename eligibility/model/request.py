@@ -35,7 +35,8 @@ class Request(BaseModel):
     locality: LocalityCode | None = None  # province of the post (for overlays and locality tests)
     district: PlaceName | None = None  # district of a district post (until 30/6/2025) or of a commune post, as written
     commune: PlaceName | None = None  # commune of a commune post (for the local-person test at that level), as written
-    event: str | None = None  # nomination: congress-2020, elections-2021, congress-2025
+    # nomination: an id of rules/events.yaml (congress-2020, elections-2021, congress-2025, elections-2026)
+    event: str | None = None
     reelection: bool = False  # nomination: tái cử
     full_time: bool = False  # nomination: đại biểu chuyên trách
     relation: Relation = "higher"  # appointment: first / higher (default) / equivalent / lower
