@@ -462,7 +462,16 @@ def summary_lines(rep: PoolReport) -> list[tuple[str, tuple[Any, ...]]]:
             )
         )
     if not rep.targets:
-        add(("row", ("Bộ quy tắc không có chỉ tiêu cơ cấu cho yêu cầu này / no targets apply",)))
+        add(
+            (
+                "row",
+                (
+                    "Bộ quy tắc không có chỉ tiêu cơ cấu nào áp dụng cho yêu cầu này (ngày xét, địa phương); chỉ tiêu "
+                    "cơ cấu của QĐ 377-QĐ/TW (từ 08/10/2025) chưa được mã hóa / no target applies to this request; "
+                    "QĐ 377's structure targets (from 8/10/2025) are not encoded",
+                ),
+            )
+        )
     add(("blank", ()))
     if rep.error_columns:
         add(("title", ("Lỗi dữ liệu theo cột / Input errors by column",)))
