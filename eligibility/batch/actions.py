@@ -22,24 +22,24 @@ nomination without its event with a bilingual error.
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
-from eligibility import templates
-from eligibility.batch.outputs import check_output, discard, finish, temporary
+from eligibility.batch.outputs import check_output
 from eligibility.batch.report import LABELS, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
 from eligibility.batch.writers import (
     REPORT_FORMATS,
     JsonlWriter,
+    Spool,
     Writer,
     XlsxWriter,
     detail_cells,
     open_writer,
     report_context,
     result_cells,
+    write_page,
     write_summary,
 )
 from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
@@ -340,54 +340,39 @@ class ActionsHtmlWriter:
     def __init__(self, path: Path, actions: Sequence[str]) -> None:
         self.path = path
         self.actions = tuple(actions)
-        self._rows: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close_all()
+        self._people = Spool()
 
     def write_all(self, results: Sequence[RowResult]) -> None:
         first = results[0]
-        person = {
-            "row": first.row,
-            "id": first.id,
-            "name": first.name,
-            "verdicts": [{"code": _verdict(r), "label": _label(_verdict(r))} for r in results],
-            "eligible": ", ".join(names.action_name(a) for a in eligible_for(results)),
-        }
-        self._rows.write(json.dumps(person, ensure_ascii=False, default=str) + "\n")
-
-    def _people(self) -> Iterator[dict[str, Any]]:
-        self._rows.seek(0)
-        for line in self._rows:
-            yield json.loads(line)
+        self._people.write(
+            {
+                "row": first.row,
+                "id": first.id,
+                "name": first.name,
+                "verdicts": [{"code": _verdict(r), "label": _label(_verdict(r))} for r in results],
+                "eligible": ", ".join(names.action_name(a) for a in eligible_for(results)),
+            }
+        )
 
     def close_all(self, reports: Sequence[PoolReport]) -> None:
-        tmp = temporary(self.path)
         try:
             contexts = [report_context(rep) for rep in reports]
-            # notes every report has are shown once; the others (the coverage line of each action's request, …)
-            # in the action's section
-            common = [n for n in contexts[0]["notes"] if all(n in c["notes"] for c in contexts)]
-            sections = [
-                {
-                    "code": a,
-                    "name": names.action_name(a),
-                    "r": c,
-                    "notes": [n for n in c["notes"] if n not in common],
-                }
-                for a, c in zip(self.actions, contexts, strict=True)
-            ]
-            page = templates.stream(
-                "pool_actions.html.j2",
-                sections=sections,
-                notes=common,
-                people=self._people(),
-                lang="vi",
-                stylesheets=["report.css"],
-            )
-            with tmp.open("w", encoding="utf-8") as out:
-                out.writelines(page)
-            finish(tmp, self.path)
-        finally:
-            discard(tmp)
-            self._rows.close()
+        except BaseException:
+            self._people.close()
+            raise
+        # notes every report has are shown once; the others (the coverage line of each action's request, …)
+        # in the action's section
+        common = [n for n in contexts[0]["notes"] if all(n in c["notes"] for c in contexts)]
+        sections = [
+            {
+                "code": a,
+                "name": names.action_name(a),
+                "r": c,
+                "notes": [n for n in c["notes"] if n not in common],
+            }
+            for a, c in zip(self.actions, contexts, strict=True)
+        ]
+        write_page(self.path, "pool_actions.html.j2", self._people, sections=sections, notes=common)
 
     def abort(self) -> None:
-        self._rows.close()
+        self._people.close()

@@ -572,6 +572,39 @@ def person_row(r: RowResult) -> dict[str, Any]:
     }
 
 
+class Spool:
+    """People waiting for a page's summary: one JSON line each in a temporary file (flat memory for any pool),
+    read back in order while the page streams."""
+
+    def __init__(self) -> None:
+        self._fh: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def write(self, item: dict[str, Any]) -> None:
+        self._fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self._fh.seek(0)
+        for line in self._fh:
+            yield json.loads(line)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def write_page(path: Path, template: str, people: Spool, **context: Any) -> None:
+    """Stream a pool page with its spooled people to a temporary file beside ``path``, renamed over it only
+    when complete; the spool is closed either way."""
+    tmp = temporary(path)
+    try:
+        page = templates.stream(template, people=iter(people), lang="vi", stylesheets=["report.css"], **context)
+        with tmp.open("w", encoding="utf-8") as out:
+            out.writelines(page)
+        finish(tmp, path)
+    finally:
+        discard(tmp)
+        people.close()
+
+
 class HtmlWriter:
     """A self-contained page (``pool_report.html.j2``): the summary with SVG bar charts and a sortable
     table of people. The people are kept in a temporary file (one JSON line each) until the summary is
@@ -581,32 +614,13 @@ class HtmlWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._rows: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._people = Spool()
 
     def write(self, r: RowResult) -> None:
-        self._rows.write(json.dumps(person_row(r), ensure_ascii=False, default=str) + "\n")
-
-    def _people(self) -> Iterator[dict[str, Any]]:
-        self._rows.seek(0)
-        for line in self._rows:
-            yield json.loads(line)
+        self._people.write(person_row(r))
 
     def close(self, rep: PoolReport) -> None:
-        tmp = temporary(self.path)
-        try:
-            page = templates.stream(
-                "pool_report.html.j2",
-                r=report_context(rep),
-                people=self._people(),
-                lang="vi",
-                stylesheets=["report.css"],
-            )
-            with tmp.open("w", encoding="utf-8") as out:
-                out.writelines(page)
-            finish(tmp, self.path)
-        finally:
-            discard(tmp)
-            self._rows.close()
+        write_page(self.path, "pool_report.html.j2", self._people, r=report_context(rep))
 
     def abort(self) -> None:
-        self._rows.close()
+        self._people.close()
