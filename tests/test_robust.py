@@ -253,3 +253,25 @@ def test_in_process_screening_stops_a_row_past_the_time_limit(monkeypatch: pytes
     assert time.monotonic() - started < 10
     assert [r.status for r in results] == ["ok", "internal_error", "ok"]
     assert calls.count("SLOW") == 2 and "time limit" in results[1].problems[0].en  # tried twice, then a fault
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".html", ".jsonl"])
+def test_a_report_gets_the_permissions_of_a_file_written_directly(tmp_path: Path, suffix: str) -> None:
+    """Reports are written to a private temporary file and renamed: the finished file must not keep mkstemp's
+    0600 (colleagues on a shared folder could not open it) — a new file gets 0666 less the umask, and a
+    file written over keeps its own mode."""
+    from conftest import ROOT
+
+    from eligibility import api
+
+    EXAMPLES = ROOT / "examples"
+    new, old = tmp_path / f"new{suffix}", tmp_path / f"old{suffix}"
+    old.write_text("")
+    os.chmod(old, 0o640)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for out in (new, old):
+        request = {"action": "planning", "post": "giam-doc-so", "locality": "lao-cai", "date": "2026-11-03"}
+        api.screen_file(EXAMPLES / "pool.xlsx", request, out=[out], workers=1)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert old.stat().st_mode & 0o777 == 0o640

@@ -64,7 +64,24 @@ def temporary(path: str | Path) -> Path:
     return Path(tmp)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()  # what open() would give a new file (read once, at import: os.umask is process-wide)
+
+
 def finish(tmp: Path, target: Path) -> None:
+    """Rename the finished temporary file over ``target``, with the permissions a file written directly would
+    have (the target's own when it exists; mkstemp's private 0600 otherwise)."""
+    try:
+        mode = os.stat(target).st_mode & 0o777
+    except OSError:
+        mode = _MODE
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
     os.replace(tmp, target)
     _LIVE.discard(str(tmp))
 
