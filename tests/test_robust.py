@@ -275,3 +275,14 @@ def test_a_report_gets_the_permissions_of_a_file_written_directly(tmp_path: Path
         api.screen_file(EXAMPLES / "pool.xlsx", request, out=[out], workers=1)
     assert new.stat().st_mode & 0o777 == 0o666 & ~mask
     assert old.stat().st_mode & 0o777 == 0o640
+
+
+def test_atomic_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
+    """`check --out`, `compare --out` and the template go through outputs.atomic: the same rule as reports."""
+    from eligibility.batch.outputs import atomic
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    with atomic(tmp_path / "phieu.html", "w", encoding="utf-8") as fh:
+        fh.write("<p>x</p>")
+    assert (tmp_path / "phieu.html").stat().st_mode & 0o777 == 0o666 & ~mask

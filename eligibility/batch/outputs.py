@@ -46,7 +46,7 @@ def atomic(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[Any]:
     try:
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
-        os.replace(tmp, target)
+        finish(Path(tmp), target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
