@@ -215,3 +215,31 @@ def test_jsonl_lines_parsed_in_the_workers_equal_lines_parsed_on_reading(tmp_pat
         screened = list(s.screen(read_pool(path, titles=rules.titles, lazy=True)))
     assert [r.row for r in screened] == [1, 2, 5, 6, 7, 8]
     assert [r.status for r in screened] == ["ok", "input_error", "input_error", "input_error", "ok", "input_error"]
+
+
+def test_a_nomination_takes_its_level_from_each_rows_post(tmp_path: Path) -> None:
+    """Screening a pool for nomination: each row's post gives its level, so --level is not asked for when the file
+    has a post column; without one (and without --post or --level) the run is refused once, naming --level, rather
+    than every row failing."""
+    import csv
+
+    from conftest import ROOT
+
+    request = {"action": "nomination", "event": "elections-2026", "locality": "lao-cai", "date": "2026-11-03"}
+    pool = ROOT / "examples" / "pool.xlsx"
+    leveled = api.screen_file(pool, {**request, "level": "province"}, workers=1)
+    by_row = api.screen_file(pool, request, workers=1)
+    assert by_row.report.verdicts == leveled.report.verdicts and by_row.report.rows == 300
+
+    rows = CalamineWorkbook.from_path(str(pool)).get_sheet_by_index(0).to_python()
+    keep = [i for i, h in enumerate(rows[0]) if "Chức danh đề nghị" not in str(h)]
+    assert len(keep) == len(rows[0]) - 1
+    no_post = tmp_path / "no-post.csv"
+    with no_post.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        for row in rows[:6]:
+            writer.writerow([row[i].strftime("%d/%m/%Y") if hasattr(row[i], "strftime") else row[i] for i in keep])
+    with pytest.raises(InputError) as refused:
+        api.screen_file(no_post, request, workers=1)
+    assert refused.value.problems[0].location == "--level"
+    assert api.screen_file(no_post, {**request, "level": "province"}, workers=1).report.rows == 5

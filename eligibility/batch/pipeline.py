@@ -148,11 +148,11 @@ def screen_file(
     for one in reqs:
         if one.post is not None or post_column is None:
             # check the request once (unknown title, district level after 2025-07-01, a missing post) —
-            # unless each row names its own title
+            # unless each row names its own title (which also gives a nomination its level)
             try:
                 evaluator.prepare(one)
             except InputError as exc:
-                if not (one.post is None and all(p.location == "post" for p in exc.problems)):
+                if not (one.post is None and all(p.location in ("post", "level") for p in exc.problems)):
                     raise
     source = read_pool(
         pool, post_column=post_column, titles=rules.titles, use_default_post=req.post is None, lazy=True, limits=lim
@@ -168,6 +168,18 @@ def screen_file(
                 "--post CODE for everyone or --post-column COLUMN per person is needed",
             )
         )
+    if req.post is None and tabular and no_post:
+        for one in reqs:
+            if one.action == "nomination" and one.level is None:
+                raise InputError(
+                    Problem(
+                        "--level",
+                        "cần --level (tỉnh, huyện, xã, trung ương) hoặc --post cho cả danh sách, hoặc cột chức danh cho từng "
+                        "người",
+                        "--level (province, district, commune, central) or --post for everyone, or a post column per person, "
+                        "is needed",
+                    )
+                )
     warnings = list(source.warnings)
     for warning in warnings:
         if on_warning is not None:
