@@ -369,6 +369,7 @@ def test_2026_law_columns_round_trip() -> None:
     current post, the latest post left with how it ended, and the NĐ 300 bars — row → profile → row."""
     from eligibility.batch.columns import COLUMNS, layout
     from eligibility.batch.mapping import column_of, profile_to_row, row_to_profile
+    from eligibility.errors import InputError
     from eligibility.model import parse_profile
 
     profile = {
@@ -398,6 +399,15 @@ def test_2026_law_columns_round_trip() -> None:
     assert [p.end_reason for p in back.posts or []] == [None, "tu_chuc"]
     assert profile_to_row(data) == row
     assert column_of("posts.1.end_reason") == ("left_post_end_reason", 1)
+    # an error in the post left is reported under the post left's own columns, the current post's under its own
+    assert column_of("posts.1.from") == ("left_post_from", 1) and column_of("posts.1.to") == ("left_post_to", 1)
+    assert column_of("posts.0.from") == ("current_post_from", 0) and column_of("posts.0.to") == ("current_post_from", 0)
+    bad = {**row, "left_post_from": "32/13/2015"}
+    data, _, problems = row_to_profile([bad.get(c.key) for c in COLUMNS], lay, 2)
+    assert not problems
+    with pytest.raises(InputError) as err:
+        parse_profile(data)
+    assert [column_of(p.location)[0] for p in err.value.problems] == ["left_post_from"]
     assert column_of("posts.0.acting") == ("current_post_acting", 0)
     # the post left needs the current-post column (written "không" when the person holds no post now)
     headers = ["Mã hồ sơ", "Giới tính", "Ngày sinh", "Chức vụ đã thôi gần nhất (mã)", "Ngày thôi giữ chức vụ"]

@@ -461,12 +461,27 @@ def profile_to_row(profile: Mapping[str, Any], post: str | None = None) -> dict[
 _LIST_PATHS = {rec.target for rec in RECORDS.values() if rec.many} | {
     c.path for c in COLUMNS if c.kind in ("list", "localities") and not (c.group in RECORDS and RECORDS[c.group].many)
 }
+_SECOND_COLUMNS = {c.key for rec in RECORDS.values() if rec.field for c in rec.columns}
+_FIRST_PATHS = {p for c in COLUMNS if c.key not in _SECOND_COLUMNS for p in (c.path, *c.extra_paths)}
+# a column of the second record names an error without an item only when no column of the first has its path
+_SECOND_KEYS = {c.key for c in COLUMNS if c.key in _SECOND_COLUMNS and c.path in _FIRST_PATHS}
 _PATHS: list[tuple[str, str]] = sorted(
-    [(c.path, c.key) for c in COLUMNS]
-    + [(p, c.key) for c in COLUMNS for p in c.extra_paths]
+    [(c.path, c.key) for c in COLUMNS if c.key not in _SECOND_KEYS]
+    + [(p, c.key) for c in COLUMNS if c.key not in _SECOND_KEYS for p in c.extra_paths]
     + [(rec.target, rec.columns[0].key) for rec in RECORDS.values() if not rec.field],
     key=lambda pc: -len(pc[0]),
 )
+
+
+# a record read after another one into the same list (the post left, after the current post): its own columns
+_SECOND: dict[str, list[tuple[str, str]]] = {
+    rec.target: sorted(
+        [(c.path, c.key) for c in rec.columns] + [(p, c.key) for c in rec.columns for p in c.extra_paths],
+        key=lambda pc: -len(pc[0]),
+    )
+    for rec in RECORDS.values()
+    if rec.field
+}
 
 
 def column_of(location: str) -> tuple[str | None, int | None]:
@@ -479,7 +494,10 @@ def column_of(location: str) -> tuple[str | None, int | None]:
             continue
         plain.append(p)
     path = ".".join(plain)
-    for cpath, key in _PATHS:
+    paths = _PATHS
+    if item is not None and item >= 1 and plain[0] in _SECOND:  # posts.1: the post left, read after the current one
+        paths = _SECOND[plain[0]]
+    for cpath, key in paths:
         if path == cpath or path.startswith(cpath + "."):
             return key, item
     return None, item
