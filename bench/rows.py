@@ -324,19 +324,7 @@ def row_result(item: Any, decision: Any, traits: Any) -> Any:
     for f in decision.findings:
         if f.outcome in ("not_applicable", "pass"):
             continue
-        issues.append(
-            Brief(
-                f.criterion,
-                f.title.vi,
-                f.title.en,
-                f.outcome,
-                f.message.vi,
-                f.message.en,
-                f"{f.source.number}, {f.source.article}",
-                f.confidence,
-                tuple(f.missing),
-            )
-        )
+        issues.append(Brief.of(f))
     return RowResult(
         row=item.row,
         status="ok",
@@ -363,7 +351,7 @@ def lean_row_result(item: Any, r: Any) -> Any:
         post=r.post,
         verdict=r.verdict,
         outcomes=dict(r.outcomes),
-        findings=list(r.findings),  # Shown has Brief's fields: part 2 can make Brief = Shown
+        findings=list(r.findings),  # batch.screen.Brief is explain.lean.Shown
         missing_inputs=list(r.missing_inputs),
         traits=Traits(*_fields(r.traits)),
     )

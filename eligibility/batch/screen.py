@@ -64,19 +64,7 @@ NONLOCAL_CRITERION = "nonlocal.not_local.qd65"  # the rule pack's (unverified) d
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
-class Brief:
-    """A finding that is not a pass, in short form (for reports)."""
-
-    criterion: str
-    title_vi: str
-    title_en: str
-    outcome: str  # fail | waivable | unknown
-    message_vi: str
-    message_en: str
-    source: str  # "number, article"
-    confidence: str
-    missing: tuple[str, ...] = ()
+Brief = Shown  # a finding in short form for reports (fail / waivable / unknown, and passes with detail "all")
 
 
 @dataclass
@@ -291,8 +279,8 @@ class _Worker:
             post=request.post,
             verdict=lean.verdict,
             outcomes=dict(lean.outcomes),
-            findings=[_brief(s) for s in lean.findings],
-            passes=[_brief(s) for s in lean.passes],
+            findings=list(lean.findings),
+            passes=list(lean.passes),
             missing_inputs=list(lean.missing_inputs),
             traits=lean.traits,  # the same class, roster included (explain.lean.Traits)
             person=person_brief(profile, request.date, self.rules),
@@ -307,17 +295,7 @@ class _Worker:
         for f in decision.findings:
             if f.outcome == "not_applicable":
                 continue
-            brief = Brief(
-                f.criterion,
-                f.title.vi,
-                f.title.en,
-                f.outcome,
-                f.message.vi,
-                f.message.en,
-                f"{f.source.number}, {f.source.article}",
-                f.confidence,
-                tuple(f.missing),
-            )
+            brief = Brief.of(f)
             if f.outcome == "pass":
                 if self.detail == "all":
                     passes.append(brief)
@@ -390,12 +368,6 @@ class _Worker:
 
     def run_chunk(self, items: list[PoolRow]) -> list[RowResult]:
         return [self.run(item) for item in items]
-
-
-def _brief(s: Shown) -> Brief:
-    return Brief(
-        s.criterion, s.title_vi, s.title_en, s.outcome, s.message_vi, s.message_en, s.source, s.confidence, s.missing
-    )
 
 
 def _input_error(item: PoolRow, problems: list[Problem], profile: Profile | None = None, post: Any = None) -> RowResult:

@@ -47,7 +47,7 @@ from typing import Any, cast
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
 from eligibility.errors import InputError
 from eligibility.explain.coverage import gap_finding
-from eligibility.explain.decision import Decision, Verdict, combine
+from eligibility.explain.decision import Decision, Finding, Verdict, combine
 from eligibility.explain.evaluate import Evaluator, Prepared
 from eligibility.explain.roster import Roster, roster_of
 from eligibility.facts.derive import FactSet
@@ -64,7 +64,7 @@ LOCAL_TRAIT = "@trait.local"  # the locality criterion's id when it rides along 
 
 @dataclass(frozen=True, slots=True)
 class Shown:
-    """A finding as a report shows it (the fields of ``batch.screen.Brief``)."""
+    """A finding as a report shows it (``batch.screen.Brief`` is this class)."""
 
     criterion: str
     title_vi: str
@@ -75,6 +75,21 @@ class Shown:
     source: str  # "number, article"
     confidence: str
     missing: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, f: Finding) -> Shown:
+        """How a report shows a full decision's finding (the lean path builds the same from engine outcomes)."""
+        return cls(
+            f.criterion,
+            f.title.vi,
+            f.title.en,
+            f.outcome,
+            f.message.vi,
+            f.message.en,
+            f"{f.source.number}, {f.source.article}",
+            f.confidence,
+            tuple(f.missing),
+        )
 
 
 @dataclass(frozen=True, slots=True)
