@@ -30,20 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from run import CLI_ARGS  # bench/run.py (stdlib imports only)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CHECK = [
-    "check",
-    "examples/profile.yaml",
-    "--action",
-    "appointment",
-    "--post",
-    "giam-doc-so",
-    "--locality",
-    "lao-cai",
-    "--date",
-    "2025-11-03",
-]
+CHECK = CLI_ARGS  # the same command bench/run.py times
 
 
 def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
