@@ -160,26 +160,25 @@ def screen_file(
     lay = source.layout
     no_post = lay is None or lay.post_index is None
     tabular = lay is not None  # rows of cells (a JSONL line or a nested Parquet record may carry its request)
-    if req.post is None and tabular and no_post and any(r.action != "nomination" for r in reqs):
-        raise InputError(
-            Problem(
+    if req.post is None and tabular and no_post:  # nobody's post is known: the request must say enough
+        if any(r.action != "nomination" for r in reqs):
+            problem = Problem(
                 "--post",
                 "cần --post MÃ cho cả danh sách hoặc --post-column CỘT cho từng người",
                 "--post CODE for everyone or --post-column COLUMN per person is needed",
             )
-        )
-    if req.post is None and tabular and no_post:
-        for one in reqs:
-            if one.action == "nomination" and one.level is None:
-                raise InputError(
-                    Problem(
-                        "--level",
-                        "cần --level (tỉnh, huyện, xã, trung ương) hoặc --post cho cả danh sách, hoặc cột chức danh cho từng "
-                        "người",
-                        "--level (province, district, commune, central) or --post for everyone, or a post column per person, "
-                        "is needed",
-                    )
-                )
+        elif req.level is None:  # a nomination's level comes from --level (or from each row's post)
+            problem = Problem(
+                "--level",
+                "cần --level (tỉnh, huyện, xã, trung ương) hoặc --post cho cả danh sách, hoặc cột chức danh cho "
+                "từng người",
+                "--level (province, district, commune, central) or --post for everyone, or a post column per "
+                "person, is needed",
+            )
+        else:
+            problem = None
+        if problem is not None:
+            raise InputError(problem)
     warnings = list(source.warnings)
     for warning in warnings:
         if on_warning is not None:
