@@ -122,8 +122,8 @@ class Kept:
     row pickled, length-prefixed; the file is this process's own and has no name), read back as often as
     needed. Iterate it, take its ``len``, or index it (an index reads the file up to that row)."""
 
-    def __init__(self, limit: int = KEEP_IN_MEMORY) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = KEEP_IN_MEMORY if limit is None else limit
         self._rows: list[RowComparison] = []
         self._file: IO[bytes] | None = None
         self._n = 0
