@@ -83,17 +83,7 @@ def test_two_dates_name_the_parameter_and_the_day(rules: Any, pool: Path) -> Non
 
 
 def test_two_rule_packs(rules: Any, pool: Path, tmp_path: Path) -> None:
-    other = tmp_path / "rules-b"
-    shutil.copytree(rules.root, other)
-    path = other / "parameters" / "discipline.yaml"
-    text = path.read_text(encoding="utf-8")
-    old = (
-        "        value: 24\n"
-        '        source: {id: qd-377-2025, article: "trường hợp bị kỷ luật khiển trách: sau 24 tháng"'
-    )
-    assert old in text
-    path.write_text(text.replace(old, old.replace("value: 24", "value: 18")), encoding="utf-8")
-    rules_b = load_rules(other)
+    rules_b = _rules_b(rules, tmp_path)
     a, b = sides(rules, rules_b, "2025-11-03", "2025-11-03")
     result = compare_pool(read_items(pool, rules.titles), a, b)
     assert [r.profile_id for r in result.flips] == ["P2"]
@@ -309,64 +299,37 @@ def test_in_process_a_row_that_raises_or_hangs_is_a_fault_row(
     assert "internal_error" in result.to_csv() and json.loads(result.to_json())["internal_faults"] == 2
 
 
-def _people(tmp: Path, n: int) -> Path:
-    from hostile import HEADERS, csv_text, person
-
-    p = tmp / "pool.csv"
-    p.write_text(csv_text([HEADERS] + [person(i) for i in range(1, n + 1)]), encoding="utf-8")
-    return p
-
-
 COMPARE = ["--action", "planning", "--post", "giam-doc-so", "--locality", "lao-cai", "--date", "2025-10-01"]
 COMPARE += ["--date", "2031-01-01"]
-PLANT = """
-# planted by tests/test_compare.py: runs in every interpreter of the run (the CLI and its spawned workers)
-import os, time
-from eligibility.explain import evaluate as ev
-PLAN = {PLAN}
-real = ev.Evaluator.evaluate
-def planted(self, profile, request):
-    kind = PLAN.get(profile.id)
-    if kind == "bug":
-        raise KeyError("planted bug")
-    if kind == "die":
-        os._exit(3)
-    if kind == "hang":
-        time.sleep(600)
-    return real(self, profile, request)
-ev.Evaluator.evaluate = planted
-"""
 
 
 def test_a_worker_that_dies_or_hangs_costs_one_row_never_lost(tmp_path: Path) -> None:
-    import os
-
     from hostile import run_cli
+    from test_robust import _planted, _pool  # faults planted in every interpreter of the run (sitecustomize)
 
-    plan = {"H0004": "bug", "H0031": "die", "H0077": "hang"}
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(PLANT.replace("{PLAN}", repr(plan)), encoding="utf-8")
-    env = {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
-    pool = _people(tmp_path, 120)
+    plan = {"H0004": "bug", "H0031": "die", "H0077": "hang", "H0090": "engine"}
+    env = _planted(tmp_path, plan)
+    pool = _pool(tmp_path, 120)
     out = tmp_path / "flips.json"
     args = ["compare", str(pool), *COMPARE, "--workers", "2", "--chunk-size", "10", "--row-timeout", "2"]
     run = run_cli([*args, "--out", str(out), "--lang", "en"], tmp_path, env=env, timeout=240)
     assert not run.traceback, run.err[-3000:]
     assert run.code == 1, (run.code, run.err[-2000:])
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["total"] == 120 and data["internal_faults"] == 3 and data["input_errors"] == 0
+    assert data["total"] == 120 and data["internal_faults"] == 4 and data["input_errors"] == 0
     faults = {e["profile_id"]: e for e in data["errors"]}
     assert set(faults) == set(plan) and all(e["fault"] for e in faults.values())
     assert "planted bug" in faults["H0004"]["problems"][0]["en"]
     assert "died" in faults["H0031"]["problems"][0]["en"] and "time limit" in faults["H0077"]["problems"][0]["en"]
-    assert data["flipped"] > 0 and "3 rows hit an internal fault" in run.out + run.err
+    assert "planted engine fault" in faults["H0090"]["problems"][0]["en"]
+    assert data["flipped"] > 0 and "4 rows hit an internal fault" in run.out + run.err
 
 
 def test_sigterm_stops_the_comparison_and_leaves_no_partial_file(tmp_path: Path) -> None:
     from hostile import run_cli
+    from test_robust import _pool
 
-    pool = _people(tmp_path, 6000)
+    pool = _pool(tmp_path, 6000)
     args = ["compare", str(pool), *COMPARE, "--workers", "2", "--out", str(tmp_path / "r.json")]
     run = run_cli(args, tmp_path, stop_after=4.0, stop_signal=signal.SIGTERM, timeout=60)
     assert run.code == 143, (run.code, run.err[-2000:])

@@ -668,18 +668,8 @@ def compare_files(
     with stop_on_sigterm():
         ok = False
         try:
-            result = compare_pool(
-                source,
-                sides[0],
-                sides[1],
-                when=when,
-                progress=progress,
-                total=total,
-                workers=workers,
-                chunk_size=chunk_size,
-                row_seconds=lim.row_seconds,
-                scheduler=scheduler,
-            )
+            run = {"workers": workers, "chunk_size": chunk_size, "row_seconds": lim.row_seconds, "scheduler": scheduler}
+            result = compare_pool(source, sides[0], sides[1], when=when, progress=progress, total=total, **run)
             result.source = Path(pool)
             if out is not None:
                 result.write(out, lang)

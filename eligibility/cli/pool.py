@@ -10,7 +10,8 @@ unreadable file, a limit); 3 — the engine failed on every row. 130 / 143 — s
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -25,6 +26,44 @@ from eligibility.cli.options import (
     warn,
 )
 from eligibility.errors import InputError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+_RUN_OPTIONS = [
+    click.option(
+        "--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)"
+    ),
+    click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)"),
+    click.option(
+        "--scheduler",
+        default=None,
+        help="chạy trên Dask / run on Dask: local, local:N (a LocalCluster of N processes) or tcp://host:8786 "
+        "(a running `dask scheduler`); needs pip install 'eligibility[scale]'",
+    ),
+    click.option(
+        "--max-unzipped-mb",
+        type=click.IntRange(1, 1 << 20),
+        default=512,
+        show_default=True,
+        help="giới hạn kích thước .xlsx sau giải nén / limit on an .xlsx once decompressed (and once read), MB",
+    ),
+    click.option(
+        "--row-timeout",
+        type=click.FloatRange(0.1, 3600),
+        default=10.0,
+        show_default=True,
+        help="giây tối đa cho một dòng / seconds one row may take (then retried once, then an internal fault)",
+    ),
+]
+
+
+def run_options(command: F) -> F:
+    """How a pool's rows run, the same for ``screen`` and ``compare``: --workers, --chunk-size, --scheduler,
+    --max-unzipped-mb, --row-timeout."""
+    for option in reversed(_RUN_OPTIONS):
+        command = option(command)
+    return command
 
 
 @click.command(
@@ -59,28 +98,7 @@ from eligibility.errors import InputError, Problem
     is_flag=True,
     help="ngày kết luận thay đổi của từng người / each person's next verdict change (exact, verified; ~0.1–0.5 s a row)",
 )
-@click.option("--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)")
-@click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)")
-@click.option(
-    "--scheduler",
-    default=None,
-    help="chạy trên Dask / run on Dask: local, local:N (a LocalCluster of N processes) or tcp://host:8786 "
-    "(a running `dask scheduler`); needs pip install 'eligibility[scale]'",
-)
-@click.option(
-    "--max-unzipped-mb",
-    type=click.IntRange(1, 1 << 20),
-    default=512,
-    show_default=True,
-    help="giới hạn kích thước .xlsx sau giải nén / limit on an .xlsx once decompressed (and once read), MB",
-)
-@click.option(
-    "--row-timeout",
-    type=click.FloatRange(0.1, 3600),
-    default=10.0,
-    show_default=True,
-    help="giây tối đa cho một dòng / seconds one row may take (then retried once, then an internal fault)",
-)
+@run_options
 @progress_option
 @lang_option
 def screen(
@@ -171,21 +189,7 @@ def template(out: str, rules: str | None, lang: str) -> int:
 @rules_option
 @click.option("--when", is_flag=True, help="find the day of each flip between the two dates (same rule pack; slower)")
 @click.option("--out", default=None, help="write the table to x.csv, x.json or a text file")
-@click.option("--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)")
-@click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)")
-@click.option(
-    "--scheduler",
-    default=None,
-    help="chạy trên Dask / run on Dask: local, local:N or tcp://host:8786 (as screen); needs pip install "
-    "'eligibility[scale]'",
-)
-@click.option(
-    "--row-timeout",
-    type=click.FloatRange(0.1, 3600),
-    default=10.0,
-    show_default=True,
-    help="giây tối đa cho một dòng / seconds one row may take (then retried once, then an internal fault)",
-)
+@run_options
 @progress_option
 @lang_option
 def compare(
@@ -199,6 +203,7 @@ def compare(
     workers: int | None,
     chunk_size: int | None,
     scheduler: str | None,
+    max_unzipped_mb: int,
     row_timeout: float,
     progress: str,
     lang: str,
@@ -221,7 +226,7 @@ def compare(
             lang=lang,
             workers=workers,
             chunk_size=chunk_size,
-            limits=Limits(row_seconds=row_timeout),
+            limits=Limits(unzipped_bytes=max_unzipped_mb << 20, row_seconds=row_timeout),
             scheduler=scheduler,
         )
     for line in result.summary_lines(lang) if out else result.text_lines(lang):
