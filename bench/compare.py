@@ -5,7 +5,8 @@ worker processes (and Dask), with the run's peak memory. One run prints every fi
     python bench/compare.py                         # 10,000 rows: in process, 2 workers (2 rounds each)
     python bench/compare.py --sizes 2000 --rounds 1 # a short run while developing
     python bench/compare.py --dask                  # also a Dask LocalCluster of 2 processes (local:2)
-    python bench/compare.py --sizes 10000,40000 --workers 2 --rounds 1   # memory flat in the pool size?
+    python bench/compare.py --sizes 5000,20000 --workers 2 --rounds 1 --dates 2024-01-01,2029-06-01
+                                                    # memory flat in the pool size, with many flips?
 
 Each configuration is ``eligibility.api.compare_files`` on a synthetic JSONL pool (seed 101, each row with
 its post; written before timing), appointment in Lào Cai on 31/7/2026 against 1/8/2026 (the day NĐ 300/2026
@@ -33,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 REQUEST = {"action": "appointment", "locality": "lao-cai"}
-DATES = ["2026-07-31", "2026-08-01"]
+DATES = "2026-07-31,2026-08-01"
 
 
 def child(spec: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +43,12 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     out = Path(spec["outdir"]) / "flips.json"
     t = time.perf_counter()
     result = api.compare_files(
-        spec["pool"], REQUEST, DATES, out=out, workers=spec.get("workers"), scheduler=spec.get("scheduler")
+        spec["pool"],
+        REQUEST,
+        spec["dates"].split(","),
+        out=out,
+        workers=spec.get("workers"),
+        scheduler=spec.get("scheduler"),
     )
     seconds = time.perf_counter() - t
     out.unlink()
@@ -79,6 +85,7 @@ def main() -> int:
     ap.add_argument("--sizes", default="10000")
     ap.add_argument("--workers", default="1,2", help="configurations: 1 = in process, N = N worker processes")
     ap.add_argument("--dask", action="store_true", help="also --scheduler local:2")
+    ap.add_argument("--dates", default=DATES, help="A,B (2024-01-01,2029-06-01: many flips, kept rows spilled)")
     ap.add_argument("--rounds", type=int, default=2, help="runs of each configuration, interleaved (median)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
@@ -93,7 +100,7 @@ def main() -> int:
     ]
     if args.dask:
         configs.append(("Dask local:2", {"scheduler": "local:2"}))
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"dates {args.dates}; load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rows_out = []
     with tempfile.TemporaryDirectory() as d:
         for size in map(int, args.sizes.split(",")):
@@ -102,7 +109,7 @@ def main() -> int:
             runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in configs}
             for _ in range(args.rounds):
                 for name, opts in configs:
-                    runs[name].append(measure({"pool": str(pool), "outdir": d, **opts}))
+                    runs[name].append(measure({"pool": str(pool), "outdir": d, "dates": args.dates, **opts}))
             first = None
             for name, got in runs.items():
                 cpu = statistics.median(r["cpu"] for r in got) / size * 1e6

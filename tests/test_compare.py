@@ -163,19 +163,15 @@ def varied(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _three_ways(rows_of: Any, cluster: Any) -> list[list[Any]]:
     serial = list(rows_of(workers=1))
     pooled = list(rows_of(workers=2, chunk_size=7))
-    dask = list(rows_of(scheduler=cluster.scheduler_address, chunk_size=9)) if cluster is not None else serial
+    dask = list(rows_of(scheduler=cluster.scheduler_address, chunk_size=9))
     return [serial, pooled, dask]
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    """Two worker threads in this process, reached over TCP as a remote cluster is (as tests/test_distributed.py);
-    None without Dask (the serial and worker-process runs are still compared)."""
-    try:
-        import distributed
-    except ImportError:
-        yield None
-        return
+    """Two worker threads in this process, reached over TCP as a remote cluster is (as tests/test_distributed.py,
+    which is skipped without Dask, as the tests using this are)."""
+    distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://", dashboard_address=None
     ) as c:
@@ -224,9 +220,11 @@ def test_compare_files_with_workers_and_dask_write_the_serial_files(
 
     request = {"action": "appointment", "locality": "lao-cai"}
     dates = ["2025-06-01", "2025-11-03"]
-    options: list[dict[str, Any]] = [{"workers": 1}, {"workers": 2, "chunk_size": 5}]
-    if cluster is not None:
-        options.append({"scheduler": cluster.scheduler_address})
+    options: list[dict[str, Any]] = [
+        {"workers": 1},
+        {"workers": 2, "chunk_size": 5},
+        {"scheduler": cluster.scheduler_address},
+    ]
     texts = []
     for i, opts in enumerate(options):
         outs = [tmp_path / f"r{i}.{ext}" for ext in ("json", "csv", "txt")]
