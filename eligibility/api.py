@@ -214,7 +214,8 @@ def compare_files(
     **options: Any,
 ) -> Comparison:
     """Who flips between two dates (or two rule packs: ``rules`` for A, ``rules_b=`` for B), and why; the
-    options (``rules_b``, ``when``, ``progress``) are those of :func:`eligibility.batch.compare.compare_files`."""
+    options (``rules_b``, ``when``, ``progress``, ``out``, ``lang``, and as for :func:`screen_file`: ``workers``,
+    ``chunk_size``, ``limits``, ``scheduler``) are those of :func:`eligibility.batch.compare.compare_files`."""
     from eligibility.batch.compare import compare_files as run
 
     return run(pool, request, dates, rules, **options)

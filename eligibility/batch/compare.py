@@ -2,273 +2,414 @@
 
 ``compare_pool`` evaluates every profile of a pool twice — side A and side B, each a rule pack
 (an :class:`Evaluator`) and a reference date — and reports the profiles whose verdict differs.
-For each flip it names the criteria whose outcome differs and why: a parameter read with another
-value (QĐ 80 → QĐ 377: 12 → 24 months), a criterion in force on one side only, a condition
-rewritten between two rule packs, or a fact that moved with the date (months to retirement,
-months since a discipline decision). With ``when=True`` (same rule pack, two dates) the exact
-days of the flip between A and B are found with :mod:`eligibility.explain.timeline`.
+For each flip it names the criteria whose outcome differs and why (:mod:`eligibility.batch.flips`): a
+parameter read with another value (QĐ 80 → QĐ 377: 12 → 24 months), a criterion in force on one side
+only, a condition rewritten between two rule packs, or a fact that moved with the date. With
+``when=True`` (same rule pack, two dates) the exact days of the flip between A and B are found with
+:mod:`eligibility.explain.timeline`.
 
-Pools are read with :func:`eligibility.batch.reader.read_pool` (.xlsx, .csv, .jsonl). A row that
+**On the screen's machinery.** Rows run in worker processes under a
+:class:`~eligibility.batch.supervisor.Supervisor` (``workers``; each worker builds its own evaluators,
+the rule packs shipped or loaded as for the screen: :mod:`eligibility.batch.workers`), or in this process
+(``workers=1``; :func:`compare_files` does so for a pool under
+:data:`~eligibility.batch.pipeline.IN_PROCESS_MAX_ROWS` rows), or on Dask (``scheduler``: ``local[:N]`` or
+``tcp://…``, :class:`~eligibility.batch.distributed.DaskPool`). The results are the same whichever runs
+them: one :class:`RowComparison` per row, in input order. A row that raises is an error row naming the
+fault; a row that kills its worker or runs past the time limit (``row_seconds``, 10 s) is retried once,
+then an error row (``fault``) — never a lost row, never a verdict. On Dask the time limit is not enforced
+(a task cannot be interrupted).
+
+**Streamed.** :func:`compare_rows` yields every row's comparison as it comes. A :class:`Comparison` keeps
+only what its outputs show: the counts, the transitions, and the rows they list — the flips and the error
+rows (:class:`Kept`: in memory up to 1,000 rows, then in a temporary file read back in order) — so its
+memory does not grow with the pool or with the number of flips; its reports (text, .csv, .json) are
+written as streams. A profile that does not flip is counted, not kept.
+
+Pools are read with :func:`eligibility.batch.reader.read_pool` (.xlsx, .csv, .jsonl, .parquet). A row that
 cannot be read is reported as an input error with its row number, never dropped. :func:`compare_files`
-is the whole job (what ``eligibility compare`` calls); the JSON of a comparison comes from
-:func:`eligibility.serialize.to_data`.
+is the whole job (what ``eligibility compare`` calls); SIGTERM stops it with no partial file.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
+import multiprocessing
+import pickle
+import tempfile
+import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from eligibility.batch.flips import (
+    ABSENT,
+    BLOCKING,
+    FlipCause,
+    PoolItem,
+    RowComparison,
+    Side,
+    compare_row,
+    explain_difference,
+    fault_row,
+    rule_changes,
+)
+from eligibility.batch.limits import Limits
 from eligibility.batch.outputs import atomic, check_output, neutralize
-from eligibility.batch.reader import read_pool
-from eligibility.errors import InputError, Problem, RulePackError
-from eligibility.explain.decision import VERDICT_LABELS, Decision, Finding, Text
-from eligibility.explain.evaluate import Evaluator, Prepared
+from eligibility.batch.reader import PoolRow, read_pool
+from eligibility.batch.supervisor import Supervisor
+from eligibility.batch.workers import (
+    DEFAULT_CHUNK,
+    ROW_SECONDS,
+    chunk_rows,
+    default_workers,
+    run_limited,
+    shipped_rules,
+    start_method,
+    worker_rules,
+)
+from eligibility.errors import InputError, Problem
+from eligibility.explain.decision import VERDICT_LABELS
+from eligibility.explain.evaluate import Evaluator
 from eligibility.explain.inputs import RulesLike, rules_of
-from eligibility.explain.timeline.causes import show
-from eligibility.facts.catalog import FACTS
-from eligibility.model.load import parse_profile, parse_request
+from eligibility.model.load import parse_request
 from eligibility.model.profile import Profile
 from eligibility.progress import Progress
-from eligibility.rulepack import conditions as cd
-from eligibility.serialize import json_meta, to_data
+from eligibility.rulepack.loader import RulePack
+from eligibility.serialize import to_data
 
-ABSENT = "absent"
-BLOCKING = {"fail", "waivable", "unknown"}  # the outcomes that make a verdict other than eligible
+__all__ = [
+    "ABSENT",
+    "BLOCKING",
+    "Comparison",
+    "FlipCause",
+    "Kept",
+    "Plan",
+    "PoolItem",
+    "RowComparison",
+    "Side",
+    "compare_files",
+    "compare_pool",
+    "compare_rows",
+    "compare_row",
+    "explain_difference",
+    "read_items",
+    "rule_changes",
+]
+
+KEEP_IN_MEMORY = 1000  # kept rows (flips, errors) beyond this go to a temporary file
+CSV_COLUMNS = [
+    "row",
+    "profile_id",
+    "verdict_a",
+    "verdict_b",
+    "criterion",
+    "outcome_a",
+    "outcome_b",
+    "cause",
+    "flip_dates",
+]
 
 
-@dataclass
-class Side:
-    """One side of a comparison: a rule pack (through its evaluator), a date and the request fields."""
+class Kept:
+    """Rows a comparison lists, in order: in memory up to ``limit`` rows, then all in a temporary file (each
+    row pickled, length-prefixed; the file is this process's own and has no name), read back as often as
+    needed. Iterate it, take its ``len``, or index it (an index reads the file up to that row)."""
 
-    evaluator: Evaluator
-    date: dt.date
-    request: dict[str, Any]  # request fields without the date (row overrides are merged in)
-    label: str
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = KEEP_IN_MEMORY if limit is None else limit
+        self._rows: list[RowComparison] = []
+        self._file: IO[bytes] | None = None
+        self._n = 0
 
-    def request_for(self, overrides: dict[str, Any] | None = None) -> Any:
-        return parse_request({**self.request, **(overrides or {}), "date": self.date.isoformat()})
+    def append(self, row: RowComparison) -> None:
+        self._n += 1
+        if self._file is None:
+            self._rows.append(row)
+            if len(self._rows) <= self.limit:
+                return
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close() or with the object
+            rows, self._rows = self._rows, []
+            for r in rows:
+                self._write(r)
+            return
+        self._write(row)
 
+    def _write(self, row: RowComparison) -> None:
+        assert self._file is not None
+        data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(0, 2)
+        self._file.write(len(data).to_bytes(8, "little") + data)
 
-@dataclass(frozen=True)
-class FlipCause:
-    criterion: str
-    title: Text
-    topic: str
-    outcome_a: str  # outcome, "absent" (not in force on that side) or "not_applicable"
-    outcome_b: str
-    reasons: tuple[Text, ...]
-    kinds: tuple[str, ...]  # parameter | in_force | condition | applicability | fact | waiver
+    def __len__(self) -> int:
+        return self._n
 
+    def __bool__(self) -> bool:
+        return self._n > 0
 
-@dataclass(frozen=True)
-class RowComparison:
-    row: int
-    profile_id: str | None
-    name: str | None = field(metadata=json_meta(skip=True))
-    verdict_a: str | None  # None: the row could not be evaluated on that side
-    verdict_b: str | None
-    causes: tuple[FlipCause, ...] = ()
-    problems: tuple[Problem, ...] = field(default=(), metadata=json_meta(omit_empty=True))
-    flip_dates: tuple[dt.date, ...] = field(default=(), metadata=json_meta(omit_empty=True))
+    def __iter__(self) -> Iterator[RowComparison]:
+        if self._file is None:
+            yield from list(self._rows)
+            return
+        fh, pos = self._file, 0
+        fh.flush()
+        while True:  # each iteration reads at its own position: two can run at once
+            fh.seek(pos)
+            head = fh.read(8)
+            if len(head) < 8:
+                return
+            size = int.from_bytes(head, "little")
+            data = fh.read(size)
+            pos += 8 + size
+            yield pickle.loads(data)  # noqa: S301 - written by this process to its own unnamed temporary file
 
-    @property
-    def flipped(self) -> bool:
-        return not self.problems and self.verdict_a != self.verdict_b
+    def __getitem__(self, index: int) -> RowComparison:
+        if self._file is None:
+            return self._rows[index]
+        i = index + self._n if index < 0 else index
+        if 0 <= i < self._n:
+            return next(islice(iter(self), i, None))
+        raise IndexError(index)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self._n = 0
 
 
 @dataclass
 class Comparison:
+    """Who flips between A and B: the counts, the transitions, the flips and the error rows (see the module
+    docstring: unflipped rows are counted, not kept). :meth:`add` takes each row's comparison."""
+
     a: Side
     b: Side
-    rows: list[RowComparison] = field(default_factory=list)
     rule_changes: list[FlipCause] = field(default_factory=list)  # what differs for the base request itself
-    source: Path | None = field(default=None, metadata=json_meta(skip=True))  # the pool file (never overwritten)
+    source: Path | None = None  # the pool file (never overwritten)
+    total: int = 0  # rows compared
+    faults: int = 0  # error rows that are internal faults (not the input's)
+    flips: Kept = field(default_factory=Kept)
+    errors: Kept = field(default_factory=Kept)  # rows that could not be compared: input errors and faults
+    counts: Counter[tuple[str | None, str | None]] = field(default_factory=Counter)  # flips by (A, B) verdicts
+    dated: bool = False  # some flip has its dates (``when``)
 
-    @property
-    def flips(self) -> list[RowComparison]:
-        return [r for r in self.rows if r.flipped]
-
-    @property
-    def errors(self) -> list[RowComparison]:
-        return [r for r in self.rows if r.problems]
+    def add(self, row: RowComparison) -> None:
+        self.total += 1
+        if row.problems:
+            self.errors.append(row)
+            self.faults += row.fault
+        elif row.flipped:
+            self.flips.append(row)
+            self.counts[row.verdict_a, row.verdict_b] += 1
+            self.dated = self.dated or bool(row.flip_dates)
 
     def transitions(self) -> Counter[tuple[str | None, str | None]]:
-        return Counter((r.verdict_a, r.verdict_b) for r in self.flips)
+        return Counter(self.counts)
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def exit_code(self) -> int:
+        """0 every row compared or an input error; 1 some rows hit an internal fault; 3 every row that could
+        be read hit one (as ``screen``)."""
+        if not self.faults:
+            return 0
+        return 3 if self.faults == self.total - (len(self.errors) - self.faults) else 1
+
+    def _head(self) -> dict[str, Any]:
+        def side(s: Side) -> dict[str, str]:
+            pack = s.evaluator.rules
+            return {"label": s.label, "date": s.date.isoformat(), "rulepack": pack.hash, "rules": str(pack.root)}
+
         return {
-            "a": {
-                "label": self.a.label,
-                "date": self.a.date.isoformat(),
-                "rulepack": self.a.evaluator.rules.hash,
-                "rules": str(self.a.evaluator.rules.root),
-            },
-            "b": {
-                "label": self.b.label,
-                "date": self.b.date.isoformat(),
-                "rulepack": self.b.evaluator.rules.hash,
-                "rules": str(self.b.evaluator.rules.root),
-            },
-            "total": len(self.rows),
+            "a": side(self.a),
+            "b": side(self.b),
+            "total": self.total,
             "flipped": len(self.flips),
-            "input_errors": len(self.errors),
-            "transitions": {f"{a}→{b}": n for (a, b), n in sorted(self.transitions().items(), key=str)},
+            "input_errors": len(self.errors) - self.faults,
+            "internal_faults": self.faults,
+            "transitions": {f"{a}→{b}": n for (a, b), n in sorted(self.counts.items(), key=str)},
             "rule_changes": to_data(self.rule_changes),
-            "flips": to_data(self.flips),
-            "errors": to_data(self.errors),
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_dict(self) -> dict[str, Any]:
+        """The whole comparison as data (every flip and error row: for a large pool, :meth:`write` a .json)."""
+        return {**self._head(), "flips": [to_data(r) for r in self.flips], "errors": [to_data(r) for r in self.errors]}
 
-    def table_rows(self, lang: str = "vi") -> list[dict[str, str]]:
-        """One row per (flipped profile, criterion) and per unreadable input row."""
-        out: list[dict[str, str]] = []
+    def json_chunks(self) -> Iterator[str]:
+        """:meth:`to_json`, piece by piece (a row at a time)."""
+        head = json.dumps(self._head(), ensure_ascii=False, indent=2)
+        yield head[: -len("\n}")]
+        for key, rows in (("flips", self.flips), ("errors", self.errors)):
+            yield f',\n  "{key}": ['
+            first = True
+            for r in rows:
+                item = json.dumps(to_data(r), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+                yield ("\n    " if first else ",\n    ") + item
+                first = False
+            yield "]" if first else "\n  ]"
+        yield "\n}"
+
+    def to_json(self) -> str:
+        return "".join(self.json_chunks())
+
+    def table(self, lang: str = "vi") -> Iterator[dict[str, str]]:
+        """One row per (flipped profile, criterion) and per row that could not be compared."""
         vi = lang != "en"
         for r in self.flips:
             when = ", ".join(d.isoformat() for d in r.flip_dates)
             causes: tuple[FlipCause | None, ...] = r.causes or (None,)
             for c in causes:
-                out.append(
-                    {
-                        "row": str(r.row),
-                        "profile_id": r.profile_id or "",
-                        "verdict_a": r.verdict_a or "",
-                        "verdict_b": r.verdict_b or "",
-                        "criterion": c.criterion if c else "",
-                        "outcome_a": c.outcome_a if c else "",
-                        "outcome_b": c.outcome_b if c else "",
-                        "cause": "; ".join(x.vi if vi else x.en for x in c.reasons) if c else "",
-                        "flip_dates": when,
-                    }
-                )
-        for r in self.errors:
-            out.append(
-                {
+                yield {
                     "row": str(r.row),
                     "profile_id": r.profile_id or "",
-                    "verdict_a": "input_error",
-                    "verdict_b": "input_error",
-                    "criterion": "",
-                    "outcome_a": "",
-                    "outcome_b": "",
-                    "cause": "; ".join(p.render(lang) for p in r.problems),
-                    "flip_dates": "",
+                    "verdict_a": r.verdict_a or "",
+                    "verdict_b": r.verdict_b or "",
+                    "criterion": c.criterion if c else "",
+                    "outcome_a": c.outcome_a if c else "",
+                    "outcome_b": c.outcome_b if c else "",
+                    "cause": "; ".join(x.vi if vi else x.en for x in c.reasons) if c else "",
+                    "flip_dates": when,
                 }
-            )
-        return out
+        for r in self.errors:
+            status = "internal_error" if r.fault else "input_error"
+            yield {
+                "row": str(r.row),
+                "profile_id": r.profile_id or "",
+                "verdict_a": status,
+                "verdict_b": status,
+                "criterion": "",
+                "outcome_a": "",
+                "outcome_b": "",
+                "cause": "; ".join(p.render(lang) for p in r.problems),
+                "flip_dates": "",
+            }
+
+    def table_rows(self, lang: str = "vi") -> list[dict[str, str]]:
+        return list(self.table(lang))
+
+    def _write_csv(self, fh: IO[str], lang: str) -> None:
+        w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+        w.writeheader()
+        for row in self.table(lang):
+            w.writerow({k: neutralize(v) for k, v in row.items()})  # ids such as =HYPERLINK(…) stay text
 
     def to_csv(self, lang: str = "vi") -> str:
         buf = io.StringIO()
-        cols = [
-            "row",
-            "profile_id",
-            "verdict_a",
-            "verdict_b",
-            "criterion",
-            "outcome_a",
-            "outcome_b",
-            "cause",
-            "flip_dates",
-        ]
-        w = csv.DictWriter(buf, fieldnames=cols)
-        w.writeheader()
-        for row in self.table_rows(lang):
-            w.writerow({k: neutralize(v) for k, v in row.items()})  # ids such as =HYPERLINK(…) stay text
+        self._write_csv(buf, lang)
         return buf.getvalue()
 
-    def render_text(self, lang: str = "vi") -> str:
+    def summary_lines(self, lang: str = "vi") -> list[str]:
+        """The sides, the counts and the transitions (the head of :meth:`text_lines`)."""
         vi = lang != "en"
-        out: list[str] = []
-        out.append(f"A: {self.a.label}")
-        out.append(f"B: {self.b.label}")
-        flips = self.flips
-        out.append(
-            f"{len(self.rows)} hồ sơ; {len(flips)} thay đổi kết luận; {len(self.errors)} dòng lỗi dữ liệu"
-            if vi
-            else f"{len(self.rows)} profiles; {len(flips)} change verdict; {len(self.errors)} unreadable rows"
-        )
-        for (va, vb), n in sorted(self.transitions().items(), key=str):
+        flipped, errors = len(self.flips), len(self.errors)
+        out = [f"A: {self.a.label}", f"B: {self.b.label}"]
+        if vi:
+            line = f"{self.total} hồ sơ; {flipped} thay đổi kết luận; {errors - self.faults} dòng lỗi dữ liệu"
+            line += f"; {self.faults} dòng lỗi nội bộ (không phải kết luận)" if self.faults else ""
+        else:
+            line = f"{self.total} profiles; {flipped} change verdict; {errors - self.faults} unreadable rows"
+            line += f"; {self.faults} rows hit an internal fault (not a verdict)" if self.faults else ""
+        out.append(line)
+        for (va, vb), n in sorted(self.counts.items(), key=str):
             out.append(f"  {_verdict(va, lang)} → {_verdict(vb, lang)}: {n}")
+        return out
+
+    def text_lines(self, lang: str = "vi") -> Iterator[str]:
+        """The text report, line by line (the flips' table is read twice: once for its column widths)."""
+        vi = lang != "en"
+        yield from self.summary_lines(lang)
         if self.rule_changes:
-            out.append("")
-            out.append(
+            yield ""
+            yield (
                 "Quy định khác nhau giữa A và B (cho yêu cầu này):"
                 if vi
                 else "Rules that differ between A and B (for this request):"
             )
             for c in self.rule_changes:
-                out.append(
-                    f"  - {c.title.vi if vi else c.title.en} ({c.criterion}): "
-                    + "; ".join(x.vi if vi else x.en for x in c.reasons)
+                yield f"  - {c.title.vi if vi else c.title.en} ({c.criterion}): " + "; ".join(
+                    x.vi if vi else x.en for x in c.reasons
                 )
-        if flips:
-            out.append("")
+        if self.flips:
+            yield ""
             head = (
                 ["Hồ sơ", "A", "B", "Tiêu chí", "A→B", "Nguyên nhân"]
                 if vi
                 else ["Profile", "A", "B", "Criterion", "A→B", "Cause"]
             )
-            if any(r.flip_dates for r in flips):
+            if self.dated:
                 head.append("Ngày đổi" if vi else "Flip date")
-            table: list[list[str]] = []
-            for r in flips:
-                first = True
-                row_causes: tuple[FlipCause | None, ...] = r.causes or (None,)
-                for fc in row_causes:
-                    line = [
-                        r.profile_id or f"#{r.row}" if first else "",
-                        r.verdict_a or "" if first else "",
-                        r.verdict_b or "" if first else "",
-                        fc.criterion if fc else "",
-                        f"{fc.outcome_a}→{fc.outcome_b}" if fc else "",
-                        "; ".join(x.vi if vi else x.en for x in fc.reasons) if fc else "",
-                    ]
-                    if len(head) == 7:
-                        line.append(", ".join(d.isoformat() for d in r.flip_dates) if first else "")
-                    table.append(line)
-                    first = False
-            out.extend(_table(head, table))
+            yield from _table(head, functools.partial(self._flip_cells, lang, len(head)))
         if self.errors:
-            out.append("")
-            out.append("Dòng không đọc được:" if vi else "Rows that could not be read:")
+            yield ""
+            if self.faults:
+                yield "Dòng không so sánh được:" if vi else "Rows that could not be compared:"
+            else:
+                yield "Dòng không đọc được:" if vi else "Rows that could not be read:"
             for r in self.errors:
                 for p in r.problems:
-                    out.append(f"  - {p.render(lang)}")
-        return "\n".join(out)
+                    yield f"  - {p.render(lang)}"
+
+    def _flip_cells(self, lang: str, columns: int) -> Iterator[list[str]]:
+        vi = lang != "en"
+        for r in self.flips:
+            first = True
+            row_causes: tuple[FlipCause | None, ...] = r.causes or (None,)
+            for fc in row_causes:
+                line = [
+                    r.profile_id or f"#{r.row}" if first else "",
+                    r.verdict_a or "" if first else "",
+                    r.verdict_b or "" if first else "",
+                    fc.criterion if fc else "",
+                    f"{fc.outcome_a}→{fc.outcome_b}" if fc else "",
+                    "; ".join(x.vi if vi else x.en for x in fc.reasons) if fc else "",
+                ]
+                if columns == 7:
+                    line.append(", ".join(d.isoformat() for d in r.flip_dates) if first else "")
+                yield line
+                first = False
+
+    def render_text(self, lang: str = "vi") -> str:
+        return "\n".join(self.text_lines(lang))
 
     def write(self, path: str | Path, lang: str = "vi") -> None:
+        """Write the report to ``path`` — .json, .csv (with a BOM so that Excel reads UTF-8) or text — as a
+        stream, under a temporary name renamed over ``path`` only when complete."""
         p = check_output(path, "--out", [self.source] if self.source is not None else [])
         suffix = p.suffix.lower()
-        if suffix == ".json":
-            text = self.to_json()
-        elif suffix == ".csv":
-            text = self.to_csv(lang)
-        else:
-            text = self.render_text(lang)
-        encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"  # a BOM so that Excel reads UTF-8
+        encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"
         with atomic(p, "w", encoding=encoding, newline="") as fh:
-            fh.write(text if text.endswith("\n") else text + "\n")
+            if suffix == ".json":
+                fh.writelines(self.json_chunks())
+                fh.write("\n")
+            elif suffix == ".csv":
+                self._write_csv(fh, lang)
+            else:
+                fh.writelines(line + "\n" for line in self.text_lines(lang))
+
+    def close(self) -> None:
+        """Drop the kept rows (and their temporary file)."""
+        self.flips.close()
+        self.errors.close()
 
 
-def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+def _table(head: list[str], rows: Callable[[], Iterable[list[str]]]) -> Iterator[str]:
+    """A text table; ``rows()`` is called twice (column widths, then the lines)."""
+    widths = [len(h) for h in head]
+    for r in rows():
+        widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
     widths[-1] = len(head[-1])  # the last column is free text
     if len(head) == 7:
         widths[5] = min(widths[5], 90)
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-    return lines
+    yield "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()
+    yield "  ".join("-" * w for w in widths)
+    for r in rows():
+        yield "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
 
 
 def _verdict(v: str | None, lang: str) -> str:
@@ -277,181 +418,162 @@ def _verdict(v: str | None, lang: str) -> str:
     return VERDICT_LABELS[v][1 if lang == "en" else 0]
 
 
-# ----- why a criterion differs ---------------------------------------------------------------------
-def _outcomes(decision: Decision) -> dict[str, Finding]:
-    return {f.criterion: f for f in decision.findings}
+# ----- where the rows run -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Plan:
+    """What a worker needs to build both sides itself (picklable: rule packs or their folders, no evaluator).
+    ``rules_b`` None: one rule pack for both sides."""
 
+    rules_a: RulePack | str | None
+    hash_a: str
+    rules_b: RulePack | str | None
+    hash_b: str
+    dates: tuple[str, str]
+    requests: tuple[str, str]  # each side's request fields, as JSON
+    labels: tuple[str, str]
+    when: bool
 
-def explain_difference(a: Side, b: Side, cid: str, fa: Finding | None, fb: Finding | None) -> FlipCause:
-    """Why criterion ``cid`` has another outcome under B than under A."""
-    reasons: list[Text] = []
-    kinds: list[str] = []
-    oa = fa.outcome if fa else ABSENT
-    ob = fb.outcome if fb else ABSENT
-    rules_a, rules_b = a.evaluator.rules, b.evaluator.rules
-    spec = None
-    for rules in (rules_b, rules_a):
-        try:
-            spec = rules.criterion(cid).spec
-            break
-        except KeyError:
-            continue
-    assert spec is not None
-    same_pack = rules_a.hash == rules_b.hash
-    if fa is None or fb is None:
-        kinds.append("in_force")
-        side, rules = ("B", rules_b) if fa is None else ("A", rules_a)
-        try:
-            window = rules.criterion(cid).spec.in_force
-            span = f"{window.from_.isoformat()}…{window.until.isoformat() if window.until else ''}"
-        except KeyError:
-            span = "?"
-        if same_pack or cid in {c.id for c in rules_a.criteria} & {c.id for c in rules_b.criteria}:
-            reasons.append(
-                Text(
-                    vi=f"tiêu chí chỉ có hiệu lực ở {side} (hiệu lực {span})",
-                    en=f"criterion in force on side {side} only (in force {span})",
-                )
-            )
-        else:
-            reasons.append(
-                Text(vi=f"tiêu chí chỉ có trong bộ quy tắc {side}", en=f"criterion exists in rule pack {side} only")
-            )
-    else:
-        if (oa == "not_applicable") != (ob == "not_applicable"):
-            kinds.append("applicability")
-            reasons.append(
-                Text(
-                    vi=f"áp dụng ở {'B' if oa == 'not_applicable' else 'A'}, không áp dụng ở "
-                    f"{'A' if oa == 'not_applicable' else 'B'}",
-                    en=f"applies on side {'B' if oa == 'not_applicable' else 'A'} only",
-                )
-            )
-        pa = {u.name: u for u in fa.parameters}
-        pb = {u.name: u for u in fb.parameters}
-        for name in dict.fromkeys(list(pa) + list(pb)):
-            ua, ub = pa.get(name), pb.get(name)
-            va = ua.value if ua else None
-            vb = ub.value if ub else None
-            if va != vb:
-                kinds.append("parameter")
-                src = f" ({ub.source.number}, {ub.source.article})" if ub else ""
-                reasons.append(Text(vi=f"tham số {name}: {va} → {vb}{src}", en=f"parameter {name}: {va} → {vb}{src}"))
-        if not same_pack:
-            try:
-                ca = cd.to_data(rules_a.criterion(cid).condition)
-                cb = cd.to_data(rules_b.criterion(cid).condition)
-                if ca != cb:
-                    kinds.append("condition")
-                    reasons.append(
-                        Text(
-                            vi=f"điều kiện của tiêu chí khác nhau: {json.dumps(ca, ensure_ascii=False)} → "
-                            f"{json.dumps(cb, ensure_ascii=False)}",
-                            en=f"the criterion's condition differs: {json.dumps(ca, ensure_ascii=False)} → "
-                            f"{json.dumps(cb, ensure_ascii=False)}",
-                        )
-                    )
-                sa, sb = rules_a.criterion(cid).spec, rules_b.criterion(cid).spec
-                if (sa.waivable, sa.note) != (sb.waivable, sb.note):
-                    kinds.append("waiver")
-                    reasons.append(
-                        Text(
-                            vi=f"khả năng cấp có thẩm quyền xem xét: {sa.waivable} → {sb.waivable}",
-                            en=f"waivable by the competent authority: {sa.waivable} → {sb.waivable}",
-                        )
-                    )
-            except KeyError:
-                pass
-        for name in dict.fromkeys(list(fa.facts) + list(fb.facts)):
-            xa, xb = fa.facts.get(name), fb.facts.get(name)
-            if xa != xb:
-                kinds.append("fact")
-                label = FACTS[name].vi if name in FACTS else name
-                label_en = FACTS[name].en if name in FACTS else name
-                reasons.append(
-                    Text(
-                        vi=f"{label}: {show(name, xa, 'vi')} → {show(name, xb, 'vi')}",
-                        en=f"{label_en}: {show(name, xa, 'en')} → {show(name, xb, 'en')}",
-                    )
-                )
-    if not reasons:
-        reasons.append(
-            Text(
-                vi="kết quả khác nhau (không tìm thấy khác biệt về tham số, dữ kiện)",
-                en="the outcome differs (no parameter or fact difference found)",
-            )
+    @classmethod
+    def of(cls, a: Side, b: Side, when: bool, ship: Callable[[RulePack], RulePack | str | None]) -> Plan:
+        pack_a, pack_b = a.evaluator.rules, b.evaluator.rules
+        one = pack_b is pack_a
+        return cls(
+            ship(pack_a),
+            pack_a.hash,
+            None if one else ship(pack_b),
+            pack_b.hash,
+            (a.date.isoformat(), b.date.isoformat()),
+            (json.dumps(a.request, sort_keys=True, default=str), json.dumps(b.request, sort_keys=True, default=str)),
+            (a.label, b.label),
+            when,
         )
-    return FlipCause(
-        cid, Text(vi=spec.title.vi, en=spec.title.en), spec.topic, oa, ob, tuple(reasons), tuple(dict.fromkeys(kinds))
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.hash_a, self.hash_b, self.rules_b is None, self.dates, self.requests, self.labels)
+
+
+_LOCK = threading.Lock()  # a Dask worker may run tasks in several threads: one engine each process, in turn
+_SIDES: dict[tuple[Any, ...], tuple[Side, Side]] = {}  # per process: the sides of each plan seen
+_PLAN: Plan | None = None  # the plan of this worker process (Supervisor)
+
+
+def _sides(plan: Plan, pack_a: RulePack | None = None, pack_b: RulePack | None = None) -> tuple[Side, Side]:
+    """This process's sides for ``plan`` (built once: evaluators, durable engines, compiled rule versions)."""
+    key = plan.key()
+    got = _SIDES.get(key)
+    if got is None:
+        rules_a = worker_rules(_given(pack_a, plan.rules_a), plan.hash_a)
+        one = plan.rules_b is None and pack_b is None
+        rules_b = rules_a if one else worker_rules(_given(pack_b, plan.rules_b), plan.hash_b)
+        ev_a = Evaluator(rules_a)
+        ev_b = ev_a if rules_b is rules_a else Evaluator(rules_b)
+        sides = [
+            Side(ev, dt.date.fromisoformat(day), json.loads(req), label)
+            for ev, day, req, label in zip((ev_a, ev_b), plan.dates, plan.requests, plan.labels, strict=True)
+        ]
+        if len(_SIDES) > 16:
+            _SIDES.clear()
+        got = _SIDES[key] = (sides[0], sides[1])
+    return got
+
+
+def _given(pack: RulePack | None, planned: RulePack | str | None) -> RulePack | str:
+    found = pack if pack is not None else planned
+    if found is None:
+        raise ValueError("no rule pack given to the worker")
+    return found
+
+
+def _init_worker(plan: Plan) -> None:
+    global _PLAN
+    _PLAN = plan
+    _sides(plan)  # load and compile now: a rule pack that cannot be loaded stops the pool at once
+
+
+def _run_one(item: PoolItem | PoolRow) -> RowComparison:
+    assert _PLAN is not None, "worker not initialised"
+    a, b = _sides(_PLAN)
+    return compare_row(item, a, b, when=_PLAN.when)
+
+
+def compare_partition(
+    rows: Sequence[PoolItem | PoolRow], plan: Plan, pack_a: RulePack | None = None, pack_b: RulePack | None = None
+) -> list[RowComparison]:
+    """Compare ``rows`` where this runs (a Dask worker, or any process), one result per row in order; the
+    sides are kept in the process between calls (by the rule packs' hashes and the plan)."""
+    with _LOCK:
+        a, b = _sides(plan, pack_a, pack_b)
+        return [compare_row(r, a, b, when=plan.when) for r in rows]
+
+
+def _in_process(item: PoolItem | PoolRow, a: Side, b: Side, when: bool, seconds: float) -> RowComparison:
+    return run_limited(
+        functools.partial(compare_row, item, a, b, when=when),
+        seconds,
+        functools.partial(fault_row, item, "timeout", "quá thời gian cho phép / over the time limit"),
     )
 
 
-def rule_changes(a: Side, b: Side) -> list[FlipCause]:
-    """Criteria whose rules differ between A and B for the base request (no profile needed)."""
-    try:
-        pa = a.evaluator.prepare(a.request_for())
-        pb = b.evaluator.prepare(b.request_for())
-    except (InputError, RulePackError):
-        return []  # e.g. the post comes from each row
-    return _prepared_changes(a, b, pa, pb)
+def _item(i: int, x: PoolItem | PoolRow | Profile) -> PoolItem | PoolRow:
+    return PoolItem(i, profile=x, id=x.id) if isinstance(x, Profile) else x
 
 
-def _prepared_changes(a: Side, b: Side, pa: Prepared, pb: Prepared) -> list[FlipCause]:
-    out: list[FlipCause] = []
-    ids_a = {c.id: c for c in pa.applicable}
-    ids_b = {c.id: c for c in pb.applicable}
-    conds_a = {rc.id: cd.to_data(rc.condition) for rc in pa.version.criteria}
-    conds_b = {rc.id: cd.to_data(rc.condition) for rc in pb.version.criteria}
-    for cid in sorted(set(ids_a) | set(ids_b)):
-        c = ids_b.get(cid) or ids_a[cid]
-        reasons: list[Text] = []
-        kinds: list[str] = []
-        if cid not in ids_a or cid not in ids_b:
-            side = "B" if cid not in ids_a else "A"
-            kinds.append("in_force")
-            reasons.append(Text(vi=f"chỉ áp dụng ở {side}", en=f"applies on side {side} only"))
-        else:
-            ua = {u.name: u.value for u in pa.params.get(cid, [])}
-            ub = {u.name: u for u in pb.params.get(cid, [])}
-            for name in dict.fromkeys(list(ua) + list(ub)):
-                va = ua.get(name)
-                vb = ub[name].value if name in ub else None
-                if va != vb:
-                    kinds.append("parameter")
-                    src = f" ({ub[name].source.number}, {ub[name].source.article})" if name in ub else ""
-                    reasons.append(
-                        Text(vi=f"tham số {name}: {va} → {vb}{src}", en=f"parameter {name}: {va} → {vb}{src}")
-                    )
-            if not kinds and conds_a.get(cid) != conds_b.get(cid):
-                kinds.append("condition")
-                reasons.append(
-                    Text(vi="điều kiện (sau khi thay tham số) khác nhau", en="the resolved condition differs")
-                )
-        if reasons:
-            out.append(
-                FlipCause(
-                    cid,
-                    Text(vi=c.spec.title.vi, en=c.spec.title.en),
-                    c.spec.topic,
-                    "applies" if cid in ids_a else ABSENT,
-                    "applies" if cid in ids_b else ABSENT,
-                    tuple(reasons),
-                    tuple(dict.fromkeys(kinds)),
-                )
-            )
-    return out
+def compare_rows(
+    items: Iterable[PoolItem | PoolRow | Profile],
+    a: Side,
+    b: Side,
+    *,
+    when: bool = False,
+    workers: int | None = 1,
+    chunk_size: int | None = None,
+    row_seconds: float = ROW_SECONDS,
+    scheduler: str | None = None,
+    total: int | None = None,
+) -> Iterator[RowComparison]:
+    """Every item's comparison, one per item, in input order (streamed). ``workers`` (None: all cores; 1:
+    in this process), ``chunk_size`` (rows per task; default from ``total`` and the workers), ``row_seconds``
+    (a row's time limit) and ``scheduler`` (Dask: ``local``, ``local:N``, ``tcp://host:8786``) are those of
+    the screen. With worker processes, a script must guard its entry point (``if __name__ == "__main__":``)."""
+    when = when and a.evaluator.rules.hash == b.evaluator.rules.hash and a.date != b.date
+    rows = (_item(i, x) for i, x in enumerate(items, start=1))
+    n = default_workers() if workers is None else max(1, workers)
+    if scheduler is None and n == 1:
+        for row in rows:
+            yield _in_process(row, a, b, when, row_seconds)
+        return
+    size = max(1, chunk_size or (DEFAULT_CHUNK if scheduler else chunk_rows(total, n)))
+    chunks = iter(lambda: list(islice(rows, size)), [])
+    if scheduler is not None:
+        yield from _on_dask(chunks, a, b, when, scheduler, workers)
+        return
+    method = start_method()
+    plan = Plan.of(a, b, when, functools.partial(shipped_rules, method=method))
+    with Supervisor(
+        _run_one,
+        fault_row,
+        workers=n,
+        initializer=_init_worker,
+        initargs=(plan,),
+        item_seconds=row_seconds,
+        context=multiprocessing.get_context(method),
+    ) as pool:
+        yield from pool.map(chunks)
 
 
-# ----- the pool --------------------------------------------------------------------------------------
-@dataclass
-class PoolItem:
-    row: int
-    profile: Profile | None = None
-    data: dict[str, Any] | None = None
-    request: dict[str, Any] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    id: str | None = None
-    name: str | None = None
+def _on_dask(
+    chunks: Iterator[list[PoolItem | PoolRow]], a: Side, b: Side, when: bool, scheduler: str, workers: int | None
+) -> Iterator[RowComparison]:
+    from eligibility.batch.distributed import DaskPool
+
+    pack_a, pack_b = a.evaluator.rules, b.evaluator.rules
+    plan = Plan.of(a, b, when, lambda pack: None)  # the packs travel scattered, once per worker
+    packs = [pack_a] if pack_b is pack_a else [pack_a, pack_b]
+    with DaskPool(scheduler, workers, packs) as pool:
+        tasks = ((compare_partition, chunk, plan, *pool.packs) for chunk in chunks)
+        for task, got in pool.bounded(tasks):
+            if isinstance(got, BaseException):  # the partition's fault (a worker died, Dask gave up): its rows
+                got = [fault_row(item, "dask", f"{type(got).__name__}: {got}") for item in task[1]]
+            yield from got
 
 
 def read_items(path: str | Path, titles: Any = None) -> Iterator[PoolItem]:
@@ -461,29 +583,23 @@ def read_items(path: str | Path, titles: Any = None) -> Iterator[PoolItem]:
 
 
 def compare_pool(
-    items: Iterable[PoolItem | Profile], a: Side, b: Side, *, when: bool = False, progress: Progress | None = None
+    items: Iterable[PoolItem | PoolRow | Profile],
+    a: Side,
+    b: Side,
+    *,
+    when: bool = False,
+    progress: Progress | None = None,
+    total: int | None = None,
+    **options: Any,
 ) -> Comparison:
-    """Evaluate every item under A and under B; record the flips and their causes."""
+    """Evaluate every item under A and under B; record the flips and their causes. ``options`` are those of
+    :func:`compare_rows` (``workers`` — default 1, in this process —, ``chunk_size``, ``row_seconds``,
+    ``scheduler``); ``progress(done, total)`` is called as rows are compared."""
     result = Comparison(a, b, rule_changes=rule_changes(a, b))
-    same_pack = a.evaluator.rules.hash == b.evaluator.rules.hash
-    for i, item in enumerate(items, start=1):
-        if isinstance(item, Profile):
-            item = PoolItem(i, profile=item, id=item.id)
-        try:
-            row = _compare_one(item, a, b, when=when and same_pack and a.date != b.date)
-        except Exception as exc:  # noqa: BLE001 - one row's fault stays in that row (issue 13)
-            text = " ".join(str(exc).split())[:200]
-            fault = Problem(
-                "(hệ thống / system)",
-                f"lỗi nội bộ khi so sánh dòng này, không phải kết luận ({type(exc).__name__}): {text}",
-                f"internal fault while comparing this row, not a verdict ({type(exc).__name__}): {text}",
-                None,
-                item.row,
-            )
-            row = RowComparison(item.row, item.id, item.name, None, None, problems=(fault,))
-        result.rows.append(row)
+    for i, row in enumerate(compare_rows(items, a, b, when=when, total=total, **options), start=1):
+        result.add(row)
         if progress is not None:
-            progress(i, None)
+            progress(i, total)
     return result
 
 
@@ -496,11 +612,30 @@ def compare_files(
     rules_b: RulesLike = None,
     when: bool = False,
     progress: Progress | None = None,
+    out: str | Path | None = None,
+    lang: str = "vi",
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    limits: Limits | None = None,
+    scheduler: str | None = None,
 ) -> Comparison:
     """Compare the pool file ``pool`` for ``request`` (its fields; the dates come from ``dates``) at
     ``dates[0]`` under ``rules`` and at ``dates[-1]`` under ``rules_b`` (default: the same pack).
     Give two dates, or one date and two rule packs. ``when`` finds the day of each flip between two
-    dates (same rule pack; each timeline verified against ``evaluate``)."""
+    dates (same rule pack; each timeline verified against ``evaluate``). ``out`` (.json, .csv or text) is
+    written when the comparison is complete (checked before it starts).
+
+    Rows run as the screen's do: ``workers`` processes (default: all cores; a pool under
+    :data:`~eligibility.batch.pipeline.IN_PROCESS_MAX_ROWS` rows in this process), ``chunk_size`` rows per
+    task, ``limits.row_seconds`` a row's time limit (``limits`` also bound the file), or on Dask with
+    ``scheduler`` (``local``, ``local:N``, ``tcp://host:8786``). SIGTERM raises
+    :class:`~eligibility.errors.Stopped` after stopping the workers, leaving no partial file."""
+    from eligibility.batch.outputs import remove_partial_files
+    from eligibility.batch.pipeline import IN_PROCESS_MAX_ROWS, stop_on_sigterm
+
+    lim = limits or Limits()
+    if out is not None:
+        check_output(out, "--out", [pool])
     days = [str(d) for d in dates]
     rules_a = rules_of(rules)
     pack_b = rules_of(rules_b) if rules_b is not None else rules_a
@@ -526,68 +661,20 @@ def compare_files(
         pack = evaluator.rules
         label = req.date.isoformat() + (f", {pack.root} ({pack.hash})" if two_packs else "")
         sides.append(Side(evaluator, req.date, fields, label))
-    result = compare_pool(read_items(pool, rules_a.titles), sides[0], sides[1], when=when, progress=progress)
-    result.source = Path(pool)
-    return result
-
-
-def _compare_one(item: PoolItem, a: Side, b: Side, *, when: bool) -> RowComparison:
-    if item.problems:
-        return RowComparison(item.row, item.id, item.name, None, None, problems=tuple(item.problems))
-    try:
-        profile = item.profile if item.profile is not None else parse_profile(item.data, row=item.row)
-    except InputError as exc:
-        return RowComparison(item.row, item.id, item.name, None, None, problems=tuple(exc.problems))
-    decisions: list[Decision | None] = []
-    problems: list[Problem] = []
-    for side in (a, b):
+    source = read_pool(pool, titles=rules_a.titles, lazy=True, limits=lim)
+    total = source.total_estimate
+    if workers is None and total is not None and total < IN_PROCESS_MAX_ROWS:
+        workers = 1
+    with stop_on_sigterm():
+        ok = False
         try:
-            decisions.append(side.evaluator.evaluate(profile, side.request_for(item.request)))
-        except (InputError, RulePackError) as exc:
-            decisions.append(None)
-            problems.extend(
-                Problem(p.location, f"{side.label}: {p.vi}", f"{side.label}: {p.en}", p.value, item.row)
-                for p in exc.problems
-            )
-    da, db = decisions
-    va = da.verdict if da else None
-    vb = db.verdict if db else None
-    if da is None and db is None:
-        return RowComparison(item.row, profile.id, profile.full_name, None, None, problems=tuple(problems))
-    causes: list[FlipCause] = []
-    flip_dates: tuple[dt.date, ...] = ()
-    if va != vb and da is not None and db is not None:
-        fa, fb = _outcomes(da), _outcomes(db)
-        for cid in dict.fromkeys(list(fa) + list(fb)):
-            oa = fa[cid].outcome if cid in fa else ABSENT
-            ob = fb[cid].outcome if cid in fb else ABSENT
-            if oa != ob and {oa, ob} & BLOCKING:  # pass ↔ absent cannot move a verdict
-                causes.append(explain_difference(a, b, cid, fa.get(cid), fb.get(cid)))
-        if when:
-            flip_dates = _flip_dates(a, b, profile, item.request)
-    elif va != vb:
-        missing = "B" if db is None else "A"
-        causes.append(
-            FlipCause(
-                "(request)",
-                Text(vi="Yêu cầu", en="Request"),
-                "request",
-                va or "unavailable",
-                vb or "unavailable",
-                tuple(Text(vi=p.vi, en=p.en) for p in problems)
-                or (Text(vi=f"không xét được ở {missing}", en=f"cannot be evaluated on side {missing}"),),
-                ("unavailable",),
-            )
-        )
-    return RowComparison(item.row, profile.id, profile.full_name, va, vb, tuple(causes), flip_dates=flip_dates)
-
-
-def _flip_dates(a: Side, b: Side, profile: Profile, overrides: dict[str, Any]) -> tuple[dt.date, ...]:
-    from eligibility.explain import timeline
-
-    first, second = (a, b) if a.date <= b.date else (b, a)
-    try:
-        tl = timeline.build(first.evaluator, profile, first.request_for(overrides), lookback_years=0, until=second.date)
-    except (InputError, RulePackError):
-        return ()
-    return tuple(c.date for c in tl.changes)
+            run = {"workers": workers, "chunk_size": chunk_size, "row_seconds": lim.row_seconds, "scheduler": scheduler}
+            result = compare_pool(source, sides[0], sides[1], when=when, progress=progress, total=total, **run)
+            result.source = Path(pool)
+            if out is not None:
+                result.write(out, lang)
+            ok = True
+        finally:
+            if not ok:
+                remove_partial_files()
+    return result

@@ -8,7 +8,9 @@ and durable engine, the compiled rule versions, the lean plans), so a worker pay
 not once per partition. Its results equal the local pool's (the same :class:`_Worker`), which
 ``tests/test_distributed.py`` checks on a ``LocalCluster``.
 
-:class:`DaskScreener` is the :class:`~eligibility.batch.screen.Screener` of a cluster: ``screen_all``
+:class:`DaskPool` is the cluster (or the client of a running one) with at most ``2 × workers`` tasks in flight,
+used by the screen and by ``compare`` (:mod:`eligibility.batch.compare`). :class:`DaskScreener` is the
+:class:`~eligibility.batch.screen.Screener` of a cluster: ``screen_all``
 with the same contract — one result tuple per row, in input order, a row's exception is its own
 ``input_error`` / ``internal_error`` row. At most ``2 × workers`` partitions are in flight. For a
 Parquet pool the workers read their own partitions (:func:`screen_records`: a record range, read row
@@ -33,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from eligibility.batch.reader import PoolRow, read_pool
 from eligibility.batch.screen import DEFAULT_CHUNK, RowInput, RowResult, _as_row, _FaultAll, _Worker
@@ -240,28 +242,15 @@ def _dask() -> Any:
     return distributed
 
 
-class DaskScreener:
-    """Screens rows on a Dask cluster (see the module docstring). ``scheduler``: ``local``, ``local:N`` or
-    an address; ``workers`` is the size of a local cluster (default: all cores). Use as a context manager."""
+class DaskPool:
+    """A Dask client (and the ``LocalCluster`` it started, for ``local[:N]``) that runs tasks with at most
+    ``2 × workers`` in flight, results in submission order. ``scheduler``: ``local``, ``local:N`` or an
+    address; ``workers`` is the size of a local cluster (default: all cores). ``packs`` are scattered once to
+    every worker (:attr:`packs`, in order: pass them as task arguments). Use as a context manager."""
 
-    def __init__(
-        self,
-        request: Request | Sequence[Request] | Mapping[str, Any],
-        rules: RulePack,
-        *,
-        scheduler: str = "local",
-        workers: int | None = None,
-        chunk_size: int = DEFAULT_CHUNK,
-        keep_decision: bool = False,
-        detail: str = "issues",
-        timeline: bool = False,
-        lean: bool | None = None,
-    ) -> None:
-        from eligibility.batch.screen import default_workers
+    def __init__(self, scheduler: str = "local", workers: int | None = None, packs: Sequence[RulePack] = ()) -> None:
+        from eligibility.batch.workers import default_workers
 
-        self.requests = _requests(request)
-        self.rules = rules
-        self.chunk_size = max(1, chunk_size)
         where, n = parse_scheduler(scheduler)
         dd = _dask()
         self.cluster: Any = None
@@ -286,16 +275,14 @@ class DaskScreener:
                         where,
                     )
                 ) from None
-        try:
-            self.pack = self.client.scatter(rules, broadcast=True, hash=False)  # once per worker, not per partition
-            self.options = PartitionOptions(None, rules.hash, keep_decision, detail, timeline, lean)
+        try:  # the rule packs once per worker, not per partition
+            self.packs = [self.client.scatter(p, broadcast=True, hash=False) for p in packs]
             self.workers = max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
         except BaseException:
             self.close()
             raise
-        self.faults = 0
 
-    def _bounded(self, tasks: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, Any]]:
+    def bounded(self, tasks: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, Any]]:
         """(task, result) in submission order, at most 2 × workers in flight."""
         flight: deque[tuple[Any, Any]] = deque()
         limit = 2 * self.workers
@@ -313,6 +300,44 @@ class DaskScreener:
         except Exception as exc:  # noqa: BLE001 - the partition's fault (a worker died, Dask gave up): its rows
             return task, exc
 
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.close()
+        if self.cluster is not None:
+            with contextlib.suppress(Exception):
+                self.cluster.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DaskScreener(DaskPool):
+    """Screens rows on a Dask cluster (see the module docstring and :class:`DaskPool`)."""
+
+    def __init__(
+        self,
+        request: Request | Sequence[Request] | Mapping[str, Any],
+        rules: RulePack,
+        *,
+        scheduler: str = "local",
+        workers: int | None = None,
+        chunk_size: int = DEFAULT_CHUNK,
+        keep_decision: bool = False,
+        detail: str = "issues",
+        timeline: bool = False,
+        lean: bool | None = None,
+    ) -> None:
+        self.requests = _requests(request)
+        self.rules = rules
+        self.chunk_size = max(1, chunk_size)
+        super().__init__(scheduler, workers, [rules])
+        self.pack = self.packs[0]
+        self.options = PartitionOptions(None, rules.hash, keep_decision, detail, timeline, lean)
+        self.faults = 0
+
     def _faults(self, items: Sequence[PoolRow], exc: BaseException) -> list[tuple[RowResult, ...]]:
         fault = _FaultAll(tuple(r.action for r in self.requests))
         return [fault(item, "dask", f"{type(exc).__name__}: {exc}") for item in items]
@@ -322,7 +347,7 @@ class DaskScreener:
         items = (_as_row(r) for r in rows)
         chunks = iter(lambda: list(islice(items, self.chunk_size)), [])
         tasks = ((_partition, chunk, self.requests, self.options, self.pack) for chunk in chunks)
-        for task, got in self._bounded(tasks):
+        for task, got in self.bounded(tasks):
             results = got if not isinstance(got, BaseException) else self._faults(task[1], got)
             for r in results:
                 self.faults += any(x.status == "internal_error" for x in r)
@@ -336,7 +361,7 @@ class DaskScreener:
         bounds = [(s, min(total, s + self.chunk_size)) for s in range(0, total, self.chunk_size)]
         where = str(Path(path).resolve())
         tasks = ((_records, where, s, e, self.requests, self.options, read, self.pack) for s, e in bounds)
-        for task, got in self._bounded(tasks):
+        for task, got in self.bounded(tasks):
             if isinstance(got, BaseException):
                 start, stop = task[2], task[3]
                 lost = [PoolRow(n) for n in range(start + 1, stop + 1)]  # record numbers
@@ -348,16 +373,3 @@ class DaskScreener:
             for r in results:
                 self.faults += any(x.status == "internal_error" for x in r)
                 yield r
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.client.close()
-        if self.cluster is not None:
-            with contextlib.suppress(Exception):
-                self.cluster.close()
-
-    def __enter__(self) -> DaskScreener:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -29,10 +29,6 @@ import datetime as dt
 import functools
 import json
 import multiprocessing
-import os
-import signal
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -43,8 +39,14 @@ from eligibility.batch.listing import PersonBrief, person_brief
 from eligibility.batch.mapping import column_of
 from eligibility.batch.reader import PoolRow
 from eligibility.batch.supervisor import Supervisor
+from eligibility.batch.workers import DEFAULT_CHUNK as DEFAULT_CHUNK  # re-exported: screen's names since issue 13
+from eligibility.batch.workers import FAULT_NAMES, run_limited, shipped_rules, worker_rules
+from eligibility.batch.workers import ROW_SECONDS as ROW_SECONDS
+from eligibility.batch.workers import RowTimeout as RowTimeout
+from eligibility.batch.workers import default_workers as default_workers
+from eligibility.batch.workers import start_method as start_method
 from eligibility.engine.compiler import ResolvedCriterion, RuleVersion
-from eligibility.errors import EngineError, InputError, Problem, RulePackError
+from eligibility.errors import EngineError, InputError, Problem
 from eligibility.explain.decision import Decision
 from eligibility.explain.evaluate import Evaluator, Prepared
 from eligibility.explain.lean import LeanEvaluator, LeanResult, Shown, Subject, Traits
@@ -55,10 +57,8 @@ from eligibility.model import levels as lv
 from eligibility.model.load import parse_profile, parse_request
 from eligibility.model.profile import Profile
 from eligibility.model.request import Request
-from eligibility.rulepack.loader import RulePack, load_rules
+from eligibility.rulepack.loader import RulePack
 
-DEFAULT_CHUNK = 1000
-ROW_SECONDS = 10.0  # a row running longer is stopped, retried once, then an internal fault
 RowInput = tuple[int, Profile | dict[str, Any] | InputError]  # (row number, profile | dict | error)
 NONLOCAL_CRITERION = "nonlocal.not_local.qd65"  # the rule pack's (unverified) definition of "người địa phương"
 _T = TypeVar("_T")
@@ -414,10 +414,6 @@ def _name_request(p: Problem, item: PoolRow) -> Problem:
 _STATE: _Worker | None = None
 
 
-class RowTimeout(Exception):
-    """A row ran past the time limit (in-process screening only; workers are stopped by the supervisor)."""
-
-
 def internal_error(item: PoolRow, kind: str, text: str) -> RowResult:
     """The result of a row whose screening failed inside the program (not the user's input): never a verdict."""
     text = " ".join(text.split())[:300]
@@ -443,8 +439,7 @@ def internal_error(item: PoolRow, kind: str, text: str) -> RowResult:
 
 
 def _on_fault(item: PoolRow, kind: str, text: str) -> RowResult:
-    names = {"timeout": "quá thời gian / time limit", "died": "tiến trình dừng / worker died", "error": "error"}
-    return internal_error(item, names.get(kind, kind), text)
+    return internal_error(item, FAULT_NAMES.get(kind, kind), text)
 
 
 @dataclass(frozen=True)
@@ -469,35 +464,13 @@ def _init_worker(
 ) -> None:
     """Build this worker process's own Evaluator — and so its own durable engine."""
     global _STATE
-    if isinstance(rules, str):
-        root = rules
-        rules = load_rules(root)
-        if rules.hash != rules_hash:
-            raise RulePackError(
-                Problem(root, "bộ quy tắc thay đổi trong khi đang chạy", "the rule pack changed during the run")
-            )
+    rules = worker_rules(rules, rules_hash)
     _STATE = _Worker(rules, request, keep_decision, detail, evaluator=Evaluator(rules), timeline=timeline, lean=lean)
-
-
-def start_method() -> str:
-    """ "fork" when it is safe — Linux, one thread, and durable_rules not yet loaded in this process
-    (so no engine state or lock can be inherited) — else "spawn" (which needs the caller's script to
-    guard its entry point with ``if __name__ == "__main__":``, as usual for multiprocessing)."""
-    if sys.platform == "linux" and threading.active_count() == 1 and "durable_rules_engine" not in sys.modules:
-        return "fork"
-    return "spawn"
 
 
 def _run_one(item: PoolRow) -> tuple[RowResult, ...]:
     assert _STATE is not None, "worker not initialised"
     return _STATE.run_all(item)
-
-
-def default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class Screener:
@@ -561,8 +534,7 @@ class Screener:
                 )
         elif self._pool is None:
             method = start_method()
-            # a forked worker inherits the loaded rule pack; a spawned one loads it again (and checks its hash)
-            rules: RulePack | str = self.rules if method == "fork" else str(self.rules.root)
+            rules = shipped_rules(self.rules, method)  # a spawned worker loads it again (and checks its hash)
             self._pool = Supervisor(
                 _run_one,
                 _FaultAll(tuple(r.action for r in self.requests)),
@@ -605,27 +577,14 @@ class Screener:
             yield results
 
     def _run_local(self, item: PoolRow) -> tuple[RowResult, ...]:
-        assert self._local is not None
-        alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-        if not alarm:
-            return self._local.run_all(item)
-        for attempt in (1, 2):
-
-            def expired(signum: int, frame: object) -> None:
-                raise RowTimeout
-
-            previous = signal.signal(signal.SIGALRM, expired)
-            signal.setitimer(signal.ITIMER_REAL, self.row_seconds)
-            try:
-                return self._local.run_all(item)
-            except RowTimeout:
-                if attempt == 2:
-                    fault = _FaultAll(tuple(r.action for r in self.requests))
-                    return fault(item, "timeout", "quá thời gian cho phép / over the time limit")
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
-        raise AssertionError("unreachable")  # pragma: no cover
+        local = self._local
+        assert local is not None
+        fault = _FaultAll(tuple(r.action for r in self.requests))
+        return run_limited(
+            lambda: local.run_all(item),
+            self.row_seconds,
+            lambda: fault(item, "timeout", "quá thời gian cho phép / over the time limit"),
+        )
 
     def close(self) -> None:
         if self._pool is not None:

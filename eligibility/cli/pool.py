@@ -1,15 +1,17 @@
 """Pools: ``screen``, ``template`` and ``compare``.
 
-Exit codes of ``screen`` (:attr:`eligibility.batch.pipeline.ScreenRun.exit_code`): 0 — the report was
-written and every row has a verdict or an input error; 1 — the report was written but some rows hit an
-internal fault (engine fault, time limit, worker death), each listed; 2 — the run could not start or the
-file was refused (request, unreadable file, a limit); 3 — the engine failed on every row. 130 / 143 —
-stopped by Ctrl-C / SIGTERM (workers stopped, partial files removed).
+Exit codes of ``screen`` and ``compare`` (:attr:`eligibility.batch.pipeline.ScreenRun.exit_code`,
+:attr:`eligibility.batch.compare.Comparison.exit_code`): 0 — the report was written and every row has a
+verdict or an input error; 1 — the report was written but some rows hit an internal fault (engine fault,
+time limit, worker death), each listed; 2 — the run could not start or the file was refused (request,
+unreadable file, a limit); 3 — the engine failed on every row. 130 / 143 — stopped by Ctrl-C / SIGTERM
+(workers stopped, partial files removed).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -24,6 +26,44 @@ from eligibility.cli.options import (
     warn,
 )
 from eligibility.errors import InputError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+_RUN_OPTIONS = [
+    click.option(
+        "--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)"
+    ),
+    click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)"),
+    click.option(
+        "--scheduler",
+        default=None,
+        help="chạy trên Dask / run on Dask: local, local:N (a LocalCluster of N processes) or tcp://host:8786 "
+        "(a running `dask scheduler`); needs pip install 'eligibility[scale]'",
+    ),
+    click.option(
+        "--max-unzipped-mb",
+        type=click.IntRange(1, 1 << 20),
+        default=512,
+        show_default=True,
+        help="giới hạn kích thước .xlsx sau giải nén / limit on an .xlsx once decompressed (and once read), MB",
+    ),
+    click.option(
+        "--row-timeout",
+        type=click.FloatRange(0.1, 3600),
+        default=10.0,
+        show_default=True,
+        help="giây tối đa cho một dòng / seconds one row may take (then retried once, then an internal fault)",
+    ),
+]
+
+
+def run_options(command: F) -> F:
+    """How a pool's rows run, the same for ``screen`` and ``compare``: --workers, --chunk-size, --scheduler,
+    --max-unzipped-mb, --row-timeout."""
+    for option in reversed(_RUN_OPTIONS):
+        command = option(command)
+    return command
 
 
 @click.command(
@@ -58,28 +98,7 @@ from eligibility.errors import InputError, Problem
     is_flag=True,
     help="ngày kết luận thay đổi của từng người / each person's next verdict change (exact, verified; ~0.1–0.5 s a row)",
 )
-@click.option("--workers", type=int, default=None, help="worker processes (default: all cores; 1 = in this process)")
-@click.option("--chunk-size", type=int, default=None, help="rows per task (default ~1,000)")
-@click.option(
-    "--scheduler",
-    default=None,
-    help="chạy trên Dask / run on Dask: local, local:N (a LocalCluster of N processes) or tcp://host:8786 "
-    "(a running `dask scheduler`); needs pip install 'eligibility[scale]'",
-)
-@click.option(
-    "--max-unzipped-mb",
-    type=click.IntRange(1, 1 << 20),
-    default=512,
-    show_default=True,
-    help="giới hạn kích thước .xlsx sau giải nén / limit on an .xlsx once decompressed (and once read), MB",
-)
-@click.option(
-    "--row-timeout",
-    type=click.FloatRange(0.1, 3600),
-    default=10.0,
-    show_default=True,
-    help="giây tối đa cho một dòng / seconds one row may take (then retried once, then an internal fault)",
-)
+@run_options
 @progress_option
 @lang_option
 def screen(
@@ -159,7 +178,10 @@ def template(out: str, rules: str | None, lang: str) -> int:
     return 0
 
 
-@click.command(help="so sánh một danh sách ở hai ngày hoặc hai bộ quy tắc / who flips between two dates or rule packs")
+@click.command(
+    help="so sánh một danh sách ở hai ngày hoặc hai bộ quy tắc / who flips between two dates or rule packs. "
+    "Chạy như screen / runs like screen: --workers, --chunk-size, --row-timeout, --scheduler"
+)
 @click.argument("pool")
 @request_options(dates=2)
 @click.option("--rules-a", default=None, help="rule-pack directory for side A (default: --rules or the bundled one)")
@@ -167,6 +189,7 @@ def template(out: str, rules: str | None, lang: str) -> int:
 @rules_option
 @click.option("--when", is_flag=True, help="find the day of each flip between the two dates (same rule pack; slower)")
 @click.option("--out", default=None, help="write the table to x.csv, x.json or a text file")
+@run_options
 @progress_option
 @lang_option
 def compare(
@@ -177,10 +200,17 @@ def compare(
     rules: str | None,
     when: bool,
     out: str | None,
+    workers: int | None,
+    chunk_size: int | None,
+    scheduler: str | None,
+    max_unzipped_mb: int,
+    row_timeout: float,
     progress: str,
     lang: str,
     **opts: Any,
 ) -> int:
+    from eligibility.batch.limits import Limits
+
     side_a = rules_a or rules
     side_b = rules_b or rules
     with progress_bar(progress, unit="hồ sơ") as hook:
@@ -192,10 +222,18 @@ def compare(
             rules_b=side_b if side_b != side_a else None,
             when=when,
             progress=hook,
+            out=out,
+            lang=lang,
+            workers=workers,
+            chunk_size=chunk_size,
+            limits=Limits(unzipped_bytes=max_unzipped_mb << 20, row_seconds=row_timeout),
+            scheduler=scheduler,
         )
-    if out:
-        result.write(out, lang)
-        click.echo("\n".join(result.render_text(lang).split("\n")[: 3 + len(result.transitions())]))
-    else:
-        click.echo(result.render_text(lang))
-    return 0
+    for line in result.summary_lines(lang) if out else result.text_lines(lang):
+        click.echo(line)
+    if result.faults:
+        warn(
+            f"{result.faults} dòng lỗi nội bộ, chưa so sánh được (xem danh sách dòng lỗi) / "
+            f"{result.faults} rows hit an internal fault (see the rows that could not be compared)"
+        )
+    return result.exit_code
