@@ -15,42 +15,71 @@ One function per job (each CLI command calls one): :func:`evaluate` (``check``),
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
-from eligibility.api import (
-    DerivedFacts,
-    compare_files,
-    default_rules,
-    derive,
-    evaluate,
-    explain,
-    lint,
-    mutate,
-    retirement,
-    run_cases,
-    screen_file,
-    screen_partition,
-    write_template,
-)
-from eligibility.errors import EligibilityError, EngineError, InputError, Problem, RulePackError
-from eligibility.explain.decision import Decision, Finding
-from eligibility.explain.evaluate import Evaluator
-from eligibility.model import Profile, Request, load_profile, parse_profile, parse_request
-from eligibility.rulepack import RulePack, load_rules
-
 if TYPE_CHECKING:
+    from eligibility.api import (
+        DerivedFacts,
+        compare_files,
+        default_rules,
+        derive,
+        evaluate,
+        explain,
+        lint,
+        mutate,
+        retirement,
+        run_cases,
+        screen_file,
+        screen_partition,
+        write_template,
+    )
     from eligibility.batch.compare import Comparison
     from eligibility.batch.pipeline import ScreenRun
     from eligibility.batch.report import PoolReport
     from eligibility.batch.screen import RowResult, Screener
+    from eligibility.errors import EligibilityError, EngineError, InputError, Problem, RulePackError
+    from eligibility.explain.decision import Decision, Finding
+    from eligibility.explain.evaluate import Evaluator
     from eligibility.explain.timeline import Timeline
     from eligibility.golden import CaseResult, SuiteResult
+    from eligibility.model import Profile, Request, load_profile, parse_profile, parse_request
     from eligibility.mutate import MutationResult
+    from eligibility.rulepack import RulePack, load_rules
 
 __version__ = "0.1.0"
 
-# classes of the pool and timeline machinery, imported on first use (``check`` does not need them)
+# Every public name is imported on first use (PEP 562): ``import eligibility`` costs nothing, and a command
+# imports only the layers it uses — ``check`` never the pool, timeline or web machinery (issue 14, cold start).
 _LAZY = {
+    **dict.fromkeys(
+        (
+            "DerivedFacts",
+            "compare_files",
+            "default_rules",
+            "derive",
+            "evaluate",
+            "explain",
+            "lint",
+            "mutate",
+            "retirement",
+            "run_cases",
+            "screen_file",
+            "screen_partition",
+            "write_template",
+        ),
+        "eligibility.api",
+    ),
+    **dict.fromkeys(
+        ("EligibilityError", "EngineError", "InputError", "Problem", "RulePackError"), "eligibility.errors"
+    ),
+    "Decision": "eligibility.explain.decision",
+    "Finding": "eligibility.explain.decision",
+    "Evaluator": "eligibility.explain.evaluate",
+    **dict.fromkeys(("Profile", "Request", "load_profile", "parse_profile", "parse_request"), "eligibility.model"),
+    "RulePack": "eligibility.rulepack",
+    "load_rules": "eligibility.rulepack",
     "Comparison": "eligibility.batch.compare",
     "ScreenRun": "eligibility.batch.pipeline",
     "PoolReport": "eligibility.batch.report",
@@ -67,8 +96,36 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # the next access is a plain attribute
+        return value
+    if name in SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'eligibility' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+# the subpackages the package bound when it imported them eagerly: ``import eligibility; eligibility.api`` works
+SUBMODULES = ("api", "engine", "errors", "facts", "model", "rulepack", "serialize")
+
+
+class _Package(types.ModuleType):
+    """The package's module type: importing ``eligibility.explain.*`` (or ``eligibility.mutate``) binds that
+    module to the package's attribute of the same name, which here is the public function :func:`explain`
+    (:func:`mutate`): the function stays what ``eligibility.explain`` names, whatever was imported first."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("explain", "mutate") and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

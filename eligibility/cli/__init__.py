@@ -14,19 +14,54 @@ parsed here, and it is already well-kept and widely used (sqlite-utils and datas
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
 import click
 
-from eligibility.cli.person import check, explain, facts, retirement
-from eligibility.cli.pool import compare, screen, template
-from eligibility.cli.rules import rules, test
-from eligibility.cli.serve import serve
 from eligibility.errors import EligibilityError, EngineError, Stopped
+
+# command → the module that defines it: a command's module is imported when that command runs (or when the
+# help lists them all), so ``check`` does not build the pool, rules and web commands (issue 14, cold start)
+COMMANDS = {
+    "check": "eligibility.cli.person",
+    "explain": "eligibility.cli.person",
+    "facts": "eligibility.cli.person",
+    "retirement": "eligibility.cli.person",
+    "rules": "eligibility.cli.rules",
+    "test": "eligibility.cli.rules",
+    "screen": "eligibility.cli.pool",
+    "template": "eligibility.cli.pool",
+    "compare": "eligibility.cli.pool",
+    "serve": "eligibility.cli.serve",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's documented lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            command = getattr(importlib.import_module(COMMANDS[cmd_name]), cmd_name)
+            assert isinstance(command, click.Command), cmd_name
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in COMMANDS:  # a mistyped command: click suggests the nearest of all of them
+            for name in COMMANDS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
 
 @click.group(
+    cls=_LazyGroup,
     help=(
         "Kiểm tra điều kiện, tiêu chuẩn cán bộ (quy hoạch, bổ nhiệm, bổ nhiệm lại, giới thiệu ứng cử, luân chuyển, "
         "bố trí không là người địa phương) — personnel eligibility checks with legal sources."
@@ -36,10 +71,6 @@ from eligibility.errors import EligibilityError, EngineError, Stopped
 @click.version_option(package_name="eligibility", prog_name="eligibility")
 def cli() -> None:
     pass
-
-
-for command in (check, explain, facts, retirement, rules, test, screen, template, compare, serve):
-    cli.add_command(command)
 
 
 def _lang(argv: Sequence[str]) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 from collections import ChainMap, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -173,6 +172,8 @@ class Evaluator:
         found = names.get(lv.fold(text))
         if found is not None:
             return found
+        import difflib  # only for a post that is not in the rule pack
+
         close = list(dict.fromkeys(names[k] for k in difflib.get_close_matches(lv.fold(text), list(names), 3, 0.85)))
         if close:
             vi = f"không có chức danh này; có phải là: {', '.join(close)}? (danh sách: eligibility rules titles)"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eligibility import templates
 from eligibility.explain import names
 from eligibility.explain.decision import OUTCOME_LABELS, TAG_LABELS, VERDICT_LABELS, Decision, Finding
 from eligibility.model import levels as lv
@@ -342,6 +341,8 @@ def render_html(
     a timeline's context (:func:`eligibility.explain.timeline.render.timeline_context`): the record then shows
     the chart and what would change the verdict, and with ``full_timeline`` the whole timeline section after
     the signatures (``eligibility explain``)."""
+    from eligibility import templates  # Jinja2 and the static files: only for a page, not for the text of ``check``
+
     return templates.render(
         "decision.html.j2",
         d=decision_context(d, lang, profile=profile, rules=rules, timeline=timeline),

@@ -13,7 +13,6 @@ Vĩnh Phú from 1/7/2025 (Vĩnh Phúc and Phú Thọ are both Phú Thọ now), t
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 
 from eligibility.model.levels import fold
@@ -73,6 +72,8 @@ class Localities:
 
     def suggest(self, text: str) -> list[str]:
         """Close province codes for a misspelt name (difflib on folded names), best first."""
+        import difflib  # only for a misspelt province
+
         hits = difflib.get_close_matches(_key(text), list(self._lookup), n=3, cutoff=0.75)
         return list(dict.fromkeys(self._lookup[h] for h in hits))
 
