@@ -30,13 +30,14 @@ from eligibility.batch import csvfile
 from eligibility.batch.columns import Cell, Layout
 from eligibility.batch.limits import DEFAULT_LIMITS, Limits, number
 from eligibility.batch.mapping import as_text, clean, row_to_profile, title_code_map
-from eligibility.batch.shape import HEADER_SCAN_ROWS, Shape, classify, find_layout, recognised, values_of
+from eligibility.batch.shape import HEADER_SCAN_ROWS, Shape, classify, filled, find_layout, recognised, values_of
 from eligibility.batch.sheet import SheetRows
 from eligibility.errors import InputError, Problem
 from eligibility.model.profile import Profile
 
 FORMATS = (".xlsx", ".csv", ".jsonl", ".parquet")
 MAX_DEPTH = 32  # nesting of a JSONL line (a profile is 4 deep)
+Cells = tuple[Cell, ...] | csvfile.Record  # a row's cells, or a CSV record not yet parsed into them
 
 
 @dataclass
@@ -59,14 +60,19 @@ class PoolRow:
     cells: tuple[Cell, ...] | None = None  # raw cells not yet converted (``read_pool(..., lazy=True)``)
     codes: Mapping[str, str] | None = None
     pre: list[Problem] = field(default_factory=list)  # found while reading (a formula without a value)
-    text: str | None = None  # a JSONL line not yet parsed (``read_pool(..., lazy=True)``)
-    limits: Limits | None = None  # what a JSONL line may hold (its nesting, its texts), checked when parsed
+    text: str | None = None  # a JSONL line, or a CSV record (with ``delimiter``), not yet parsed (``lazy=True``)
+    limits: Limits | None = None  # what a JSONL line or a CSV record may hold, checked when parsed
+    delimiter: str | None = None  # ``text`` is a CSV record on one line, fields split by this
 
     def resolve(self) -> PoolRow:
-        """Convert raw cells (or a JSONL line) into ``data``, ``request`` and ``problems`` (once; a no-op
-        otherwise)."""
+        """Convert raw cells (or a JSONL line, or a CSV record) into ``data``, ``request`` and ``problems``
+        (once; a no-op otherwise)."""
         if self.text is not None:
-            done = _parse_line(self.text, self.row, self.codes, self.limits or DEFAULT_LIMITS)
+            if self.delimiter is not None:
+                done = _csv_row(self.row, self.text, self.delimiter, self.layout, self.codes, self.limits)
+                self.layout, self.pre = done.layout, done.pre
+            else:
+                done = _parse_line(self.text, self.row, self.codes, self.limits or DEFAULT_LIMITS)
             self.data, self.request, self.problems = done.data, done.request, done.problems
             self.id, self.name, self.text = done.id, done.name, None
             return self
@@ -125,8 +131,11 @@ def read_pool(
     ``use_default_post``. ``titles`` (``rules.titles``) lets cells name titles by their Vietnamese
     name instead of the code. File-level problems (not found, wrong format, duplicate headers,
     no header row) raise :class:`InputError`; row-level problems are carried by the rows.
-    ``lazy=True`` leaves spreadsheet rows as raw cells (:meth:`PoolRow.resolve` converts them) so
-    that the screen's worker processes do the conversion instead of the reading process.
+    ``lazy=True`` leaves rows unconverted (:meth:`PoolRow.resolve` converts them) so that the screen's
+    worker processes do the conversion instead of the reading process: spreadsheet rows as raw cells,
+    JSONL lines as text, and CSV records past the header search as text, split from the file but not parsed
+    (the reader only looks at the fields up to the sex and birth-date columns, to tell a person from a blank,
+    heading or signature row; see ``_Unparsed``). What the rows and the source report is the same either way.
     ``limits`` (default :data:`~eligibility.batch.limits.DEFAULT_LIMITS`): a file beyond them is refused.
     ``records=(start, stop)`` reads only the records start ≤ i < stop (0-based) of a Parquet pool (a
     partition read where it is screened); row numbers stay the file's record numbers.
@@ -190,6 +199,20 @@ def _row_from_cells(cells: tuple[Cell, ...], lay: Layout, row: int, codes: Mappi
     return PoolRow(row, data=data, request=request, problems=problems, layout=lay, id=ident, name=name)
 
 
+def _csv_row(
+    n: int, text: str, delimiter: str, lay: Layout | None, codes: Mapping[str, str] | None, limits: Limits | None
+) -> PoolRow:
+    """A CSV record left unparsed by the reading process (:class:`_Unparsed`), as reading it there would
+    have made it: parsed and checked (:func:`~eligibility.batch.csvfile.one_line`), then converted."""
+    rec = csvfile.one_line(n, text, delimiter, limits or DEFAULT_LIMITS)
+    if (rec.problems and not rec.fields) or lay is None:
+        return PoolRow(n, problems=rec.problems)  # a record that could not be read at all
+    row = _row_from_cells(tuple(rec.fields), lay, n, codes)
+    row.pre = list(rec.problems)
+    row.problems.extend(row.pre)
+    return row
+
+
 def _cell(cells: tuple[Cell, ...], pos: int | None) -> str | None:
     if pos is None or pos >= len(cells):
         return None
@@ -197,19 +220,66 @@ def _cell(cells: tuple[Cell, ...], pos: int | None) -> str | None:
     return None if v is None else str(v)
 
 
+class _Unparsed:
+    """The rows of CSV records left unparsed (``Record.text``), to be parsed where they are screened.
+
+    :meth:`row` takes a record only when it is surely a person's: no cell can be too long and no field lies
+    past the header or the column limit (its length and field count say so), and a personal column (sex,
+    birth date) is filled — read from the fields up to it, split at the delimiter when none of them holds
+    a quote. Otherwise None: the record is parsed here and classified (blank, heading, signature block, …)
+    as any other. The columns without a header are counted from the same fields."""
+
+    def __init__(
+        self, lay: Layout, shape: Shape, unnamed: list[int], codes: Mapping[str, str] | None, limits: Limits
+    ) -> None:
+        self.lay, self.shape, self.unnamed, self.codes, self.limits = lay, shape, unnamed, codes, limits
+        self.need = max((*shape.personal, *unnamed), default=-1)  # the last field looked at
+        self.fit = min(limits.columns, len(lay.headers))
+
+    def row(self, rec: csvfile.Record) -> PoolRow | None:
+        text, need = rec.text, self.need
+        if text is None or not self.shape.personal or len(text) > self.limits.cell_chars or rec.count > self.fit:
+            return None
+        parts = text.split(rec.delimiter, need + 1)
+        if len(parts) > need + 1:
+            end = len(text) - len(parts.pop())  # the rest of the record, not looked at
+        else:
+            end = len(text)
+            parts[-1] = parts[-1].rstrip("\r\n")  # the record's last field, before the line's end
+        if text.find('"', 0, end) >= 0 or not any(filled(parts, i) for i in self.shape.personal):
+            return None
+        for i in self.unnamed:
+            if i < len(parts) and clean(parts[i]) is not None:
+                self.shape.unnamed[i] = self.shape.unnamed.get(i, 0) + 1
+        return PoolRow(
+            rec.line, layout=self.lay, text=text, codes=self.codes, limits=self.limits, delimiter=rec.delimiter
+        )
+
+
 def _rows(
     source: PoolSource,
-    numbered: Iterable[tuple[int, tuple[Cell, ...], list[Problem]]],
+    numbered: Iterable[tuple[int, Cells, list[Problem]]],
     lay: Layout,
     shape: Shape,
     codes: Mapping[str, str] | None,
     lazy: bool,
+    limits: Limits,
 ) -> Iterator[PoolRow]:
     """The rows after the header, by row number: people (or their errors); everything else counted."""
     width = len(lay.headers)
     unnamed = [i for i, t in enumerate(lay.headers) if not t and i != shape.stt]
+    unparsed = _Unparsed(lay, shape, unnamed, codes, limits)
     first = True
-    for n, cells, problems in numbered:
+    for n, item, found in numbered:
+        if isinstance(item, csvfile.Record):
+            raw = None if first or shape.footer else unparsed.row(item)
+            if raw is not None:
+                first = False
+                yield raw
+                continue
+            cells, problems = _parse(item, limits)
+        else:
+            cells, problems = item, found
         if problems and not cells:
             yield PoolRow(n, problems=problems)  # a record that could not be read at all
             first = False
@@ -236,10 +306,16 @@ def _rows(
         yield row
 
 
+def _parse(rec: csvfile.Record, limits: Limits) -> tuple[tuple[Cell, ...], list[Problem]]:
+    """The cells and problems of a CSV record left unparsed (parsed here after all)."""
+    done = csvfile.one_line(rec.line, rec.text or "", rec.delimiter, limits)
+    return tuple(done.fields), done.problems
+
+
 def _spreadsheet(
     p: Path,
     kind: str,
-    rows: Iterator[tuple[int, tuple[Cell, ...], list[Problem]]],
+    rows: Iterator[tuple[int, Cells, list[Problem]]],
     total: Callable[[int], int | None],
     close: Callable[[], None],
     post_column: str | None,
@@ -253,7 +329,8 @@ def _spreadsheet(
     numbers: list[int] = []
     extra: list[list[Problem]] = []
     try:
-        for n, cells, problems in rows:
+        for n, item, found in rows:
+            cells, problems = _parse(item, limits) if isinstance(item, csvfile.Record) else (item, found)
             head.append(cells)
             numbers.append(n)
             extra.append(problems)
@@ -267,13 +344,13 @@ def _spreadsheet(
     source = PoolSource(p, kind, lay, warnings, total(numbers[last]))
     source.shape = shape
 
-    def numbered() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
+    def numbered() -> Iterator[tuple[int, Cells, list[Problem]]]:
         yield from zip(numbers[last + 1 :], head[last + 1 :], extra[last + 1 :], strict=True)
         yield from rows
 
     def gen() -> Iterator[PoolRow]:
         try:
-            yield from _rows(source, numbered(), lay, shape, codes, lazy)
+            yield from _rows(source, numbered(), lay, shape, codes, lazy, limits)
         finally:
             close()
         source.late_warnings.extend(shape.problems(lay.headers))
@@ -347,10 +424,15 @@ def _read_csv(
 ) -> PoolSource:
     delimiter = csvfile.sniff(p, limits, recognised)
     header_fields: list[int] = []
+    raw: list[bool] = []  # lazy: once the header is known, whole-line records are left to the workers
 
-    def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
-        for rec in csvfile.records(p, delimiter, limits, header_fields):
-            yield rec.line, tuple(rec.fields), rec.problems
+    def rows() -> Iterator[tuple[int, Cells, list[Problem]]]:
+        for rec in csvfile.records(p, delimiter, limits, header_fields, raw):
+            yield rec.line, rec if rec.text is not None else tuple(rec.fields), rec.problems
+
+    def on_header(lay: Layout) -> None:
+        header_fields.append(len(lay.headers))
+        raw.append(lazy)
 
     lines = _count_lines(p)
     return _spreadsheet(
@@ -364,7 +446,7 @@ def _read_csv(
         use_default_post,
         lazy,
         limits,
-        on_header=lambda lay: header_fields.append(len(lay.headers)),
+        on_header=on_header,
     )
 
 

@@ -214,7 +214,7 @@ def find_layout(
     return last, lay, warnings, shape
 
 
-def filled(cells: tuple[Cell, ...], i: int) -> bool:
+def filled(cells: Sequence[Cell], i: int) -> bool:
     if i >= len(cells):
         return False
     v = cells[i]
