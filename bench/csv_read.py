@@ -113,6 +113,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=3, help="rounds of each reading configuration (the median)")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--only", choices=("read", "screen"), help="one part of the run")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -136,7 +137,7 @@ def main() -> int:
             ("JSONL, lazy (lines split here, parsed by the workers)", {"pool": str(jsonl_pool), "lazy": True}),
         ]
         read_rows = []
-        for label, spec in reading:
+        for label, spec in reading if args.only != "screen" else ():
             runs = [measure({"kind": "read", **spec}) for _ in range(args.rounds)]
             runs.sort(key=lambda r: r["cpu_inner"])
             mid = runs[len(runs) // 2]
@@ -150,7 +151,7 @@ def main() -> int:
         ]
         screen_rows = []
         verdicts = []
-        for label, spec in screening:
+        for label, spec in screening if args.only != "read" else ():
             r = measure({"kind": "screen", "outdir": tmp, **spec})
             n = r["rows"]
             verdicts.append(r["verdicts"])
@@ -163,11 +164,11 @@ def main() -> int:
     load_end = os.getloadavg()
     print(f"load average at end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f}")
     print(f"verdicts identical across the three pools: {all(v == verdicts[0] for v in verdicts)}")
-    base = read_rows[0][2]
+    base = read_rows[0][2] if read_rows else 1.0
     print("\nreading, parent CPU per row (median of rounds):")
     for label, n, us, size, unparsed in read_rows:
         print(f"  {label:<58} {us:8.1f} µs  {us / base:5.2f}× eager  {size:6.0f} B  unparsed {unparsed:,}/{n:,}")
-    jsonl = screen_rows[-1]
+    jsonl = screen_rows[-1] if screen_rows else ("", 1, 1.0, 1.0, 1.0)
     print("\nscreen_file, 2 workers, one action, .xlsx:")
     for label, _, rps, us, parent in screen_rows:
         print(
