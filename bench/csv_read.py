@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """A CSV pool read by the parent or by the workers (issue 14, part 2: the parent out of the hot path).
 
-    python bench/csv_read.py                    # 100,000 rows (~6 minutes on a shared 2-core box)
+    python bench/csv_read.py                    # 100,000 rows (the three whole runs take most of it: 30+ minutes under load)
     python bench/csv_read.py --rows 5000        # a short run while developing
     python bench/csv_read.py --markdown         # also the tables as Markdown (for RESULTS.md)
 
