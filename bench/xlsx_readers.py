@@ -11,6 +11,10 @@ own), in turn, ``--repeat`` times; the script prints the medians, the peak RSS a
   references, cell lengths, the size once read)
 * ``package``       — what ``screen`` does: ``read_pool(path, lazy=True)`` — checks, then calamine, then
   header and row shapes — every row consumed
+* ``iterparse``     — a streaming read with the standard library alone, as a yardstick for one that holds a
+  row at a time (issue 14): the shared strings held as a list, the sheet part decompressed and parsed by
+  ``xml.etree.ElementTree.iterparse`` (expat), each ``<row>`` turned into values (shared, inline, numbers;
+  no styles, so no dates) and cleared. Not the package's reader: it lacks calamine's typing of cells.
 
     .venv/bin/python bench/xlsx_readers.py [--rows 100000] [--repeat 1]
 """
@@ -27,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-READERS = ("openpyxl", "calamine", "checks", "package")
+READERS = ("openpyxl", "calamine", "checks", "package", "iterparse")
 
 
 def child(name: str, path: str) -> None:
@@ -51,6 +55,8 @@ def child(name: str, path: str) -> None:
         from eligibility.batch.sheet import check_xlsx
 
         n = check_xlsx(Path(path), Limits()).last_row
+    elif name == "iterparse":
+        n = _iterparse(path)
     else:
         from eligibility.batch.reader import read_pool
 
@@ -62,6 +68,43 @@ def child(name: str, path: str) -> None:
     hwm = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
     peak = int(hwm[0]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": n, "seconds": seconds, "peak_mb": peak}))
+
+
+def _iterparse(path: str) -> int:
+    """Rows of the first sheet, streamed: one ``<row>`` element in memory at a time (plus the shared strings)."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    n = 0
+    with zipfile.ZipFile(path) as z:
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in z.namelist():
+            with z.open("xl/sharedStrings.xml") as fh:
+                for _, el in iterparse(fh):
+                    if el.tag == ns + "si":
+                        shared.append("".join(t.text or "" for t in el.iter(ns + "t")))
+                        el.clear()
+        with z.open("xl/worksheets/sheet1.xml") as fh:
+            data = None  # <sheetData>: the rows' parent, emptied after each row
+            for event, el in iterparse(fh, events=("start", "end")):
+                if event == "start":
+                    data = el if el.tag == ns + "sheetData" else data
+                    continue
+                if el.tag != ns + "row":
+                    continue
+                cells: list[object] = []
+                for c in el:
+                    kind, v = c.get("t"), c.find(ns + "v")
+                    if kind == "s" and v is not None:
+                        cells.append(shared[int(v.text or 0)])
+                    elif kind == "inlineStr":
+                        cells.append("".join(t.text or "" for t in c.iter(ns + "t")))
+                    elif v is not None and v.text is not None:
+                        cells.append(v.text if kind in ("str", "e", "b") else float(v.text))
+                n += 1
+                (data if data is not None else el).clear()
+    return n
 
 
 def write_pools(tmp: Path, rows: int) -> dict[str, Path]:
@@ -105,6 +148,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--readers", default=",".join(READERS), help="a comma-separated subset of " + ", ".join(READERS))
     ap.add_argument("--child", nargs=2, metavar=("READER", "PATH"))
     args = ap.parse_args()
     if args.child:
@@ -114,10 +158,11 @@ def main() -> None:
         t0 = time.perf_counter()
         pools = write_pools(Path(tmp), args.rows)
         print(f"pools of {args.rows:,} people written in {time.perf_counter() - t0:.0f} s")
+        readers = [r for r in READERS if r in args.readers.split(",")]
         for label, path in pools.items():
-            results: dict[str, list[dict[str, float]]] = {r: [] for r in READERS}
+            results: dict[str, list[dict[str, float]]] = {r: [] for r in readers}
             for _ in range(args.repeat):
-                for name in READERS:
+                for name in readers:
                     done = subprocess.run(
                         [sys.executable, __file__, "--child", name, str(path)],
                         capture_output=True,
@@ -128,11 +173,15 @@ def main() -> None:
             med = {k: statistics.median(x["seconds"] for x in v) for k, v in results.items()}
             peak = {k: max(x["peak_mb"] for x in v) for k, v in results.items()}
             print(f"\n{label}: {path.stat().st_size / 1e6:.1f} MB on disk, {args.repeat} run(s) each, median")
-            for k in READERS:
+            for k in readers:
                 print(f"  {k:9} {med[k]:7.2f} s   peak {peak[k]:6.0f} MB")
-            print(f"  ratio openpyxl / calamine = {med['openpyxl'] / med['calamine']:.1f}x")
-            print(f"  ratio openpyxl / package (checks + calamine + shapes) = {med['openpyxl'] / med['package']:.1f}x")
-            print(f"  checks / calamine = {med['checks'] / med['calamine']:.2f}")
+            for a, b in (("openpyxl", "calamine"), ("openpyxl", "package"), ("checks", "calamine")):
+                if a in med and b in med:
+                    print(f"  ratio {a} / {b} = {med[a] / med[b]:.2f}x")
+            for a in ("iterparse", "openpyxl"):
+                for b in ("calamine", "package"):
+                    if a in med and b in med:
+                        print(f"  {a} / {b}: time {med[a] / med[b]:.2f}x, peak {peak[a] / peak[b]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,12 @@
 * Limits (:class:`~eligibility.batch.limits.Limits`): a line or record longer than ``line_chars`` and a
   cell longer than ``cell_chars`` are that row's error; more than ``columns`` header fields or more than
   ``rows`` records refuse the file.
+* Split here, parsed elsewhere (``records(..., raw=...)``): a line that is a whole record by itself is
+  recognised without parsing it (:func:`complete`: its quotes split it into pieces that must alternate
+  between quoted text and delimiters) and handed on as its text; :func:`one_line` turns it into the same
+  :class:`Record` that reading it here would have given, in the worker process that screens it. A line
+  that cannot be told so cheaply (an open quote, a quote inside an unquoted field, a carriage return
+  inside the line, a line that is not UTF-8) is read here as before.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ class Record:
     fields: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     lines: int = 1  # physical lines it spans
+    text: str | None = None  # a whole record on one line, not yet parsed (``records(..., raw=...)``)
+    count: int = 0  # with ``text``: the number of fields it holds (known from its quotes and delimiters)
+    delimiter: str = ","  # with ``text``: the file's
 
 
 class _Lines:
@@ -112,16 +121,22 @@ def sniff(path: Path, limits: Limits, recognised: object) -> str:
     return best
 
 
-def records(path: Path, delimiter: str, limits: Limits, header_fields: list[int]) -> Iterator[Record]:
+def records(
+    path: Path, delimiter: str, limits: Limits, header_fields: list[int], raw: list[bool] | None = None
+) -> Iterator[Record]:
     """Every record of the file in order. ``header_fields`` holds one number, the header's field count, once
-    the caller knows it (multi-line records are judged against it)."""
+    the caller knows it (multi-line records are judged against it). While ``raw`` holds ``True``, a line that
+    is a whole record by itself (:func:`complete`) is yielded unparsed: ``Record.text`` and ``Record.count``,
+    for :func:`one_line` to parse where the row is screened."""
     csv.field_size_limit(max(csv.field_size_limit(), limits.line_chars))
     where = str(path)
     with path.open("rb") as fh:
         src = _Lines(fh, limits.line_chars)
         count = 0
         while True:
-            rec = _record(src, delimiter, limits, header_fields)
+            rec = _raw(src, delimiter) if raw and raw[0] else None
+            if rec is None:
+                rec = _record(src, delimiter, limits, header_fields)
             if rec is None:
                 return
             count += 1
@@ -133,6 +148,63 @@ def records(path: Path, delimiter: str, limits: Limits, header_fields: list[int]
                     f"the file has more than {number(limits.rows)} records, Excel's limit",
                 )
             yield rec
+
+
+def complete(text: str, delimiter: str) -> int | None:
+    """The number of fields of ``text`` (one physical line) if the csv module reads it, strictly, as one
+    whole record without error — found without parsing it — or None if that cannot be told cheaply.
+
+    Split at its quotes, a well-formed line alternates between the text outside quotes and the text inside
+    them. Each piece outside must open and close at a field's edge: the first ends with the delimiter (or is
+    empty: a quote opens the line), the last starts with it (or is empty), a middle one does both, or is
+    empty (a doubled quote inside a quoted field). An odd number of quotes (a field left open: perhaps a
+    record over several lines), a quote inside an unquoted field (``5"``, which the csv module keeps as
+    text) and a carriage return inside the line give None: :func:`_record` reads such a line."""
+    body = text[:-1] if text.endswith("\n") else text
+    body = body.rstrip("\r")
+    if "\r" in body:
+        return None
+    if '"' not in body:
+        return body.count(delimiter) + 1 if body else 0
+    parts = body.split('"')
+    if not len(parts) % 2:
+        return None
+    outside = parts[::2]
+    head, tail = outside[0], outside[-1]
+    if (head and head[-1] != delimiter) or (tail and tail[0] != delimiter):
+        return None
+    for piece in outside[1:-1]:
+        if piece and (piece[0] != delimiter or piece[-1] != delimiter):
+            return None
+    return "".join(outside).count(delimiter) + 1
+
+
+def one_line(line: int, text: str, delimiter: str, limits: Limits) -> Record:
+    """The record of ``text``, a line :func:`complete` accepted, parsed and checked as :func:`records`
+    would have read it (wherever it is called: a worker process screening the row). A line it did not
+    accept and that is not one record is the quote error (what :func:`records` says of a line it cannot
+    continue)."""
+    csv.field_size_limit(max(csv.field_size_limit(), limits.line_chars))
+    try:
+        rows = list(csv.reader(_split(text), delimiter=delimiter, strict=True))
+    except csv.Error:
+        rows = [[], []]
+    if len(rows) > 1:
+        return Record(line, problems=[_quote_problem(line)])
+    return _checked(Record(line, rows[0] if rows else []), limits)
+
+
+def _raw(src: _Lines, delimiter: str) -> Record | None:
+    """The next line as an unparsed record, if it is one by itself (else it is pushed back)."""
+    nxt = src.next()
+    if nxt is None:
+        return None
+    start, text = nxt
+    fields = None if text is None else complete(text, delimiter)
+    if text is None or fields is None:
+        src.push([nxt])
+        return None
+    return Record(start, text=text, count=fields, delimiter=delimiter)
 
 
 def _split(buf: str) -> list[str]:
@@ -186,17 +258,7 @@ def _record(src: _Lines, delimiter: str, limits: Limits, header_fields: list[int
                 consumed.append(nxt)
         # an open quote (or a quote out of place): this record is an error, the next line starts afresh
         src.push(consumed[1:])
-        return Record(
-            start,
-            problems=[
-                _problem(
-                    start,
-                    'dấu ngoặc kép (") mở mà không đóng, hoặc đặt sai chỗ; sửa ô trên dòng này (các dòng sau vẫn được đọc)',
-                    'a double quote (") opened and never closed, or out of place; fix the cell on this line (the '
-                    "lines after it are still read)",
-                )
-            ],
-        )
+        return Record(start, problems=[_quote_problem(start)])
     if len(consumed) > 1 and header_fields and len(fields) != header_fields[0]:
         src.push(consumed[1:])  # a record over several lines that does not fit the header: an open quote
         return Record(
@@ -211,8 +273,27 @@ def _record(src: _Lines, delimiter: str, limits: Limits, header_fields: list[int
                 )
             ],
         )
-    rec = Record(start, fields, lines=len(consumed))
-    long = [i for i, f in enumerate(fields) if len(f) > limits.cell_chars]
+    return _checked(Record(start, fields, lines=len(consumed)), limits)
+
+
+def _quote_problem(line: int) -> Problem:
+    return _problem(
+        line,
+        'dấu ngoặc kép (") mở mà không đóng, hoặc đặt sai chỗ; sửa ô trên dòng này (các dòng sau vẫn được đọc)',
+        'a double quote (") opened and never closed, or out of place; fix the cell on this line (the '
+        "lines after it are still read)",
+    )
+
+
+def _checked(rec: Record, limits: Limits) -> Record:
+    """``rec`` with a cell past ``cell_chars`` (then its fields are dropped) or fields past ``columns``
+    as its problem."""
+    start, fields = rec.line, rec.fields
+    long = (
+        [i for i, f in enumerate(fields) if len(f) > limits.cell_chars]
+        if sum(map(len, fields)) > limits.cell_chars
+        else []
+    )
     if long:
         rec.problems.append(
             _problem(

@@ -20,26 +20,24 @@ The formats are read by :mod:`eligibility.batch.sheet` (.xlsx: checked, then pyt
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eligibility.batch import csvfile
-from eligibility.batch.columns import POST_COLUMN, REQUIRED, Cell, Layout, find_column, layout
-from eligibility.batch.limits import DEFAULT_LIMITS, Limits, number, refuse
+from eligibility.batch.columns import Cell, Layout
+from eligibility.batch.limits import DEFAULT_LIMITS, Limits, number
 from eligibility.batch.mapping import as_text, clean, row_to_profile, title_code_map
+from eligibility.batch.shape import HEADER_SCAN_ROWS, Shape, classify, filled, find_layout, recognised, values_of
 from eligibility.batch.sheet import SheetRows
 from eligibility.errors import InputError, Problem
-from eligibility.model import levels as lv
 from eligibility.model.profile import Profile
 
 FORMATS = (".xlsx", ".csv", ".jsonl", ".parquet")
-HEADER_SCAN_ROWS = 20  # the header may sit under a few title rows
 MAX_DEPTH = 32  # nesting of a JSONL line (a profile is 4 deep)
+Cells = tuple[Cell, ...] | csvfile.Record  # a row's cells, or a CSV record not yet parsed into them
 
 
 @dataclass
@@ -62,14 +60,19 @@ class PoolRow:
     cells: tuple[Cell, ...] | None = None  # raw cells not yet converted (``read_pool(..., lazy=True)``)
     codes: Mapping[str, str] | None = None
     pre: list[Problem] = field(default_factory=list)  # found while reading (a formula without a value)
-    text: str | None = None  # a JSONL line not yet parsed (``read_pool(..., lazy=True)``)
-    limits: Limits | None = None  # what a JSONL line may hold (its nesting, its texts), checked when parsed
+    text: str | None = None  # a JSONL line, or a CSV record (with ``delimiter``), not yet parsed (``lazy=True``)
+    limits: Limits | None = None  # what a JSONL line or a CSV record may hold, checked when parsed
+    delimiter: str | None = None  # ``text`` is a CSV record on one line, fields split by this
 
     def resolve(self) -> PoolRow:
-        """Convert raw cells (or a JSONL line) into ``data``, ``request`` and ``problems`` (once; a no-op
-        otherwise)."""
+        """Convert raw cells (or a JSONL line, or a CSV record) into ``data``, ``request`` and ``problems``
+        (once; a no-op otherwise)."""
         if self.text is not None:
-            done = _parse_line(self.text, self.row, self.codes, self.limits or DEFAULT_LIMITS)
+            if self.delimiter is not None:
+                done = _csv_row(self.row, self.text, self.delimiter, self.layout, self.codes, self.limits)
+                self.layout, self.pre = done.layout, done.pre
+            else:
+                done = _parse_line(self.text, self.row, self.codes, self.limits or DEFAULT_LIMITS)
             self.data, self.request, self.problems = done.data, done.request, done.problems
             self.id, self.name, self.text = done.id, done.name, None
             return self
@@ -128,8 +131,11 @@ def read_pool(
     ``use_default_post``. ``titles`` (``rules.titles``) lets cells name titles by their Vietnamese
     name instead of the code. File-level problems (not found, wrong format, duplicate headers,
     no header row) raise :class:`InputError`; row-level problems are carried by the rows.
-    ``lazy=True`` leaves spreadsheet rows as raw cells (:meth:`PoolRow.resolve` converts them) so
-    that the screen's worker processes do the conversion instead of the reading process.
+    ``lazy=True`` leaves rows unconverted (:meth:`PoolRow.resolve` converts them) so that the screen's
+    worker processes do the conversion instead of the reading process: spreadsheet rows as raw cells,
+    JSONL lines as text, and CSV records past the header search as text, split from the file but not parsed
+    (the reader only looks at the fields up to the sex and birth-date columns, to tell a person from a blank,
+    heading or signature row; see ``_Unparsed``). What the rows and the source report is the same either way.
     ``limits`` (default :data:`~eligibility.batch.limits.DEFAULT_LIMITS`): a file beyond them is refused.
     ``records=(start, stop)`` reads only the records start ≤ i < stop (0-based) of a Parquet pool (a
     partition read where it is screened); row numbers stay the file's record numbers.
@@ -193,6 +199,20 @@ def _row_from_cells(cells: tuple[Cell, ...], lay: Layout, row: int, codes: Mappi
     return PoolRow(row, data=data, request=request, problems=problems, layout=lay, id=ident, name=name)
 
 
+def _csv_row(
+    n: int, text: str, delimiter: str, lay: Layout | None, codes: Mapping[str, str] | None, limits: Limits | None
+) -> PoolRow:
+    """A CSV record left unparsed by the reading process (:class:`_Unparsed`), as reading it there would
+    have made it: parsed and checked (:func:`~eligibility.batch.csvfile.one_line`), then converted."""
+    rec = csvfile.one_line(n, text, delimiter, limits or DEFAULT_LIMITS)
+    if (rec.problems and not rec.fields) or lay is None:
+        return PoolRow(n, problems=rec.problems)  # a record that could not be read at all
+    row = _row_from_cells(tuple(rec.fields), lay, n, codes)
+    row.pre = list(rec.problems)
+    row.problems.extend(row.pre)
+    return row
+
+
 def _cell(cells: tuple[Cell, ...], pos: int | None) -> str | None:
     if pos is None or pos >= len(cells):
         return None
@@ -200,265 +220,77 @@ def _cell(cells: tuple[Cell, ...], pos: int | None) -> str | None:
     return None if v is None else str(v)
 
 
-# ----- the shape of an officer's sheet: title rows, a header over one or two rows, numbering, footer --
-STT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "thu tu", "no", "no."}
-_FOOTER = re.compile(
-    r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}|nguoi lap( bieu)?|thu truong|giam doc|chu tich|bi thu|"
-    r"truong ban|truong phong|xac nhan|ky,? ghi ro ho ten|ky ten|dong dau|noi nhan|^tm\.|^kt\.|^tl\.|^q\."
-)
-_HEADING = re.compile(r"^(?:[ivxlc]+|[a-z]|\d{1,2})[.)]\s+\S")
-_NUMBERING = re.compile(r"^\(?(?:\d{1,3}|[a-z])\)?$")
+class _Unparsed:
+    """The rows of CSV records left unparsed (``Record.text``), to be parsed where they are screened.
 
+    :meth:`row` takes a record only when it is surely a person's: no cell can be too long and no field lies
+    past the header or the column limit (its length and field count say so), and a personal column (sex,
+    birth date) is filled — read from the fields up to it, split at the delimiter when none of them holds
+    a quote. Otherwise None: the record is parsed here and classified (blank, heading, signature block, …)
+    as any other. The columns without a header are counted from the same fields."""
 
-def _recognised(cells: Sequence[Cell]) -> int:
-    return sum(1 for c in cells if isinstance(c, str) and c.strip() and find_column(c) not in (None, POST_COLUMN))
+    def __init__(
+        self, lay: Layout, shape: Shape, unnamed: list[int], codes: Mapping[str, str] | None, limits: Limits
+    ) -> None:
+        self.lay, self.shape, self.unnamed, self.codes, self.limits = lay, shape, unnamed, codes, limits
+        self.need = max((*shape.personal, *unnamed), default=-1)  # the last field looked at
+        self.fit = min(limits.columns, len(lay.headers))
 
-
-def _combine(group: Sequence[Cell], sub: Sequence[Cell]) -> tuple[str, ...]:
-    """One header from a group row and its sub-header row ("Trình độ" over "Chuyên môn" | "Lý luận chính
-    trị" → "Trình độ chuyên môn", "Trình độ lý luận chính trị"). A group's text sits in the first column
-    of its merged cells; it carries to the right while the sub-header row has text under it."""
-    n = max(len(group), len(sub))
-    out: list[str] = []
-    carry = ""
-    for i in range(n):
-        g = clean(group[i]) if i < len(group) else None
-        s = clean(sub[i]) if i < len(sub) else None
-        g_text = "" if g is None else as_text(g)
-        s_text = "" if s is None else as_text(s)
-        if g_text:
-            carry = g_text if s_text else ""
-        elif s_text and carry:
-            g_text = carry
+    def row(self, rec: csvfile.Record) -> PoolRow | None:
+        text, need = rec.text, self.need
+        if text is None or not self.shape.personal or len(text) > self.limits.cell_chars or rec.count > self.fit:
+            return None
+        parts = text.split(rec.delimiter, need + 1)
+        if len(parts) > need + 1:
+            end = len(text) - len(parts.pop())  # the rest of the record, not looked at
         else:
-            carry = ""
-        if not s_text:
-            out.append(g_text)
-            continue
-        if not g_text:
-            out.append(s_text)
-            continue
-        options = (f"{g_text} {s_text}", s_text, f"{s_text} {g_text}")
-        out.append(next((o for o in options if find_column(o) not in (None,)), options[0]))
-    return tuple(out)
-
-
-def _find_header(rows: list[tuple[Cell, ...]]) -> tuple[int, int, tuple[Cell, ...]] | None:
-    """(first row of the header, rows it takes: 1 or 2, the header cells) among the first rows."""
-    for i, cells in enumerate(rows):
-        single = _recognised(cells)
-        pair = _combine(cells, rows[i + 1]) if i + 1 < len(rows) else None
-        paired = _recognised(pair) if pair is not None else 0
-        beats = pair is not None and paired > max(single, _recognised(rows[i + 1]))
-        if pair is not None and beats and paired >= 2 and not _looks_like_person(rows[i + 1]):
-            return i, 2, pair
-        if single >= 2:
-            return i, 1, cells
-    return None
-
-
-def _looks_like_person(cells: Sequence[Cell]) -> bool:
-    """A row with a date or a number past a short one (an STT) is data, not a sub-header."""
-    values = [clean(c) for c in cells]
-    return any(
-        isinstance(v, dt.date) or (isinstance(v, int | float) and not isinstance(v, bool) and v > 999) for v in values
-    )
-
-
-@dataclass
-class _Shape:
-    """What the reader learnt of a sheet's layout, and what it skipped (reported, never silent)."""
-
-    stt: int | None = None
-    required: tuple[int, ...] = ()  # positions of the required columns (a value there: a person)
-    personal: tuple[int, ...] = ()  # positions of sex and birth date (what a signature block never has)
-    skipped: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # first, last, vi, en, text
-    footer: bool = False
-    unnamed: dict[int, int] = field(default_factory=dict)  # position of a column without a header → rows
-    rows: int = 0  # rows skipped (title rows above the header included)
-
-    def skip(self, n: int, vi: str, en: str, text: str) -> None:
-        self.rows += 1
-        near = self.skipped and (self.footer or self.skipped[-1][1] >= n - 3)  # one block: the footer, or close rows
-        if near and self.skipped[-1][2] == vi:
-            first, _, _, _, old = self.skipped[-1]
-            self.skipped[-1] = (first, n, vi, en, old if len(old) > 60 else f"{old} · {text}"[:120])
-        else:
-            self.skipped.append((n, n, vi, en, text[:120]))
-
-    def problems(self, headers: Sequence[str]) -> list[Problem]:
-        out = []
-        for first, last, vi, en, text in self.skipped:
-            where = f"dòng {first}" if first == last else f"dòng {first}–{last}"
-            where_en = f"row {first}" if first == last else f"rows {first}–{last}"
-            out.append(Problem(f"{where} / {where_en}", f"bỏ qua, {vi}", f"skipped, {en}", text or None))
-        for pos, n in sorted(self.unnamed.items()):
-            letter = _column_letters(pos + 1)
-            out.append(
-                Problem(
-                    f"cột {letter} / column {letter}",
-                    f"cột không có tiêu đề nhưng có dữ liệu ở {n} dòng; không được đọc",
-                    f"column without a header holds data in {n} rows; not read",
-                )
-            )
-        return out
-
-
-def _column_letters(i: int) -> str:
-    out = ""
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-def _texts(cells: Sequence[Cell]) -> list[tuple[int, Cell]]:
-    return [(i, v) for i, c in enumerate(cells) if (v := clean(c)) is not None]
-
-
-def _start(
-    p: Path,
-    head: list[tuple[Cell, ...]],
-    numbers: list[int],
-    post_column: str | None,
-    use_default_post: bool,
-    limits: Limits,
-) -> tuple[int, Layout, list[Problem], _Shape]:
-    """The header (index into ``head`` of its last row), the layout, the file's warnings and its shape."""
-    found = _find_header(head)
-    if found is None:
-        raise InputError(
-            Problem(
-                str(p),
-                'không tìm thấy dòng tiêu đề (ví dụ "Mã hồ sơ", "Giới tính", '
-                f'"Ngày sinh") trong {HEADER_SCAN_ROWS} dòng đầu; dùng `eligibility '
-                "template` để có mẫu",
-                f'no header row (e.g. "Mã hồ sơ", "Giới tính", "Ngày sinh") in the first '
-                f"{HEADER_SCAN_ROWS} rows; `eligibility template` writes one",
-            )
+            end = len(text)
+            parts[-1] = parts[-1].rstrip("\r\n")  # the record's last field, before the line's end
+        if text.find('"', 0, end) >= 0 or not any(filled(parts, i) for i in self.shape.personal):
+            return None
+        for i in self.unnamed:
+            if i < len(parts) and clean(parts[i]) is not None:
+                self.shape.unnamed[i] = self.shape.unnamed.get(i, 0) + 1
+        return PoolRow(
+            rec.line, layout=self.lay, text=text, codes=self.codes, limits=self.limits, delimiter=rec.delimiter
         )
-    h, height, headers = found
-    if len(headers) > limits.columns:
-        raise refuse(
-            str(p),
-            f"columns = {limits.columns}",
-            f"dòng tiêu đề có {len(headers)} cột, quá {number(limits.columns)} cột (giới hạn của Excel)",
-            f"the header has {len(headers)} columns, more than {number(limits.columns)} (Excel's limit)",
-        )
-    last = h + height - 1
-    header_row = numbers[h]
-    shape = _Shape()
-    for i in range(h):
-        texts = _texts(head[i])
-        if texts:
-            shape.skip(
-                numbers[i],
-                "dòng tiêu đề phía trên bảng",
-                "a title above the table",
-                " ".join(as_text(v) for _, v in texts),
-            )
-    header_texts = [str(c).strip() if c is not None else "" for c in headers]
-    stt = [i for i, t in enumerate(header_texts) if t and lv.fold(t) in STT_HEADERS]
-    shape.stt = stt[0] if stt else None
-    named = tuple("" if i in stt else t for i, t in enumerate(header_texts))
-    lay, errors = layout(named, post_column, use_default_post=use_default_post, where=str(p))
-    if errors:
-        raise InputError(errors)
-    shape.required = tuple(lay.index[c.key] for c in REQUIRED if c.key in lay.index)
-    shape.personal = tuple(lay.index[k] for k in ("sex", "birth_date") if k in lay.index)
-    warnings = [
-        Problem(u, "cột không thuộc mẫu, không được đọc", "column not in the template; not read", None, header_row)
-        for u in lay.unknown
-    ]
-    if lay.ignored_post is not None:
-        warnings.append(
-            Problem(
-                lay.ignored_post,
-                "không đọc cột này vì đã có --post cho cả danh sách",
-                "this column is not read because --post was given for everyone",
-                None,
-                header_row,
-            )
-        )
-    for key, vi in (("id", "Mã hồ sơ"), ("sex", "Giới tính"), ("birth_date", "Ngày sinh")):
-        if key not in lay.index:
-            warnings.append(
-                Problem(
-                    vi,
-                    "tệp thiếu cột bắt buộc: mọi dòng sẽ là lỗi dữ liệu",
-                    "the file lacks this required column: every row will be an input error",
-                    None,
-                    header_row,
-                )
-            )
-    return last, lay, warnings, shape
-
-
-def _filled(cells: tuple[Cell, ...], i: int) -> bool:
-    if i >= len(cells):
-        return False
-    v = cells[i]
-    return v is not None and (not isinstance(v, str) or bool(v.strip()))
-
-
-def _blank(cells: tuple[Cell, ...]) -> bool:
-    return all(clean(c) is None for c in cells)
-
-
-def _classify(cells: tuple[Cell, ...], lay: Layout, shape: _Shape, first: bool) -> tuple[str, str] | None:
-    """Why a row is not a person (vi, en), or None: it is one (or an error that names what it lacks)."""
-    personal = any(_filled(cells, i) for i in shape.personal)
-    if personal and not shape.footer and not first:
-        return None  # the usual row: a person (checked without cleaning every cell)
-    texts = _texts(cells)
-    if not texts:
-        return ("dòng trống", "blank row")
-    words = [lv.fold(as_text(v)) for i, v in texts if i != shape.stt]
-    if first and len(texts) >= 2 and all(_NUMBERING.match(lv.fold(as_text(v))) for _, v in texts):
-        return ("dòng đánh số cột", "a row numbering the columns")
-    if not personal and (shape.footer or any(_FOOTER.search(w) for w in words)):
-        shape.footer = True  # the signature block: names and titles, possibly under any column, no sex or birth date
-        return ("phần ký tên cuối bảng", "the signature block under the table")
-    values = [v for i, v in texts if i != shape.stt]
-    if not values:
-        return ("chỉ có số thứ tự", "only the row number is filled")
-    stt_value = clean(cells[shape.stt]) if shape.stt is not None and shape.stt < len(cells) else None
-    if not personal and len(values) <= 2 and not isinstance(stt_value, int) and all(isinstance(v, str) for v in values):
-        text = " ".join(([lv.fold(as_text(stt_value))] if stt_value is not None else []) + words)
-        if _HEADING.match(text) or all(_shouted(as_text(v)) for v in values):
-            return ("dòng tiêu đề mục", "a section heading")
-    return None
-
-
-def _shouted(text: str) -> bool:
-    """Several words in capitals and no digit ("KHỐI ĐẢNG"): a heading, never an id such as "LC-0001"."""
-    return text.upper() == text and " " in text.strip() and not any(ch.isdigit() for ch in text)
 
 
 def _rows(
     source: PoolSource,
-    numbered: Iterable[tuple[int, tuple[Cell, ...], list[Problem]]],
+    numbered: Iterable[tuple[int, Cells, list[Problem]]],
     lay: Layout,
-    shape: _Shape,
+    shape: Shape,
     codes: Mapping[str, str] | None,
     lazy: bool,
+    limits: Limits,
 ) -> Iterator[PoolRow]:
     """The rows after the header, by row number: people (or their errors); everything else counted."""
     width = len(lay.headers)
     unnamed = [i for i, t in enumerate(lay.headers) if not t and i != shape.stt]
+    unparsed = _Unparsed(lay, shape, unnamed, codes, limits)
     first = True
-    for n, cells, problems in numbered:
+    for n, item, found in numbered:
+        if isinstance(item, csvfile.Record):
+            raw = None if first or shape.footer else unparsed.row(item)
+            if raw is not None:
+                first = False
+                yield raw
+                continue
+            cells, problems = _parse(item, limits)
+        else:
+            cells, problems = item, found
         if problems and not cells:
             yield PoolRow(n, problems=problems)  # a record that could not be read at all
             first = False
             continue
-        why = None if problems else _classify(cells, lay, shape, first)
+        why = None if problems else classify(cells, lay, shape, first)
         first = False
         if why is not None:
             if why[0] == "dòng trống":
                 source.blank_rows += 1
             else:
-                shape.skip(n, why[0], why[1], " ".join(as_text(v) for _, v in _texts(cells)))
+                shape.skip(n, why[0], why[1], " ".join(as_text(v) for _, v in values_of(cells)))
             continue
         for i in unnamed:
             if i < len(cells) and clean(cells[i]) is not None:
@@ -474,10 +306,16 @@ def _rows(
         yield row
 
 
+def _parse(rec: csvfile.Record, limits: Limits) -> tuple[tuple[Cell, ...], list[Problem]]:
+    """The cells and problems of a CSV record left unparsed (parsed here after all)."""
+    done = csvfile.one_line(rec.line, rec.text or "", rec.delimiter, limits)
+    return tuple(done.fields), done.problems
+
+
 def _spreadsheet(
     p: Path,
     kind: str,
-    rows: Iterator[tuple[int, tuple[Cell, ...], list[Problem]]],
+    rows: Iterator[tuple[int, Cells, list[Problem]]],
     total: Callable[[int], int | None],
     close: Callable[[], None],
     post_column: str | None,
@@ -491,13 +329,14 @@ def _spreadsheet(
     numbers: list[int] = []
     extra: list[list[Problem]] = []
     try:
-        for n, cells, problems in rows:
+        for n, item, found in rows:
+            cells, problems = _parse(item, limits) if isinstance(item, csvfile.Record) else (item, found)
             head.append(cells)
             numbers.append(n)
             extra.append(problems)
             if len(head) >= HEADER_SCAN_ROWS:
                 break
-        last, lay, warnings, shape = _start(p, head, numbers, post_column, use_default_post, limits)
+        last, lay, warnings, shape = find_layout(p, head, numbers, post_column, use_default_post, limits)
     except BaseException:
         close()
         raise
@@ -505,13 +344,13 @@ def _spreadsheet(
     source = PoolSource(p, kind, lay, warnings, total(numbers[last]))
     source.shape = shape
 
-    def numbered() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
+    def numbered() -> Iterator[tuple[int, Cells, list[Problem]]]:
         yield from zip(numbers[last + 1 :], head[last + 1 :], extra[last + 1 :], strict=True)
         yield from rows
 
     def gen() -> Iterator[PoolRow]:
         try:
-            yield from _rows(source, numbered(), lay, shape, codes, lazy)
+            yield from _rows(source, numbered(), lay, shape, codes, lazy, limits)
         finally:
             close()
         source.late_warnings.extend(shape.problems(lay.headers))
@@ -583,12 +422,17 @@ def _read_csv(
     lazy: bool,
     limits: Limits,
 ) -> PoolSource:
-    delimiter = csvfile.sniff(p, limits, _recognised)
+    delimiter = csvfile.sniff(p, limits, recognised)
     header_fields: list[int] = []
+    raw: list[bool] = []  # lazy: once the header is known, whole-line records are left to the workers
 
-    def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
-        for rec in csvfile.records(p, delimiter, limits, header_fields):
-            yield rec.line, tuple(rec.fields), rec.problems
+    def rows() -> Iterator[tuple[int, Cells, list[Problem]]]:
+        for rec in csvfile.records(p, delimiter, limits, header_fields, raw):
+            yield rec.line, rec if rec.text is not None else tuple(rec.fields), rec.problems
+
+    def on_header(lay: Layout) -> None:
+        header_fields.append(len(lay.headers))
+        raw.append(lazy)
 
     lines = _count_lines(p)
     return _spreadsheet(
@@ -602,7 +446,7 @@ def _read_csv(
         use_default_post,
         lazy,
         limits,
-        on_header=lambda lay: header_fields.append(len(lay.headers)),
+        on_header=on_header,
     )
 
 
@@ -622,7 +466,7 @@ def _read_parquet(
     names = parquet.columns(p)
     start, stop = records if records is not None else (0, None)
     total = parquet.count(p) if stop is None else max(0, stop - start)
-    if not parquet.nested_columns(p) and _recognised(names) >= 2:  # flat: the pool template's columns
+    if not parquet.nested_columns(p) and recognised(names) >= 2:  # flat: the pool template's columns
 
         def rows() -> Iterator[tuple[int, tuple[Cell, ...], list[Problem]]]:
             yield 0, tuple(names), []  # the header, before record 1
