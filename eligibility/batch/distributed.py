@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eligibility.batch.reader import PoolRow, read_pool
-from eligibility.batch.screen import DEFAULT_CHUNK, RowInput, RowResult, _as_row, _FaultAll, _Worker
+from eligibility.batch.screen import DEFAULT_CHUNK, RowCells, RowInput, RowResult, _as_row, _FaultAll, _Worker
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.evaluate import Evaluator
 from eligibility.model.load import parse_request
@@ -56,6 +56,7 @@ class PartitionOptions:
     detail: str = "issues"
     timeline: bool = False
     lean: bool | None = None
+    cells: RowCells | None = None  # the report writers' parts of each row, built here (RowResult.cells)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _requests(request: Request | Sequence[Request] | Mapping[str, Any]) -> tuple
 
 def _state(requests: tuple[Request, ...], options: PartitionOptions) -> _Worker:
     pack = _pack(options)
-    key = (pack.hash, requests, options.keep_decision, options.detail, options.timeline, options.lean)
+    key = (pack.hash, requests, options.keep_decision, options.detail, options.timeline, options.lean, options.cells)
     state = _STATES.get(key)
     if state is None:
         if len(_STATES) > 64:
@@ -139,6 +140,7 @@ def _state(requests: tuple[Request, ...], options: PartitionOptions) -> _Worker:
             evaluator=evaluator,
             timeline=options.timeline,
             lean=options.lean,
+            cells=options.cells,
         )
     return state
 
@@ -256,6 +258,7 @@ class DaskScreener:
         detail: str = "issues",
         timeline: bool = False,
         lean: bool | None = None,
+        cells: RowCells | None = None,
     ) -> None:
         from eligibility.batch.screen import default_workers
 
@@ -288,7 +291,7 @@ class DaskScreener:
                 ) from None
         try:
             self.pack = self.client.scatter(rules, broadcast=True, hash=False)  # once per worker, not per partition
-            self.options = PartitionOptions(None, rules.hash, keep_decision, detail, timeline, lean)
+            self.options = PartitionOptions(None, rules.hash, keep_decision, detail, timeline, lean, cells)
             self.workers = max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
         except BaseException:
             self.close()
