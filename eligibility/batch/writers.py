@@ -3,6 +3,9 @@
 Every writer takes results one at a time (``write``) and the pool report at the end
 (``close``), so a pool of any length is written in flat memory: workbook sheets and the HTML
 table rows go to temporary files until the summary is known (:mod:`eligibility.batch.xlsx`).
+What a writer needs of a row is its ``part`` (:class:`Part`: the workbook's lines as SpreadsheetML,
+the page's person, the JSONL lines), which a screening run builds where the row is screened — in
+the worker processes (:class:`RowParts`) — so the writer itself only numbers and appends (``append``).
 
 Every file is written under a temporary name beside its target and renamed over it when complete
 (:mod:`eligibility.batch.outputs`): an interrupted run leaves no partial report. Text cells of the
