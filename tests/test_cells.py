@@ -66,6 +66,7 @@ def run(pool: Path, where: Path, name: str, **options: Any) -> None:
     where.mkdir(exist_ok=True)
     action = options.pop("action", None)
     request = {**BASE, "action": action} if action else BASE
+    options.setdefault("limits", Limits(row_seconds=300))  # a loaded box must not make a timeline row a fault
     api.screen_file(pool, request, out=[where / f"{name}.{ext}" for ext in _formats()], **options)
 
 
@@ -118,7 +119,7 @@ def test_faults_in_a_row_and_made_by_the_parent_are_written_alike(
         return real(self, profile, prepared)
 
     monkeypatch.setattr(ev.Evaluator, "facts", faulty)
-    limits = Limits(row_seconds=0.3)
+    limits = Limits(row_seconds=2.0)
     run(pool, tmp_path / "workers", "plain", workers=1, limits=limits, **CASES["plain"])
     monkeypatch.setattr(writers.RowParts, "__call__", lambda self, results: None)
     run(pool, tmp_path / "parent", "plain", workers=1, limits=limits, **CASES["plain"])
