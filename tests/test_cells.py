@@ -1,7 +1,7 @@
 """The parent out of the hot path (issue 14): each row's report lines are made where the row is screened.
 
 A worker process (or the one process, or a Dask worker) builds what every writer of the run needs of a row
-(:class:`eligibility.batch.writers.RowParts`: the workbook's rows as SpreadsheetML with a placeholder for
+(:class:`eligibility.batch.parts.RowParts`: the workbook's rows as SpreadsheetML with a placeholder for
 the row number, the page's person, the JSONL lines, the Parquet records); the parent only numbers and
 appends them. The reports must be the ones the writers make row at a time in the parent: the same bytes
 for .html and .jsonl, the same XML (so the same cells) for .xlsx, the same table for .parquet, with input
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from eligibility import api
-from eligibility.batch import synthetic, writers
+from eligibility.batch import parts, synthetic, writers
 from eligibility.batch.limits import Limits
 from eligibility.batch.reader import read_pool
 from eligibility.batch.screen import Screener
@@ -82,7 +82,7 @@ def row_at_a_time(pool: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The reports written by the writers themselves, row at a time in the parent (no part built elsewhere)."""
     where = tmp_path_factory.mktemp("parent")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(writers.RowParts, "__call__", lambda self, results: None)
+        mp.setattr(parts.RowParts, "__call__", lambda self, results: None)
         for name, options in CASES.items():
             run(pool, where, name, workers=1, **options)
     return where
@@ -121,7 +121,7 @@ def test_faults_in_a_row_and_made_by_the_parent_are_written_alike(
     monkeypatch.setattr(ev.Evaluator, "facts", faulty)
     limits = Limits(row_seconds=2.0)
     run(pool, tmp_path / "workers", "plain", workers=1, limits=limits, **CASES["plain"])
-    monkeypatch.setattr(writers.RowParts, "__call__", lambda self, results: None)
+    monkeypatch.setattr(parts.RowParts, "__call__", lambda self, results: None)
     run(pool, tmp_path / "parent", "plain", workers=1, limits=limits, **CASES["plain"])
     same_reports(tmp_path / "workers", tmp_path / "parent", "plain")
     text = (tmp_path / "parent" / "plain.jsonl").read_text(encoding="utf-8")

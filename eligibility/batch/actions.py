@@ -27,19 +27,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eligibility.batch.outputs import check_output
+from eligibility.batch.parts import Part, part_of
 from eligibility.batch.report import LABELS, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
 from eligibility.batch.writers import (
     REPORT_FORMATS,
     JsonlWriter,
     PagePerson,
-    Part,
     Spool,
     Writer,
     XlsxWriter,
     detail_lines,
     open_writer,
-    part_of,
     report_context,
     result_cells,
     write_page,

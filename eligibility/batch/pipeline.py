@@ -37,10 +37,10 @@ from eligibility.batch.actions import open_actions_writer, parse_actions, reques
 from eligibility.batch.limits import Limits
 from eligibility.batch.mapping import title_code_map
 from eligibility.batch.outputs import check_output, remove_partial_files
+from eligibility.batch.parts import row_parts
 from eligibility.batch.reader import read_pool
 from eligibility.batch.report import PoolAccumulator, PoolReport
 from eligibility.batch.screen import DEFAULT_CHUNK, RowResult, Screener, default_workers
-from eligibility.batch.writers import row_parts
 from eligibility.errors import InputError, Problem, Stopped
 from eligibility.explain.evaluate import Evaluator
 from eligibility.explain.inputs import RequestLike, RulesLike, request_of, rules_of

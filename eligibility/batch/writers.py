@@ -3,9 +3,9 @@
 Every writer takes results one at a time (``write``) and the pool report at the end
 (``close``), so a pool of any length is written in flat memory: workbook sheets and the HTML
 table rows go to temporary files until the summary is known (:mod:`eligibility.batch.xlsx`).
-What a writer needs of a row is its ``part`` (:class:`Part`: the workbook's lines as SpreadsheetML,
-the page's person, the JSONL lines), which a screening run builds where the row is screened — in
-the worker processes (:class:`RowParts`) — so the writer itself only numbers and appends (``append``).
+What a writer needs of a row is its ``part`` (:class:`~eligibility.batch.parts.Part`: the workbook's lines as
+SpreadsheetML, the page's person, the JSONL lines), which a screening run builds where the row is screened —
+in the worker processes (:class:`~eligibility.batch.parts.RowParts`) — so the writer itself only numbers and appends (``append``).
 
 Every file is written under a temporary name beside its target and renamed over it when complete
 (:mod:`eligibility.batch.outputs`): an interrupted run leaves no partial report. Text cells of the
@@ -28,6 +28,7 @@ from eligibility import templates
 from eligibility.batch.listing import birth_cell, main_reason
 from eligibility.batch.mapping import input_header
 from eligibility.batch.outputs import check_output, discard, finish, temporary
+from eligibility.batch.parts import Part
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
 from eligibility.batch.screen import Brief, RowResult
 from eligibility.batch.xlsx import (
@@ -54,52 +55,6 @@ from eligibility.rulepack.loader import RulePack
 
 REPORT_FORMATS = (".xlsx", ".jsonl", ".html", ".parquet")
 SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét", "unknown": "Chưa rõ"}
-
-
-class Part(Protocol):
-    """What one report writer needs of a row, made from the row's results (one per action, in the order of
-    the actions): cheap for the writer to append. ``name`` keys it in :attr:`RowResult.cells`."""
-
-    @property
-    def name(self) -> str: ...
-
-    def __call__(self, results: Sequence[RowResult]) -> Any: ...
-
-
-def part_of(results: Sequence[RowResult], part: Part) -> Any:
-    """A writer's part of a row: as it was built where the row was screened (:class:`RowParts`), or built
-    now (a row made here: a fault the supervisor reported, results from a caller without parts)."""
-    cells = results[0].cells
-    if cells is not None:
-        got = cells.get(part.name)
-        if got is not None:
-            return got
-    return part(results)
-
-
-@dataclass(frozen=True)
-class RowParts:
-    """The parts of every writer of a run, built where each row is screened (a worker process, a Dask
-    worker, or the one process): the parent only appends them. What only the parts needed is dropped once
-    they are built — the decision (a .jsonl report's lines hold it), the passes, the person's brief — so
-    it does not travel back twice; the pool report's fields stay (:class:`PoolAccumulator`)."""
-
-    parts: tuple[Part, ...]
-
-    def __call__(self, results: Sequence[RowResult]) -> None:
-        results[0].cells = {p.name: p(results) for p in self.parts}
-        for r in results:
-            r.decision_json, r.person = None, None
-            if r.passes:
-                r.passes = []
-
-
-def row_parts(writers: Iterable[Any]) -> RowParts:
-    """The parts ``writers`` (each with its ``part``) need, each once."""
-    parts: dict[str, Part] = {}
-    for w in writers:
-        parts.setdefault(w.part.name, w.part)
-    return RowParts(tuple(parts.values()))
 
 
 class Writer(Protocol):
