@@ -20,7 +20,9 @@ Buckets (one action, the request of ``bench/run.py`` for it):
   RowResult of ``batch.screen``; lean = ``Subject.lean`` without its messages, and the same RowResult;
 - ``messages``: the ``Evaluator.wording`` calls each path makes (full: every applicable criterion; lean:
   the findings shown), timed by replaying them;
-- ``write``: ``PoolAccumulator.add`` and ``XlsxWriter.write`` (the .xlsx report's rows).
+- ``write``: ``PoolAccumulator.add`` and ``XlsxWriter.write``: the row's lines of the .xlsx report made as a
+  worker makes them (``XlsxRow``: SpreadsheetML with a placeholder for the row number) and appended as the
+  parent appends them (numbered, buffered). In a pool the first half runs in the workers.
 
 The floor reads the same file line by line, ``json.loads`` each line and computes the months to
 retirement (ND 135/2020 roadmap) from the birth date and sex in plain Python.
@@ -395,10 +397,14 @@ def row_round(b: Bench, blocks: list[Path], on: dt.date, shuffle: Any) -> dict[s
     return spent
 
 
-PROFILE_GROUPS = [  # (group, path fragments of the functions whose own time it sums), first match wins
+PROFILE_GROUPS = [  # (group, "path:function" fragments of the functions whose own time it sums), first match wins
     (
-        "write: .xlsx rows, accumulator, RowResult",
-        ("batch/xlsx.py", "batch/writers.py", "batch/report.py", "saxutils", "bench/rows.py"),
+        "write, parent: appending the lines, accumulator",
+        ("batch/xlsx.py:add", "batch/xlsx.py:_flush", "batch/writers.py:append", "batch/report.py"),
+    ),
+    (
+        "write, worker: the .xlsx lines (XML), RowResult",
+        ("batch/xlsx.py", "batch/writers.py", "saxutils", "bench/rows.py"),
     ),
     ("read: read_pool, json", ("batch/reader.py", "json/")),
     ("validate: pydantic, model/", ("pydantic", "model/", "method 'validate_python'")),

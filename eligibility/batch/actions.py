@@ -21,28 +21,30 @@ nomination without its event with a bilingual error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from eligibility.batch.outputs import check_output
+from eligibility.batch.parts import Part, part_of
 from eligibility.batch.report import LABELS, VERDICTS, PoolReport
 from eligibility.batch.screen import RowResult
 from eligibility.batch.writers import (
     REPORT_FORMATS,
     JsonlWriter,
+    PagePerson,
     Spool,
     Writer,
     XlsxWriter,
-    detail_cells,
+    detail_lines,
     open_writer,
     report_context,
     result_cells,
     write_page,
     write_summary,
 )
-from eligibility.batch.xlsx import HEADER, TITLE, Sheet, XlsxStream
+from eligibility.batch.xlsx import HEADER, TITLE, Line, Sheet, XlsxStream, row_xml
 from eligibility.errors import InputError, Problem
 from eligibility.explain import names
 from eligibility.explain.inputs import RequestLike, request_of
@@ -112,10 +114,15 @@ def requests_for(request: RequestLike, actions: Sequence[str], rules: RulePack) 
 
 
 class ActionsWriter(Protocol):
-    """A report of several actions: each row's results together, the pool reports at the end."""
+    """A report of several actions: each row's results together, the pool reports at the end. ``part`` makes
+    what it needs of a row (built where the row is screened, :class:`eligibility.batch.writers.RowParts`);
+    ``write_all`` appends it."""
 
     path: Path
     needs_decision: bool
+
+    @property
+    def part(self) -> Part: ...
 
     def write_all(self, results: Sequence[RowResult]) -> None: ...
 
@@ -125,29 +132,23 @@ class ActionsWriter(Protocol):
 
 
 class OneAction:
-    """A one-action writer (:func:`eligibility.batch.writers.open_writer`) as an :class:`ActionsWriter`."""
+    """A writer of :func:`eligibility.batch.writers.open_writer` as an :class:`ActionsWriter`: the one-action
+    report, or a report whose part holds every action's results (.jsonl lines, Parquet records)."""
 
     def __init__(self, writer: Writer) -> None:
         self.writer = writer
         self.path = writer.path
+        self.part = writer.part
         self.needs_decision = bool(getattr(writer, "needs_decision", False))
 
     def write_all(self, results: Sequence[RowResult]) -> None:
-        self.writer.write(results[0])
+        self.writer.append(part_of(results, self.part))
 
     def close_all(self, reports: Sequence[PoolReport]) -> None:
         self.writer.close(reports[0])
 
     def abort(self) -> None:
         self.writer.abort()
-
-
-class EveryAction(OneAction):
-    """A writer of one record per result (Parquet: it has an ``action`` column) given every action's."""
-
-    def write_all(self, results: Sequence[RowResult]) -> None:
-        for r in results:
-            self.writer.write(r)
 
 
 def open_actions_writer(
@@ -165,9 +166,9 @@ def open_actions_writer(
     if suffix == ".xlsx":
         return ActionsXlsxWriter(p, actions, detail=detail)
     if suffix == ".jsonl":
-        return ActionsJsonlWriter(p)
+        return OneAction(JsonlWriter(p, several=True))
     if suffix == ".parquet":
-        return EveryAction(open_writer(path, detail=detail, inputs=inputs))
+        return OneAction(open_writer(path, detail=detail, inputs=inputs))  # a record per row and action
     return ActionsHtmlWriter(p, actions)
 
 
@@ -184,37 +185,74 @@ def eligible_for(results: Sequence[RowResult]) -> list[str]:
     return [r.action or "" for r in results if r.status == "ok" and r.verdict == "eligible"]
 
 
-# ----- JSONL -----------------------------------------------------------------------------------
-class ActionsJsonlWriter:
-    """One line per row and action: the decision (its ``request.action`` names the action), or the error
-    object of :class:`JsonlWriter` with ``action``."""
-
-    needs_decision = True
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._one = JsonlWriter(path)
-
-    def write_all(self, results: Sequence[RowResult]) -> None:
-        for r in results:
-            if r.status == "ok":
-                self._one.write(r)
-            else:
-                self._one._fh.write(json.dumps({**r.error_dict(), "action": r.action}, ensure_ascii=False, default=str))
-                self._one._fh.write("\n")
-
-    def close_all(self, reports: Sequence[PoolReport]) -> None:
-        self._one.close(reports[0])
-
-    def abort(self) -> None:
-        self._one.abort()
-
-
 # ----- XLSX ------------------------------------------------------------------------------------
 RESULT_HEADERS, RESULT_WIDTHS = XlsxWriter.RESULT_HEADERS, XlsxWriter.RESULT_WIDTHS  # the one-action sheets
 DETAIL_HEADERS, DETAIL_WIDTHS = XlsxWriter.DETAIL_HEADERS, XlsxWriter.DETAIL_WIDTHS
 ERROR_HEADERS = ("Dòng", "Mã hồ sơ", "Họ và tên", "Việc", "Cột", "Giá trị", "Lỗi", "Error")
 ERROR_WIDTHS = (7, 14, 24, 18, 30, 20, 60, 60)
+
+
+def combined_cells(results: Sequence[RowResult]) -> tuple[Any, ...]:
+    """A row's line of "Đủ điều kiện cho việc gì": its verdict under each action, the actions it is eligible for."""
+    first = results[0]
+    return (
+        first.row,
+        first.id,
+        first.name,
+        *(_label(_verdict(r)) for r in results),
+        ", ".join(names.action_name(a) for a in eligible_for(results)),
+    )
+
+
+def actions_error_cells(results: Sequence[RowResult]) -> list[tuple[Any, ...]]:
+    """A row's lines of "Lỗi dữ liệu": each error once, with the action it concerns when it is not the row's own."""
+    out: list[tuple[Any, ...]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for r in results:
+        for p in r.problems:
+            key = (p.row, p.location, p.value, p.vi, p.en)
+            if key in seen:  # the row's own error, the same under every action: once
+                continue
+            seen.add(key)
+            own = all(p in other.problems for other in results)
+            out.append(
+                (
+                    p.row if p.row is not None else r.row,
+                    r.id,
+                    r.name,
+                    None if own else names.action_name(r.action),
+                    p.location,
+                    None if p.value is None else str(p.value),
+                    p.vi,
+                    p.en,
+                )
+            )
+    return out
+
+
+ActionsXlsxPart = tuple[Line, tuple[tuple[Line, tuple[Line, ...]], ...], tuple[Line, ...]]
+
+
+@dataclass(frozen=True)
+class ActionsXlsxRow:
+    """A row's lines of the several-action workbook (:class:`ActionsXlsxWriter`), as SpreadsheetML: the
+    combined line, each action's result and findings (the one-action report's cells:
+    :func:`~eligibility.batch.writers.result_cells`, :func:`~eligibility.batch.writers.detail_cells`), the
+    input errors."""
+
+    actions: tuple[str, ...]
+    detail: str = "issues"
+
+    @property
+    def name(self) -> str:
+        return f"xlsx:{self.detail}:{','.join(self.actions)}"
+
+    def __call__(self, results: Sequence[RowResult]) -> ActionsXlsxPart:
+        return (
+            row_xml(combined_cells(results)),
+            tuple((row_xml(result_cells(r)), detail_lines(r, self.detail)) for r in results),
+            tuple([row_xml(values) for values in actions_error_cells(results)]),
+        )
 
 
 class ActionsXlsxWriter:
@@ -228,6 +266,7 @@ class ActionsXlsxWriter:
         self.path = path
         self.actions = tuple(actions)
         self.detail = detail
+        self.part = ActionsXlsxRow(self.actions, detail)
         self.book = XlsxStream(path)
         widths = (7, 14, 24, *(20 for _ in self.actions), 40)
         self.combined = self._sheet(
@@ -253,48 +292,24 @@ class ActionsXlsxWriter:
         return ws
 
     def write_all(self, results: Sequence[RowResult]) -> None:
-        first = results[0]
-        self.combined.append(
-            (
-                first.row,
-                first.id,
-                first.name,
-                *(_label(_verdict(r)) for r in results),
-                ", ".join(names.action_name(a) for a in eligible_for(results)),
-            )
-        )
-        seen: set[tuple[Any, ...]] = set()
-        for k, r in enumerate(results):
-            self._result(k, r)
-            for p in r.problems:
-                key = (p.row, p.location, p.value, p.vi, p.en)
-                if key in seen:  # the row's own error, the same under every action: once
-                    continue
-                seen.add(key)
-                own = all(p in other.problems for other in results)
-                self.errors.append(
-                    (
-                        p.row if p.row is not None else r.row,
-                        r.id,
-                        r.name,
-                        None if own else names.action_name(r.action),
-                        p.location,
-                        None if p.value is None else str(p.value),
-                        p.vi,
-                        p.en,
-                    )
-                )
+        self.append(part_of(results, self.part))
 
-    def _result(self, k: int, r: RowResult) -> None:
-        """The action's "kết quả" and "chi tiết" lines: the one-action report's cells (writers.result_cells,
-        writers.detail_cells)."""
-        self.results[k].append(result_cells(r))
-        for values in detail_cells(r, self.detail):
-            if self.details[k].full:  # Excel's row limit: continue on another sheet
-                self._parts[k] += 1
-                label = SHEET_LABELS.get(self.actions[k], self.actions[k])[:18]
-                self.details[k] = self._sheet(f"{label} – chi tiết ({self._parts[k]})", DETAIL_HEADERS, DETAIL_WIDTHS)
-            self.details[k].append(values)
+    def append(self, part: ActionsXlsxPart) -> None:
+        """A row's part (:class:`ActionsXlsxRow`): its lines appended, numbered here."""
+        combined, actions, errors = part
+        self.combined.add(combined)
+        for k, (result, details) in enumerate(actions):
+            self.results[k].add(result)
+            for line in details:
+                if self.details[k].full:  # Excel's row limit: continue on another sheet
+                    self._parts[k] += 1
+                    label = SHEET_LABELS.get(self.actions[k], self.actions[k])[:18]
+                    self.details[k] = self._sheet(
+                        f"{label} – chi tiết ({self._parts[k]})", DETAIL_HEADERS, DETAIL_WIDTHS
+                    )
+                self.details[k].add(line)
+        for line in errors:
+            self.errors.add(line)
 
     def close_all(self, reports: Sequence[PoolReport]) -> None:
         first = reports[0]
@@ -330,6 +345,18 @@ class ActionsXlsxWriter:
 
 
 # ----- HTML ----------------------------------------------------------------------------------------
+def person_verdicts(results: Sequence[RowResult]) -> dict[str, Any]:
+    """A row's person on the several-action page: its verdict under each action, what it is eligible for."""
+    first = results[0]
+    return {
+        "row": first.row,
+        "id": first.id,
+        "name": first.name,
+        "verdicts": [{"code": _verdict(r), "label": _label(_verdict(r))} for r in results],
+        "eligible": ", ".join(names.action_name(a) for a in eligible_for(results)),
+    }
+
+
 class ActionsHtmlWriter:
     """A self-contained page (``pool_actions.html.j2``): who is eligible for what (a sortable table, a
     column per action), then a section per action. The people wait in a temporary file until the
@@ -337,22 +364,15 @@ class ActionsHtmlWriter:
 
     needs_decision = False
 
+    part = PagePerson("html+actions", person_verdicts)
+
     def __init__(self, path: Path, actions: Sequence[str]) -> None:
         self.path = path
         self.actions = tuple(actions)
         self._people = Spool()
 
     def write_all(self, results: Sequence[RowResult]) -> None:
-        first = results[0]
-        self._people.write(
-            {
-                "row": first.row,
-                "id": first.id,
-                "name": first.name,
-                "verdicts": [{"code": _verdict(r), "label": _label(_verdict(r))} for r in results],
-                "eligible": ", ".join(names.action_name(a) for a in eligible_for(results)),
-            }
-        )
+        self._people.append(part_of(results, self.part))
 
     def close_all(self, reports: Sequence[PoolReport]) -> None:
         try:

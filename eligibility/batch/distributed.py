@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol, Self
 
 from eligibility.batch.reader import PoolRow, read_pool
-from eligibility.batch.screen import DEFAULT_CHUNK, RowInput, RowResult, _as_row, _FaultAll, _Worker
+from eligibility.batch.screen import DEFAULT_CHUNK, RowCells, RowInput, RowResult, _as_row, _FaultAll, _Worker
 from eligibility.errors import InputError, Problem, RulePackError
 from eligibility.explain.evaluate import Evaluator
 from eligibility.model.load import parse_request
@@ -58,6 +58,7 @@ class PartitionOptions:
     detail: str = "issues"
     timeline: bool = False
     lean: bool | None = None
+    cells: RowCells | None = None  # the report writers' parts of each row, built here (RowResult.cells)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _requests(request: Request | Sequence[Request] | Mapping[str, Any]) -> tuple
 
 def _state(requests: tuple[Request, ...], options: PartitionOptions) -> _Worker:
     pack = _pack(options)
-    key = (pack.hash, requests, options.keep_decision, options.detail, options.timeline, options.lean)
+    key = (pack.hash, requests, options.keep_decision, options.detail, options.timeline, options.lean, options.cells)
     state = _STATES.get(key)
     if state is None:
         if len(_STATES) > 64:
@@ -141,6 +142,7 @@ def _state(requests: tuple[Request, ...], options: PartitionOptions) -> _Worker:
             evaluator=evaluator,
             timeline=options.timeline,
             lean=options.lean,
+            cells=options.cells,
         )
     return state
 
@@ -329,13 +331,14 @@ class DaskScreener(DaskPool):
         detail: str = "issues",
         timeline: bool = False,
         lean: bool | None = None,
+        cells: RowCells | None = None,
     ) -> None:
         self.requests = _requests(request)
         self.rules = rules
         self.chunk_size = max(1, chunk_size)
         super().__init__(scheduler, workers, [rules])
         self.pack = self.packs[0]
-        self.options = PartitionOptions(None, rules.hash, keep_decision, detail, timeline, lean)
+        self.options = PartitionOptions(None, rules.hash, keep_decision, detail, timeline, lean, cells)
         self.faults = 0
 
     def _faults(self, items: Sequence[PoolRow], exc: BaseException) -> list[tuple[RowResult, ...]]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -196,9 +197,65 @@ def _schema() -> pyarrow.Schema:
     )
 
 
+@dataclass(frozen=True)
+class ParquetRecords:
+    """A row's records (one per action), as :class:`ParquetWriter` appends them."""
+
+    detail: str = "issues"
+
+    @property
+    def name(self) -> str:
+        return f"parquet:{self.detail}"
+
+    def __call__(self, results: Sequence[Any]) -> list[dict[str, Any]]:
+        return [self.record(r) for r in results]
+
+    def record(self, r: Any) -> dict[str, Any]:
+        shown = r.findings if self.detail == "issues" else [*r.findings, *r.passes]
+        return {
+            "row": r.row,
+            "status": r.status,
+            "id": r.id,
+            "name": r.name,
+            "post": None if r.post is None else str(r.post),
+            "action": r.action,
+            "verdict": r.verdict if r.status == "ok" else r.status,
+            "fail": [b.criterion for b in r.findings if b.outcome == "fail"],
+            "waivable": [b.criterion for b in r.findings if b.outcome == "waivable"],
+            "unknown": [b.criterion for b in r.findings if b.outcome == "unknown"],
+            "missing_inputs": [inp for inp, _ in r.missing_inputs],
+            "findings": [
+                {
+                    "criterion": b.criterion,
+                    "title": b.title_vi,
+                    "outcome": b.outcome,
+                    "message_vi": b.message_vi,
+                    "message_en": b.message_en,
+                    "source": b.source,
+                    "confidence": b.confidence,
+                    "missing": list(b.missing),
+                }
+                for b in shown
+            ],
+            "errors": [
+                {
+                    "row": p.row if p.row is not None else r.row,
+                    "column": p.location,
+                    "value": None if p.value is None else str(p.value),
+                    "vi": p.vi,
+                    "en": p.en,
+                }
+                for p in r.problems
+            ],
+            "next_change": r.next_change,
+            "next_verdict": r.next_verdict,
+        }
+
+
 class ParquetWriter:
     """One record per row result (see the module docstring); ``write`` / ``close`` / ``abort`` as every
-    report writer. Passes are among the findings with ``detail="all"``."""
+    report writer. Passes are among the findings with ``detail="all"``. A row's part
+    (:class:`ParquetRecords`) holds a record per action."""
 
     needs_decision = False
 
@@ -208,53 +265,17 @@ class ParquetWriter:
 
         self.path = path
         self.detail = detail
+        self.part = ParquetRecords(detail)
         self._tmp = temporary(path)
         self._schema = _schema()
         self._out = pq.ParquetWriter(str(self._tmp), self._schema, compression="zstd")
         self._rows: list[dict[str, Any]] = []
 
     def write(self, r: Any) -> None:
-        shown = r.findings if self.detail == "issues" else [*r.findings, *r.passes]
-        self._rows.append(
-            {
-                "row": r.row,
-                "status": r.status,
-                "id": r.id,
-                "name": r.name,
-                "post": None if r.post is None else str(r.post),
-                "action": r.action,
-                "verdict": r.verdict if r.status == "ok" else r.status,
-                "fail": [b.criterion for b in r.findings if b.outcome == "fail"],
-                "waivable": [b.criterion for b in r.findings if b.outcome == "waivable"],
-                "unknown": [b.criterion for b in r.findings if b.outcome == "unknown"],
-                "missing_inputs": [inp for inp, _ in r.missing_inputs],
-                "findings": [
-                    {
-                        "criterion": b.criterion,
-                        "title": b.title_vi,
-                        "outcome": b.outcome,
-                        "message_vi": b.message_vi,
-                        "message_en": b.message_en,
-                        "source": b.source,
-                        "confidence": b.confidence,
-                        "missing": list(b.missing),
-                    }
-                    for b in shown
-                ],
-                "errors": [
-                    {
-                        "row": p.row if p.row is not None else r.row,
-                        "column": p.location,
-                        "value": None if p.value is None else str(p.value),
-                        "vi": p.vi,
-                        "en": p.en,
-                    }
-                    for p in r.problems
-                ],
-                "next_change": r.next_change,
-                "next_verdict": r.next_verdict,
-            }
-        )
+        self.append([self.part.record(r)])
+
+    def append(self, part: list[dict[str, Any]]) -> None:
+        self._rows.extend(part)
         if len(self._rows) >= GROUP_ROWS:
             self._flush()
 

@@ -2,8 +2,9 @@
 
 :func:`screen_file` is what ``eligibility screen`` calls (and what a program or the web page calls):
 it checks the request once, opens the pool (streamed), screens the rows in worker processes
-(:class:`~eligibility.batch.screen.Screener`), feeds the pool report and every writer as results
-come, and returns a :class:`ScreenRun`. Progress is reported through a plain callable
+(:class:`~eligibility.batch.screen.Screener`), each row's report lines made where it is screened
+(:class:`~eligibility.batch.writers.RowParts`), feeds the pool report and every writer as results
+come (the writers only append and number the lines), and returns a :class:`ScreenRun`. Progress is reported through a plain callable
 (:data:`eligibility.progress.Progress`), so that a command line, a web page or a test can show it
 their own way.
 
@@ -36,6 +37,7 @@ from eligibility.batch.actions import open_actions_writer, parse_actions, reques
 from eligibility.batch.limits import Limits
 from eligibility.batch.mapping import title_code_map
 from eligibility.batch.outputs import check_output, remove_partial_files
+from eligibility.batch.parts import row_parts
 from eligibility.batch.reader import read_pool
 from eligibility.batch.report import PoolAccumulator, PoolReport
 from eligibility.batch.screen import DEFAULT_CHUNK, RowResult, Screener, default_workers
@@ -187,6 +189,7 @@ def screen_file(
         codes = [r.action for r in reqs]
         writers = [open_actions_writer(path, codes, detail=detail, inputs=[pool]) for path in out]
         keep = any(w.needs_decision for w in writers)
+        cells = row_parts(writers)  # built where each row is screened: the parent only appends them
         total = source.total_estimate
         n_workers = workers if workers is not None else default_workers()
         if workers is None and total is not None and total < IN_PROCESS_MAX_ROWS:
@@ -219,6 +222,7 @@ def screen_file(
                             detail=detail,
                             timeline=timeline,
                             row_seconds=lim.row_seconds,
+                            cells=cells,
                         )
                     )
                     stream = screener.screen_all(source)
@@ -235,6 +239,7 @@ def screen_file(
                             keep_decision=keep,
                             detail=detail,
                             timeline=timeline,
+                            cells=cells,
                         )
                     )
                     if source.kind == "parquet":  # each worker reads its own partitions

@@ -32,7 +32,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from eligibility.batch.columns import BY_KEY
 from eligibility.batch.listing import PersonBrief, person_brief
@@ -88,6 +88,9 @@ class RowResult:
     next_verdict: str | None = None  # the verdict from that date
     person: PersonBrief | None = None  # what the "danh sách trích ngang" shows of the person
     action: str | None = None  # the request's action (several actions in one pass: which one)
+    # what the report writers need of the row (its results under every action), built where the row was
+    # screened (Screener's ``cells``; on the first action's result): writer part name → part
+    cells: dict[str, Any] | None = None
 
     @property
     def decision(self) -> Decision | None:
@@ -107,6 +110,14 @@ class RowResult:
         }
 
 
+class RowCells(Protocol):
+    """What builds the report writers' parts of a row where the row is screened (a worker process, a Dask
+    worker, or this process with one worker): it sets ``results[0].cells``. Picklable, since it is sent to
+    the workers (:class:`eligibility.batch.writers.RowParts`)."""
+
+    def __call__(self, results: tuple[RowResult, ...]) -> None: ...
+
+
 # ----- one process's state ---------------------------------------------------------------------
 class _Worker:
     """One process's screening state. ``request`` may be several requests (one per action, ``screen
@@ -124,8 +135,10 @@ class _Worker:
         evaluator: Evaluator | None = None,
         timeline: bool = False,
         lean: bool | None = None,
+        cells: RowCells | None = None,
     ) -> None:
         self.timeline = timeline
+        self.cells = cells
         self.rules = rules
         self.evaluator = evaluator or Evaluator(rules)
         self.requests = (request,) if isinstance(request, Request) else tuple(request)
@@ -158,7 +171,18 @@ class _Worker:
 
     def run_all(self, item: PoolRow) -> tuple[RowResult, ...]:
         """The row's result under each request, in order, whatever happens: a fault under one request
-        stays in that request's result."""
+        stays in that request's result. With ``cells``, the results carry the writers' parts of the row."""
+        results = self._run_all(item)
+        if self.cells is not None:
+            try:
+                self.cells(results)
+            except RowTimeout:
+                raise
+            except Exception:  # noqa: BLE001 - a writer's fault: left to the parent, whose writer builds the part
+                results[0].cells = None  # again and raises it there, whichever path screened the row
+        return results
+
+    def _run_all(self, item: PoolRow) -> tuple[RowResult, ...]:
         got = self._guard(item, lambda: self._profile(item))
         if isinstance(got, RowResult):
             return tuple(dataclasses.replace(got, action=r.action) for r in self.requests)
@@ -461,11 +485,14 @@ def _init_worker(
     detail: str,
     timeline: bool = False,
     lean: bool | None = None,
+    cells: RowCells | None = None,
 ) -> None:
     """Build this worker process's own Evaluator — and so its own durable engine."""
     global _STATE
     rules = worker_rules(rules, rules_hash)
-    _STATE = _Worker(rules, request, keep_decision, detail, evaluator=Evaluator(rules), timeline=timeline, lean=lean)
+    _STATE = _Worker(
+        rules, request, keep_decision, detail, evaluator=Evaluator(rules), timeline=timeline, lean=lean, cells=cells
+    )
 
 
 def _run_one(item: PoolRow) -> tuple[RowResult, ...]:
@@ -481,7 +508,8 @@ class Screener:
     evaluates in this process (no pool), with ``evaluator`` when one is given (an :class:`Evaluator` of
     ``rules`` kept by the caller). ``row_seconds`` is the time limit of one row. ``lean`` (default:
     unless ``keep_decision``) builds results from the engine's outcomes without a full ``Decision``
-    (equal on every field of a :class:`RowResult`). Use as a context manager, or call :meth:`close`.
+    (equal on every field of a :class:`RowResult`). ``cells`` builds the report writers' parts of each row
+    where it is screened (:attr:`RowResult.cells`). Use as a context manager, or call :meth:`close`.
     """
 
     def __init__(
@@ -497,7 +525,9 @@ class Screener:
         row_seconds: float = ROW_SECONDS,
         lean: bool | None = None,
         evaluator: Evaluator | None = None,
+        cells: RowCells | None = None,
     ) -> None:
+        self.cells = cells
         self.timeline = timeline  # also compute each row's next verdict change (eligibility.explain.timeline)
         if isinstance(request, Request):
             self.requests: tuple[Request, ...] = (request,)
@@ -531,6 +561,7 @@ class Screener:
                     evaluator=self.evaluator,
                     timeline=self.timeline,
                     lean=self.lean,
+                    cells=self.cells,
                 )
         elif self._pool is None:
             method = start_method()
@@ -548,6 +579,7 @@ class Screener:
                     self.detail,
                     self.timeline,
                     self.lean,
+                    self.cells,
                 ),
                 item_seconds=self.row_seconds,
                 context=multiprocessing.get_context(method),

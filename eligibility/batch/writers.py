@@ -3,6 +3,9 @@
 Every writer takes results one at a time (``write``) and the pool report at the end
 (``close``), so a pool of any length is written in flat memory: workbook sheets and the HTML
 table rows go to temporary files until the summary is known (:mod:`eligibility.batch.xlsx`).
+What a writer needs of a row is its ``part`` (:class:`~eligibility.batch.parts.Part`: the workbook's lines as
+SpreadsheetML, the page's person, the JSONL lines), which a screening run builds where the row is screened —
+in the worker processes (:class:`~eligibility.batch.parts.RowParts`) — so the writer itself only numbers and appends (``append``).
 
 Every file is written under a temporary name beside its target and renamed over it when complete
 (:mod:`eligibility.batch.outputs`): an interrupted run leaves no partial report. Text cells of the
@@ -13,9 +16,11 @@ is autoescaped by Jinja2. Every JSONL line carries its row number (``row``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -23,9 +28,25 @@ from eligibility import templates
 from eligibility.batch.listing import birth_cell, main_reason
 from eligibility.batch.mapping import input_header
 from eligibility.batch.outputs import check_output, discard, finish, temporary
+from eligibility.batch.parts import Part
 from eligibility.batch.report import LABELS, MEASURES, VERDICTS, PoolReport
-from eligibility.batch.screen import RowResult
-from eligibility.batch.xlsx import BOXED, BOXED_DATE, BOXED_HEADER, HEADER, NORMAL, TITLE, PrintSetup, Sheet, XlsxStream
+from eligibility.batch.screen import Brief, RowResult
+from eligibility.batch.xlsx import (
+    BOXED,
+    BOXED_DATE,
+    BOXED_HEADER,
+    HEADER,
+    NORMAL,
+    ROW,
+    TITLE,
+    Line,
+    PrintSetup,
+    Seq,
+    Sheet,
+    XlsxStream,
+    cells_xml,
+    row_xml,
+)
 from eligibility.errors import InputError, Problem
 from eligibility.explain import names
 from eligibility.explain.decision import OUTCOME_LABELS
@@ -39,7 +60,12 @@ SHORT = {"fail": "Không đạt", "waivable": "Cấp có thẩm quyền xem xét
 class Writer(Protocol):
     path: Path
 
+    @property
+    def part(self) -> Part: ...
+
     def write(self, r: RowResult) -> None: ...
+
+    def append(self, part: Any) -> None: ...
 
     def close(self, report: PoolReport) -> None: ...
 
@@ -115,25 +141,47 @@ def _fmt_gap(x: float | None) -> str:
 
 
 # ----- JSONL -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class JsonlLines:
+    """A row's lines: for each result ``Decision.to_dict()`` with its row number first, or the error object
+    (with ``action`` when several actions are screened)."""
+
+    several: bool = False
+
+    @property
+    def name(self) -> str:
+        return "jsonl+action" if self.several else "jsonl"
+
+    def __call__(self, results: Sequence[RowResult]) -> str:
+        return "".join([self.line(r) for r in results])
+
+    def line(self, r: RowResult) -> str:
+        if r.status == "ok":
+            if r.decision_json is None:
+                raise ValueError("the JSONL report needs decisions (screen with keep_decision=True)")
+            return f'{{"row": {int(r.row)}, ' + r.decision_json.lstrip()[1:] + "\n"
+        error = {**r.error_dict(), "action": r.action} if self.several else r.error_dict()
+        return json.dumps(error, ensure_ascii=False, default=str) + "\n"
+
+
 class JsonlWriter:
     """One line per input row: ``Decision.to_dict()``, or an error object for a bad row
-    (``{"row", "status": "input_error", "id", "errors": [{row, column, value, vi, en}]}``)."""
+    (``{"row", "status": "input_error", "id", "errors": [{row, column, value, vi, en}]}``). ``several``:
+    one line per row and action (an error object also names its ``action``)."""
 
     needs_decision = True
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, several: bool = False) -> None:
         self.path = path
+        self.part = JsonlLines(several)
         self._tmp = temporary(path)
         self._fh: IO[str] = self._tmp.open("w", encoding="utf-8")
 
     def write(self, r: RowResult) -> None:
-        if r.status == "ok":
-            if r.decision_json is None:
-                raise ValueError("the JSONL report needs decisions (screen with keep_decision=True)")
-            self._fh.write(f'{{"row": {int(r.row)}, ' + r.decision_json.lstrip()[1:])
-        else:
-            self._fh.write(json.dumps(r.error_dict(), ensure_ascii=False, default=str))
-        self._fh.write("\n")
+        self.append(self.part((r,)))
+
+    def append(self, part: str) -> None:
+        self._fh.write(part)
 
     def close(self, report: PoolReport) -> None:
         self._fh.close()
@@ -171,20 +219,107 @@ def detail_cells(r: RowResult, detail: str = "issues") -> list[tuple[Any, ...]]:
     """A row's lines of the "Chi tiết" sheet: its findings (``detail="all"``: and its passes)."""
     if r.status != "ok":
         return []
+    return [(r.row, r.id, *finding_cells(b)) for b in (r.findings if detail == "issues" else [*r.findings, *r.passes])]
+
+
+def finding_cells(b: Brief) -> tuple[Any, ...]:
+    """A finding's cells on its line of the "Chi tiết" sheet (after the row number and the file id)."""
+    return (
+        b.criterion,
+        b.title_vi,
+        OUTCOME_LABELS[b.outcome][0],
+        b.message_vi,
+        b.source,
+        b.confidence,
+        ", ".join(names.input_name(m) for m in b.missing),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _finding_xml(b: Brief) -> str:
+    """A finding's cells as SpreadsheetML: a pool shows the same few hundred findings again and again."""
+    return cells_xml(finding_cells(b), 2)
+
+
+def detail_lines(r: RowResult, detail: str = "issues") -> tuple[Line, ...]:
+    """:func:`detail_cells` as rows of SpreadsheetML (:func:`~eligibility.batch.xlsx.row_xml`), each
+    finding's cells made once."""
+    if r.status != "ok":
+        return ()
+    shown = r.findings if detail == "issues" else [*r.findings, *r.passes]
+    if not shown:
+        return ()
+    start = f'<row r="{ROW}">' + cells_xml((r.row, r.id))
+    n = 2 + len(finding_cells(shown[0]))
+    return tuple([(start + _finding_xml(b) + "</row>", n) for b in shown])
+
+
+def listing_cells(r: RowResult) -> tuple[Any, ...]:
+    """A row's line of the "Danh sách trích ngang" (its STT, the running number, is :class:`Seq`)."""
+    p = r.person
+    verdict = r.verdict if r.status == "ok" else "input_error"
+    post = None
+    if p is not None:
+        post = p.current_post
+        if post and p.unit and lv.fold(p.unit) not in lv.fold(post):
+            post = f"{post}, {p.unit}"
+    missing = list(dict.fromkeys(input_header(inp) for inp, _ in r.missing_inputs))
+    fails = [b.title_vi for b in r.findings if b.outcome == "fail"]
+    waivable = [b.title_vi for b in r.findings if b.outcome == "waivable"]
+    return (
+        Seq,
+        r.name,
+        birth_cell(p.birth) if p else None,
+        p.sex if p else None,
+        post,
+        p.degree if p else None,
+        p.political_theory if p else None,
+        LABELS.get(verdict or "", (verdict,))[0],
+        main_reason(verdict, fails, waivable, missing, errors_text(r)),
+    )
+
+
+def error_cells(r: RowResult) -> list[tuple[Any, ...]]:
+    """A row's lines of the "Lỗi dữ liệu" sheet (the one-action report's)."""
+    if r.status == "ok":
+        return []
     return [
         (
-            r.row,
+            p.row if p.row is not None else r.row,
             r.id,
-            b.criterion,
-            b.title_vi,
-            OUTCOME_LABELS[b.outcome][0],
-            b.message_vi,
-            b.source,
-            b.confidence,
-            ", ".join(names.input_name(m) for m in b.missing),
+            r.name,
+            p.location,
+            None if p.value is None else str(p.value),
+            p.vi,
+            p.en,
         )
-        for b in (r.findings if detail == "issues" else [*r.findings, *r.passes])
+        for p in r.problems
     ]
+
+
+XlsxPart = tuple[Line, Line, tuple[Line, ...], tuple[Line, ...]]
+
+
+@dataclass(frozen=True)
+class XlsxRow:
+    """A row's lines of the one-action workbook (:class:`XlsxWriter`), as SpreadsheetML: the list's line
+    (:func:`listing_cells`), the result, its findings (:func:`detail_cells`), its input errors."""
+
+    detail: str = "issues"
+
+    @property
+    def name(self) -> str:
+        return f"xlsx:{self.detail}"
+
+    def __call__(self, results: Sequence[RowResult]) -> XlsxPart:
+        r = results[0]
+        listing = listing_cells(r)
+        return (
+            row_xml(listing, BOXED, row_height(listing, XlsxWriter.LISTING_WIDTHS), BOXED_DATE),
+            row_xml(result_cells(r)),
+            detail_lines(r, self.detail),
+            tuple([row_xml(values) for values in error_cells(r)]),
+        )
 
 
 class XlsxWriter:
@@ -239,6 +374,7 @@ class XlsxWriter:
     def __init__(self, path: Path, *, detail: str = "issues") -> None:
         self.path = path
         self.detail = detail
+        self.part = XlsxRow(detail)
         self.book = XlsxStream(path)
         self.listing = self.book.add_sheet("Danh sách trích ngang", self.LISTING_WIDTHS, freeze_header=True, top_rows=2)
         self.listing.print_setup = PrintSetup(landscape=True, header="DANH SÁCH TRÍCH NGANG")
@@ -256,54 +392,21 @@ class XlsxWriter:
         ws.append(headers, HEADER)
         return ws
 
-    def _list(self, r: RowResult) -> None:
-        p = r.person
-        verdict = r.verdict if r.status == "ok" else "input_error"
-        post = None
-        if p is not None:
-            post = p.current_post
-            if post and p.unit and lv.fold(p.unit) not in lv.fold(post):
-                post = f"{post}, {p.unit}"
-        missing = list(dict.fromkeys(input_header(inp) for inp, _ in r.missing_inputs))
-        fails = [b.title_vi for b in r.findings if b.outcome == "fail"]
-        waivable = [b.title_vi for b in r.findings if b.outcome == "waivable"]
-        values = (
-            self.listing.rows - self.listing.header_row + 1,
-            r.name,
-            birth_cell(p.birth) if p else None,
-            p.sex if p else None,
-            post,
-            p.degree if p else None,
-            p.political_theory if p else None,
-            LABELS.get(verdict or "", (verdict,))[0],
-            main_reason(verdict, fails, waivable, missing, errors_text(r)),
-        )
-        self.listing.append(values, BOXED, row_height(values, self.LISTING_WIDTHS))
-
     def write(self, r: RowResult) -> None:
-        self._list(r)
-        self.results.append(result_cells(r))
-        for values in detail_cells(r, self.detail):
-            self._detail(values)
-        if r.status != "ok":
-            for p in r.problems:
-                self.errors.append(
-                    (
-                        p.row if p.row is not None else r.row,
-                        r.id,
-                        r.name,
-                        p.location,
-                        None if p.value is None else str(p.value),
-                        p.vi,
-                        p.en,
-                    )
-                )
+        self.append(self.part((r,)))
 
-    def _detail(self, values: tuple[Any, ...]) -> None:
-        if self.details.full:  # Excel's row limit: continue on another sheet
-            self._detail_parts += 1
-            self.details = self._sheet(f"Chi tiết ({self._detail_parts})", self.DETAIL_HEADERS, self.DETAIL_WIDTHS)
-        self.details.append(values)
+    def append(self, part: XlsxPart) -> None:
+        """A row's part (:class:`XlsxRow`): its lines appended, numbered here."""
+        listing, result, details, errors = part
+        self.listing.add(listing, self.listing.rows - self.listing.header_row + 1)
+        self.results.add(result)
+        for line in details:
+            if self.details.full:  # Excel's row limit: continue on another sheet
+                self._detail_parts += 1
+                self.details = self._sheet(f"Chi tiết ({self._detail_parts})", self.DETAIL_HEADERS, self.DETAIL_WIDTHS)
+            self.details.add(line)
+        for line in errors:
+            self.errors.add(line)
 
     def close(self, report: PoolReport) -> None:
         request = "; ".join(f"{k}: {v}" for k, v in names.request_items(report.request, _rules()))
@@ -572,6 +675,27 @@ def person_row(r: RowResult) -> dict[str, Any]:
     }
 
 
+def spool_line(item: dict[str, Any]) -> str:
+    """A person of a pool page as a line of its :class:`Spool`."""
+    return json.dumps(item, ensure_ascii=False, default=str) + "\n"
+
+
+def first_person_row(results: Sequence[RowResult]) -> dict[str, Any]:
+    """A row's person on the one-action page (:func:`person_row` of its only result)."""
+    return person_row(results[0])
+
+
+@dataclass(frozen=True)
+class PagePerson:
+    """A row's person on a pool page, made by ``person`` of the row's results, as a line of the page's spool."""
+
+    name: str
+    person: Callable[[Sequence[RowResult]], dict[str, Any]]
+
+    def __call__(self, results: Sequence[RowResult]) -> str:
+        return spool_line(self.person(results))
+
+
 class Spool:
     """People waiting for a page's summary: one JSON line each in a temporary file (flat memory for any pool),
     read back in order while the page streams."""
@@ -580,7 +704,11 @@ class Spool:
         self._fh: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def write(self, item: dict[str, Any]) -> None:
-        self._fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+        self._fh.write(spool_line(item))
+
+    def append(self, line: str) -> None:
+        """A person already made a line (:func:`spool_line`)."""
+        self._fh.write(line)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         self._fh.seek(0)
@@ -612,12 +740,17 @@ class HtmlWriter:
 
     needs_decision = False
 
+    part = PagePerson("html", first_person_row)
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._people = Spool()
 
     def write(self, r: RowResult) -> None:
-        self._people.write(person_row(r))
+        self.append(self.part((r,)))
+
+    def append(self, part: str) -> None:
+        self._people.append(part)
 
     def close(self, rep: PoolReport) -> None:
         write_page(self.path, "pool_report.html.j2", self._people, r=report_context(rep))

@@ -93,11 +93,66 @@ def column_letter(i: int) -> str:
 _LETTERS = [column_letter(i) for i in range(256)]
 
 
+_TEXTS: dict[str, str] = {}  # text → its cell text: a report repeats its titles, labels, sources, messages
+_TEXTS_MAX = 20_000
+
+
 def _text(value: str) -> str:
-    value = neutralize(_ILLEGAL.sub("", value))
-    if len(value) > MAX_CELL:
-        value = value[: MAX_CELL - 1] + "…"
-    return escape(value)
+    got = _TEXTS.get(value)
+    if got is not None:
+        return got
+    text = neutralize(_ILLEGAL.sub("", value))
+    if len(text) > MAX_CELL:
+        text = text[: MAX_CELL - 1] + "…"
+    text = escape(text)
+    if len(value) <= 500:
+        if len(_TEXTS) >= _TEXTS_MAX:
+            _TEXTS.clear()
+        _TEXTS[value] = text
+    return text
+
+
+ROW = "\x00"  # the row number's place in a row made by row_xml (XML 1.0 forbids the character in text)
+SEQ = "\x01"  # a running number's place (the list's STT), filled in by Sheet.add
+_REFS = [letter + ROW for letter in _LETTERS]
+Line = tuple[str, int]  # a row's XML with ROW for its number, and its number of columns
+
+
+class Seq:
+    """A cell holding the running number :meth:`Sheet.add` fills in (an int cell)."""
+
+
+def row_xml(values: Sequence[Any], style: int = NORMAL, height: float | None = None, date_style: int = DATE) -> Line:
+    """A row's SpreadsheetML with :data:`ROW` in place of its row number (so that it can be made where the
+    row is screened and numbered where it is written), and its number of columns. A cell whose value is
+    the class :class:`Seq` holds :data:`SEQ`."""
+    start = f'<row r="{ROW}" ht="{height:g}" customHeight="1">' if height else f'<row r="{ROW}">'
+    return start + cells_xml(values, 0, style, date_style) + "</row>", len(values)
+
+
+def cells_xml(values: Sequence[Any], first: int = 0, style: int = NORMAL, date_style: int = DATE) -> str:
+    """The cells of ``values`` from column ``first`` (0: A) of a row made by :func:`row_xml`: a row may be
+    put together from parts made apart (and kept: a finding's cells are the same in every row showing it)."""
+    s = f' s="{style}"' if style else ""
+    parts = []
+    for i, v in enumerate(values, first):
+        if v is None or v == "":
+            continue
+        ref = _REFS[i] if i < 256 else column_letter(i) + ROW
+        if type(v) is str:
+            parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>')
+        elif isinstance(v, bool):
+            parts.append(f'<c r="{ref}"{s} t="b"><v>{int(v)}</v></c>')
+        elif isinstance(v, int | float):
+            parts.append(f'<c r="{ref}"{s}><v>{v!r}</v></c>')
+        elif isinstance(v, dt.date):
+            day = v.date() if isinstance(v, dt.datetime) else v
+            parts.append(f'<c r="{ref}" s="{date_style}"><v>{(day - _EPOCH).days}</v></c>')
+        elif v is Seq:
+            parts.append(f'<c r="{ref}"{s}><v>{SEQ}</v></c>')
+        else:
+            parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>')
+    return "".join(parts)
 
 
 class Sheet:
@@ -120,6 +175,7 @@ class Sheet:
         self.rows = top_rows
         self.cols = 0
         self._tmp: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in save()
+        self._buf: list[str] = []  # rows not yet in the file (written a block at a time)
 
     @property
     def full(self) -> bool:
@@ -128,28 +184,23 @@ class Sheet:
     def append(self, values: Iterable[Any], style: int = NORMAL, height: float | None = None) -> None:
         """Add a row; ``height`` in points sets its height (wrapped text: Excel and LibreOffice do not all
         grow a row to fit when they open a file)."""
+        self.add(row_xml(tuple(values), style, height, self.date_style))
+
+    def add(self, line: Line, number: int | None = None) -> None:
+        """Add a row made by :func:`row_xml` (anywhere: a worker process): its row number filled in, and
+        ``number`` in place of :data:`SEQ` (a running number only the writer knows)."""
         self.rows += 1
-        r = str(self.rows)
-        s = f' s="{style}"' if style else ""
-        parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
-        n = 0
-        for i, v in enumerate(values):
-            n = i + 1
-            if v is None or v == "":
-                continue
-            ref = (_LETTERS[i] if i < 256 else column_letter(i)) + r
-            if isinstance(v, bool):
-                parts.append(f'<c r="{ref}"{s} t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, int | float):
-                parts.append(f'<c r="{ref}"{s}><v>{v!r}</v></c>')
-            elif isinstance(v, dt.date):
-                day = v.date() if isinstance(v, dt.datetime) else v
-                parts.append(f'<c r="{ref}" s="{self.date_style}"><v>{(day - _EPOCH).days}</v></c>')
-            else:
-                parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(v))}</t></is></c>')
-        parts.append("</row>")
-        self.cols = max(self.cols, n)
-        self._tmp.write("".join(parts))
+        xml, cols = line
+        if cols > self.cols:
+            self.cols = cols
+        xml = xml.replace(ROW, str(self.rows))
+        self._buf.append(xml if number is None else xml.replace(SEQ, str(number)))
+        if len(self._buf) >= 256:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._tmp.write("".join(self._buf))
+        self._buf.clear()
 
     @property
     def header_row(self) -> int:
@@ -233,6 +284,7 @@ class Sheet:
 
     def write_to(self, out: IO[bytes]) -> None:
         out.write(self._head().encode("utf-8"))
+        self._flush()
         self._tmp.seek(0)
         while True:
             block = self._tmp.read(1 << 20)
