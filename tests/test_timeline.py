@@ -414,3 +414,18 @@ def test_timeline_agrees_with_the_engine(
     for n in tl.needed:
         for r in n.requirements:
             assert not any(INPUTS[i].kind == "immutable" for i in FACTS[r.fact].inputs), r
+
+
+def test_a_date_before_the_person_is_of_working_age_has_no_verdict_in_the_timeline(ev: Evaluator) -> None:
+    """The timeline reads each date as :meth:`Evaluator.evaluate` does: a date on which the person is under the
+    minimum age of a cadre (18) is an input error there, so it has no verdict in the timeline either ("unavailable"). The probe
+    used to skip that check, and the timeline's own verification then failed the row as an engine error (a
+    person born 1/11/1999, looked back to the rule pack's first date, 7/10/2017)."""
+    young = clean_profile(birth_date="1999-11-02", posts=[{"title": "pho-truong-phong-so", "from": "2025-08-13"}])
+    req = request(date="2025-10-01", locality="lao-cai")
+    t = timeline.build(ev, young, req, lookback_years=9)
+    assert t.verified
+    assert outcome_on(ev, young, req, AGE, dt.date(2017, 11, 1)) is None  # under 18 the day before the birthday
+    for p in t.periods:
+        if p.end is not None and p.end < dt.date(2017, 11, 2):
+            assert p.value == timeline.UNAVAILABLE, p

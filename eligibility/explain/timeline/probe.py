@@ -150,6 +150,7 @@ class Probe:
             return s
         try:
             prepared = self._prepared(d)
+            self.ev.check_inputs(self.profile, prepared)  # as evaluate does: e.g. under the minimum age on d
         except (InputError, RulePackError) as exc:
             s = State(d, None, {}, {}, None, error_text(exc))
         else:
