@@ -215,6 +215,31 @@ def _limits(memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _group_peak_kb(group: int) -> int:
+    """The largest VmHWM (peak resident set, kB) among the live processes of process group ``group``.
+
+    Not ``ru_maxrss`` from ``wait4``: Linux carries the parent's high-water mark into a forked child through
+    ``exec`` (``signal->maxrss``), so once the test process itself has grown past the limit every child would
+    report the test process's size, whatever the child used."""
+    peak = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            if int(fields[2]) != group:  # the fields after the command name: state, ppid, pgrp
+                continue
+            with open(f"/proc/{entry.name}/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+                        break
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    return peak
+
+
 def run_cli(
     args: list[str],
     cwd: Path,
@@ -236,10 +261,12 @@ def run_cli(
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, preexec_fn=lambda: _limits(memory)
         )
-        status, usage = 0, None
+        status = 0
         sent = False
+        peak_kb = 0
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            peak_kb = max(peak_kb, _group_peak_kb(proc.pid))  # polled: the last few ms before exit are not seen
+            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             elapsed = time.perf_counter() - started
@@ -271,7 +298,7 @@ def run_cli(
         out_path.read_text("utf-8", "replace"),
         err_path.read_text("utf-8", "replace"),
         seconds,
-        (usage.ru_maxrss if usage else 0) / 1024,
+        peak_kb / 1024,
         sig,
     )
     if leftover:
