@@ -22,12 +22,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import measured
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -61,23 +62,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
-    """Run ``spec`` in a fresh process; add its CPU (with its descendants) and wall time."""
-    fd, name = tempfile.mkstemp(prefix="bench-compare-", suffix=".json")
-    os.close(fd)
-    result = Path(name)
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    t = time.perf_counter()
-    cmd = [sys.executable, __file__, "--child", json.dumps(spec), "--result", str(result)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{spec} failed: {err[-1500:]}")
-    out: dict[str, Any] = json.loads(result.read_text())
-    result.unlink()
-    out.update(cpu=usage.ru_utime + usage.ru_stime, wall=wall)
-    return out
+    """Run ``spec`` in a fresh process: its result, CPU with its descendants, wall time, peak RSS (:func:`measured.measure`)."""
+    return measured.measure(__file__, spec, "bench-compare-")
 
 
 def main() -> int:

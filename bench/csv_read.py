@@ -30,12 +30,13 @@ import argparse
 import json
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import measured
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -87,25 +88,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
-    """Run ``spec`` in a fresh process; add its CPU with its descendants (``os.wait4``) and its wall time."""
-    result = Path(tempfile.mkstemp(prefix="bench-csv-", suffix=".json")[1])
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    t = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", json.dumps(spec), "--result", str(result)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{spec} failed: {err[-1500:]}")
-    out: dict[str, Any] = json.loads(result.read_text())
-    result.unlink()
-    out.update(cpu=usage.ru_utime + usage.ru_stime, wall=wall)
-    return out
+    """Run ``spec`` in a fresh process: its result, CPU with its descendants, wall time, peak RSS (:func:`measured.measure`)."""
+    return measured.measure(__file__, spec, "bench-csv-")
 
 
 def main() -> int:

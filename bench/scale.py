@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import measured
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
@@ -99,25 +101,8 @@ def vm_hwm_mb() -> float:
 
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
-    """Run ``spec`` in a fresh process; add its CPU (with its descendants), wall and peak RSS."""
-    result = Path(tempfile.mkstemp(prefix="bench-scale-", suffix=".json")[1])
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    t = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", json.dumps(spec), "--result", str(result)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{spec} failed: {err[-1500:]}")
-    out: dict[str, Any] = json.loads(result.read_text())
-    result.unlink()
-    out.update(cpu=usage.ru_utime + usage.ru_stime, wall=wall, peak_any_mb=usage.ru_maxrss / 1024)
-    return out
+    """Run ``spec`` in a fresh process: its result, CPU with its descendants, wall time, peak RSS (:func:`measured.measure`)."""
+    return measured.measure(__file__, spec, "bench-scale-")
 
 
 # ----- the run -------------------------------------------------------------------------------------
