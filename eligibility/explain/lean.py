@@ -222,19 +222,7 @@ class LeanEvaluator:
             cite = spec.citation_on(on)
             ref = ev._source_ref(cite)
             gap = prepared.gaps.get(c.id)
-            shown_gap = None
-            if gap is not None:
-                f = gap_finding(c, gap, on, ev._source_ref)
-                shown_gap = Shown(
-                    c.id,
-                    f.title.vi,
-                    f.title.en,
-                    f.outcome,
-                    f.message.vi,
-                    f.message.en,
-                    f"{f.source.number}, {f.source.article}",
-                    f.confidence,
-                )
+            shown_gap = None if gap is None else Shown.of(gap_finding(c, gap, on, ev._source_ref))
             steps.append(
                 _Step(
                     criterion=c,
