@@ -295,20 +295,29 @@ class _Worker:
 
     def _lean_result(self, item: PoolRow, profile: Profile, lean: LeanResult, request: Request) -> RowResult:
         """The row's result from a lean result (the same fields as :meth:`_result` from the Decision)."""
-        return RowResult(
-            row=item.row,
-            status="ok",
-            id=profile.id,
-            name=profile.full_name,
-            post=request.post,
+        return self._ok(
+            item,
+            profile,
+            request,
             verdict=lean.verdict,
             outcomes=dict(lean.outcomes),
             findings=list(lean.findings),
             passes=list(lean.passes),
             missing_inputs=list(lean.missing_inputs),
             traits=lean.traits,  # the same class, roster included (explain.lean.Traits)
+        )
+
+    def _ok(self, item: PoolRow, profile: Profile, request: Request, **outcome: Any) -> RowResult:
+        """A screened row's result: who, for what, and ``outcome`` (verdict, findings, traits…)."""
+        return RowResult(
+            row=item.row,
+            status="ok",
+            id=profile.id,
+            name=profile.full_name,
+            post=request.post,
             person=person_brief(profile, request.date, self.rules),
             action=request.action,
+            **outcome,
         )
 
     def _result(
@@ -325,21 +334,17 @@ class _Worker:
                     passes.append(brief)
             else:
                 issues.append(brief)
-        return RowResult(
-            row=item.row,
-            status="ok",
-            id=profile.id,
-            name=profile.full_name,
-            post=request.post,
+        return self._ok(
+            item,
+            profile,
+            request,
             verdict=decision.verdict,
             outcomes={f.criterion: f.outcome for f in decision.findings},
             findings=issues,
             passes=passes,
             missing_inputs=[(m.input, tuple(m.criteria)) for m in decision.missing_inputs],
             traits=self._traits(profile, request, factset),
-            person=person_brief(profile, request.date, self.rules),
             decision_json=json.dumps(decision.to_dict(), ensure_ascii=False) if self.keep_decision else None,
-            action=request.action,
         )
 
     def _traits(self, profile: Profile, request: Request, factset: FactSet) -> Traits:
